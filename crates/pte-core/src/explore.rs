@@ -1,0 +1,333 @@
+//! The exhaustive explorer: breadth-first search over every reachable state,
+//! in bounded slices that can be resumed, so a browser stays responsive.
+//!
+//! Breadth-first order makes the first trace that reaches a read result a
+//! shortest one; that trace is the result's witness and replays in a
+//! [`crate::Session`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::machine::{CompletedRead, State, Step};
+use crate::program::Program;
+use crate::scenario::{Pte, Scenario, ScenarioError};
+use crate::verdict::Verdict;
+
+/// The default cap on distinct states; about 100 bytes each.
+pub const DEFAULT_MAX_STATES: u32 = 5_000_000;
+
+/// The herd-style answer to "can a torn read happen?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TornAnswer {
+    Never,
+    Sometimes,
+}
+
+impl std::fmt::Display for TornAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TornAnswer::Never => "Never",
+            TornAnswer::Sometimes => "Sometimes",
+        })
+    }
+}
+
+/// Where a run stands after a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// More states wait to be expanded; call [`Explorer::run`] again.
+    Running,
+    /// Every reachable state has been expanded.
+    Done,
+    /// The state cap was reached; the results so far are incomplete.
+    LimitReached { max_states: u32 },
+}
+
+/// One distinct read result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub value: Pte,
+    pub verdict: Verdict,
+    /// A shortest trace from the initial state whose last step completes a
+    /// read returning `value`.
+    pub witness: Vec<Step>,
+    /// The read as the witness completes it (reader, provenance, retries).
+    pub read: CompletedRead,
+    /// How many explored transitions complete a read with this value.
+    pub occurrences: u64,
+    /// The fewest and most retries seen for this value.
+    pub min_retries: u8,
+    pub max_retries: u8,
+}
+
+/// What an exploration found so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub complete: bool,
+    pub states: u64,
+    pub transitions: u64,
+    /// One per distinct value, ordered by value.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Report {
+    pub fn torn(&self) -> TornAnswer {
+        if self.outcomes.iter().any(|outcome| outcome.verdict.is_torn()) {
+            TornAnswer::Sometimes
+        } else {
+            TornAnswer::Never
+        }
+    }
+}
+
+struct Found {
+    /// The state before the completing step, and that step.
+    parent: u32,
+    step: Step,
+    read: CompletedRead,
+    occurrences: u64,
+    min_retries: u8,
+    max_retries: u8,
+}
+
+/// An exploration in progress. Create it, call [`Explorer::run`] until it
+/// returns something other than [`Progress::Running`], read [`Explorer::report`].
+pub struct Explorer {
+    program: Program,
+    index: HashMap<State, u32, BuildHasherDefault<StateHasher>>,
+    states: Vec<State>,
+    /// For every state but the initial one: the state it was first reached
+    /// from, and the step.
+    parents: Vec<(u32, Step)>,
+    /// The next state (by index) to expand.
+    frontier: usize,
+    transitions: u64,
+    found: BTreeMap<u64, Found>,
+    max_states: u32,
+    limit_reached: bool,
+    scratch: Vec<Step>,
+}
+
+impl std::fmt::Debug for Explorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Explorer")
+            .field("states", &self.states.len())
+            .field("frontier", &self.frontier)
+            .field("transitions", &self.transitions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Explorer {
+    pub fn new(scenario: Scenario) -> Result<Explorer, ScenarioError> {
+        Ok(Explorer::from_program(Program::new(scenario)?))
+    }
+
+    pub fn from_program(program: Program) -> Explorer {
+        let initial = program.initial();
+        let mut index = HashMap::default();
+        index.insert(initial, 0);
+        Explorer {
+            program,
+            index,
+            states: vec![initial],
+            parents: vec![(0, Step::Drain)],
+            frontier: 0,
+            transitions: 0,
+            found: BTreeMap::new(),
+            max_states: DEFAULT_MAX_STATES,
+            limit_reached: false,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Caps the number of distinct states (memory); at least 1.
+    pub fn with_max_states(mut self, max_states: u32) -> Explorer {
+        self.max_states = max_states.max(1);
+        self
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn states(&self) -> u64 {
+        self.states.len() as u64
+    }
+
+    pub fn transitions(&self) -> u64 {
+        self.transitions
+    }
+
+    /// States found but not yet expanded.
+    pub fn pending(&self) -> u64 {
+        (self.states.len() - self.frontier) as u64
+    }
+
+    /// Expands states until about `budget` transitions have been taken (at
+    /// least one state is expanded), the search is done, or the cap is hit.
+    pub fn run(&mut self, budget: u64) -> Progress {
+        let stop_at = self.transitions.saturating_add(budget.max(1));
+        while self.frontier < self.states.len() {
+            if self.limit_reached {
+                return Progress::LimitReached { max_states: self.max_states };
+            }
+            if self.transitions >= stop_at {
+                return Progress::Running;
+            }
+            self.expand(self.frontier);
+            self.frontier += 1;
+        }
+        if self.limit_reached {
+            Progress::LimitReached { max_states: self.max_states }
+        } else {
+            Progress::Done
+        }
+    }
+
+    /// Runs to the end (or the cap).
+    pub fn run_to_end(&mut self) -> Progress {
+        loop {
+            match self.run(u64::MAX) {
+                Progress::Running => continue,
+                done => return done,
+            }
+        }
+    }
+
+    fn expand(&mut self, at: usize) {
+        let state = self.states[at];
+        let mut steps = std::mem::take(&mut self.scratch);
+        self.program.candidates(&state, &mut steps);
+        for &step in &steps {
+            if self.program.check(&state, step).is_err() {
+                continue;
+            }
+            let (next, read) = self.program.apply_enabled(&state, step);
+            self.transitions += 1;
+            if let Some(read) = read {
+                self.record(at as u32, step, read);
+            }
+            if !self.index.contains_key(&next) {
+                if self.states.len() >= self.max_states as usize {
+                    self.limit_reached = true;
+                    continue;
+                }
+                let id = self.states.len() as u32;
+                self.index.insert(next, id);
+                self.states.push(next);
+                self.parents.push((at as u32, step));
+            }
+        }
+        self.scratch = steps;
+    }
+
+    fn record(&mut self, parent: u32, step: Step, read: CompletedRead) {
+        let entry = self.found.entry(read.value.0).or_insert(Found {
+            parent,
+            step,
+            read,
+            occurrences: 0,
+            min_retries: read.retries,
+            max_retries: read.retries,
+        });
+        entry.occurrences += 1;
+        entry.min_retries = entry.min_retries.min(read.retries);
+        entry.max_retries = entry.max_retries.max(read.retries);
+    }
+
+    /// The shortest trace to state `id`.
+    fn path_to(&self, mut id: u32) -> Vec<Step> {
+        let mut steps = Vec::new();
+        while id != 0 {
+            let (parent, step) = self.parents[id as usize];
+            steps.push(step);
+            id = parent;
+        }
+        steps.reverse();
+        steps
+    }
+
+    /// The results so far (complete once [`Explorer::run`] returned
+    /// [`Progress::Done`]).
+    pub fn report(&self) -> Report {
+        let scenario = self.program.scenario();
+        let outcomes = self
+            .found
+            .values()
+            .map(|found| {
+                let mut witness = self.path_to(found.parent);
+                witness.push(found.step);
+                Outcome {
+                    value: found.read.value,
+                    verdict: Verdict::of(scenario, found.read.value),
+                    witness,
+                    read: found.read,
+                    occurrences: found.occurrences,
+                    min_retries: found.min_retries,
+                    max_retries: found.max_retries,
+                }
+            })
+            .collect();
+        Report {
+            complete: self.frontier == self.states.len() && !self.limit_reached,
+            states: self.states(),
+            transitions: self.transitions,
+            outcomes,
+        }
+    }
+}
+
+/// Explores a scenario to the end with the default cap.
+pub fn explore(scenario: Scenario) -> Result<Report, ScenarioError> {
+    let mut explorer = Explorer::new(scenario)?;
+    explorer.run_to_end();
+    Ok(explorer.report())
+}
+
+/// A small multiply-rotate hasher (the Fx hash): states are short
+/// fixed-size byte strings, and no input is adversarial.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct StateHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl StateHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for StateHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

@@ -1,0 +1,36 @@
+//! The `ptep_get_lockless()` protocol model: what a 32-bit CPU reading a
+//! 64-bit page-table entry in two halves, without a lock, can return while a
+//! writer zaps and re-establishes the entry.
+//!
+//! A [`Scenario`] describes one experiment; [`Program`] compiles it and owns
+//! the one transition relation ([`Program::initial`], [`Program::candidates`],
+//! [`Program::check`], [`Program::apply`]). A [`Session`] steps it by hand,
+//! an [`Explorer`] visits every reachable state, and [`catalog`] names the
+//! scenarios of the 2022 linux-mm discussion.
+//!
+//! The crate is pure: no I/O, clocks, threads or randomness, so the same
+//! code runs natively and in WebAssembly.
+
+pub mod catalog;
+mod explore;
+mod machine;
+mod program;
+mod scenario;
+mod session;
+mod verdict;
+
+pub use explore::{
+    explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
+};
+pub use machine::{
+    Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step, StepParseError,
+};
+pub use program::{
+    AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
+};
+pub use scenario::{
+    Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, ScenarioError, Values,
+    WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_OPS,
+};
+pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
+pub use verdict::{Judged, Verdict};

@@ -1,0 +1,423 @@
+//! The compiled form of a scenario: the writer's operations flattened into
+//! the accesses a thread performs, with the ordering each access must wait
+//! for precomputed as bit masks.
+//!
+//! Barriers are not accesses: they never appear as steps. They only decide
+//! which earlier access a later one waits for (under the weak model), and
+//! stay visible in the listing the front ends draw from [`Scenario::writer`].
+
+use crate::scenario::{Barrier, FlushMode, MemoryModel, Pte, Scenario, ScenarioError, WriterOp};
+
+/// One of the two 32-bit words of the PTE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Word {
+    Low,
+    High,
+}
+
+impl Word {
+    pub fn name(self) -> &'static str {
+        match self {
+            Word::Low => "low",
+            Word::High => "high",
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Word::Low => 0,
+            Word::High => 1,
+        }
+    }
+}
+
+/// Which value a writer access stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ValueName {
+    /// The initial entry.
+    P0,
+    /// The not-present value a zap stores.
+    Z,
+    /// The n-th re-established entry, n ≥ 1.
+    P(u8),
+}
+
+impl std::fmt::Display for ValueName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueName::P0 => write!(f, "P0"),
+            ValueName::Z => write!(f, "Z"),
+            ValueName::P(n) => write!(f, "P{n}"),
+        }
+    }
+}
+
+/// What a writer access does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccessKind {
+    /// A 32-bit store to one word.
+    Store(Word),
+    /// One 64-bit atomic store to both words (a locked instruction).
+    StoreBoth,
+    /// A TLB flush.
+    Flush,
+}
+
+/// One access of the writer, in program order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WriterAccess {
+    /// Index into [`Scenario::writer`] of the operation this comes from.
+    pub op: u8,
+    pub kind: AccessKind,
+    /// The 64-bit value whose half (or whole) this access stores.
+    pub value: Pte,
+    pub value_name: ValueName,
+}
+
+impl WriterAccess {
+    pub fn touches(&self, word: Word) -> bool {
+        match self.kind {
+            AccessKind::Store(stored) => stored == word,
+            AccessKind::StoreBoth => true,
+            AccessKind::Flush => false,
+        }
+    }
+
+    pub fn is_store(&self) -> bool {
+        !matches!(self.kind, AccessKind::Flush)
+    }
+
+    /// The 32-bit value this access stores to `word`.
+    pub fn stored(&self, word: Word) -> u32 {
+        match word {
+            Word::Low => self.value.low(),
+            Word::High => self.value.high(),
+        }
+    }
+}
+
+/// Why a later access must wait for an earlier one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Order {
+    /// Sequential consistency and TSO issue in program order.
+    ProgramOrder,
+    /// Two accesses to the same word are never reordered.
+    SameWord,
+    /// An enabled barrier lies between them.
+    Barrier(Barrier),
+    /// A flush, an atomic, `irq_off`/`irq_on` or the loop's check.
+    Full,
+}
+
+/// Which register a reader load fills: `r0 ← low`, `r1 ← high`, `r2 ← low`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Register {
+    R0,
+    R1,
+    R2,
+}
+
+impl Register {
+    pub const ALL: [Register; 3] = [Register::R0, Register::R1, Register::R2];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn word(self) -> Word {
+        match self {
+            Register::R1 => Word::High,
+            Register::R0 | Register::R2 => Word::Low,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Register::R0 => "r0",
+            Register::R1 => "r1",
+            Register::R2 => "r2",
+        }
+    }
+}
+
+/// A tag names the write a word's value came from: 0 is the initial P0,
+/// `i + 1` is writer access `i`. Memory and registers hold tags, not values,
+/// so a state stays small and every value keeps its provenance.
+pub type Tag = u8;
+
+/// The initial value's tag.
+pub const INITIAL: Tag = 0;
+
+/// A validated scenario, compiled for stepping and exploration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    scenario: Scenario,
+    accesses: Vec<WriterAccess>,
+    /// For access `j`, the mask of earlier accesses it waits for.
+    writer_waits: Vec<u64>,
+    /// For register `k`, the mask of the iteration's loads it waits for.
+    reader_waits: [u8; 3],
+}
+
+impl Program {
+    pub fn new(scenario: Scenario) -> Result<Program, ScenarioError> {
+        scenario.validate()?;
+        let accesses = flatten(&scenario);
+        let writer_waits = writer_waits(&scenario, &accesses);
+        let reader_waits = reader_waits(&scenario);
+        Ok(Program { scenario, accesses, writer_waits, reader_waits })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn model(&self) -> MemoryModel {
+        self.scenario.model
+    }
+
+    pub fn accesses(&self) -> &[WriterAccess] {
+        &self.accesses
+    }
+
+    pub fn readers(&self) -> u8 {
+        self.scenario.readers
+    }
+
+    /// The mask of earlier writer accesses access `index` waits for.
+    pub(crate) fn writer_waits(&self, index: usize) -> u64 {
+        self.writer_waits[index]
+    }
+
+    pub(crate) fn reader_waits(&self, register: Register) -> u8 {
+        self.reader_waits[register.index()]
+    }
+
+    /// The mask with one bit per writer access.
+    pub(crate) fn all_accesses(&self) -> u64 {
+        mask_below(self.accesses.len())
+    }
+
+    /// The 32-bit value a tag stands for in `word`.
+    pub fn value(&self, word: Word, tag: Tag) -> u32 {
+        match tag {
+            INITIAL => match word {
+                Word::Low => self.scenario.values.p0.low(),
+                Word::High => self.scenario.values.p0.high(),
+            },
+            tag => self.accesses[usize::from(tag - 1)].stored(word),
+        }
+    }
+
+    /// Which write a tag stands for.
+    pub fn source(&self, tag: Tag) -> Source {
+        match tag {
+            INITIAL => Source::Initial,
+            tag => {
+                let access = &self.accesses[usize::from(tag - 1)];
+                Source::Write { op: access.op, value: access.value_name }
+            }
+        }
+    }
+
+    /// Why later access `later` waits for earlier access `earlier`, if it does.
+    pub(crate) fn writer_order(&self, earlier: usize, later: usize) -> Option<Order> {
+        if self.writer_waits[later] & (1 << earlier) == 0 {
+            return None;
+        }
+        Some(match self.model() {
+            MemoryModel::Sc | MemoryModel::Tso => Order::ProgramOrder,
+            MemoryModel::Weak => {
+                let (a, b) = (&self.accesses[earlier], &self.accesses[later]);
+                if !a.is_store() || !b.is_store() {
+                    Order::Full
+                } else if (a.touches(Word::Low) && b.touches(Word::Low))
+                    || (a.touches(Word::High) && b.touches(Word::High))
+                {
+                    Order::SameWord
+                } else {
+                    self.barrier_between(earlier, later).map_or(Order::Full, Order::Barrier)
+                }
+            }
+        })
+    }
+
+    /// The last enabled wmb site that lies between two writer accesses.
+    fn barrier_between(&self, earlier: usize, later: usize) -> Option<Barrier> {
+        let mut found = None;
+        walk_writer(&self.scenario, |item| match item {
+            Walk::Access(index) if index == later => std::ops::ControlFlow::Break(()),
+            Walk::Wmb { barrier, after } if after > earlier && after <= later => {
+                found = Some(barrier);
+                std::ops::ControlFlow::Continue(())
+            }
+            _ => std::ops::ControlFlow::Continue(()),
+        });
+        found
+    }
+
+    /// Why register `later` waits for register `earlier` in one iteration.
+    pub(crate) fn reader_order(&self, earlier: Register, later: Register) -> Option<Order> {
+        if self.reader_waits[later.index()] & (1 << earlier.index()) == 0 {
+            return None;
+        }
+        Some(match self.model() {
+            MemoryModel::Sc | MemoryModel::Tso => Order::ProgramOrder,
+            MemoryModel::Weak if earlier.word() == later.word() => Order::SameWord,
+            MemoryModel::Weak => Order::Barrier(match later {
+                Register::R1 => Barrier::ReaderRmb1,
+                _ => Barrier::ReaderRmb2,
+            }),
+        })
+    }
+}
+
+/// Where the value of one half came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The initial entry P0.
+    Initial,
+    /// Written by writer operation `op` (an index into [`Scenario::writer`]).
+    Write { op: u8, value: ValueName },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Initial => write!(f, "P0 (initial)"),
+            Source::Write { op, value } => write!(f, "{value} (writer op {})", op + 1),
+        }
+    }
+}
+
+pub(crate) fn mask_below(count: usize) -> u64 {
+    if count >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << count) - 1
+    }
+}
+
+enum Walk {
+    /// Writer access with this index.
+    Access(usize),
+    /// An enabled wmb; `after` is the number of accesses before it.
+    Wmb { barrier: Barrier, after: usize },
+}
+
+/// Walks the writer's program in order: its accesses and its enabled wmbs.
+fn walk_writer(scenario: &Scenario, mut visit: impl FnMut(Walk) -> std::ops::ControlFlow<()>) {
+    let mut count = 0;
+    for op in &scenario.writer {
+        let (stores, first, second) = match op {
+            WriterOp::Zap | WriterOp::ZapHighFirst => (2, Barrier::ZapWmb1, Barrier::ZapWmb2),
+            WriterOp::Establish | WriterOp::EstablishLowFirst => {
+                (2, Barrier::EstablishWmb1, Barrier::EstablishWmb2)
+            }
+            WriterOp::ZapAtomic => (1, Barrier::ZapWmb1, Barrier::ZapWmb2),
+            WriterOp::Flush if scenario.flush == FlushMode::None => continue,
+            WriterOp::Flush => (1, Barrier::ZapWmb1, Barrier::ZapWmb2),
+        };
+        for store in 0..stores {
+            if visit(Walk::Access(count)).is_break() {
+                return;
+            }
+            count += 1;
+            let barrier = if store == 0 { first } else { second };
+            if stores == 2
+                && scenario.barriers.is_on(barrier)
+                && visit(Walk::Wmb { barrier, after: count }).is_break()
+            {
+                return;
+            }
+        }
+    }
+}
+
+fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
+    let values = &scenario.values;
+    let mut accesses = Vec::new();
+    let mut established = 0u8;
+    for (op_index, op) in scenario.writer.iter().enumerate() {
+        let op_index = op_index as u8;
+        let access =
+            |kind, value, value_name| WriterAccess { op: op_index, kind, value, value_name };
+        match op {
+            WriterOp::Zap => {
+                accesses.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
+                accesses.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
+            }
+            WriterOp::ZapHighFirst => {
+                accesses.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
+                accesses.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
+            }
+            WriterOp::ZapAtomic => {
+                accesses.push(access(AccessKind::StoreBoth, values.z, ValueName::Z));
+            }
+            WriterOp::Establish | WriterOp::EstablishLowFirst => {
+                let value = values.p[usize::from(established)];
+                established += 1;
+                let name = ValueName::P(established);
+                let (first, second) = if *op == WriterOp::Establish {
+                    (Word::High, Word::Low)
+                } else {
+                    (Word::Low, Word::High)
+                };
+                accesses.push(access(AccessKind::Store(first), value, name));
+                accesses.push(access(AccessKind::Store(second), value, name));
+            }
+            WriterOp::Flush if scenario.flush == FlushMode::None => {}
+            WriterOp::Flush => accesses.push(access(AccessKind::Flush, Pte(0), ValueName::Z)),
+        }
+    }
+    accesses
+}
+
+fn writer_waits(scenario: &Scenario, accesses: &[WriterAccess]) -> Vec<u64> {
+    match scenario.model {
+        MemoryModel::Sc | MemoryModel::Tso => (0..accesses.len()).map(mask_below).collect(),
+        MemoryModel::Weak => {
+            // epoch[j] counts the enabled wmbs before access j: two stores are
+            // ordered by a barrier exactly when their epochs differ.
+            let mut epoch = vec![0u32; accesses.len()];
+            let mut current = 0;
+            walk_writer(scenario, |item| {
+                match item {
+                    Walk::Access(index) => epoch[index] = current,
+                    Walk::Wmb { .. } => current += 1,
+                }
+                std::ops::ControlFlow::Continue(())
+            });
+            (0..accesses.len())
+                .map(|later| {
+                    let b = &accesses[later];
+                    (0..later)
+                        .filter(|&earlier| {
+                            let a = &accesses[earlier];
+                            !a.is_store()
+                                || !b.is_store()
+                                || matches!(a.kind, AccessKind::StoreBoth)
+                                || matches!(b.kind, AccessKind::StoreBoth)
+                                || (a.touches(Word::Low) && b.touches(Word::Low))
+                                || (a.touches(Word::High) && b.touches(Word::High))
+                                || epoch[earlier] != epoch[later]
+                        })
+                        .fold(0u64, |mask, earlier| mask | (1 << earlier))
+                })
+                .collect()
+        }
+    }
+}
+
+fn reader_waits(scenario: &Scenario) -> [u8; 3] {
+    match scenario.model {
+        MemoryModel::Sc | MemoryModel::Tso => [0b000, 0b001, 0b011],
+        MemoryModel::Weak => {
+            let rmb1 = scenario.barriers.is_on(Barrier::ReaderRmb1);
+            let rmb2 = scenario.barriers.is_on(Barrier::ReaderRmb2);
+            // r2 always waits for r0 (same word); r1 waits for r0 behind rmb1;
+            // r2 waits for r1 behind rmb2.
+            [0b000, if rmb1 { 0b001 } else { 0 }, 0b001 | if rmb2 { 0b010 } else { 0 }]
+        }
+    }
+}

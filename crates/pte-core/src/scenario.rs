@@ -1,0 +1,691 @@
+//! The scenario: the serializable, versioned description of one experiment.
+//!
+//! A scenario says which memory model runs, where the present bit sits, what
+//! the writer does, which values it writes, how many readers race with it,
+//! how a TLB flush behaves and which barrier sites are switched on. It is the
+//! only domain type that is serialized (JSON, with a format version), so it is
+//! the boundary between the core, the CLI's scenario files and the web app's
+//! permalinks.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The version written into every scenario and trace file.
+pub const FORMAT_VERSION: u32 = 1;
+/// At most this many readers race with the writer.
+pub const MAX_READERS: usize = 4;
+/// At most this many writer operations (each expands to at most two steps).
+pub const MAX_WRITER_OPS: usize = 24;
+
+/// How the machine orders memory accesses (MODEL.md "Memory models").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemoryModel {
+    /// One instruction at a time in program order; memory updated at once.
+    Sc,
+    /// x86-TSO: a FIFO store buffer per thread, drained by steps of its own.
+    Tso,
+    /// ARM/POWER-like, multicopy-atomic: accesses may be performed out of
+    /// program order unless something orders them.
+    Weak,
+}
+
+impl MemoryModel {
+    pub const ALL: [MemoryModel; 3] = [MemoryModel::Sc, MemoryModel::Tso, MemoryModel::Weak];
+
+    /// The short name used in files, URLs and CLI flags.
+    pub fn id(self) -> &'static str {
+        match self {
+            MemoryModel::Sc => "sc",
+            MemoryModel::Tso => "tso",
+            MemoryModel::Weak => "weak",
+        }
+    }
+
+    /// The name a person reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            MemoryModel::Sc => "sequential consistency",
+            MemoryModel::Tso => "x86-TSO",
+            MemoryModel::Weak => "weak (ARM/POWER-like)",
+        }
+    }
+}
+
+/// How a TLB flush between zap and re-establish behaves (MODEL.md "TLB flush modes").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlushMode {
+    /// No flush happens between zap and re-establish: the writer's flush
+    /// operations are skipped (MADV_DONTNEED racing with a fault).
+    None,
+    /// The flush completes only when no reader has interrupts off.
+    Ipi,
+    /// The flush completes without waiting for readers (a hypervisor's remote
+    /// flush that sends no IPI).
+    Paravirt,
+}
+
+impl FlushMode {
+    pub const ALL: [FlushMode; 3] = [FlushMode::None, FlushMode::Ipi, FlushMode::Paravirt];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            FlushMode::None => "none",
+            FlushMode::Ipi => "ipi",
+            FlushMode::Paravirt => "paravirt",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            FlushMode::None => "none (no flush before re-establish)",
+            FlushMode::Ipi => "IPI (waits for readers with interrupts off)",
+            FlushMode::Paravirt => "paravirt (does not wait for readers)",
+        }
+    }
+}
+
+/// One operation of the writer; each expands to stores and barriers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriterOp {
+    /// x86 PAE `native_pte_clear()`: `low ← Z.low; wmb; high ← Z.high; wmb`.
+    Zap,
+    /// MIPS and SH `set_pte(ptep, 0)`: `high ← Z.high; wmb; low ← Z.low; wmb`.
+    ZapHighFirst,
+    /// x86 PAE SMP `native_ptep_get_and_clear()`: one 64-bit atomic store.
+    ZapAtomic,
+    /// `set_pte()`: `high ← Pn.high; wmb; low ← Pn.low; wmb`.
+    Establish,
+    /// The mirror order: `low ← Pn.low; wmb; high ← Pn.high; wmb`.
+    EstablishLowFirst,
+    /// A TLB flush; what it waits for is the scenario's [`FlushMode`].
+    Flush,
+}
+
+impl WriterOp {
+    pub const ALL: [WriterOp; 6] = [
+        WriterOp::Zap,
+        WriterOp::ZapHighFirst,
+        WriterOp::ZapAtomic,
+        WriterOp::Establish,
+        WriterOp::EstablishLowFirst,
+        WriterOp::Flush,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            WriterOp::Zap => "zap",
+            WriterOp::ZapHighFirst => "zap_high_first",
+            WriterOp::ZapAtomic => "zap_atomic",
+            WriterOp::Establish => "establish",
+            WriterOp::EstablishLowFirst => "establish_low_first",
+            WriterOp::Flush => "flush",
+        }
+    }
+
+    /// The kernel function this operation stands for.
+    pub fn title(self) -> &'static str {
+        match self {
+            WriterOp::Zap => "zap, low first (x86 native_pte_clear)",
+            WriterOp::ZapHighFirst => "zap, high first (MIPS/SH set_pte(ptep, 0))",
+            WriterOp::ZapAtomic => "zap, atomic 64-bit (x86 native_ptep_get_and_clear)",
+            WriterOp::Establish => "establish, high first (set_pte)",
+            WriterOp::EstablishLowFirst => "establish, low first (mirror order)",
+            WriterOp::Flush => "TLB flush",
+        }
+    }
+
+    pub fn is_zap(self) -> bool {
+        matches!(self, WriterOp::Zap | WriterOp::ZapHighFirst | WriterOp::ZapAtomic)
+    }
+
+    pub fn is_establish(self) -> bool {
+        matches!(self, WriterOp::Establish | WriterOp::EstablishLowFirst)
+    }
+}
+
+impl FromStr for WriterOp {
+    type Err = ScenarioError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        WriterOp::ALL
+            .into_iter()
+            .find(|op| op.id() == text)
+            .ok_or_else(|| ScenarioError::UnknownName { field: "writer", value: text.to_owned() })
+    }
+}
+
+impl FromStr for MemoryModel {
+    type Err = ScenarioError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        MemoryModel::ALL
+            .into_iter()
+            .find(|model| model.id() == text)
+            .ok_or_else(|| ScenarioError::UnknownName { field: "model", value: text.to_owned() })
+    }
+}
+
+impl FromStr for FlushMode {
+    type Err = ScenarioError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        FlushMode::ALL
+            .into_iter()
+            .find(|mode| mode.id() == text)
+            .ok_or_else(|| ScenarioError::UnknownName { field: "flush", value: text.to_owned() })
+    }
+}
+
+/// One barrier site in the code. A site is switched for every call of its
+/// function, as editing the kernel source would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Barrier {
+    /// The `smp_wmb()` between a zap's two stores.
+    ZapWmb1,
+    /// The `smp_wmb()` after a zap's second store.
+    ZapWmb2,
+    /// The `smp_wmb()` between an establish's two stores.
+    EstablishWmb1,
+    /// The `smp_wmb()` after an establish's second store.
+    EstablishWmb2,
+    /// The reader's `smp_rmb()` between `r0 ← low` and `r1 ← high`.
+    ReaderRmb1,
+    /// The reader's `smp_rmb()` between `r1 ← high` and `r2 ← low`.
+    ReaderRmb2,
+}
+
+impl Barrier {
+    pub const ALL: [Barrier; 6] = [
+        Barrier::ZapWmb1,
+        Barrier::ZapWmb2,
+        Barrier::EstablishWmb1,
+        Barrier::EstablishWmb2,
+        Barrier::ReaderRmb1,
+        Barrier::ReaderRmb2,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Barrier::ZapWmb1 => "zap_wmb1",
+            Barrier::ZapWmb2 => "zap_wmb2",
+            Barrier::EstablishWmb1 => "establish_wmb1",
+            Barrier::EstablishWmb2 => "establish_wmb2",
+            Barrier::ReaderRmb1 => "reader_rmb1",
+            Barrier::ReaderRmb2 => "reader_rmb2",
+        }
+    }
+
+    /// `smp_wmb` or `smp_rmb`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Barrier::ReaderRmb1 | Barrier::ReaderRmb2 => "rmb",
+            _ => "wmb",
+        }
+    }
+
+    /// Where the site is, for a person.
+    pub fn title(self) -> &'static str {
+        match self {
+            Barrier::ZapWmb1 => "zap: wmb between the two stores",
+            Barrier::ZapWmb2 => "zap: wmb after the second store",
+            Barrier::EstablishWmb1 => "establish: wmb between the two stores",
+            Barrier::EstablishWmb2 => "establish: wmb after the second store",
+            Barrier::ReaderRmb1 => "reader: rmb between r0 ← low and r1 ← high",
+            Barrier::ReaderRmb2 => "reader: rmb between r1 ← high and r2 ← low",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl FromStr for Barrier {
+    type Err = ScenarioError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Barrier::ALL
+            .into_iter()
+            .find(|barrier| barrier.id() == text)
+            .ok_or_else(|| ScenarioError::UnknownName { field: "barriers", value: text.to_owned() })
+    }
+}
+
+/// Which barrier sites are switched on. Serialized as an object with one
+/// boolean per site; a missing site is on, so old files stay valid.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Barriers(u8);
+
+impl Barriers {
+    pub const ALL_ON: Barriers = Barriers(0b11_1111);
+    pub const ALL_OFF: Barriers = Barriers(0);
+
+    pub fn is_on(self, barrier: Barrier) -> bool {
+        self.0 & barrier.bit() != 0
+    }
+
+    pub fn set(&mut self, barrier: Barrier, on: bool) {
+        if on {
+            self.0 |= barrier.bit();
+        } else {
+            self.0 &= !barrier.bit();
+        }
+    }
+
+    #[must_use]
+    pub fn with(mut self, barrier: Barrier, on: bool) -> Barriers {
+        self.set(barrier, on);
+        self
+    }
+}
+
+impl Default for Barriers {
+    fn default() -> Self {
+        Barriers::ALL_ON
+    }
+}
+
+impl fmt::Debug for Barriers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let off: Vec<&str> =
+            Barrier::ALL.into_iter().filter(|b| !self.is_on(*b)).map(Barrier::id).collect();
+        write!(f, "Barriers(off: {off:?})")
+    }
+}
+
+impl Serialize for Barriers {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(Barrier::ALL.len()))?;
+        for barrier in Barrier::ALL {
+            map.serialize_entry(barrier.id(), &self.is_on(barrier))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Barriers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<String, bool>::deserialize(deserializer)?;
+        let mut barriers = Barriers::ALL_ON;
+        for (name, on) in map {
+            let barrier = name.parse::<Barrier>().map_err(serde::de::Error::custom)?;
+            barriers.set(barrier, on);
+        }
+        Ok(barriers)
+    }
+}
+
+/// A 64-bit page-table entry; `low` is bits 0–31, `high` bits 32–63.
+/// Serialized as a hex string such as `"0x0000000100001067"`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Pte(pub u64);
+
+impl Pte {
+    pub fn from_halves(high: u32, low: u32) -> Pte {
+        Pte((u64::from(high) << 32) | u64::from(low))
+    }
+
+    pub fn low(self) -> u32 {
+        self.0 as u32
+    }
+
+    pub fn high(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    pub fn with_low(self, low: u32) -> Pte {
+        Pte::from_halves(self.high(), low)
+    }
+
+    pub fn with_high(self, high: u32) -> Pte {
+        Pte::from_halves(high, self.low())
+    }
+
+    pub fn bit(self, bit: u8) -> bool {
+        bit < 64 && (self.0 >> bit) & 1 == 1
+    }
+}
+
+impl fmt::Debug for Pte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl fmt::Display for Pte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{:016x}", self.0)
+    }
+}
+
+impl FromStr for Pte {
+    type Err = ScenarioError;
+    /// Accepts `0x` followed by 1 to 16 hex digits; `_` may separate digits.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || ScenarioError::BadHex { value: text.to_owned() };
+        let digits = text
+            .trim()
+            .strip_prefix("0x")
+            .or_else(|| text.trim().strip_prefix("0X"))
+            .ok_or_else(bad)?;
+        let digits: String = digits.chars().filter(|c| *c != '_').collect();
+        if digits.is_empty() || digits.len() > 16 {
+            return Err(bad());
+        }
+        u64::from_str_radix(&digits, 16).map(Pte).map_err(|_| bad())
+    }
+}
+
+impl Serialize for Pte {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pte {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The values the writer stores: the initial entry P0, the not-present
+/// value Z, and P1..PN, one per establish operation in writer order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Values {
+    pub p0: Pte,
+    pub z: Pte,
+    /// P1..PN: the k-th establish operation installs `p[k - 1]`.
+    pub p: Vec<Pte>,
+}
+
+impl Values {
+    /// Distinct present values for P1..PN: each maps a different page, with
+    /// x86 flags 0x067 in the low half and an odd high half, so the present
+    /// bit is set whether it sits at bit 0 or bit 32.
+    pub fn distinct(count: usize) -> Values {
+        Values { p0: default_p(0), z: Pte(0), p: (1..=count).map(default_p).collect() }
+    }
+}
+
+fn default_p(n: usize) -> Pte {
+    let n = n as u32;
+    Pte::from_halves(2 * n + 1, ((n + 1) << 12) | 0x067)
+}
+
+/// A whole-architecture layout, applied to a scenario at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arch {
+    /// x86 PAE: present bit 0 in low; clear low first; set high first.
+    X86Pae,
+    /// MIPS32 with 64-bit physical addresses, SH with X2TLB: present bit in
+    /// low; clear high first (`set_pte(ptep, 0)`); set high first.
+    MipsSh,
+    /// A hypothetical layout with the present bit (bit 32) in the high half,
+    /// still with the x86 orders.
+    PresentHigh,
+}
+
+impl Arch {
+    pub const ALL: [Arch; 3] = [Arch::X86Pae, Arch::MipsSh, Arch::PresentHigh];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Arch::X86Pae => "x86_pae",
+            Arch::MipsSh => "mips_sh",
+            Arch::PresentHigh => "present_high",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Arch::X86Pae => "x86 PAE",
+            Arch::MipsSh => "MIPS32 / SH X2TLB",
+            Arch::PresentHigh => "present bit in high (hypothetical)",
+        }
+    }
+
+    pub fn present_bit(self) -> u8 {
+        match self {
+            Arch::X86Pae | Arch::MipsSh => 0,
+            Arch::PresentHigh => 32,
+        }
+    }
+
+    pub fn zap(self) -> WriterOp {
+        match self {
+            Arch::X86Pae | Arch::PresentHigh => WriterOp::Zap,
+            Arch::MipsSh => WriterOp::ZapHighFirst,
+        }
+    }
+
+    pub fn establish(self) -> WriterOp {
+        WriterOp::Establish
+    }
+}
+
+impl FromStr for Arch {
+    type Err = ScenarioError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Arch::ALL
+            .into_iter()
+            .find(|arch| arch.id() == text)
+            .ok_or_else(|| ScenarioError::UnknownName { field: "arch", value: text.to_owned() })
+    }
+}
+
+/// One experiment. Build one with [`Scenario::kernel`] or a catalog preset,
+/// change fields, then [`Scenario::validate`] it (the core's entry points do).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Always [`FORMAT_VERSION`] when written.
+    pub format: u32,
+    pub model: MemoryModel,
+    /// The present bit's position in the 64-bit entry, 0..=63.
+    pub present_bit: u8,
+    pub writer: Vec<WriterOp>,
+    pub values: Values,
+    /// How many readers race with the writer, 1..=[`MAX_READERS`].
+    pub readers: u8,
+    pub flush: FlushMode,
+    #[serde(default)]
+    pub barriers: Barriers,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario::kernel()
+    }
+}
+
+impl Scenario {
+    /// The kernel's protocol: x86 PAE, one reader, zap, flush (IPI),
+    /// establish P1 with a different low half, every barrier on.
+    pub fn kernel() -> Scenario {
+        Scenario::cycles(1)
+    }
+
+    /// `cycles` repetitions of zap, flush, establish Pn.
+    pub fn cycles(cycles: usize) -> Scenario {
+        let mut writer = Vec::with_capacity(3 * cycles);
+        for _ in 0..cycles {
+            writer.extend([WriterOp::Zap, WriterOp::Flush, WriterOp::Establish]);
+        }
+        Scenario {
+            format: FORMAT_VERSION,
+            model: MemoryModel::Sc,
+            present_bit: 0,
+            writer,
+            values: Values::distinct(cycles),
+            readers: 1,
+            flush: FlushMode::Ipi,
+            barriers: Barriers::ALL_ON,
+        }
+    }
+
+    /// Sets the present bit and the zap and establish orders of `arch`.
+    pub fn apply_arch(&mut self, arch: Arch) {
+        self.present_bit = arch.present_bit();
+        for op in &mut self.writer {
+            if op.is_zap() && *op != WriterOp::ZapAtomic {
+                *op = arch.zap();
+            } else if op.is_establish() {
+                *op = arch.establish();
+            }
+        }
+    }
+
+    /// The arch preset this scenario matches, if any.
+    pub fn arch(&self) -> Option<Arch> {
+        Arch::ALL.into_iter().find(|arch| {
+            self.present_bit == arch.present_bit()
+                && self.writer.iter().all(|op| {
+                    (!op.is_zap() || *op == WriterOp::ZapAtomic || *op == arch.zap())
+                        && (!op.is_establish() || *op == arch.establish())
+                })
+        })
+    }
+
+    /// How many establish operations the writer has (N of P1..PN).
+    pub fn establish_count(&self) -> usize {
+        self.writer.iter().filter(|op| op.is_establish()).count()
+    }
+
+    /// True when every Pn shares P0's low half (and there is at least one).
+    pub fn same_low(&self) -> bool {
+        !self.values.p.is_empty() && self.values.p.iter().all(|p| p.low() == self.values.p0.low())
+    }
+
+    /// The "same low half" shortcut: on, every Pn.low = P0.low; off, every
+    /// Pn gets a low half of its own again.
+    pub fn set_same_low(&mut self, same: bool) {
+        let p0_low = self.values.p0.low();
+        for (index, p) in self.values.p.iter_mut().enumerate() {
+            let low = if same {
+                p0_low
+            } else {
+                let mut low = default_p(index + 1).low();
+                while low == p0_low {
+                    low = low.wrapping_add(0x1000);
+                }
+                low
+            };
+            *p = p.with_low(low);
+        }
+    }
+
+    /// Keeps one value per establish operation: appends fresh distinct values
+    /// or drops the last ones. Editors call this after changing `writer`.
+    pub fn fit_values(&mut self) {
+        let wanted = self.establish_count();
+        let same = self.same_low();
+        while self.values.p.len() < wanted {
+            let next = default_p(self.values.p.len() + 1);
+            let next = if same { next.with_low(self.values.p0.low()) } else { next };
+            self.values.p.push(next);
+        }
+        self.values.p.truncate(wanted);
+    }
+
+    /// Is `pte` present under this scenario's layout?
+    pub fn is_present(&self, pte: Pte) -> bool {
+        pte.bit(self.present_bit)
+    }
+
+    /// Checks every limit and every cross-field rule.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.format != FORMAT_VERSION {
+            return Err(ScenarioError::UnsupportedFormat { found: self.format });
+        }
+        if self.present_bit > 63 {
+            return Err(ScenarioError::OutOfRange {
+                field: "present_bit",
+                value: u64::from(self.present_bit),
+                min: 0,
+                max: 63,
+            });
+        }
+        if self.readers == 0 || usize::from(self.readers) > MAX_READERS {
+            return Err(ScenarioError::OutOfRange {
+                field: "readers",
+                value: u64::from(self.readers),
+                min: 1,
+                max: MAX_READERS as u64,
+            });
+        }
+        if self.writer.len() > MAX_WRITER_OPS {
+            return Err(ScenarioError::OutOfRange {
+                field: "writer",
+                value: self.writer.len() as u64,
+                min: 0,
+                max: MAX_WRITER_OPS as u64,
+            });
+        }
+        let establishes = self.establish_count();
+        if self.values.p.len() != establishes {
+            return Err(ScenarioError::ValueCount { establishes, values: self.values.p.len() });
+        }
+        Ok(())
+    }
+
+    /// Parses and validates a scenario file.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|error| ScenarioError::Json(error.to_string()))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario file, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+}
+
+/// Why a scenario (or a file holding one) was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The file's `format` is not one this build reads.
+    UnsupportedFormat { found: u32 },
+    /// A number outside its documented range.
+    OutOfRange { field: &'static str, value: u64, min: u64, max: u64 },
+    /// `values.p` must hold exactly one value per establish operation.
+    ValueCount { establishes: usize, values: usize },
+    /// A name that is not one of the field's choices.
+    UnknownName { field: &'static str, value: String },
+    /// A PTE value that is not `0x` and 1 to 16 hex digits.
+    BadHex { value: String },
+    /// The JSON itself did not parse; the message names line and column.
+    Json(String),
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::UnsupportedFormat { found } => write!(
+                f,
+                "format {found} is not supported (this version reads format {FORMAT_VERSION})"
+            ),
+            ScenarioError::OutOfRange { field, value, min, max } => {
+                write!(f, "{field} is {value}, but must be between {min} and {max}")
+            }
+            ScenarioError::ValueCount { establishes, values } => write!(
+                f,
+                "values.p has {values} value(s), but the writer establishes {establishes} PTE(s)"
+            ),
+            ScenarioError::UnknownName { field, value } => {
+                write!(f, "{field}: unknown name {value:?}")
+            }
+            ScenarioError::BadHex { value } => {
+                write!(f, "{value:?} is not a 64-bit hex value such as 0x0000000100001067")
+            }
+            ScenarioError::Json(message) => write!(f, "invalid scenario JSON: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}

@@ -1,0 +1,253 @@
+//! A stepping session: the state a person drives one step at a time, with
+//! undo, redo, jump-to-step and replay of a trace. Built on the transition
+//! relation alone.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::machine::{Blocked, State, Step, StepParseError};
+use crate::program::Program;
+use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION};
+use crate::verdict::Judged;
+
+/// At most this many steps in a trace; far more than any finite scenario
+/// within the limits needs, and small enough to keep a permalink sane.
+pub const MAX_TRACE_STEPS: usize = 4096;
+
+/// A scenario and the steps taken from its initial state: the trace file
+/// format (JSON) and what a permalink holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trace {
+    pub format: u32,
+    pub scenario: Scenario,
+    /// Step ids as [`Step::id`] writes them.
+    pub steps: Vec<String>,
+}
+
+impl Trace {
+    pub fn new(scenario: Scenario, steps: &[Step]) -> Trace {
+        Trace { format: FORMAT_VERSION, scenario, steps: steps.iter().map(|s| s.id()).collect() }
+    }
+
+    pub fn from_json(text: &str) -> Result<Trace, ReplayError> {
+        let trace: Trace = serde_json::from_str(text)
+            .map_err(|error| ReplayError::Scenario(ScenarioError::Json(error.to_string())))?;
+        if trace.format != FORMAT_VERSION {
+            return Err(ReplayError::Scenario(ScenarioError::UnsupportedFormat {
+                found: trace.format,
+            }));
+        }
+        trace.scenario.validate().map_err(ReplayError::Scenario)?;
+        Ok(trace)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a trace always serializes")
+    }
+
+    /// Parses every step id.
+    pub fn parsed_steps(&self) -> Result<Vec<Step>, ReplayError> {
+        parse_steps(self.steps.iter().map(String::as_str))
+    }
+}
+
+/// Parses step ids, naming the first bad one.
+pub fn parse_steps<'a>(ids: impl IntoIterator<Item = &'a str>) -> Result<Vec<Step>, ReplayError> {
+    let mut steps = Vec::new();
+    for (index, id) in ids.into_iter().enumerate() {
+        if index >= MAX_TRACE_STEPS {
+            return Err(ReplayError::TooLong { max: MAX_TRACE_STEPS });
+        }
+        steps.push(Step::parse(id).map_err(|error| ReplayError::Parse { index, error })?);
+    }
+    Ok(steps)
+}
+
+/// Why a step or a replay failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    Scenario(ScenarioError),
+    /// Step `index` (0-based) is not a step id.
+    Parse {
+        index: usize,
+        error: StepParseError,
+    },
+    /// Step `index` (0-based) is not enabled after the steps before it.
+    NotEnabled {
+        index: usize,
+        step: String,
+        reason: String,
+    },
+    TooLong {
+        max: usize,
+    },
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Scenario(error) => write!(f, "{error}"),
+            ReplayError::Parse { index, error } => write!(f, "step {}: {error}", index + 1),
+            ReplayError::NotEnabled { index, step, reason } => {
+                write!(f, "step {} ({step}) is not enabled: {reason}", index + 1)
+            }
+            ReplayError::TooLong { max } => write!(f, "a trace has at most {max} steps"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// The state a person drives. `states[k]` is the state after `steps[..k]`;
+/// `cursor` is the step count currently shown, so undo and redo move it and
+/// a new step cuts the redo tail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    program: Program,
+    steps: Vec<Step>,
+    states: Vec<State>,
+    /// The read each step completed, judged.
+    reads: Vec<Option<Judged>>,
+    cursor: usize,
+}
+
+impl Session {
+    pub fn new(scenario: Scenario) -> Result<Session, ScenarioError> {
+        Ok(Session::from_program(Program::new(scenario)?))
+    }
+
+    pub fn from_program(program: Program) -> Session {
+        let initial = program.initial();
+        Session { program, steps: Vec::new(), states: vec![initial], reads: Vec::new(), cursor: 0 }
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.program.scenario()
+    }
+
+    /// The state currently shown.
+    pub fn state(&self) -> &State {
+        &self.states[self.cursor]
+    }
+
+    /// The steps up to the cursor.
+    pub fn trace(&self) -> &[Step] {
+        &self.steps[..self.cursor]
+    }
+
+    /// Every step taken, including those undone and not yet redone.
+    pub fn all_steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The reads completed up to the cursor, in order.
+    pub fn completed_reads(&self) -> impl Iterator<Item = &Judged> + '_ {
+        self.reads[..self.cursor].iter().flatten()
+    }
+
+    /// The read the last step completed, if it completed one.
+    pub fn last_read(&self) -> Option<&Judged> {
+        self.cursor.checked_sub(1).and_then(|last| self.reads[last].as_ref())
+    }
+
+    /// The steps enabled now.
+    pub fn enabled(&self) -> Vec<Step> {
+        self.program.enabled(self.state())
+    }
+
+    /// Every step worth offering now with the reason it is blocked, if it is.
+    pub fn options(&self) -> Vec<(Step, Result<(), Blocked>)> {
+        let mut candidates = Vec::new();
+        self.program.candidates(self.state(), &mut candidates);
+        candidates.into_iter().map(|step| (step, self.program.check(self.state(), step))).collect()
+    }
+
+    /// Takes a step; cuts any redo tail.
+    pub fn step(&mut self, step: Step) -> Result<Option<Judged>, Blocked> {
+        let (next, read) = self.program.apply(self.state(), step)?;
+        let judged = read.map(|read| Judged::new(self.scenario(), read));
+        self.steps.truncate(self.cursor);
+        self.states.truncate(self.cursor + 1);
+        self.reads.truncate(self.cursor);
+        self.steps.push(step);
+        self.states.push(next);
+        self.reads.push(judged);
+        self.cursor += 1;
+        Ok(judged)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.cursor > 0
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.cursor < self.steps.len()
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let moved = self.can_undo();
+        if moved {
+            self.cursor -= 1;
+        }
+        moved
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let moved = self.can_redo();
+        if moved {
+            self.cursor += 1;
+        }
+        moved
+    }
+
+    /// Moves the cursor to after `count` steps (0 = initial state).
+    pub fn jump(&mut self, count: usize) -> bool {
+        let valid = count <= self.steps.len();
+        if valid {
+            self.cursor = count;
+        }
+        valid
+    }
+
+    /// Replays `steps` from the current state, stopping with an error at the
+    /// first step that is not enabled (the steps before it stay taken).
+    pub fn replay(&mut self, steps: &[Step]) -> Result<(), ReplayError> {
+        let start = self.cursor;
+        for (offset, step) in steps.iter().enumerate() {
+            let index = start + offset;
+            if index >= MAX_TRACE_STEPS {
+                return Err(ReplayError::TooLong { max: MAX_TRACE_STEPS });
+            }
+            if let Err(blocked) = self.step(*step) {
+                return Err(ReplayError::NotEnabled {
+                    index,
+                    step: self.program.describe(self.state(), *step),
+                    reason: self.program.explain(blocked),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The session as a trace (steps up to the cursor).
+    pub fn to_trace(&self) -> Trace {
+        Trace::new(self.scenario().clone(), self.trace())
+    }
+
+    /// Builds a session from a trace file, replaying every step.
+    pub fn from_trace(trace: &Trace) -> Result<Session, ReplayError> {
+        let mut session = Session::new(trace.scenario.clone()).map_err(ReplayError::Scenario)?;
+        session.replay(&trace.parsed_steps()?)?;
+        Ok(session)
+    }
+}

@@ -1,0 +1,91 @@
+//! The verdict on one completed read (the seed's definition of "non-torn").
+
+use std::fmt;
+
+use crate::machine::CompletedRead;
+use crate::scenario::{Pte, Scenario};
+
+/// What a returned value means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// Allowed: the present bit is clear, so the halves may be anything.
+    NotPresent,
+    /// Allowed: the value the PTE held before the zap.
+    PreZap,
+    /// Allowed: the value an establish installed (P1..PN; the number).
+    Reestablished(u8),
+    /// Forbidden: a present value the PTE never held.
+    Torn,
+}
+
+impl Verdict {
+    /// Classifies a value under a scenario's present bit and values.
+    pub fn of(scenario: &Scenario, value: Pte) -> Verdict {
+        if !scenario.is_present(value) {
+            Verdict::NotPresent
+        } else if value == scenario.values.p0 {
+            Verdict::PreZap
+        } else if let Some(index) = scenario.values.p.iter().position(|p| *p == value) {
+            Verdict::Reestablished(index as u8 + 1)
+        } else {
+            Verdict::Torn
+        }
+    }
+
+    pub fn is_torn(self) -> bool {
+        self == Verdict::Torn
+    }
+
+    /// A stable machine name: `not_present`, `pre_zap`, `reestablished`, `torn`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::NotPresent => "not_present",
+            Verdict::PreZap => "pre_zap",
+            Verdict::Reestablished(_) => "reestablished",
+            Verdict::Torn => "torn",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::NotPresent => write!(f, "allowed: not present"),
+            Verdict::PreZap => write!(f, "allowed: pre-zap (P0)"),
+            Verdict::Reestablished(n) => write!(f, "allowed: re-established P{n}"),
+            Verdict::Torn => write!(f, "TORN: a present PTE that never existed"),
+        }
+    }
+}
+
+/// A completed read with its verdict and where each half came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Judged {
+    pub read: CompletedRead,
+    pub verdict: Verdict,
+}
+
+impl Judged {
+    pub fn new(scenario: &Scenario, read: CompletedRead) -> Judged {
+        Judged { read, verdict: Verdict::of(scenario, read.value) }
+    }
+
+    /// One line for a person: the value, the verdict, the provenance of each
+    /// half and the retries.
+    pub fn summary(&self) -> String {
+        let read = &self.read;
+        let retries = match read.retries {
+            0 => "no retry".to_owned(),
+            1 => "1 retry".to_owned(),
+            n => format!("{n} retries"),
+        };
+        format!(
+            "reader {} returned {}: {} (low from {}, high from {}; {retries})",
+            read.reader + 1,
+            read.value,
+            self.verdict,
+            read.low_source,
+            read.high_source,
+        )
+    }
+}
