@@ -13,6 +13,7 @@
 
 pub mod catalog;
 mod explore;
+pub mod link;
 mod machine;
 mod program;
 mod scenario;

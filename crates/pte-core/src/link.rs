@@ -1,0 +1,199 @@
+//! Permalinks: a scenario and a trace as a short, readable URL query
+//! (`v=1&model=sc&bit=0&writer=zap,flush,establish&…&t=w1,r1.off`), so a
+//! reviewer can paste one into a mail. The web app puts it after `#`; the
+//! CLI prints it. Decoding never panics and names the bad parameter.
+
+use std::fmt;
+
+use crate::machine::Step;
+use crate::scenario::{
+    Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, ScenarioError, Values, WriterOp,
+    FORMAT_VERSION,
+};
+use crate::session::{parse_steps, ReplayError};
+
+/// At most this many characters are decoded.
+pub const MAX_LINK_LENGTH: usize = 16_384;
+
+/// Encodes a scenario and the steps taken as a URL query (no leading `?`/`#`).
+pub fn encode(scenario: &Scenario, steps: &[Step]) -> String {
+    let join = |items: Vec<String>| items.join(",");
+    let hex = |pte: Pte| format!("{:x}", pte.0);
+    let mut parts = vec![
+        format!("v={FORMAT_VERSION}"),
+        format!("model={}", scenario.model.id()),
+        format!("bit={}", scenario.present_bit),
+        format!("writer={}", join(scenario.writer.iter().map(|op| op.id().to_owned()).collect())),
+        format!("p0={}", hex(scenario.values.p0)),
+        format!("z={}", hex(scenario.values.z)),
+        format!("p={}", join(scenario.values.p.iter().map(|p| hex(*p)).collect())),
+        format!("readers={}", scenario.readers),
+        format!("flush={}", scenario.flush.id()),
+    ];
+    let off: Vec<String> = Barrier::ALL
+        .into_iter()
+        .filter(|b| !scenario.barriers.is_on(*b))
+        .map(|b| b.id().to_owned())
+        .collect();
+    if !off.is_empty() {
+        parts.push(format!("off={}", join(off)));
+    }
+    if !steps.is_empty() {
+        parts.push(format!("t={}", join(steps.iter().map(|s| s.id()).collect())));
+    }
+    parts.join("&")
+}
+
+/// What a permalink holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub scenario: Scenario,
+    pub steps: Vec<Step>,
+}
+
+/// Why a permalink could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    TooLong {
+        length: usize,
+    },
+    /// A parameter the format requires is absent.
+    Missing {
+        parameter: &'static str,
+    },
+    /// A parameter's value is not of its form.
+    Invalid {
+        parameter: String,
+        value: String,
+        reason: String,
+    },
+    /// Written by a newer (or unknown) format version.
+    UnsupportedVersion {
+        found: String,
+    },
+    /// The scenario decoded but breaks a rule.
+    Scenario(ScenarioError),
+    /// The trace does not parse.
+    Trace(ReplayError),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TooLong { length } => {
+                write!(
+                    f,
+                    "the link is {length} characters long; at most {MAX_LINK_LENGTH} are read"
+                )
+            }
+            LinkError::Missing { parameter } => {
+                write!(f, "the link has no {parameter:?} parameter")
+            }
+            LinkError::Invalid { parameter, value, reason } => {
+                write!(f, "link parameter {parameter}={value:?}: {reason}")
+            }
+            LinkError::UnsupportedVersion { found } => write!(
+                f,
+                "the link has format version {found:?}; this version reads format {FORMAT_VERSION}"
+            ),
+            LinkError::Scenario(error) => write!(f, "the link's scenario is invalid: {error}"),
+            LinkError::Trace(error) => write!(f, "the link's trace is invalid: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; unknown
+/// parameters are ignored (a future version may add some); `%2C` is read
+/// as a comma, since mail clients sometimes escape it.
+pub fn decode(query: &str) -> Result<Link, LinkError> {
+    if query.len() > MAX_LINK_LENGTH {
+        return Err(LinkError::TooLong { length: query.len() });
+    }
+    let query = query.trim().trim_start_matches(['#', '?']);
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            (key.to_owned(), value.replace("%2C", ",").replace("%2c", ","))
+        })
+        .collect();
+    let get = |parameter: &'static str| -> Result<&str, LinkError> {
+        pairs
+            .iter()
+            .find(|(key, _)| key == parameter)
+            .map(|(_, value)| value.as_str())
+            .ok_or(LinkError::Missing { parameter })
+    };
+    let optional = |parameter: &str| -> &str {
+        pairs.iter().find(|(key, _)| key == parameter).map_or("", |(_, value)| value.as_str())
+    };
+    let invalid = |parameter: &str, value: &str, reason: String| LinkError::Invalid {
+        parameter: parameter.to_owned(),
+        value: value.to_owned(),
+        reason,
+    };
+    let list = |text: &str| -> Vec<String> {
+        text.split(',').filter(|item| !item.is_empty()).map(str::to_owned).collect()
+    };
+    let pte = |parameter: &'static str, text: &str| -> Result<Pte, LinkError> {
+        let digits = text.trim_start_matches("0x");
+        if digits.is_empty() || digits.len() > 16 {
+            return Err(invalid(parameter, text, "expected 1 to 16 hex digits".to_owned()));
+        }
+        u64::from_str_radix(digits, 16)
+            .map(Pte)
+            .map_err(|_| invalid(parameter, text, "expected 1 to 16 hex digits".to_owned()))
+    };
+    let number = |parameter: &'static str| -> Result<u8, LinkError> {
+        let text = get(parameter)?;
+        text.parse().map_err(|_| invalid(parameter, text, "expected a number".to_owned()))
+    };
+
+    let version = get("v")?;
+    if version != FORMAT_VERSION.to_string() {
+        return Err(LinkError::UnsupportedVersion { found: version.to_owned() });
+    }
+    let model_text = get("model")?;
+    let model: MemoryModel = model_text
+        .parse()
+        .map_err(|_| invalid("model", model_text, "expected sc, tso or weak".to_owned()))?;
+    let flush_text = get("flush")?;
+    let flush: FlushMode = flush_text
+        .parse()
+        .map_err(|_| invalid("flush", flush_text, "expected none, ipi or paravirt".to_owned()))?;
+    let mut writer = Vec::new();
+    for op in list(get("writer")?) {
+        writer.push(
+            op.parse::<WriterOp>()
+                .map_err(|_| invalid("writer", &op, "unknown operation".to_owned()))?,
+        );
+    }
+    let mut p = Vec::new();
+    for value in list(optional("p")) {
+        p.push(pte("p", &value)?);
+    }
+    let mut barriers = Barriers::ALL_ON;
+    for name in list(optional("off")) {
+        let barrier = name
+            .parse::<Barrier>()
+            .map_err(|_| invalid("off", &name, "unknown barrier site".to_owned()))?;
+        barriers.set(barrier, false);
+    }
+    let scenario = Scenario {
+        format: FORMAT_VERSION,
+        model,
+        present_bit: number("bit")?,
+        writer,
+        values: Values { p0: pte("p0", get("p0")?)?, z: pte("z", get("z")?)?, p },
+        readers: number("readers")?,
+        flush,
+        barriers,
+    };
+    scenario.validate().map_err(LinkError::Scenario)?;
+    let trace = list(optional("t"));
+    let steps = parse_steps(trace.iter().map(String::as_str)).map_err(LinkError::Trace)?;
+    Ok(Link { scenario, steps })
+}
