@@ -1,0 +1,247 @@
+//! The catalog under all three memory models, each with the exact set of
+//! values a read can return, worked out by hand from the protocol.
+//!
+//! Notation: `"X:Y"` is the value whose low half is X's and whose high half
+//! is Y's, for X, Y among P0, Z, P1, P2. Default values (Values::distinct):
+//! P0 = 0x00000001_00001067, P1 = 0x00000003_00002067, Z = 0; the present
+//! bit is bit 0 unless the preset says otherwise. Which of these is torn is
+//! checked separately from the verdicts the core computes, in
+//! `torn_values_are_exactly`.
+//!
+//! The reasoning shared by most rows: a completed read returns (r0, r1) with
+//! r0 = r2, so the low half the reader returns was in memory at both reads
+//! of low, and r1 was read between them (in time, or in program order only,
+//! where a barrier is missing under the weak model).
+
+use std::collections::BTreeSet;
+
+use pte_core::{catalog, explore, MemoryModel, Pte, Scenario, TornAnswer, Verdict};
+
+/// The five results of one zap/establish cycle with distinct low halves:
+/// the old PTE, the new one, and a cleared low half with any high half the
+/// writer can have stored by then.
+const ONE_CYCLE: &[&str] = &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P1"];
+
+struct Row {
+    preset: &'static str,
+    /// Expected results under SC, x86-TSO and weak.
+    sc: &'static [&'static str],
+    tso: &'static [&'static str],
+    weak: &'static [&'static str],
+    /// The torn values among all three sets.
+    torn: &'static [&'static str],
+}
+
+const ROWS: &[Row] = &[
+    // The IPI flush cannot complete while the reader has interrupts off, and
+    // the low halves differ: a reader that read P0's low twice read high
+    // before the zap reached low; one that read P1's low read after P1's
+    // high was stored (wmb, then rmb). Never torn.
+    Row { preset: "kernel", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
+    // Jason's argument: ordering alone suffices while the low halves differ.
+    Row { preset: "different-low", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
+    // P1.low = P0.low: r0 reads P0's low before the zap, r1 reads the zapped
+    // high, r2 reads P1's (identical) low. P0:Z is present and never existed.
+    // P0:P1 is the value P1 itself, hence allowed.
+    Row {
+        preset: "same-low-none",
+        sc: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        tso: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        torn: &["P0:Z"],
+    },
+    // With the IPI flush, a reader that read P0's low holds the flush off,
+    // so P1 cannot be established before its re-read of low: the re-read
+    // sees P0's low only if nothing was zapped yet.
+    Row { preset: "same-low-ipi", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
+    // The paravirt flush does not wait: the same tear as with no flush.
+    Row {
+        preset: "same-low-paravirt",
+        sc: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        tso: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        torn: &["P0:Z"],
+    },
+    // Jann's values: low goes A → 0 → B → 0 → A (P2.low = P0.low = A), high
+    // goes P0.h → 0 → P1.h → 0 → P2.h. A reader whose two reads of low both
+    // see A may straddle both cycles and read any high in between: P0:Z and
+    // P0:P1 (Jann's 0x0001000200010067) are torn; P0:P2 is P2 itself.
+    // Reads of a zero low return every high the writer stores after P0's.
+    Row { preset: "jann-two-cycles", sc: JANN, tso: JANN, weak: JANN, torn: &["P0:Z", "P0:P1"] },
+    // The atomic zap clears both halves at once (no Z:P0 any more), but the
+    // reused low half still lets r0 and r2 straddle the zap and establish.
+    Row {
+        preset: "atomic-zap-same-low",
+        sc: &["P0:P0", "P0:Z", "P1:P1", "Z:Z", "Z:P1"],
+        tso: &["P0:P0", "P0:Z", "P1:P1", "Z:Z", "Z:P1"],
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:Z", "Z:P1"],
+        torn: &["P0:Z"],
+    },
+    // High is cleared first: low still says present while high is zero.
+    // A zero low comes after the zeroed high, so Z:P0 cannot be read.
+    Row {
+        preset: "mips-sh",
+        sc: &["P0:P0", "P0:Z", "Z:Z", "Z:P1", "P1:P1"],
+        tso: &["P0:P0", "P0:Z", "Z:Z", "Z:P1", "P1:P1"],
+        weak: &["P0:P0", "P0:Z", "Z:Z", "Z:P1", "P1:P1"],
+        torn: &["P0:Z"],
+    },
+    // No zap: high changes to P1's while low still holds P0's.
+    Row {
+        preset: "overwrite",
+        sc: &["P0:P0", "P0:P1", "P1:P1"],
+        tso: &["P0:P0", "P0:P1", "P1:P1"],
+        weak: &["P0:P0", "P0:P1", "P1:P1"],
+        torn: &["P0:P1"],
+    },
+    // The same five results as the x86 layout, but with the present bit at
+    // 32 a zeroed low no longer means "not present": Z:P0 and Z:P1 are torn.
+    Row {
+        preset: "present-high-x86-order",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: ONE_CYCLE,
+        torn: &["Z:P0", "Z:P1"],
+    },
+    // Mirrored orders: high (present) is cleared first and set last, so any
+    // read with a present high is a whole P0 or P1; the other three results
+    // have high zeroed and are not present.
+    Row {
+        preset: "present-high-mirrored",
+        sc: &["P0:P0", "P0:Z", "Z:Z", "P1:Z", "P1:P1"],
+        tso: &["P0:P0", "P0:Z", "Z:Z", "P1:Z", "P1:P1"],
+        weak: &["P0:P0", "P0:Z", "Z:Z", "P1:Z", "P1:P1"],
+        torn: &[],
+    },
+    // Without the zap's first wmb the weak model may zero high before low.
+    // SC and TSO keep stores in order whatever the barriers say.
+    Row {
+        preset: "weak-no-zap-wmb1",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: &["P0:P0", "P0:Z", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
+        torn: &["P0:Z"],
+    },
+    // Redundant: every store pair it would order is ordered by another wmb
+    // or touches the same word.
+    Row { preset: "weak-no-zap-wmb2", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
+    // P1's low (present) may land before P1's high: P1:Z.
+    Row {
+        preset: "weak-no-establish-wmb1",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:Z", "P1:P1"],
+        torn: &["P1:Z"],
+    },
+    // Nothing follows the last establish's trailing wmb.
+    Row {
+        preset: "weak-no-establish-wmb2",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: ONE_CYCLE,
+        torn: &[],
+    },
+    // r1 may be performed before r0: with P1's low read twice, r1 can hold
+    // any high from before (P0's, the zap's).
+    Row {
+        preset: "weak-no-rmb1",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        torn: &["P1:P0", "P1:Z"],
+    },
+    // r2 may be performed before r1: with P0's low read twice early, r1 can
+    // hold any later high.
+    Row {
+        preset: "weak-no-rmb2",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
+        torn: &["P0:Z", "P0:P1"],
+    },
+    // TSO keeps store-store and load-load order: barriers do nothing. The
+    // weak model without any barrier combines every low the reader can read
+    // twice with every high.
+    Row {
+        preset: "tso-no-barriers",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        torn: &["P0:Z", "P0:P1", "P1:P0", "P1:Z"],
+    },
+];
+
+const JANN: &[&str] = &["P0:P0", "P0:Z", "P0:P1", "P0:P2", "Z:P0", "Z:Z", "Z:P1", "Z:P2", "P1:P1"];
+
+/// The value `"X:Y"` names under a scenario's values.
+fn value(scenario: &Scenario, name: &str) -> Pte {
+    let half = |name: &str| -> Pte {
+        match name {
+            "P0" => scenario.values.p0,
+            "Z" => scenario.values.z,
+            _ => {
+                let n: usize = name.strip_prefix('P').and_then(|n| n.parse().ok()).expect(name);
+                scenario.values.p[n - 1]
+            }
+        }
+    };
+    let (low, high) = name.split_once(':').expect(name);
+    Pte::from_halves(half(high).high(), half(low).low())
+}
+
+#[track_caller]
+fn check(preset: &str, model: MemoryModel, expected: &[&str], torn: &[&str]) {
+    let mut scenario = catalog::find(preset).expect(preset).scenario();
+    scenario.model = model;
+    let report = explore(scenario.clone()).unwrap();
+    assert!(report.complete, "{preset} under {model:?} did not finish");
+    let expected_values: BTreeSet<Pte> = expected.iter().map(|n| value(&scenario, n)).collect();
+    let found: BTreeSet<Pte> = report.outcomes.iter().map(|o| o.value).collect();
+    assert_eq!(found, expected_values, "{preset} under {model:?}: results differ");
+
+    let torn_values: BTreeSet<Pte> = torn.iter().map(|n| value(&scenario, n)).collect();
+    for outcome in &report.outcomes {
+        assert_eq!(
+            outcome.verdict.is_torn(),
+            torn_values.contains(&outcome.value),
+            "{preset} under {model:?}: verdict of {} is {:?}",
+            outcome.value,
+            outcome.verdict
+        );
+    }
+    let any_torn = report.outcomes.iter().any(|o| o.verdict == Verdict::Torn);
+    assert_eq!(report.torn() == TornAnswer::Sometimes, any_torn);
+}
+
+#[test]
+fn every_preset_under_every_model() {
+    for row in ROWS {
+        check(row.preset, MemoryModel::Sc, row.sc, row.torn);
+        check(row.preset, MemoryModel::Tso, row.tso, row.torn);
+        check(row.preset, MemoryModel::Weak, row.weak, row.torn);
+    }
+}
+
+#[test]
+fn the_table_covers_the_whole_catalog() {
+    let listed: BTreeSet<&str> = ROWS.iter().map(|row| row.preset).collect();
+    let catalog: BTreeSet<&str> = catalog::presets().iter().map(|p| p.id).collect();
+    assert_eq!(listed, catalog);
+}
+
+#[test]
+fn jann_horn_value_is_reachable() {
+    // His corrected value, verbatim from the thread, with flags 0x067.
+    let report = explore(catalog::find("jann-two-cycles").unwrap().scenario()).unwrap();
+    let jann = report.outcomes.iter().find(|o| o.value == Pte(0x0001_0002_0001_0067)).unwrap();
+    assert_eq!(jann.verdict, Verdict::Torn);
+}
+
+#[test]
+fn presets_are_valid_and_explained() {
+    for preset in catalog::presets() {
+        preset.scenario().validate().unwrap();
+        assert!(preset.explanation.len() > 80, "{} needs an explanation", preset.id);
+        assert_eq!(catalog::matching(&preset.scenario()).map(|p| p.id), Some(preset.id));
+    }
+}
