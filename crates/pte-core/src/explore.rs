@@ -13,8 +13,8 @@ use crate::program::Program;
 use crate::scenario::{Pte, Scenario, ScenarioError};
 use crate::verdict::Verdict;
 
-/// The default cap on distinct states; about 100 bytes each.
-pub const DEFAULT_MAX_STATES: u32 = 5_000_000;
+/// The default cap on distinct states; each costs about 130 bytes.
+pub const DEFAULT_MAX_STATES: u32 = 20_000_000;
 
 /// The herd-style answer to "can a torn read happen?".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -51,13 +51,13 @@ pub struct Outcome {
     /// A shortest trace from the initial state whose last step completes a
     /// read returning `value`.
     pub witness: Vec<Step>,
-    /// The read as the witness completes it (reader, provenance, retries).
+    /// The read as the witness completes it: reader, where each half came
+    /// from, and how many retries it took.
     pub read: CompletedRead,
-    /// How many explored transitions complete a read with this value.
+    /// How many explored transitions complete a read with this value (the
+    /// explorer merges states that differ only in reader numbering or in
+    /// the registers of reads already returned, so this counts classes).
     pub occurrences: u64,
-    /// The fewest and most retries seen for this value.
-    pub min_retries: u8,
-    pub max_retries: u8,
 }
 
 /// What an exploration found so far.
@@ -86,8 +86,6 @@ struct Found {
     step: Step,
     read: CompletedRead,
     occurrences: u64,
-    min_retries: u8,
-    max_retries: u8,
 }
 
 /// An exploration in progress. Create it, call [`Explorer::run`] until it
@@ -204,6 +202,7 @@ impl Explorer {
                 continue;
             }
             let (next, read) = self.program.apply_enabled(&state, step);
+            let next = self.program.canonical(&next);
             self.transitions += 1;
             if let Some(read) = read {
                 self.record(at as u32, step, read);
@@ -223,29 +222,41 @@ impl Explorer {
     }
 
     fn record(&mut self, parent: u32, step: Step, read: CompletedRead) {
-        let entry = self.found.entry(read.value.0).or_insert(Found {
-            parent,
-            step,
-            read,
-            occurrences: 0,
-            min_retries: read.retries,
-            max_retries: read.retries,
-        });
+        let entry =
+            self.found.entry(read.value.0).or_insert(Found { parent, step, read, occurrences: 0 });
         entry.occurrences += 1;
-        entry.min_retries = entry.min_retries.min(read.retries);
-        entry.max_retries = entry.max_retries.max(read.retries);
     }
 
-    /// The shortest trace to state `id`.
-    fn path_to(&self, mut id: u32) -> Vec<Step> {
-        let mut steps = Vec::new();
+    /// A shortest trace to stored state `id` followed by `last`, with its
+    /// readers renamed from the stored (sorted) states' numbering to that of
+    /// a real run, and the read the last step completes in that run.
+    fn witness(&self, mut id: u32, last: Step) -> (Vec<Step>, Option<CompletedRead>) {
+        let mut stored = vec![last];
         while id != 0 {
             let (parent, step) = self.parents[id as usize];
-            steps.push(step);
+            stored.push(step);
             id = parent;
         }
-        steps.reverse();
-        steps
+        stored.reverse();
+        let mut state = self.program.initial();
+        let mut steps = Vec::with_capacity(stored.len());
+        let mut read = None;
+        for step in stored {
+            let step = match step {
+                Step::Reader { reader, action } => {
+                    let order = self.program.canonical_order(&state);
+                    Step::Reader { reader: order[usize::from(reader)], action }
+                }
+                other => other,
+            };
+            // Every stored step is enabled in the renamed run; the laws tests
+            // replay every witness to prove it.
+            let Ok((next, completed)) = self.program.apply(&state, step) else { break };
+            state = next;
+            read = completed;
+            steps.push(step);
+        }
+        (steps, read)
     }
 
     /// The results so far (complete once [`Explorer::run`] returned
@@ -256,16 +267,13 @@ impl Explorer {
             .found
             .values()
             .map(|found| {
-                let mut witness = self.path_to(found.parent);
-                witness.push(found.step);
+                let (witness, read) = self.witness(found.parent, found.step);
                 Outcome {
                     value: found.read.value,
                     verdict: Verdict::of(scenario, found.read.value),
                     witness,
-                    read: found.read,
+                    read: read.unwrap_or(found.read),
                     occurrences: found.occurrences,
-                    min_retries: found.min_retries,
-                    max_retries: found.max_retries,
                 }
             })
             .collect();

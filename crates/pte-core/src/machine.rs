@@ -28,7 +28,7 @@ pub enum Phase {
 /// One reader's registers and position. Registers hold tags (see
 /// [`Tag`]); a register not yet loaded in this iteration holds its old tag
 /// masked out by `loaded`, and is reset on retry so equal states merge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ReaderState {
     pub phase: Phase,
     /// Bit k set: register k has been loaded in this iteration.
@@ -205,6 +205,50 @@ pub struct CompletedRead {
 }
 
 impl Program {
+    /// The explorer's representative of a state's class. Two states with the
+    /// same representative have the same futures up to renaming readers
+    /// (identical programs), so the explorer stores one of them:
+    /// - a register holds the first tag with its value (the check and the
+    ///   result compare values; provenance is recomputed on the witness);
+    /// - retries are forgotten (they are counted, never tested; the
+    ///   witness's count is recomputed on the witness);
+    /// - a returned read's registers are forgotten;
+    /// - readers are sorted.
+    pub(crate) fn canonical(&self, state: &State) -> State {
+        let mut canonical = *state;
+        let readers = &mut canonical.readers[..usize::from(self.readers())];
+        for reader in readers.iter_mut() {
+            *reader = self.reader_future(reader);
+        }
+        readers.sort_unstable();
+        canonical
+    }
+
+    /// `order[i]` is the reader of `state` at position `i` of
+    /// [`Program::canonical`].
+    pub(crate) fn canonical_order(&self, state: &State) -> [u8; MAX_READERS] {
+        let mut order = [0, 1, 2, 3];
+        order[..usize::from(self.readers())]
+            .sort_by_key(|reader| self.reader_future(&state.readers[usize::from(*reader)]));
+        order
+    }
+
+    fn reader_future(&self, reader: &ReaderState) -> ReaderState {
+        match reader.phase {
+            Phase::Start | Phase::Loop => {
+                let mut future = ReaderState { retries: 0, ..*reader };
+                for register in Register::ALL {
+                    let tag = &mut future.registers[register.index()];
+                    *tag = self.first_tag_with_value(register.word(), *tag);
+                }
+                future
+            }
+            Phase::Returned | Phase::Done => {
+                ReaderState { phase: reader.phase, ..ReaderState::default() }
+            }
+        }
+    }
+
     /// Memory holds P0; every thread is at its start.
     pub fn initial(&self) -> State {
         State {

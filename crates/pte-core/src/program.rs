@@ -157,6 +157,8 @@ pub struct Program {
     writer_waits: Vec<u64>,
     /// For register `k`, the mask of the iteration's loads it waits for.
     reader_waits: [u8; 3],
+    /// Per word: for each tag, the first tag that stands for the same value.
+    first_tag: [Vec<Tag>; 2],
 }
 
 impl Program {
@@ -165,7 +167,24 @@ impl Program {
         let accesses = flatten(&scenario);
         let writer_waits = writer_waits(&scenario, &accesses);
         let reader_waits = reader_waits(&scenario);
-        Ok(Program { scenario, accesses, writer_waits, reader_waits })
+        let mut program = Program {
+            scenario,
+            accesses,
+            writer_waits,
+            reader_waits,
+            first_tag: [Vec::new(), Vec::new()],
+        };
+        for word in [Word::Low, Word::High] {
+            let tags = 0..=program.accesses.len() as Tag;
+            program.first_tag[word.index()] = tags
+                .clone()
+                .map(|tag| {
+                    let value = program.value(word, tag);
+                    tags.clone().find(|first| program.value(word, *first) == value).unwrap_or(tag)
+                })
+                .collect();
+        }
+        Ok(program)
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -207,6 +226,11 @@ impl Program {
             },
             tag => self.accesses[usize::from(tag - 1)].stored(word),
         }
+    }
+
+    /// The first tag that stands for the same value in `word` as `tag`.
+    pub(crate) fn first_tag_with_value(&self, word: Word, tag: Tag) -> Tag {
+        self.first_tag[word.index()][usize::from(tag)]
     }
 
     /// Which write a tag stands for.
