@@ -1,0 +1,136 @@
+//! The command line, declared with clap's derive: every flag's doc comment
+//! is its `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use pte_core::DEFAULT_MAX_STATES;
+
+use crate::scenario_args::{parse_max_states, parse_seconds, ScenarioFlags};
+
+/// The exit statuses, shown after `--help`.
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0  no torn read: the exploration was complete and every read is allowed
+     (list and bench: success; replay: no replayed read is torn)
+  1  a torn read was found (replay: a replayed read is torn)
+  2  bad usage or input: an unknown flag value, preset or step, a file that
+     cannot be read, an invalid scenario or trace, a step that is not enabled
+  3  the state limit was reached without finding a torn read: the answer is
+     incomplete (raise --max-states)";
+
+/// The permalink base when `--base-url` is not given: `trunk serve`'s address.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
+
+/// Explores the ptep_get_lockless() protocol: can a 32-bit CPU that reads a
+/// 64-bit page-table entry as two halves, without a lock, return a present
+/// PTE that never existed?
+#[derive(Debug, Parser)]
+#[command(name = "pte-explorer", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explore every reachable state of a scenario and say whether a torn read can happen
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// List the catalog: the scenarios of the 2022 linux-mm discussion
+    List(ListArgs),
+    /// Replay a trace step by step, showing the machine state after each step
+    #[command(after_help = EXIT_CODES)]
+    Replay(ReplayArgs),
+    /// Measure exploration speed on every preset and on a scaled scenario
+    Bench(BenchArgs),
+}
+
+/// `check [PRESET] [--file FILE] [scenario flags] [--json] [--link] …`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A catalog preset id (see `pte-explorer list`); without one (and
+    /// without --file) the scenario is the kernel protocol, changed by the flags
+    #[arg(value_name = "PRESET", conflicts_with = "file")]
+    pub preset: Option<String>,
+
+    /// Read the scenario from a JSON scenario file instead of a preset
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Print the result as one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also print permalinks into the web explorer: the scenario, and each
+    /// torn read's witness
+    #[arg(long)]
+    pub link: bool,
+
+    /// The web explorer's address that --link appends `#<query>` to
+    #[arg(long, value_name = "URL", default_value = DEFAULT_BASE_URL)]
+    pub base_url: String,
+
+    /// Stop after this many distinct states (each costs about 130 bytes)
+    #[arg(long, value_name = "N", value_parser = parse_max_states)]
+    #[arg(default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: u32,
+
+    /// Write the first torn read's witness as a trace file that `replay`
+    /// reproduces (nothing is written when no read is torn)
+    #[arg(long, value_name = "FILE")]
+    pub save_witness: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
+}
+
+/// `list [--json]`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print the catalog as JSON (with each preset's scenario)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `replay FILE [--json]` or `replay [PRESET flags] --steps …`
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A trace file: {"format":1,"scenario":{…},"steps":["w1","r1.off",…]}
+    #[arg(value_name = "FILE", conflicts_with_all = ["preset", "steps"])]
+    pub file: Option<PathBuf>,
+
+    /// Replay on this catalog preset instead of a trace file (with --steps)
+    #[arg(long, value_name = "ID")]
+    pub preset: Option<String>,
+
+    /// The steps to replay, comma-separated: w<N> (writer access N), wd
+    /// (drain, TSO), r<N>.off|r0|r1|r2|chk|on (reader N)
+    #[arg(long, value_name = "STEPS", value_delimiter = ',', required_unless_present = "file")]
+    pub steps: Option<Vec<String>>,
+
+    /// Print the replay as one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
+}
+
+/// `bench [--seconds S] [--max-states N] [--preset ID…]`
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Time limit for each scaled scenario; one that is not done by then is
+    /// reported as capped
+    #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub seconds: f64,
+
+    /// State limit for each exploration; one that reaches it is reported as capped
+    #[arg(long, value_name = "N", value_parser = parse_max_states)]
+    #[arg(default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: u32,
+
+    /// Measure only these presets (repeatable) and skip the scaled scenarios
+    #[arg(long, value_name = "ID")]
+    pub preset: Vec<String>,
+}

@@ -1,0 +1,202 @@
+//! `bench`: how fast the explorer visits states, on every catalog preset
+//! and on a scaled scenario (three cycles, three readers, no flush) under
+//! each memory model. Timing lives here: the core has no clocks.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use pte_core::{catalog, Explorer, FlushMode, MemoryModel, Progress, Scenario};
+
+use crate::scenario_args::find_preset;
+use crate::text::table;
+use crate::{BenchArgs, CliError, Exit};
+
+/// Small explorations repeat until this much time has passed, so that their
+/// per-run time is not mostly timer noise.
+const MIN_MEASURED: Duration = Duration::from_millis(50);
+
+/// Transitions per slice between two looks at the clock.
+const SLICE: u64 = 20_000;
+
+/// The scaled scenario: writer cycles and readers.
+const SCALED_CYCLES: usize = 3;
+const SCALED_READERS: u8 = 3;
+
+pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
+    let mut rows: Vec<(String, Scenario)> = Vec::new();
+    if args.preset.is_empty() {
+        rows.extend(
+            catalog::presets().iter().map(|preset| (preset.id.to_owned(), preset.scenario())),
+        );
+        for model in MemoryModel::ALL {
+            let scenario = Scenario {
+                model,
+                readers: SCALED_READERS,
+                flush: FlushMode::None,
+                ..Scenario::cycles(SCALED_CYCLES)
+            };
+            let name = format!("{SCALED_CYCLES} cycles, {SCALED_READERS} readers, flush none");
+            rows.push((name, scenario));
+        }
+    } else {
+        for id in &args.preset {
+            rows.push((id.clone(), find_preset(id)?.scenario()));
+        }
+    }
+
+    if cfg!(debug_assertions) {
+        writeln!(out, "note: a debug build; `cargo run --release` explores many times faster")?;
+    }
+    writeln!(
+        out,
+        "limits per scenario: {} states, {} s; small scenarios repeat for at least {} ms",
+        args.max_states,
+        args.seconds,
+        MIN_MEASURED.as_millis()
+    )?;
+    writeln!(out)?;
+
+    let time_limit = Duration::from_secs_f64(args.seconds);
+    let mut measured = Vec::with_capacity(rows.len());
+    for (name, scenario) in &rows {
+        let measurement = measure(scenario, args.max_states, time_limit)
+            .map_err(|error| CliError::Input(format!("{name}: invalid scenario: {error}")))?;
+        measured.push((name, scenario.model, measurement));
+    }
+
+    let first_rate = measured.first().map_or(0.0, |(_, _, m)| m.states_per_second());
+    let table_rows: Vec<Vec<String>> = measured
+        .iter()
+        .map(|(name, model, m)| {
+            let ratio = if first_rate > 0.0 { m.states_per_second() / first_rate } else { 0.0 };
+            vec![
+                (*name).clone(),
+                model.id().to_owned(),
+                m.states.to_string(),
+                m.transitions.to_string(),
+                m.runs.to_string(),
+                duration_text(m.per_run()),
+                rate_text(m.states_per_second()),
+                format!("{ratio:.2}"),
+                m.status.text().to_owned(),
+            ]
+        })
+        .collect();
+    let header = [
+        "scenario",
+        "model",
+        "states",
+        "transitions",
+        "runs",
+        "time/run",
+        "states/s",
+        "vs row 1",
+        "status",
+    ];
+    let right = [false, false, true, true, true, true, true, true, false];
+    for line in table(&header, &right, &table_rows) {
+        writeln!(out, "{line}")?;
+    }
+    let total: Duration = measured.iter().map(|(_, _, m)| m.total).sum();
+    writeln!(out)?;
+    writeln!(out, "total measured time: {}", duration_text(total))?;
+    Ok(Exit::Clean)
+}
+
+/// How a measured exploration ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Complete,
+    StateLimit,
+    TimeLimit,
+}
+
+impl Status {
+    fn text(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::StateLimit => "capped (state limit)",
+            Status::TimeLimit => "capped (time limit)",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Measurement {
+    states: u64,
+    transitions: u64,
+    runs: u32,
+    /// Time over all runs.
+    total: Duration,
+    status: Status,
+}
+
+impl Measurement {
+    fn per_run(&self) -> Duration {
+        self.total / self.runs.max(1)
+    }
+
+    fn states_per_second(&self) -> f64 {
+        let seconds = self.per_run().as_secs_f64();
+        if seconds > 0.0 {
+            self.states as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Explores `scenario` from scratch until done, the state limit or the time
+/// limit; repeats short explorations until [`MIN_MEASURED`] has passed.
+fn measure(
+    scenario: &Scenario,
+    max_states: u32,
+    time_limit: Duration,
+) -> Result<Measurement, pte_core::ScenarioError> {
+    let mut runs = 0;
+    let mut total = Duration::ZERO;
+    loop {
+        let mut explorer = Explorer::new(scenario.clone())?.with_max_states(max_states);
+        let start = Instant::now();
+        let status = loop {
+            match explorer.run(SLICE) {
+                Progress::Running if start.elapsed() >= time_limit => break Status::TimeLimit,
+                Progress::Running => continue,
+                Progress::Done => break Status::Complete,
+                Progress::LimitReached { .. } => break Status::StateLimit,
+            }
+        };
+        total += start.elapsed();
+        runs += 1;
+        if status != Status::Complete || total >= MIN_MEASURED {
+            return Ok(Measurement {
+                states: explorer.states(),
+                transitions: explorer.transitions(),
+                runs,
+                total,
+                status,
+            });
+        }
+    }
+}
+
+fn duration_text(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else if seconds >= 1e-3 {
+        format!("{:.2} ms", seconds * 1e3)
+    } else {
+        format!("{:.1} µs", seconds * 1e6)
+    }
+}
+
+fn rate_text(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.2} M", per_second / 1e6)
+    } else if per_second >= 1e3 {
+        format!("{:.1} k", per_second / 1e3)
+    } else {
+        format!("{per_second:.0}")
+    }
+}

@@ -1,0 +1,300 @@
+//! `check`: explore every reachable state of one scenario and answer "can a
+//! torn read happen?", with a table of read results and, for each torn one,
+//! its witness step by step.
+
+use std::io::Write;
+
+use pte_core::{link, Explorer, Outcome, Report, Scenario, TornAnswer, Trace, Verdict};
+use serde::Serialize;
+
+use crate::narrate::{narrate, Narration};
+use crate::scenario_args::{base_scenario, write_file};
+use crate::text::{hex32, hex64, origin, scenario_block, table, torn_id, verdict_label};
+use crate::{write_json_value, CheckArgs, CliError, Exit};
+
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
+    let mut scenario = base_scenario(args.preset.as_deref(), args.file.as_deref())?;
+    args.scenario.apply(&mut scenario)?;
+    let base = match (&args.preset, &args.file) {
+        (_, Some(path)) => path.display().to_string(),
+        (Some(id), None) if args.scenario.is_empty() => id.clone(),
+        (Some(id), None) => format!("{id}, changed by flags"),
+        (None, None) if args.scenario.is_empty() => "kernel".to_owned(),
+        (None, None) => "kernel, changed by flags".to_owned(),
+    };
+    let origin = origin(&base, &scenario);
+
+    let mut explorer = Explorer::new(scenario.clone())
+        .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?
+        .with_max_states(args.max_states);
+    explorer.run_to_end();
+    let report = explorer.report();
+    let results = report
+        .outcomes
+        .iter()
+        .map(|outcome| Checked::new(&scenario, outcome))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let saved = match &args.save_witness {
+        None => Saved::NotAsked,
+        Some(path) => match results.iter().find(|result| result.outcome.verdict.is_torn()) {
+            None => Saved::NoTornRead { path: path.display().to_string() },
+            Some(torn) => {
+                let trace = Trace::new(scenario.clone(), &torn.outcome.witness);
+                write_file(path, &(trace.to_json() + "\n"))?;
+                Saved::Written { path: path.display().to_string(), value: torn.outcome.value }
+            }
+        },
+    };
+
+    let links = args.link.then(|| Links::new(&args.base_url, &scenario, &results));
+    let checked = CheckOutput {
+        origin: &origin,
+        scenario: &scenario,
+        max_states: args.max_states,
+        report: &report,
+        results: &results,
+        saved: &saved,
+        links: links.as_ref(),
+    };
+    if args.json {
+        checked.write_json(out)?;
+    } else {
+        checked.write_text(out)?;
+    }
+    Ok(exit(&report))
+}
+
+/// Exit 1 when a torn read was found, even by an incomplete search; 3 when
+/// the search stopped early without finding one.
+fn exit(report: &Report) -> Exit {
+    match report.torn() {
+        TornAnswer::Sometimes => Exit::TornRead,
+        TornAnswer::Never if report.complete => Exit::Clean,
+        TornAnswer::Never => Exit::Incomplete,
+    }
+}
+
+/// One read result with its witness replayed.
+struct Checked<'a> {
+    outcome: &'a Outcome,
+    narration: Narration,
+}
+
+impl<'a> Checked<'a> {
+    fn new(scenario: &Scenario, outcome: &'a Outcome) -> Result<Checked<'a>, CliError> {
+        let narration = narrate(scenario.clone(), &outcome.witness)
+            .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+        if let Some(blocked) = &narration.not_enabled {
+            // The explorer and the session share one transition relation, so
+            // this would be a bug in the core; say so rather than panic.
+            return Err(CliError::Input(format!(
+                "the witness for {} does not replay: {}",
+                outcome.value,
+                blocked.message()
+            )));
+        }
+        Ok(Checked { outcome, narration })
+    }
+}
+
+enum Saved {
+    NotAsked,
+    NoTornRead { path: String },
+    Written { path: String, value: pte_core::Pte },
+}
+
+/// Permalinks into the web explorer: the scenario, and each result's witness.
+struct Links {
+    scenario: String,
+    witnesses: Vec<String>,
+}
+
+impl Links {
+    fn new(base_url: &str, scenario: &Scenario, results: &[Checked<'_>]) -> Links {
+        let url =
+            |steps: &[pte_core::Step]| format!("{base_url}#{}", link::encode(scenario, steps));
+        Links {
+            scenario: url(&[]),
+            witnesses: results.iter().map(|result| url(&result.outcome.witness)).collect(),
+        }
+    }
+}
+
+/// Everything the report shows.
+struct CheckOutput<'a> {
+    origin: &'a str,
+    scenario: &'a Scenario,
+    max_states: u32,
+    report: &'a Report,
+    results: &'a [Checked<'a>],
+    saved: &'a Saved,
+    links: Option<&'a Links>,
+}
+
+impl CheckOutput<'_> {
+    fn write_text(&self, out: &mut dyn Write) -> Result<(), CliError> {
+        let CheckOutput { origin, scenario, max_states, report, results, saved, links } = *self;
+        for line in scenario_block(origin, scenario) {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out)?;
+        let limit = format!("the limit of {max_states} states");
+        let answer = match (report.torn(), report.complete) {
+            (TornAnswer::Never, false) => {
+                format!("none found, but the search is INCOMPLETE: it stopped at {limit}")
+            }
+            (answer, true) => answer.to_string(),
+            (answer, false) => format!("{answer} (the search stopped at {limit})"),
+        };
+        writeln!(out, "torn read: {answer}")?;
+        writeln!(out)?;
+
+        let rows: Vec<Vec<String>> = results
+            .iter()
+            .map(|result| {
+                let outcome = result.outcome;
+                vec![
+                    hex64(outcome.value),
+                    verdict_label(outcome.verdict),
+                    outcome.occurrences.to_string(),
+                    outcome.read.retries.to_string(),
+                    outcome.read.low_source.to_string(),
+                    outcome.read.high_source.to_string(),
+                ]
+            })
+            .collect();
+        let header = ["value", "verdict", "occurrences", "retries", "low from", "high from"];
+        for line in table(&header, &[false, false, true, false, false, false], &rows) {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "(retries, low from, high from: those of the shortest witness)")?;
+
+        for (index, result) in results.iter().enumerate() {
+            if !result.outcome.verdict.is_torn() {
+                continue;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "witness: {} is torn, reached in {} steps",
+                result.outcome.value,
+                result.narration.steps.len()
+            )?;
+            for (number, step) in result.narration.steps.iter().enumerate() {
+                writeln!(out, "{:>4}. {}", number + 1, step.text)?;
+                if let Some(read) = &step.read {
+                    writeln!(out, "      → {}", read.summary())?;
+                }
+            }
+            if let Some(links) = links {
+                writeln!(out, "      link: {}", links.witnesses[index])?;
+            }
+        }
+
+        writeln!(out)?;
+        writeln!(out, "{} states, {} transitions", report.states, report.transitions)?;
+        match saved {
+            Saved::NotAsked => {}
+            Saved::NoTornRead { path } => writeln!(out, "no torn read: nothing written to {path}")?,
+            Saved::Written { path, value } => writeln!(
+                out,
+                "witness of {value} saved to {path} (`pte-explorer replay {path}` replays it)"
+            )?,
+        }
+        if let Some(links) = links {
+            writeln!(out, "link: {}", links.scenario)?;
+        }
+        Ok(())
+    }
+
+    fn write_json(&self, out: &mut dyn Write) -> Result<(), CliError> {
+        let CheckOutput { scenario, max_states, report, results, saved, links, .. } = *self;
+        let results = results
+            .iter()
+            .enumerate()
+            .map(|(index, result)| {
+                let outcome = result.outcome;
+                ResultJson {
+                    value: hex64(outcome.value),
+                    low: hex32(outcome.value.low()),
+                    high: hex32(outcome.value.high()),
+                    verdict: outcome.verdict.id(),
+                    reestablished: match outcome.verdict {
+                        Verdict::Reestablished(n) => Some(n),
+                        _ => None,
+                    },
+                    occurrences: outcome.occurrences,
+                    retries: outcome.read.retries,
+                    reader: outcome.read.reader + 1,
+                    low_from: outcome.read.low_source.to_string(),
+                    high_from: outcome.read.high_source.to_string(),
+                    witness: outcome.witness.iter().map(|step| step.id()).collect(),
+                    witness_text: result
+                        .narration
+                        .steps
+                        .iter()
+                        .map(|step| step.text.clone())
+                        .collect(),
+                    link: links.map(|links| links.witnesses[index].clone()),
+                }
+            })
+            .collect();
+        let json = CheckJson {
+            scenario,
+            torn: torn_id(report.torn()),
+            complete: report.complete,
+            max_states,
+            states: report.states,
+            transitions: report.transitions,
+            results,
+            link: links.map(|links| links.scenario.clone()),
+            saved_witness: match saved {
+                Saved::Written { path, .. } => Some(path.clone()),
+                Saved::NotAsked | Saved::NoTornRead { .. } => None,
+            },
+        };
+        write_json_value(out, &json)
+    }
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    scenario: &'a Scenario,
+    /// "never" or "sometimes" (among the states explored).
+    torn: &'static str,
+    complete: bool,
+    max_states: u32,
+    states: u64,
+    transitions: u64,
+    results: Vec<ResultJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
+    /// The trace file written by --save-witness, if one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved_witness: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ResultJson {
+    value: String,
+    low: String,
+    high: String,
+    /// [`Verdict::id`]: not_present, pre_zap, reestablished, torn.
+    verdict: &'static str,
+    /// n of Pn for a re-established value.
+    reestablished: Option<u8>,
+    occurrences: u64,
+    /// The witness's reader (1-based), its retries, and the writes its
+    /// halves came from.
+    reader: u8,
+    retries: u8,
+    low_from: String,
+    high_from: String,
+    /// Step ids, as in trace files.
+    witness: Vec<String>,
+    /// Each step described from the state it was taken in.
+    witness_text: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
+}

@@ -1,0 +1,280 @@
+//! Building a scenario from the command line: a catalog preset, a scenario
+//! file or the kernel protocol as the base, then flags that override single
+//! fields. Also the value parsers clap calls, whose messages name the value
+//! and the range or the choices (clap adds the flag's name).
+
+use std::path::Path;
+
+use clap::Args;
+use pte_core::{
+    catalog, Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, WriterOp, MAX_READERS,
+    MAX_WRITER_OPS,
+};
+
+use crate::CliError;
+
+/// Flags that change one field of the scenario. They apply in a fixed
+/// order: writer (--writer or --cycles), arch, present bit, values, same or
+/// different low half, flush, readers, model, barriers.
+#[derive(Clone, Debug, Default, Args)]
+#[command(next_help_heading = "Scenario")]
+pub struct ScenarioFlags {
+    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARM/POWER-like)
+    #[arg(long, value_name = "MODEL", value_parser = parse_model)]
+    pub model: Option<MemoryModel>,
+
+    /// Architecture layout: x86_pae, mips_sh or present_high; sets the present
+    /// bit and rewrites the writer's zap and establish orders
+    #[arg(long, value_name = "ARCH", value_parser = parse_arch)]
+    pub arch: Option<Arch>,
+
+    /// The present bit's position in the 64-bit PTE, 0..=63
+    #[arg(long, value_name = "N", value_parser = parse_present_bit)]
+    pub present_bit: Option<u8>,
+
+    /// The writer's operations, comma-separated: zap, zap_high_first,
+    /// zap_atomic, establish, establish_low_first, flush
+    #[arg(long, value_name = "OPS", value_delimiter = ',', value_parser = parse_writer_op)]
+    #[arg(conflicts_with = "cycles")]
+    pub writer: Option<Vec<WriterOp>>,
+
+    /// The writer repeats zap, flush, establish Pn this many times
+    #[arg(long, value_name = "N", value_parser = parse_cycles)]
+    pub cycles: Option<usize>,
+
+    /// The initial PTE P0, as 0x and up to 16 hex digits
+    #[arg(long, value_name = "HEX", value_parser = parse_pte)]
+    pub p0: Option<Pte>,
+
+    /// The not-present value Z a zap stores
+    #[arg(long, value_name = "HEX", value_parser = parse_pte)]
+    pub z: Option<Pte>,
+
+    /// P1..PN, comma-separated: one value per establish operation
+    #[arg(long, value_name = "HEX,...", value_delimiter = ',', value_parser = parse_pte)]
+    pub p: Option<Vec<Pte>>,
+
+    /// Every Pn reuses P0's low half (the case the re-read of low cannot see)
+    #[arg(long, conflicts_with_all = ["different_low", "p"])]
+    pub same_low: bool,
+
+    /// Every Pn gets a low half of its own
+    #[arg(long, conflicts_with = "p")]
+    pub different_low: bool,
+
+    /// TLB flush mode: none, ipi or paravirt
+    #[arg(long, value_name = "MODE", value_parser = parse_flush)]
+    pub flush: Option<FlushMode>,
+
+    /// How many readers race with the writer, 1..=4
+    #[arg(long, value_name = "N", value_parser = parse_readers)]
+    pub readers: Option<u8>,
+
+    /// Switch a barrier site off (repeatable or comma-separated): zap_wmb1,
+    /// zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2
+    #[arg(long, value_name = "SITE", value_delimiter = ',', value_parser = parse_barrier)]
+    pub barrier_off: Vec<Barrier>,
+
+    /// Switch a barrier site on (after --no-barriers, or on a preset with it off)
+    #[arg(long, value_name = "SITE", value_delimiter = ',', value_parser = parse_barrier)]
+    pub barrier_on: Vec<Barrier>,
+
+    /// Switch every barrier site off (then --barrier-on turns single sites on)
+    #[arg(long)]
+    pub no_barriers: bool,
+}
+
+impl ScenarioFlags {
+    /// True when no flag was given.
+    pub fn is_empty(&self) -> bool {
+        self.model.is_none()
+            && self.arch.is_none()
+            && self.present_bit.is_none()
+            && self.writer.is_none()
+            && self.cycles.is_none()
+            && self.p0.is_none()
+            && self.z.is_none()
+            && self.p.is_none()
+            && !self.same_low
+            && !self.different_low
+            && self.flush.is_none()
+            && self.readers.is_none()
+            && self.barrier_off.is_empty()
+            && self.barrier_on.is_empty()
+            && !self.no_barriers
+    }
+
+    /// Changes `scenario` by every flag given, then validates it.
+    pub fn apply(&self, scenario: &mut Scenario) -> Result<(), CliError> {
+        if let Some(both) = self.barrier_on.iter().find(|site| self.barrier_off.contains(site)) {
+            return Err(CliError::Input(format!(
+                "--barrier-on and --barrier-off both name {}",
+                both.id()
+            )));
+        }
+        let writer_changed = self.writer.is_some() || self.cycles.is_some();
+        if let Some(writer) = &self.writer {
+            if writer.len() > MAX_WRITER_OPS {
+                return Err(CliError::Input(format!(
+                    "--writer: {} operations is more than the limit of {MAX_WRITER_OPS}",
+                    writer.len()
+                )));
+            }
+            scenario.writer = writer.clone();
+        }
+        if let Some(cycles) = self.cycles {
+            scenario.writer = Scenario::cycles(cycles).writer;
+        }
+        if let Some(arch) = self.arch {
+            scenario.apply_arch(arch);
+        }
+        if let Some(bit) = self.present_bit {
+            scenario.present_bit = bit;
+        }
+        if writer_changed && self.p.is_none() {
+            scenario.fit_values();
+        }
+        if let Some(p0) = self.p0 {
+            scenario.values.p0 = p0;
+        }
+        if let Some(z) = self.z {
+            scenario.values.z = z;
+        }
+        if let Some(p) = &self.p {
+            let establishes = scenario.establish_count();
+            if p.len() != establishes {
+                return Err(CliError::Input(format!(
+                    "--p: {} value(s) given, but the writer establishes {establishes} PTE(s)",
+                    p.len()
+                )));
+            }
+            scenario.values.p = p.clone();
+        }
+        if self.same_low || self.different_low {
+            scenario.set_same_low(self.same_low);
+        }
+        if let Some(flush) = self.flush {
+            scenario.flush = flush;
+        }
+        if let Some(readers) = self.readers {
+            scenario.readers = readers;
+        }
+        if let Some(model) = self.model {
+            scenario.model = model;
+        }
+        if self.no_barriers {
+            scenario.barriers = Barriers::ALL_OFF;
+        }
+        for site in &self.barrier_off {
+            scenario.barriers.set(*site, false);
+        }
+        for site in &self.barrier_on {
+            scenario.barriers.set(*site, true);
+        }
+        scenario.validate().map_err(|error| CliError::Input(format!("invalid scenario: {error}")))
+    }
+}
+
+/// The base scenario: a preset by id, a scenario file, or the kernel protocol.
+pub fn base_scenario(preset: Option<&str>, file: Option<&Path>) -> Result<Scenario, CliError> {
+    match (preset, file) {
+        (_, Some(path)) => {
+            let text = read_file(path)?;
+            Scenario::from_json(&text)
+                .map_err(|error| CliError::Input(format!("{}: {error}", path.display())))
+        }
+        (Some(id), None) => Ok(find_preset(id)?.scenario()),
+        (None, None) => Ok(Scenario::kernel()),
+    }
+}
+
+/// The catalog preset with this id, or an error that says where to look.
+pub fn find_preset(id: &str) -> Result<&'static catalog::Preset, CliError> {
+    catalog::find(id).ok_or_else(|| {
+        CliError::Input(format!("unknown preset {id:?}; `pte-explorer list` shows the catalog"))
+    })
+}
+
+/// Reads a whole text file; the error names the file.
+pub fn read_file(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::File {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes a whole text file; the error names the file.
+pub fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+    std::fs::write(path, text).map_err(|source| CliError::File {
+        action: "write",
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn choice<T: Copy>(text: &str, all: &[T], id: fn(T) -> &'static str) -> Result<T, String> {
+    all.iter().copied().find(|item| id(*item) == text).ok_or_else(|| {
+        let ids: Vec<&str> = all.iter().map(|item| id(*item)).collect();
+        format!("expected one of {}", ids.join(", "))
+    })
+}
+
+fn number_in<T>(text: &str, min: u64, max: u64) -> Result<T, String>
+where
+    T: TryFrom<u64>,
+{
+    let value: u64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    if value < min || value > max {
+        return Err(format!("{value} is out of range {min}..={max}"));
+    }
+    T::try_from(value).map_err(|_| format!("{value} is out of range {min}..={max}"))
+}
+
+pub(crate) fn parse_model(text: &str) -> Result<MemoryModel, String> {
+    choice(text, &MemoryModel::ALL, MemoryModel::id)
+}
+
+pub(crate) fn parse_arch(text: &str) -> Result<Arch, String> {
+    choice(text, &Arch::ALL, Arch::id)
+}
+
+pub(crate) fn parse_flush(text: &str) -> Result<FlushMode, String> {
+    choice(text, &FlushMode::ALL, FlushMode::id)
+}
+
+pub(crate) fn parse_writer_op(text: &str) -> Result<WriterOp, String> {
+    choice(text, &WriterOp::ALL, WriterOp::id)
+}
+
+pub(crate) fn parse_barrier(text: &str) -> Result<Barrier, String> {
+    choice(text, &Barrier::ALL, Barrier::id)
+}
+
+pub(crate) fn parse_pte(text: &str) -> Result<Pte, String> {
+    text.parse::<Pte>().map_err(|error| error.to_string())
+}
+
+pub(crate) fn parse_present_bit(text: &str) -> Result<u8, String> {
+    number_in(text, 0, 63)
+}
+
+pub(crate) fn parse_readers(text: &str) -> Result<u8, String> {
+    number_in(text, 1, MAX_READERS as u64)
+}
+
+pub(crate) fn parse_cycles(text: &str) -> Result<usize, String> {
+    number_in(text, 0, (MAX_WRITER_OPS / 3) as u64)
+}
+
+pub(crate) fn parse_max_states(text: &str) -> Result<u32, String> {
+    number_in(text, 1, u64::from(u32::MAX))
+}
+
+pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
+        Ok(_) => Err(format!("{text} is out of range (0, 3600]")),
+        Err(_) => Err(format!("{text:?} is not a number of seconds")),
+    }
+}

@@ -1,0 +1,627 @@
+//! The command line end to end, without spawning: parse with clap, run into
+//! a buffer, compare the output with snapshots (`UPDATE_EXPECT=1 cargo test
+//! -p pte-explorer` rewrites them) or assert on the JSON.
+
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser};
+use expect_test::{expect, Expect};
+use pte_core::{parse_steps, Scenario, Session, Trace};
+use pte_explorer::{Cli, EXIT_CODES};
+
+/// What one command line produced.
+#[derive(Debug)]
+struct Ran {
+    code: u8,
+    stdout: String,
+    /// The error message with its causes, as `main` prints it (clap's own
+    /// message for usage errors).
+    error: String,
+}
+
+fn run_args(args: &[&str]) -> Ran {
+    let argv = std::iter::once("pte-explorer").chain(args.iter().copied());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(error) => {
+            return Ran {
+                code: error.exit_code() as u8,
+                stdout: String::new(),
+                error: error.to_string(),
+            }
+        }
+    };
+    let mut out = Vec::new();
+    let result = pte_explorer::run(&cli, &mut out);
+    let stdout = String::from_utf8(out).expect("the output is UTF-8");
+    match result {
+        Ok(exit) => Ran { code: exit.code(), stdout, error: String::new() },
+        Err(error) => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            Ran { code: pte_explorer::INPUT_ERROR_CODE, stdout, error: message }
+        }
+    }
+}
+
+fn run(command_line: &str) -> Ran {
+    run_args(&command_line.split_whitespace().collect::<Vec<_>>())
+}
+
+#[track_caller]
+fn check_output(command_line: &str, code: u8, expect: Expect) {
+    let ran = run(command_line);
+    assert_eq!(ran.code, code, "exit status of `{command_line}`; error: {}", ran.error);
+    expect.assert_eq(&ran.stdout);
+}
+
+#[track_caller]
+fn check_error(command_line: &str, expect: Expect) {
+    let ran = run(command_line);
+    assert_eq!(ran.code, 2, "`{command_line}` should fail with status 2: {ran:?}");
+    expect.assert_eq(ran.error.trim_end());
+}
+
+/// A path in the system's temporary folder that no other test (or run) uses.
+fn temp_path(name: &str) -> PathBuf {
+    let unique = format!("pte-explorer-test-{}-{name}", std::process::id());
+    std::env::temp_dir().join(unique)
+}
+
+#[test]
+fn command_line_is_consistent() {
+    Cli::command().debug_assert();
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let help = Cli::command().render_long_help().to_string();
+    assert!(help.contains(EXIT_CODES), "{help}");
+    let mut command = Cli::command();
+    let check = command.find_subcommand_mut("check").expect("check exists");
+    let help = check.render_long_help().to_string();
+    assert!(help.contains("3  the state limit was reached"), "{help}");
+    assert!(help.contains("--barrier-off <SITE>"), "{help}");
+}
+
+#[test]
+fn check_kernel_never() {
+    check_output(
+        "check kernel",
+        0,
+        expect![[r#"
+            scenario: kernel (The kernel protocol as written)
+              model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, all barriers on
+              values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
+
+            torn read: Never
+
+            value               verdict            occurrences  retries  low from          high from
+            0x0000000000000000  not present                  4  0        Z (writer op 1)   Z (writer op 1)
+            0x0000000100000000  not present                  2  0        Z (writer op 1)   P0 (initial)
+            0x0000000100001067  pre-zap (P0)                 3  0        P0 (initial)      P0 (initial)
+            0x0000000300000000  not present                  2  0        Z (writer op 1)   P1 (writer op 3)
+            0x0000000300002067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
+            (retries, low from, high from: those of the shortest witness)
+
+            63 states, 93 transitions
+        "#]],
+    );
+}
+
+#[test]
+fn check_same_low_none_shows_the_torn_witness() {
+    check_output(
+        "check same-low-none",
+        1,
+        expect![[r#"
+        scenario: same-low-none (Same low half, no flush)
+          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, all barriers on
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+
+        torn read: Sometimes
+
+        value               verdict            occurrences  retries  low from          high from
+        0x0000000000000000  not present                  3  0        Z (writer op 1)   Z (writer op 1)
+        0x0000000000001067  TORN                         1  0        P0 (initial)      Z (writer op 1)
+        0x0000000100000000  not present                  4  0        Z (writer op 1)   P0 (initial)
+        0x0000000100001067  pre-zap (P0)                 5  0        P0 (initial)      P0 (initial)
+        0x0000000300000000  not present                  2  0        Z (writer op 1)   P1 (writer op 3)
+        0x0000000300001067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
+        (retries, low from, high from: those of the shortest witness)
+
+        witness: 0x0000000000001067 is torn, reached in 9 steps
+           1. reader 1: irq_off
+           2. reader 1: r0 ← low (= 0x00001067)
+           3. writer: low ← 0x00000000 (zap, op 1, Z)
+           4. writer: high ← 0x00000000 (zap, op 1, Z)
+           5. reader 1: r1 ← high (= 0x00000000)
+           6. writer: high ← 0x00000003 (establish, op 3, P1)
+           7. writer: low ← 0x00001067 (establish, op 3, P1)
+           8. reader 1: r2 ← low (= 0x00001067)
+           9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: return)
+              → reader 1 returned 0x0000000000001067: TORN: a present PTE that never existed (low from P0 (initial), high from Z (writer op 1); no retry)
+
+        76 states, 123 transitions
+    "#]],
+    );
+}
+
+#[test]
+fn flags_change_a_preset() {
+    // The kernel protocol, changed by flags into a catalog preset: named as such.
+    let ran = run("check --model weak --barrier-off reader_rmb1 --flush none");
+    assert_eq!(ran.code, 1, "{ran:?}");
+    assert!(ran.stdout.starts_with("scenario: weak-no-rmb1 ("), "{}", ran.stdout);
+    // A change that matches no preset says what it started from.
+    let ran = run("check same-low-ipi --readers 2 --model tso");
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.starts_with("scenario: same-low-ipi, changed by flags\n"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("model tso,"), "{}", ran.stdout);
+    assert!(ran.stdout.contains(", 2 readers,"), "{}", ran.stdout);
+    // --writer refits the values; --arch rewrites the orders after it.
+    let ran = run("check --writer zap,establish,zap,establish --arch mips_sh --flush none --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(
+        json["scenario"]["writer"],
+        serde_json::json!(["zap_high_first", "establish", "zap_high_first", "establish"])
+    );
+    assert_eq!(json["scenario"]["values"]["p"].as_array().map(Vec::len), Some(2));
+    // --no-barriers, then one site back on.
+    let ran = run("check --model weak --no-barriers --barrier-on reader_rmb1 --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    let barriers = &json["scenario"]["barriers"];
+    assert_eq!(barriers["reader_rmb1"], true);
+    assert_eq!(barriers["reader_rmb2"], false);
+    assert_eq!(barriers["zap_wmb1"], false);
+}
+
+#[test]
+fn check_json_witness_replays_to_the_torn_value() {
+    let ran = run("check --json same-low-none");
+    assert_eq!(ran.code, 1, "{ran:?}");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["torn"], "sometimes");
+    assert_eq!(json["complete"], true);
+    assert!(json["states"].as_u64().is_some_and(|states| states > 0));
+    assert!(json["transitions"].as_u64().is_some_and(|transitions| transitions > 0));
+    let scenario = Scenario::from_json(&json["scenario"].to_string()).expect("a valid scenario");
+    assert_eq!(scenario, pte_core::catalog::find("same-low-none").expect("preset").scenario());
+
+    let results = json["results"].as_array().expect("results");
+    let torn: Vec<&serde_json::Value> =
+        results.iter().filter(|result| result["verdict"] == "torn").collect();
+    assert!(!torn.is_empty(), "{results:?}");
+    for result in torn {
+        let ids: Vec<&str> = result["witness"]
+            .as_array()
+            .expect("witness")
+            .iter()
+            .map(|id| id.as_str().expect("a step id"))
+            .collect();
+        let steps = parse_steps(ids.iter().copied()).expect("step ids parse");
+        let mut session = Session::new(scenario.clone()).expect("session");
+        session.replay(&steps).expect("the witness replays");
+        let read = session.last_read().expect("the witness ends with a completed read");
+        assert_eq!(read.read.value.to_string(), result["value"].as_str().expect("value"));
+        assert!(read.verdict.is_torn());
+        assert_eq!(result["low"], format!("0x{:08x}", read.read.value.low()));
+        assert_eq!(result["high"], format!("0x{:08x}", read.read.value.high()));
+        assert_eq!(result["reestablished"], serde_json::Value::Null);
+        assert_eq!(result["low_from"], read.read.low_source.to_string());
+        assert_eq!(result["high_from"], read.read.high_source.to_string());
+        assert_eq!(result["witness_text"].as_array().map(Vec::len), Some(steps.len()));
+    }
+    let reestablished =
+        results.iter().find(|result| result["verdict"] == "reestablished").expect("P1 is read");
+    assert_eq!(reestablished["reestablished"], 1);
+}
+
+#[test]
+fn check_link_decodes_to_the_scenario() {
+    let ran = run("check same-low-none --link --base-url https://example.org/pte/");
+    let links: Vec<&str> =
+        ran.stdout.lines().filter_map(|line| line.trim_start().strip_prefix("link: ")).collect();
+    assert_eq!(links.len(), 2, "one witness link and the scenario link: {}", ran.stdout);
+    let query = links[0].strip_prefix("https://example.org/pte/#").expect("the base URL");
+    let link = pte_core::link::decode(query).expect("the link decodes");
+    let mut session = Session::new(link.scenario).expect("session");
+    session.replay(&link.steps).expect("the witness replays");
+    assert!(session.last_read().is_some_and(|read| read.verdict.is_torn()));
+}
+
+#[test]
+fn check_stops_at_the_state_limit() {
+    let ran = run("check --cycles 2 --max-states 50");
+    assert_eq!(ran.code, 3, "{ran:?}");
+    assert!(ran.stdout.contains("torn read: none found, but the search is INCOMPLETE"), "{ran:?}");
+    let ran = run("check --cycles 2 --max-states 50 --json");
+    assert_eq!(ran.code, 3, "{ran:?}");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["states"], 50);
+}
+
+#[test]
+fn bad_flags_name_the_field() {
+    check_error(
+        "check --model foo",
+        expect![[r#"
+            error: invalid value 'foo' for '--model <MODEL>': expected one of sc, tso, weak
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check --readers 9",
+        expect![[r#"
+            error: invalid value '9' for '--readers <N>': 9 is out of range 1..=4
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check --p0 0x12zz",
+        expect![[r#"
+            error: invalid value '0x12zz' for '--p0 <HEX>': "0x12zz" is not a 64-bit hex value such as 0x0000000100001067
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check --barrier-off zap_wmb3",
+        expect![[r#"
+            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check --writer zap,teleport",
+        expect![[r#"
+            error: invalid value 'teleport' for '--writer <OPS>': expected one of zap, zap_high_first, zap_atomic, establish, establish_low_first, flush
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check --present-bit 64",
+        expect![[r#"
+            error: invalid value '64' for '--present-bit <N>': 64 is out of range 0..=63
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check nope",
+        expect![[r#"unknown preset "nope"; `pte-explorer list` shows the catalog"#]],
+    );
+    check_error(
+        "check --p 0x1,0x2",
+        expect!["--p: 2 value(s) given, but the writer establishes 1 PTE(s)"],
+    );
+    check_error(
+        "check --barrier-off zap_wmb1 --barrier-on zap_wmb1",
+        expect!["--barrier-on and --barrier-off both name zap_wmb1"],
+    );
+}
+
+#[test]
+fn bad_files_name_the_file() {
+    let missing = temp_path("missing.json");
+    let ran = run_args(&["check", "--file", missing.to_str().expect("UTF-8 path")]);
+    assert_eq!(ran.code, 2);
+    assert!(ran.error.starts_with(&format!("cannot read {}: ", missing.display())), "{ran:?}");
+
+    let bad = temp_path("bad.json");
+    std::fs::write(&bad, "{\"format\": 1,\n  \"model\": \"sc\",\n  oops").expect("write");
+    let ran = run_args(&["check", "--file", bad.to_str().expect("UTF-8 path")]);
+    std::fs::remove_file(&bad).ok();
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.error.starts_with(&format!("{}: invalid scenario JSON: ", bad.display())),
+        "{ran:?}"
+    );
+    assert!(ran.error.contains("line 3 column"), "{ran:?}");
+
+    let invalid = temp_path("invalid.json");
+    let too_many = Scenario { readers: 9, ..Scenario::kernel() };
+    std::fs::write(&invalid, serde_json::to_string(&too_many).expect("JSON")).expect("write");
+    let ran = run_args(&["check", "--file", invalid.to_str().expect("UTF-8 path")]);
+    std::fs::remove_file(&invalid).ok();
+    assert_eq!(ran.code, 2);
+    assert_eq!(
+        ran.error,
+        format!("{}: readers is 9, but must be between 1 and 4", invalid.display())
+    );
+
+    let file = temp_path("scenario.json");
+    std::fs::write(&file, Scenario::kernel().to_json()).expect("write");
+    let ran = run_args(&["check", "--file", file.to_str().expect("UTF-8 path"), "--readers", "2"]);
+    std::fs::remove_file(&file).ok();
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.contains(", 2 readers,"), "{}", ran.stdout);
+}
+
+#[test]
+fn save_witness_round_trip() {
+    let path = temp_path("witness.json");
+    let path_text = path.to_str().expect("UTF-8 path");
+    let ran = run_args(&["check", "same-low-none", "--save-witness", path_text]);
+    assert_eq!(ran.code, 1, "{ran:?}");
+    assert!(ran.stdout.contains(&format!("saved to {path_text}")), "{}", ran.stdout);
+    let trace =
+        Trace::from_json(&std::fs::read_to_string(&path).expect("the file")).expect("a trace");
+    assert_eq!(trace.steps.len(), 9);
+
+    let ran = run_args(&["replay", path_text]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(ran.code, 1, "a torn read was replayed: {ran:?}");
+    let last_lines: Vec<&str> = ran.stdout.lines().rev().take(3).collect();
+    assert_eq!(last_lines[0], "9 of 9 step(s) replayed; 1 read(s) completed, 1 torn");
+    assert!(last_lines[2].contains("returned 0x0000000000001067: TORN"), "{last_lines:?}");
+
+    // No torn read: nothing written.
+    let ran = run_args(&["check", "kernel", "--save-witness", path_text]);
+    assert_eq!(ran.code, 0);
+    assert!(ran.stdout.contains(&format!("no torn read: nothing written to {path_text}")));
+    assert!(!path.exists());
+}
+
+#[test]
+fn replay_stops_at_a_step_that_is_not_enabled() {
+    let path = temp_path("blocked.json");
+    let trace = Trace {
+        format: 1,
+        scenario: Scenario::kernel(),
+        steps: ["r1.off", "r1.r0", "w1", "w2", "w3", "r1.r1"].map(str::to_owned).to_vec(),
+    };
+    std::fs::write(&path, trace.to_json()).expect("write");
+    let ran = run_args(&["replay", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(ran.code, 2);
+    expect!["step 5 (writer: TLB flush) is not enabled: flush waits: reader 1 has interrupts off"]
+        .assert_eq(&ran.error);
+    expect![[r#"
+        scenario: kernel (The kernel protocol as written)
+          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, all barriers on
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
+
+        initial state
+              memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+              writer: to do w1, w2, w3, w4, w5
+              reader 1: not started
+           1. reader 1: irq_off
+              memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+              writer: to do w1, w2, w3, w4, w5
+              reader 1: interrupts off, in the retry loop; r0 = —, r1 = —, r2 = —; 0 retries
+           2. reader 1: r0 ← low (= 0x00001067)
+              memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+              writer: to do w1, w2, w3, w4, w5
+              reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
+           3. writer: low ← 0x00000000 (zap, op 1, Z)
+              memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
+              writer: done w1; to do w2, w3, w4, w5
+              reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
+           4. writer: high ← 0x00000000 (zap, op 1, Z)
+              memory: low = 0x00000000 from Z (writer op 1), high = 0x00000000 from Z (writer op 1)
+              writer: done w1, w2; to do w3, w4, w5
+              reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
+
+        4 of 6 step(s) replayed; 0 read(s) completed, 0 torn
+    "#]].assert_eq(&ran.stdout);
+
+    let ran = run_args(&["replay", path.to_str().expect("UTF-8 path"), "--json"]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(ran.code, 2);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["steps"].as_array().map(Vec::len), Some(4));
+    assert_eq!(json["error"]["number"], 5);
+    assert_eq!(json["error"]["id"], "w3");
+    assert_eq!(json["steps"][3]["state"]["high"]["value"], "0x00000000");
+}
+
+#[test]
+fn replay_steps_on_a_preset() {
+    check_output(
+        "replay --preset same-low-none --model tso --steps r1.off,w1,r1.r0,wd,r1.r1",
+        0,
+        expect![[r#"
+            scenario: same-low-none, changed by flags
+              model tso, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, all barriers on
+              values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+
+            initial state
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: to do w1, w2, w3, w4
+                  store buffer: empty
+                  reader 1: not started
+               1. reader 1: irq_off
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: to do w1, w2, w3, w4
+                  store buffer: empty
+                  reader 1: interrupts off, in the retry loop; r0 = —, r1 = —, r2 = —; 0 retries
+               2. writer: low ← 0x00000000 into store buffer (zap, op 1, Z)
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: issued w1; to do w2, w3, w4
+                  store buffer (oldest first): low ← 0x00000000 (Z)
+                  reader 1: interrupts off, in the retry loop; r0 = —, r1 = —, r2 = —; 0 retries
+               3. reader 1: r0 ← low (= 0x00001067)
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: issued w1; to do w2, w3, w4
+                  store buffer (oldest first): low ← 0x00000000 (Z)
+                  reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
+               4. writer: drain low ← 0x00000000 to memory
+                  memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
+                  writer: issued w1; to do w2, w3, w4
+                  store buffer: empty
+                  reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
+               5. reader 1: r1 ← high (= 0x00000001)
+                  memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
+                  writer: issued w1; to do w2, w3, w4
+                  store buffer: empty
+                  reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = 0x00000001, r2 = —; 0 retries
+
+            5 of 5 step(s) replayed; 0 read(s) completed, 0 torn
+        "#]],
+    );
+    check_error(
+        "replay --preset kernel --steps r1.off,r9.r0",
+        expect!["step 2 (reader 9: r0 ← low) is not enabled: no such step in this scenario"],
+    );
+    check_error(
+        "replay --preset kernel --steps r1.off,x",
+        expect![[r#"step 2: "x" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on)"#]],
+    );
+}
+
+#[test]
+fn list_the_catalog() {
+    check_output(
+        "list",
+        0,
+        expect![[r#"
+            kernel — The kernel protocol as written
+                model sc, flush ipi; torn read: Never (63 states)
+                x86 PAE as in mainline: zap clears low (the present bit) then high, the TLB flush
+                waits for readers through its IPI, and the new PTE is set high first, then low. The
+                reader is ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed,
+                all with interrupts off as GUP-fast runs. This is the case the comment above
+                ptep_get_lockless() argues for: no torn read.
+
+            different-low — Zap then establish, different low half, no flush
+                model sc, flush none; torn read: Never (80 states)
+                Jason Gunthorpe's argument (Yz7316NubHtw2xCa@nvidia.com): it is about memory
+                ordering, not IPIs. Zap writes low (not present) then high; re-establish writes high
+                then low; the reader reads low, high, low. With no flush at all between zap and
+                re-establish, a read still returns the old PTE, the new one, or something not
+                present, as long as the new PTE's low half differs from the old one's.
+
+            same-low-none — Same low half, no flush
+                model sc, flush none; torn read: Sometimes (76 states)
+                The new PTE reuses the old low half (on x86 PAE: the same physical address modulo 4
+                GiB with the same flags). The re-read of low cannot see that the PTE changed: read
+                low of P0, the zap clears high, read high (zero), P1 is established with the same
+                low, re-read low matches. The reader returns P0's low with a zeroed high half:
+                present, and never in the PTE. Jann Horn: MADV_DONTNEED racing with a fault can
+                re-install a PTE before zap_pte_range() has flushed.
+
+            same-low-ipi — Same low half, IPI flush
+                model sc, flush ipi; torn read: Never (63 states)
+                The comment's premise: a flush between zap and re-establish, sent as an IPI that the
+                reader holds off by running with interrupts disabled. A reader that saw the old low
+                half is still inside its interrupts-off section, so the re-establish cannot happen
+                until it returns. No torn read, even with a reused low half.
+
+            same-low-paravirt — Same low half, paravirt flush
+                model sc, flush paravirt; torn read: Sometimes (91 states)
+                Jann Horn's first point: under a hypervisor, paravirtual remote TLB flushes (KVM's
+                among them) send no IPI, so disabling interrupts does not hold the flush off. John
+                Hubbard agreed both comments are wrong for this reason. The flush no longer waits
+                for the reader and the same-low-half tear comes back.
+
+            jann-two-cycles — Jann Horn's two-cycle counterexample
+                model sc, flush none; torn read: Sometimes (224 states)
+                Jann Horn's trace (CAG48ez1Oz4t…, value corrected in CAG48ez2sutJ…): the PTE maps
+                0x0001000100010000; the reader reads its low half; it is zapped and
+                0x0001000200020000 installed; the reader reads high (0x00010002); it is zapped again
+                and 0x0001000300010000 installed; the re-read of low matches the first read, and the
+                reader returns 0x0001000200010000, which was never in the PTE. Here as PTEs with
+                flags 0x067 and no flush. "It's not possible to atomically read a 64-bit PTE with
+                32-bit reads when the PTE can completely change under you."
+
+            atomic-zap-same-low — Atomic zap, same low half, no flush
+                model sc, flush none; torn read: Sometimes (58 states)
+                Since v6.2 the x86 PAE SMP MADV_DONTNEED path clears the PTE with one atomic 64-bit
+                exchange (native_ptep_get_and_clear()). That removes any tear inside the zap, but
+                not the reuse of the low half: the reader can still read P0's low, the zeroed high,
+                then the re-established low that matches. Still torn.
+
+            mips-sh — MIPS / SH clear order (high first)
+                model sc, flush ipi; torn read: Sometimes (60 states)
+                MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit in the
+                low half but clear a PTE with set_pte(ptep, 0), which writes the high half first.
+                Read low (present), the clear zeroes high, read high, re-read low (not yet cleared):
+                a present entry with a zero high half, even with an IPI flush and a different low
+                half. (From reading the arch headers; the thread did not discuss it. Jann noted MIPS
+                and SH have no double-word cmpxchg to fall back on.)
+
+            overwrite — Overwrite a present entry without a zap
+                model sc, flush none; torn read: Sometimes (30 states)
+                set_pte() of P1 straight over the present P0. The high half changes first while the
+                present bit in low stays set: low of P0, high of P1, low of P0 again passes the
+                check. The protocol relies on every change from one present PTE to another going
+                through a not-present zap.
+
+            present-high-x86-order — Present bit in the high half, x86 orders
+                model sc, flush none; torn read: Sometimes (80 states)
+                Jason Gunthorpe: "I did not check that the present bit is properly placed in the
+                right low/high". With the present bit in high (bit 32 here) but the x86 orders, the
+                zap clears low first while high still says present: read the cleared low, read the
+                old high, re-read low unchanged — a present entry that never existed.
+
+            present-high-mirrored — Present bit in the high half, mirrored orders
+                model sc, flush none; torn read: Never (76 states)
+                The fix for a present bit in high is the mirror of x86: zap clears high (the present
+                bit) first, establish sets low first and high last. The reader still reads low,
+                high, low; with these orders every present result is a whole PTE again.
+
+            weak-no-zap-wmb1 — Weak model without the zap's first wmb
+                model weak, flush none, barriers off: zap_wmb1; torn read: Sometimes (92 states)
+                On a weakly ordered CPU the zap's two stores may reach memory in either order
+                without the smp_wmb() between them. If high is zeroed before low loses its present
+                bit, the reader can return P0's low with a zeroed high.
+
+            weak-no-zap-wmb2 — Weak model without the zap's second wmb
+                model weak, flush none, barriers off: zap_wmb2; torn read: Never (80 states)
+                The smp_wmb() after the zap's second store is redundant here: the store it would
+                order against is the establish's high store (the same word) or the establish's low
+                store, which the establish's own first wmb already orders. No torn read.
+
+            weak-no-establish-wmb1 — Weak model without the establish's first wmb
+                model weak, flush none, barriers off: establish_wmb1; torn read: Sometimes (104 states)
+                Without the smp_wmb() between set_pte()'s two stores, the new low half (with the
+                present bit) may reach memory before the new high half. The reader can return P1's
+                low with the zap's zero high: torn. The TLB's own 64-bit walk needs this barrier for
+                the same reason.
+
+            weak-no-establish-wmb2 — Weak model without the establish's second wmb
+                model weak, flush none, barriers off: establish_wmb2; torn read: Never (80 states)
+                The trailing smp_wmb() of the last establish orders nothing that follows in this
+                writer. No torn read.
+
+            weak-no-rmb1 — Weak model without the reader's first rmb
+                model weak, flush none, barriers off: reader_rmb1; torn read: Sometimes (94 states)
+                Without the smp_rmb() between the first read of low and the read of high, the read
+                of high may be performed first: it sees P0's high, then the writer zaps and
+                establishes P1, and both reads of low see P1's low. The check passes on a PTE that
+                was never there.
+
+            weak-no-rmb2 — Weak model without the reader's second rmb
+                model weak, flush none, barriers off: reader_rmb2; torn read: Sometimes (101 states)
+                Without the smp_rmb() between the read of high and the re-read of low, the re-read
+                may be performed before high is read: both reads of low see P0, then the writer zaps
+                and establishes P1, then high is read. The check cannot see the change.
+
+            tso-no-barriers — x86-TSO with every barrier removed
+                model tso, flush none, all barriers off; torn read: Never (190 states)
+                On x86 smp_wmb() and smp_rmb() are compiler barriers only: TSO already keeps stores
+                in order with stores and loads in order with loads. Removing every barrier site
+                changes nothing for this protocol under x86-TSO (the compiler is not modelled).
+        "#]],
+    );
+    let ran = run("list --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    let presets = json.as_array().expect("an array");
+    assert_eq!(presets.len(), pte_core::catalog::presets().len());
+    assert_eq!(presets[0]["id"], "kernel");
+    assert_eq!(presets[0]["torn"], "never");
+    assert_eq!(presets[0]["flush"], "ipi");
+}
+
+#[test]
+fn bench_smoke() {
+    let ran = run("bench --preset kernel --preset overwrite --seconds 0.05");
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let rows: Vec<&str> = ran.stdout.lines().filter(|line| line.ends_with("complete")).collect();
+    assert_eq!(rows.len(), 2, "{}", ran.stdout);
+    assert!(rows[0].starts_with("kernel "), "{rows:?}");
+    assert!(rows[0].contains(" 1.00 "), "{rows:?}");
+}
