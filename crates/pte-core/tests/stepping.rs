@@ -279,3 +279,13 @@ fn shortcuts_set_several_fields_at_once() {
     scenario.validate().unwrap();
     assert_eq!(Verdict::of(&scenario, scenario.values.p[2]), Verdict::Reestablished(3));
 }
+
+#[test]
+fn the_readme_scenario_example_is_valid() {
+    let readme = include_str!("../../../README.md");
+    let start = readme.find("```json\n").expect("README has a JSON example") + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let scenario = Scenario::from_json(&readme[start..end]).unwrap();
+    assert!(scenario.same_low());
+    assert!(!scenario.barriers.is_on(Barrier::ReaderRmb2));
+}
