@@ -1,0 +1,73 @@
+// Page object for stepping, exploring and sharing: the threads' step buttons,
+// the verdict, the trace, "Explore all" and the permalink.
+//
+// Step buttons are found by `data-testid="step-<id>"`, where <id> is the
+// core's step id (w1 = the writer's first access, r1.off/r1.r0/r1.r1/r1.r2/
+// r1.chk/r1.on = reader 1's lines, wd = drain the store buffer).
+
+import { ExplorerPage } from "./explorer-page.mjs";
+
+export class StepperPage extends ExplorerPage {
+  /** @param {import("playwright-core").Page} page */
+  constructor(page) {
+    super(page);
+    this.verdict = page.getByTestId("verdict");
+    this.traceLength = page.getByTestId("trace-length");
+    this.presetMenu = page.getByLabel("Scenario from the discussion");
+    this.exploreButton = page.getByTestId("explore-run");
+    this.exploreResult = page.getByTestId("explore-result");
+    this.outcomeRows = page.getByTestId("outcome-row");
+    this.permalinkField = page.getByLabel("Permalink");
+    this.copyLinkButton = page.getByRole("button", { name: "Copy link" });
+    this.linkError = page.getByTestId("link-error");
+    this.memoryLow = page.getByTestId("memory-low-hex");
+    this.memoryHigh = page.getByTestId("memory-high-hex");
+  }
+
+  /** The button for one step; it must be offered and enabled. */
+  stepButton(id) {
+    return this.page.locator(`[data-testid="step-${id}"][aria-disabled="false"]`);
+  }
+
+  /** Clicks the step buttons in order, waiting for each to be enabled. */
+  async takeSteps(ids) {
+    for (const id of ids) {
+      await this.stepButton(id).click();
+    }
+  }
+
+  async choosePreset(id) {
+    await this.presetMenu.selectOption(id);
+    await this.page.getByTestId("preset-explanation").waitFor();
+  }
+
+  /** Waits until the verdict banner's text matches `pattern`. */
+  async waitForVerdict(pattern) {
+    await this.verdict.filter({ hasText: pattern }).waitFor();
+  }
+
+  /** "9 steps taken…" → 9. */
+  async stepsTaken() {
+    const text = await this.traceLength.textContent();
+    const match = /^(\d+) steps? taken/.exec(text ?? "");
+    if (!match) {
+      throw new Error(`unexpected trace length text: ${text}`);
+    }
+    return Number(match[1]);
+  }
+
+  async memoryWords() {
+    return { low: await this.memoryLow.textContent(), high: await this.memoryHigh.textContent() };
+  }
+
+  /** Runs "Explore all" and waits for its result. */
+  async exploreAll() {
+    await this.exploreButton.click();
+    await this.exploreResult.waitFor({ timeout: 60_000 });
+  }
+
+  /** The outcome rows whose verdict id (`torn`, `pre_zap`, …) is `verdict`. */
+  outcomesWithVerdict(verdict) {
+    return this.page.locator(`[data-testid="outcome-row"][data-verdict="${verdict}"]`);
+  }
+}

@@ -1,0 +1,345 @@
+//! The root component: owns the reducer, runs the effects (address bar,
+//! keyboard shortcuts, the exploration's timer) and lays out the page, full
+//! or compact (`?embed=1`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use pte_core::{catalog, Barrier, Step};
+use yew::prelude::*;
+
+use crate::browser::{self, Start};
+use crate::components::controls::Controls;
+use crate::components::explore::Explore;
+use crate::components::player::Player;
+use crate::components::share::{page_link, Share};
+use crate::components::state_view::StateView;
+use crate::components::thread::Threads;
+use crate::components::trace::Trace;
+use crate::components::verdict::VerdictBanner;
+use crate::runner;
+use crate::state::{Action, AppState, Exploration, Notice};
+
+#[derive(Properties, PartialEq, Default, Debug)]
+pub struct AppProps {
+    /// How the page was opened; `None` reads the browser's address (tests
+    /// pass one in).
+    #[prop_or_default]
+    pub start: Option<Start>,
+}
+
+/// What a key press asks for, if it is one of the page's shortcuts.
+pub fn shortcut(key: &str, ctrl: bool, shift: bool, alt: bool) -> Option<Action> {
+    if alt {
+        return None;
+    }
+    match (key, ctrl, shift) {
+        ("u" | "U", false, _) => Some(Action::Undo),
+        ("r" | "R", false, _) => Some(Action::Redo),
+        ("z" | "Z", true, false) => Some(Action::Undo),
+        ("z" | "Z", true, true) | ("y" | "Y", true, _) => Some(Action::Redo),
+        (digit, false, false) if digit.len() == 1 => {
+            let number = digit.chars().next().and_then(|c| c.to_digit(10))?;
+            (1..=9).contains(&number).then(|| Action::StepNumber(number as usize - 1))
+        }
+        _ => None,
+    }
+}
+
+/// Installs the document-wide shortcuts (not while typing in a field).
+fn listen_for_shortcuts(dispatcher: UseReducerDispatcher<AppState>) -> gloo::events::EventListener {
+    use wasm_bindgen::JsCast;
+    let document = gloo::utils::document();
+    // Not passive: a handled key's default action (Ctrl+Z in the page) is prevented.
+    let options = gloo::events::EventListenerOptions::enable_prevent_default();
+    gloo::events::EventListener::new_with_options(&document, "keydown", options, move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        let typing = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|element| {
+                matches!(
+                    element.tag_name().to_ascii_lowercase().as_str(),
+                    "input" | "select" | "textarea"
+                )
+            });
+        if typing || event.meta_key() {
+            return;
+        }
+        let Some(action) =
+            shortcut(&event.key(), event.ctrl_key(), event.shift_key(), event.alt_key())
+        else {
+            return;
+        };
+        event.prevent_default();
+        // Holding a number key down must not run a burst of steps.
+        if !(event.repeat() && matches!(action, Action::StepNumber(_))) {
+            dispatcher.dispatch(action);
+        }
+    })
+}
+
+fn header(state: &AppState) -> Html {
+    let scenario = state.session.scenario();
+    let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
+    let summary = html! {
+        <p class="summary">
+            { "Initial PTE P0 = " }<code data-testid="initial-pte">{ scenario.values.p0.to_string() }</code>
+            { "; " }
+            <span data-testid="present-bit">{ format!("present bit: bit {} ({half})", scenario.present_bit) }</span>
+            { format!("; {}; {} reader{}; TLB flush: {}.",
+                scenario.model.title(), scenario.readers, if scenario.readers == 1 { "" } else { "s" }, scenario.flush.id()) }
+        </p>
+    };
+    if state.embed {
+        let title = catalog::matching(scenario).map_or("custom scenario", |preset| preset.title);
+        return html! {
+            <header class="page-header compact">
+                <h1>{ "ptep_get_lockless(): " }{ title }</h1>
+                { summary }
+            </header>
+        };
+    }
+    html! {
+        <header class="page-header">
+            <h1>{ "ptep_get_lockless() interleaving explorer" }</h1>
+            <p class="intro">
+                { "A 32-bit CPU reads a 64-bit page-table entry in two halves, without a lock, while another CPU \
+                   zaps it and installs a new one. Can the reader return a " }<strong>{ "torn" }</strong>
+                { " entry: present, but never in the page table? Run the threads one line at a time and see." }
+            </p>
+            <ol class="how-to">
+                <li>{ "Pick a scenario from the 2022 linux-mm thread." }</li>
+                <li>{ "Click a highlighted line (or press its number) to run it." }</li>
+                <li>{ "When a reader passes its check, the verdict judges its value." }</li>
+                <li>{ "“Explore all” checks every interleaving." }</li>
+            </ol>
+            { summary }
+        </header>
+    }
+}
+
+fn notice(state: &AppState, on_dismiss: Callback<MouseEvent>) -> Html {
+    let Some(notice) = &state.notice else { return html! {} };
+    let kind = match notice {
+        Notice::BrokenLink(_) => "broken-link",
+        Notice::ReplayStopped(_) => "replay-stopped",
+    };
+    html! {
+        <div class="notice" role="alert" data-testid="link-error" data-kind={kind}>
+            <p><span aria-hidden="true">{ "⚠ " }</span><strong>{ "Link problem: " }</strong>{ notice.message() }</p>
+            <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button>
+        </div>
+    }
+}
+
+fn shortcuts_help() -> Html {
+    html! {
+        <section class="shortcuts" aria-labelledby="shortcuts-title">
+            <h2 id="shortcuts-title">{ "Keyboard" }</h2>
+            <dl>
+                <dt><kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd></dt><dd>{ "run the step with that number (shown on its line)" }</dd>
+                <dt><kbd>{ "u" }</kbd>{ " or " }<kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Z" }</kbd></dt><dd>{ "undo" }</dd>
+                <dt><kbd>{ "r" }</kbd>{ " or " }<kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Y" }</kbd>{ " / " }
+                    <kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Shift" }</kbd>{ "+" }<kbd>{ "Z" }</kbd></dt><dd>{ "redo" }</dd>
+                <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "move between steps and controls; Enter or Space runs a step" }</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// The explorer page.
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let start = props.start.clone();
+    let state = use_reducer(move || AppState::from_start(&start.unwrap_or_else(browser::start)));
+    let dispatcher = state.dispatcher();
+    let permalink = state.permalink();
+
+    // The address bar follows the page, except that a broken link stays
+    // there (with its message) until the person changes something.
+    {
+        let first = use_mut_ref(|| true);
+        let keep_broken_link = matches!(state.notice, Some(Notice::BrokenLink(_)));
+        use_effect_with(permalink.clone(), move |permalink| {
+            let first_run = first.replace(false);
+            if !(first_run && keep_broken_link) {
+                browser::replace_fragment(permalink);
+            }
+        });
+    }
+    // A link pasted into the address bar of an open page.
+    {
+        let dispatcher = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    dispatcher.dispatch(Action::LoadLink(browser::start().fragment));
+                });
+            move || drop(listener)
+        });
+    }
+    {
+        let dispatcher = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let listener = listen_for_shortcuts(dispatcher);
+            move || drop(listener)
+        });
+    }
+    // "Explore all": one run per run id; a new id or none stops the old run.
+    {
+        let running = match state.exploration {
+            Exploration::Running { run, .. } => Some(run),
+            _ => None,
+        };
+        let scenario = state.session.scenario().clone();
+        let dispatcher = dispatcher.clone();
+        use_effect_with(running, move |running| {
+            let on_action = Callback::from(move |action| dispatcher.dispatch(action));
+            let handle = running.map(|run| runner::start(scenario, run, on_action));
+            move || drop(handle)
+        });
+    }
+    // Keep keyboard focus among the step buttons when the clicked one goes away.
+    let focus_thread = use_mut_ref(|| None::<AttrValue>);
+    {
+        let focus_thread = focus_thread.clone();
+        use_effect_with(state.session.cursor(), move |_| {
+            if let Some(thread) = focus_thread.borrow_mut().take() {
+                browser::refocus_step(&thread);
+            }
+        });
+    }
+
+    let on_step = {
+        let dispatcher = dispatcher.clone();
+        let focus_thread: Rc<RefCell<Option<AttrValue>>> = focus_thread;
+        use_callback((), move |(step, thread): (Step, AttrValue), _| {
+            *focus_thread.borrow_mut() = Some(thread);
+            dispatcher.dispatch(Action::Step(step));
+        })
+    };
+    let on_toggle_barrier = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |(barrier, on): (Barrier, bool), _| {
+            dispatcher.dispatch(Action::SetBarrier(barrier, on))
+        })
+    };
+    let on_edit = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
+    };
+    let on_undo = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |(), _| dispatcher.dispatch(Action::Undo))
+    };
+    let on_redo = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |(), _| dispatcher.dispatch(Action::Redo))
+    };
+    let on_jump = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |count: usize, _| dispatcher.dispatch(Action::Jump(count)))
+    };
+    let on_run = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |(), _| dispatcher.dispatch(Action::StartExploration))
+    };
+    let on_cancel = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |(), _| dispatcher.dispatch(Action::CancelExploration))
+    };
+    let on_replay = {
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |index: usize, _| dispatcher.dispatch(Action::ReplayOutcome(index)))
+    };
+    let on_dismiss = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::DismissNotice))
+    };
+
+    let session = state.session.clone();
+    let threads = html! {
+        <Threads session={session.clone()} editable={!state.embed}
+            on_step={on_step} on_toggle_barrier={on_toggle_barrier} />
+    };
+    let verdict = html! { <VerdictBanner session={session.clone()} /> };
+    let trace = html! {
+        <Trace session={session.clone()} can_undo={state.can_undo()} can_redo={state.can_redo()}
+            undo_restores_session={state.undo_restores_session()}
+            on_undo={on_undo} on_redo={on_redo} on_jump={on_jump.clone()} />
+    };
+    let title = AttrValue::from(format!(
+        "ptep_get_lockless() interleaving: {}",
+        catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
+    ));
+
+    if state.embed {
+        let next = session
+            .all_steps()
+            .get(session.cursor())
+            .map(|step| AttrValue::from(session.program().describe(session.state(), *step)));
+        let full = page_link(&browser::page_address(), &permalink);
+        return html! {
+            <div class="app embed" data-testid="app-ready">
+                { header(&state) }
+                { notice(&state, on_dismiss) }
+                <main class="workspace">
+                    <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump} />
+                    { verdict }
+                    { threads }
+                    <div class="below">
+                        <StateView session={session.clone()} />
+                        { trace }
+                    </div>
+                    <p class="open-full"><a href={full} target="_blank" rel="noopener">
+                        { "Open in the full explorer (edit the scenario, explore all interleavings)" }
+                    </a></p>
+                </main>
+            </div>
+        };
+    }
+
+    html! {
+        <div class="app" data-testid="app-ready">
+            <a class="skip-link" href="#threads-title">{ "Skip to the threads" }</a>
+            { header(&state) }
+            { notice(&state, on_dismiss) }
+            <div class="layout">
+                <aside class="sidebar" aria-label="Scenario settings">
+                    <Controls session={session.clone()} on_edit={on_edit} />
+                </aside>
+                <main class="workspace">
+                    { verdict }
+                    { threads }
+                    <div class="below">
+                        <StateView session={session.clone()} />
+                        { trace }
+                    </div>
+                    <Explore exploration={state.exploration.clone()} on_run={on_run} on_cancel={on_cancel} on_replay={on_replay} />
+                    <Share permalink={AttrValue::from(permalink)} title={title} />
+                    { shortcuts_help() }
+                </main>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts() {
+        assert_eq!(shortcut("u", false, false, false), Some(Action::Undo));
+        assert_eq!(shortcut("z", true, false, false), Some(Action::Undo));
+        assert_eq!(shortcut("Z", true, true, false), Some(Action::Redo));
+        assert_eq!(shortcut("y", true, false, false), Some(Action::Redo));
+        assert_eq!(shortcut("r", false, false, false), Some(Action::Redo));
+        assert_eq!(shortcut("r", true, false, false), None, "Ctrl+R reloads the page");
+        assert_eq!(shortcut("3", false, false, false), Some(Action::StepNumber(2)));
+        assert_eq!(shortcut("0", false, false, false), None);
+        assert_eq!(shortcut("1", false, false, true), None);
+        assert_eq!(shortcut("Enter", false, false, false), None);
+    }
+}

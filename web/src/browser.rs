@@ -1,0 +1,212 @@
+//! The few browser APIs the app touches (location, history, clipboard,
+//! clock, focus), behind functions that do nothing on native targets so that
+//! components still render in the native tests.
+//!
+//! Only effects and event callbacks call the functions that change the page;
+//! rendering may call [`start`] and [`page_address`], which only read it.
+
+/// What the page was opened with: the permalink in the fragment and whether
+/// the query asked for the compact embed view (`?embed=1`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Start {
+    /// The fragment without its `#` (empty when there is none).
+    pub fragment: String,
+    pub embed: bool,
+}
+
+impl Start {
+    /// Reads the start from a query (`?embed=1`) and a fragment (`#v=1&…`).
+    pub fn from_parts(query: &str, fragment: &str) -> Start {
+        let embed = query.trim_start_matches('?').split('&').any(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            key == "embed" && value != "0" && value != "false"
+        });
+        Start { fragment: fragment.trim_start_matches('#').to_owned(), embed }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use std::rc::Rc;
+
+    use wasm_bindgen::{JsCast, JsValue};
+
+    use super::Start;
+
+    fn window() -> Option<web_sys::Window> {
+        web_sys::window()
+    }
+
+    pub fn start() -> Start {
+        let Some(location) = window().map(|window| window.location()) else {
+            return Start::default();
+        };
+        Start::from_parts(
+            &location.search().unwrap_or_default(),
+            &location.hash().unwrap_or_default(),
+        )
+    }
+
+    pub fn page_address() -> String {
+        window()
+            .and_then(|window| {
+                let location = window.location();
+                Some(format!("{}{}", location.origin().ok()?, location.pathname().ok()?))
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn replace_fragment(fragment: &str) {
+        let Some(window) = window() else { return };
+        let location = window.location();
+        let current = location.hash().unwrap_or_default();
+        if current.trim_start_matches('#') == fragment {
+            return;
+        }
+        let url = format!(
+            "{}{}#{fragment}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        if let Ok(history) = window.history() {
+            // A failure leaves the old address; the page itself is still right.
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
+    }
+
+    pub fn now_milliseconds() -> f64 {
+        window().and_then(|window| window.performance()).map_or(0.0, |p| p.now())
+    }
+
+    pub fn copy_text(text: String, done: Rc<dyn Fn(bool)>) {
+        let Some(navigator) = window().map(|window| window.navigator()) else {
+            done(false);
+            return;
+        };
+        // navigator.clipboard is missing outside secure contexts.
+        let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+            .map(|value| !value.is_undefined() && !value.is_null())
+            .unwrap_or(false);
+        if !has_clipboard {
+            done(false);
+            return;
+        }
+        let promise = navigator.clipboard().write_text(&text);
+        wasm_bindgen_futures::spawn_local(async move {
+            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            done(copied);
+        });
+    }
+
+    /// When focus fell back to the page (the focused step button went away),
+    /// moves it to the first enabled step of the same thread.
+    pub fn refocus_step(thread_id: &str) {
+        let Some(document) = window().and_then(|window| window.document()) else { return };
+        let lost = match document.active_element() {
+            None => true,
+            Some(element) => element.tag_name().eq_ignore_ascii_case("body"),
+        };
+        if !lost {
+            return;
+        }
+        let selector = format!("#{thread_id} button.step[aria-disabled=\"false\"]");
+        if let Ok(Some(element)) = document.query_selector(&selector) {
+            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        }
+    }
+
+    /// Selects the text of the input or text area with this id.
+    pub fn select_text(id: &str) {
+        let Some(document) = window().and_then(|window| window.document()) else { return };
+        let Some(element) = document.get_element_by_id(id) else { return };
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            let _ = input.focus();
+            input.select();
+        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            let _ = area.focus();
+            area.select();
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use std::rc::Rc;
+
+    use super::Start;
+
+    pub fn start() -> Start {
+        Start::default()
+    }
+
+    pub fn page_address() -> String {
+        String::new()
+    }
+
+    pub fn replace_fragment(_fragment: &str) {}
+
+    pub fn now_milliseconds() -> f64 {
+        0.0
+    }
+
+    pub fn copy_text(_text: String, done: Rc<dyn Fn(bool)>) {
+        done(false);
+    }
+
+    pub fn refocus_step(_thread_id: &str) {}
+
+    pub fn select_text(_id: &str) {}
+}
+
+/// The page's query and fragment (on native targets: an empty start).
+pub fn start() -> Start {
+    imp::start()
+}
+
+/// The page's address without query and fragment, e.g.
+/// `https://example.org/explorer/` (empty on native targets).
+pub fn page_address() -> String {
+    imp::page_address()
+}
+
+/// Puts `fragment` after `#` in the address bar without a new history entry
+/// and without a `hashchange` event.
+pub fn replace_fragment(fragment: &str) {
+    imp::replace_fragment(fragment)
+}
+
+/// A monotonic clock in milliseconds (`performance.now()`).
+pub fn now_milliseconds() -> f64 {
+    imp::now_milliseconds()
+}
+
+/// Copies `text` to the clipboard and calls `done` with whether it worked.
+pub fn copy_text(text: String, done: std::rc::Rc<dyn Fn(bool)>) {
+    imp::copy_text(text, done)
+}
+
+/// See the wasm implementation: keeps keyboard focus among the step buttons.
+pub fn refocus_step(thread_id: &str) {
+    imp::refocus_step(thread_id)
+}
+
+/// Focuses and selects the text of the field with this id.
+pub fn select_text(id: &str) {
+    imp::select_text(id)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::Start;
+
+    #[test]
+    fn embed_is_read_from_the_query() {
+        assert!(Start::from_parts("?embed=1", "").embed);
+        assert!(Start::from_parts("?x=2&embed", "").embed);
+        assert!(!Start::from_parts("?embed=0", "").embed);
+        assert!(!Start::from_parts("", "#v=1").embed);
+        assert_eq!(Start::from_parts("", "#v=1&t=w1").fragment, "v=1&t=w1");
+    }
+}

@@ -1,0 +1,267 @@
+//! The scenario editor: preset menu with its explanation, architecture,
+//! memory model, present bit, TLB flush mode, readers, the writer's
+//! operations and the values. Every edit starts a new run (undo restores).
+
+use std::rc::Rc;
+
+use pte_core::{
+    catalog, Arch, FlushMode, MemoryModel, Session, WriterOp, MAX_READERS, MAX_WRITER_OPS,
+};
+use yew::prelude::*;
+
+use crate::components::values::HexField;
+use crate::state::{Action, ValueSlot};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ControlsProps {
+    pub session: Rc<Session>,
+    /// Emits the scenario edits: the `Action`s that change the scenario.
+    pub on_edit: Callback<Action>,
+}
+
+fn select_value(event: &Event) -> String {
+    let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+    select.value()
+}
+
+fn op_by_id(id: &str) -> Option<WriterOp> {
+    WriterOp::ALL.into_iter().find(|op| op.id() == id)
+}
+
+fn op_options(selected: WriterOp) -> Html {
+    html! {
+        { for WriterOp::ALL.into_iter().map(|op| html! {
+            <option value={op.id()} selected={op == selected}>{ op.title() }</option>
+        }) }
+    }
+}
+
+/// The preset menu and the explanation of the preset the scenario matches.
+fn preset_menu(session: &Session, on_edit: &Callback<Action>) -> Html {
+    let matching = catalog::matching(session.scenario());
+    let onchange = on_edit.reform(|event: Event| Action::ChoosePreset(select_value(&event)));
+    html! {
+        <div class="field preset">
+            <label for="preset">{ "Scenario from the discussion" }</label>
+            <select id="preset" data-testid="preset-select" {onchange}>
+                if matching.is_none() {
+                    <option value="" selected=true disabled=true>{ "custom (edited)" }</option>
+                }
+                { for catalog::presets().iter().map(|preset| html! {
+                    <option value={preset.id} selected={matching.map(|m| m.id) == Some(preset.id)}>
+                        { preset.title }
+                    </option>
+                }) }
+            </select>
+            <p class="explanation" data-testid="preset-explanation">
+                { match matching {
+                    Some(preset) => preset.explanation.to_owned(),
+                    None => "A scenario of your own: pick a preset above to start again from one of the discussion's cases.".to_owned(),
+                } }
+            </p>
+        </div>
+    }
+}
+
+fn writer_editor(
+    session: &Session,
+    on_edit: &Callback<Action>,
+    adding: &UseStateHandle<WriterOp>,
+) -> Html {
+    let scenario = session.scenario();
+    let count = scenario.writer.len();
+    let mut established = 0;
+    let items = scenario.writer.iter().enumerate().map(|(index, op)| {
+        let number = index + 1;
+        let value = if op.is_establish() {
+            established += 1;
+            format!(" P{established}")
+        } else {
+            String::new()
+        };
+        let skipped = *op == WriterOp::Flush && scenario.flush == FlushMode::None;
+        let onchange = on_edit.reform(move |event: Event| match op_by_id(&select_value(&event)) {
+            Some(op) => Action::ReplaceOp(index, op),
+            None => Action::DismissNotice,
+        });
+        html! {
+            <li key={index} class="op">
+                <span class="op-number" aria-hidden="true">{ format!("{number}.") }</span>
+                <select aria-label={format!("Writer operation {number}")} data-testid={format!("op-{number}")} {onchange}>
+                    { op_options(*op) }
+                </select>
+                <span class="op-note">{ value }{ if skipped { " (skipped: flush mode none)" } else { "" } }</span>
+                <span class="op-buttons">
+                    <button type="button" class="icon-button" disabled={index == 0}
+                        aria-label={format!("Move operation {number} up")} title="move up"
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::MoveOpUp(index))}>{ "↑" }</button>
+                    <button type="button" class="icon-button" disabled={index + 1 == count}
+                        aria-label={format!("Move operation {number} down")} title="move down"
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::MoveOpDown(index))}>{ "↓" }</button>
+                    <button type="button" class="icon-button"
+                        aria-label={format!("Remove operation {number}")} title="remove"
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::RemoveOp(index))}>{ "✕" }</button>
+                </span>
+            </li>
+        }
+    });
+    let on_pick = {
+        let adding = adding.clone();
+        Callback::from(move |event: Event| {
+            if let Some(op) = op_by_id(&select_value(&event)) {
+                adding.set(op);
+            }
+        })
+    };
+    let chosen = **adding;
+    let on_add = on_edit.reform(move |_: MouseEvent| Action::AddOp(chosen));
+    html! {
+        <fieldset class="writer-ops">
+            <legend>{ "Writer operations, in order" }</legend>
+            <ol>{ for items }</ol>
+            if count == 0 { <p class="hint">{ "No operations: the writer does nothing." }</p> }
+            <div class="add-op">
+                <label for="add-op" class="visually-hidden">{ "Operation to add" }</label>
+                <select id="add-op" onchange={on_pick}>{ op_options(chosen) }</select>
+                <button type="button" onclick={on_add} disabled={count >= MAX_WRITER_OPS}>{ "Add" }</button>
+            </div>
+        </fieldset>
+    }
+}
+
+fn values_editor(session: &Session, on_edit: &Callback<Action>) -> Html {
+    let values = &session.scenario().values;
+    let field = |slot: ValueSlot, id: String, label: String, note: &str, value| {
+        html! {
+            <HexField key={id.clone()} id={id.clone()} label={label} note={AttrValue::from(note.to_owned())} value={value}
+                on_change={on_edit.reform(move |pte| Action::SetValue(slot, pte))} />
+        }
+    };
+    html! {
+        <fieldset class="values">
+            <legend>{ "Values (64-bit hex)" }</legend>
+            { field(ValueSlot::P0, "p0".to_owned(), "P0".to_owned(), "initial, present", values.p0) }
+            { field(ValueSlot::Z, "z".to_owned(), "Z".to_owned(), "a zap stores it", values.z) }
+            { for values.p.iter().enumerate().map(|(index, p)| field(
+                ValueSlot::P(index + 1),
+                format!("p{}", index + 1),
+                format!("P{}", index + 1),
+                "re-established",
+                *p,
+            )) }
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let adding = use_state(|| WriterOp::Zap);
+    let bit_error = use_state(|| None::<String>);
+    let session = &props.session;
+    let scenario = session.scenario();
+    let on_edit = &props.on_edit;
+
+    let arch = scenario.arch();
+    let on_arch = on_edit.reform(|event: Event| {
+        let id = select_value(&event);
+        match Arch::ALL.into_iter().find(|arch| arch.id() == id) {
+            Some(arch) => Action::ChooseArch(arch),
+            None => Action::DismissNotice,
+        }
+    });
+    let on_flush = on_edit.reform(|event: Event| {
+        let id = select_value(&event);
+        Action::SetFlush(
+            FlushMode::ALL.into_iter().find(|mode| mode.id() == id).unwrap_or(FlushMode::Ipi),
+        )
+    });
+    let on_readers = on_edit
+        .reform(|event: Event| Action::SetReaders(select_value(&event).parse().unwrap_or(1)));
+    let on_bit = {
+        let on_edit = on_edit.clone();
+        let bit_error = bit_error.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            match input.value().trim().parse::<u8>() {
+                Ok(bit) if bit <= 63 => {
+                    bit_error.set(None);
+                    on_edit.emit(Action::SetPresentBit(bit));
+                }
+                _ => bit_error.set(Some(format!(
+                    "{:?} is not a bit number from 0 to 63: not applied",
+                    input.value()
+                ))),
+            }
+        })
+    };
+    let same_low = scenario.same_low();
+    let on_same_low = on_edit.reform(move |_: Event| Action::SetSameLow(!same_low));
+    let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
+
+    html! {
+        <section class="controls" aria-labelledby="controls-title">
+            <h2 id="controls-title">{ "Scenario" }</h2>
+            { preset_menu(session, on_edit) }
+            <div class="field">
+                <label for="arch">{ "Architecture" }</label>
+                <select id="arch" data-testid="arch-select" onchange={on_arch}>
+                    if arch.is_none() {
+                        <option value="" selected=true disabled=true>{ "custom layout" }</option>
+                    }
+                    { for Arch::ALL.into_iter().map(|a| html! {
+                        <option value={a.id()} selected={arch == Some(a)}>{ a.title() }</option>
+                    }) }
+                </select>
+            </div>
+            <fieldset class="field model">
+                <legend>{ "Memory model" }</legend>
+                { for MemoryModel::ALL.into_iter().map(|model| {
+                    let id = format!("model-{}", model.id());
+                    html! {
+                        <div class="radio">
+                            <input type="radio" name="model" id={id.clone()} value={model.id()}
+                                checked={scenario.model == model} data-testid={id.clone()}
+                                onchange={on_edit.reform(move |_: Event| Action::SetModel(model))} />
+                            <label for={id}>{ model.title() }</label>
+                        </div>
+                    }
+                }) }
+            </fieldset>
+            <div class="field inline">
+                <label for="present-bit-input">{ "Present bit (0–63)" }</label>
+                <input id="present-bit-input" type="number" min="0" max="63" step="1"
+                    value={scenario.present_bit.to_string()} onchange={on_bit}
+                    aria-invalid={if bit_error.is_some() { "true" } else { "false" }}
+                    aria-describedby="present-bit-help" />
+                <span id="present-bit-help" class="note">{ half }</span>
+                if let Some(error) = (*bit_error).clone() {
+                    <p class="field-error" role="alert"><span aria-hidden="true">{ "⚠ " }</span>{ error }</p>
+                }
+            </div>
+            <div class="field">
+                <label for="flush">{ "TLB flush" }</label>
+                <select id="flush" data-testid="flush-select" onchange={on_flush}>
+                    { for FlushMode::ALL.into_iter().map(|mode| html! {
+                        <option value={mode.id()} selected={scenario.flush == mode}>{ mode.title() }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="field inline">
+                <label for="readers">{ "Readers" }</label>
+                <select id="readers" data-testid="readers-select" onchange={on_readers}>
+                    { for (1..=MAX_READERS as u8).map(|n| html! {
+                        <option value={n.to_string()} selected={scenario.readers == n}>{ n }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="field checkbox">
+                <input type="checkbox" id="same-low" checked={same_low} data-testid="same-low"
+                    disabled={scenario.values.p.is_empty()} onchange={on_same_low} />
+                <label for="same-low">{ "Same low half: every Pn.low = P0.low" }</label>
+                <p class="note">{ "The re-read of low cannot see that the PTE changed (x86 PAE: the same physical address modulo 4 GiB, same flags)." }</p>
+            </div>
+            { writer_editor(session, on_edit, &adding) }
+            { values_editor(session, on_edit) }
+        </section>
+    }
+}

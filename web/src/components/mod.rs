@@ -1,0 +1,12 @@
+//! The page's components; each draws one part of [`crate::state::AppState`]
+//! and reports what the person does through callbacks.
+
+pub mod controls;
+pub mod explore;
+pub mod player;
+pub mod share;
+pub mod state_view;
+pub mod thread;
+pub mod trace;
+pub mod values;
+pub mod verdict;

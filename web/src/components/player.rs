@@ -1,0 +1,41 @@
+//! The embed view's player: step through the link's fixed trace forward and
+//! back.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct PlayerProps {
+    /// Steps shown (the cursor) and steps in the trace.
+    pub cursor: usize,
+    pub total: usize,
+    /// The description of the next step, if there is one.
+    #[prop_or_default]
+    pub next: Option<AttrValue>,
+    pub on_jump: Callback<usize>,
+}
+
+#[component]
+pub fn Player(props: &PlayerProps) -> Html {
+    let (cursor, total) = (props.cursor, props.total);
+    let jump = |to: usize| props.on_jump.reform(move |_: MouseEvent| to);
+    html! {
+        <section class="player" aria-label="Play the trace">
+            <div class="toolbar" role="group" aria-label="Trace player">
+                <button type="button" onclick={jump(0)} disabled={cursor == 0} data-testid="player-start">
+                    { "⇤ Start" }
+                </button>
+                <button type="button" onclick={jump(cursor.saturating_sub(1))} disabled={cursor == 0}
+                    data-testid="player-back">{ "◀ Step back" }</button>
+                <button type="button" class="primary" onclick={jump(cursor + 1)} disabled={cursor >= total}
+                    data-testid="player-forward">{ "Step forward ▶" }</button>
+                <button type="button" onclick={jump(total)} disabled={cursor >= total} data-testid="player-end">
+                    { "End ⇥" }
+                </button>
+                <span class="player-position" role="status">{ format!("step {cursor} of {total}") }</span>
+            </div>
+            if let Some(next) = &props.next {
+                <p class="hint">{ "Next: " }{ next.clone() }</p>
+            }
+        </section>
+    }
+}

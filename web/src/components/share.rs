@@ -1,0 +1,125 @@
+//! Sharing: the permalink of what the page shows (scenario and trace), a
+//! Copy button with a by-hand fallback, and an iframe snippet for the
+//! compact embed view.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::browser;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ShareProps {
+    /// The permalink query (what goes after `#`).
+    pub permalink: AttrValue,
+    /// The iframe's accessible title.
+    pub title: AttrValue,
+}
+
+/// The address of the full page for `permalink`.
+pub fn page_link(address: &str, permalink: &str) -> String {
+    format!("{address}#{permalink}")
+}
+
+/// The address of the embed view for `permalink`.
+pub fn embed_link(address: &str, permalink: &str) -> String {
+    format!("{address}?embed=1#{permalink}")
+}
+
+/// `<iframe …>` code for a page that embeds the compact view.
+pub fn embed_snippet(address: &str, permalink: &str, title: &str) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    };
+    format!(
+        "<iframe src=\"{}\" width=\"960\" height=\"760\" title=\"{}\" loading=\"lazy\"></iframe>",
+        escape(&embed_link(address, permalink)),
+        escape(title)
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Link(bool),
+    Snippet(bool),
+}
+
+#[component]
+pub fn Share(props: &ShareProps) -> Html {
+    let copied = use_state(|| None::<Copied>);
+    let address = browser::page_address();
+    let link = page_link(&address, &props.permalink);
+    let snippet = embed_snippet(&address, &props.permalink, &props.title);
+
+    let copy = |text: String, field: &'static str, wrap: fn(bool) -> Copied| {
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            browser::copy_text(
+                text.clone(),
+                Rc::new(move |ok| {
+                    if !ok {
+                        browser::select_text(field);
+                    }
+                    copied.set(Some(wrap(ok)));
+                }),
+            );
+        })
+    };
+    let on_copy_link = copy(link.clone(), "permalink", Copied::Link);
+    let on_copy_snippet = copy(snippet.clone(), "embed-snippet", Copied::Snippet);
+    let message = |ok: bool, what: &str| {
+        if ok {
+            format!("Copied the {what} to the clipboard.")
+        } else {
+            format!(
+                "Could not copy automatically: the {what} is selected in the field above; \
+                 press Ctrl+C (⌘C on a Mac) to copy it."
+            )
+        }
+    };
+    html! {
+        <section class="share" aria-labelledby="share-title">
+            <h2 id="share-title">{ "Share" }</h2>
+            <p class="hint">
+                { "The address holds the scenario and the steps taken, so a reviewer who opens it sees this exact state. \
+                   The embed view (" }<code>{ "?embed=1" }</code>{ ") is a compact page for an iframe: the same scenario, \
+                   not editable, with the trace to play forward and back." }
+            </p>
+            <div class="field">
+                <label for="permalink">{ "Permalink" }</label>
+                <div class="copy-row">
+                    <input id="permalink" type="text" readonly=true value={link} data-testid="permalink" />
+                    <button type="button" onclick={on_copy_link} data-testid="copy-link">{ "Copy link" }</button>
+                </div>
+                if let Some(Copied::Link(ok)) = *copied {
+                    <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>{ message(ok, "link") }</p>
+                }
+            </div>
+            <div class="field">
+                <label for="embed-snippet">{ "Embed snippet" }</label>
+                <div class="copy-row">
+                    <textarea id="embed-snippet" readonly=true rows="3" value={snippet} data-testid="embed-snippet" />
+                    <button type="button" onclick={on_copy_snippet} data-testid="copy-embed">{ "Copy embed snippet" }</button>
+                </div>
+                if let Some(Copied::Snippet(ok)) = *copied {
+                    <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>{ message(ok, "embed snippet") }</p>
+                }
+            </div>
+        </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_snippet_escapes_the_link() {
+        assert_eq!(
+            embed_snippet("https://x.org/e/", "v=1&t=w1", "a \"b\""),
+            "<iframe src=\"https://x.org/e/?embed=1#v=1&amp;t=w1\" width=\"960\" height=\"760\" \
+             title=\"a &quot;b&quot;\" loading=\"lazy\"></iframe>"
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! The threads as code: one column per thread, its program written like the
+//! kernel source, each line that can run next a button, each barrier site a
+//! switch in place.
+
+use std::rc::Rc;
+
+use pte_core::{Barrier, Blocked, MemoryModel, Phase, Program, Session, Step};
+use yew::prelude::*;
+
+use crate::listing::{self, Line, LineKind};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ThreadsProps {
+    pub session: Rc<Session>,
+    /// False in the embed view: barrier switches are shown but fixed.
+    pub editable: bool,
+    /// Takes a step; the string is the id of the thread's column, so focus
+    /// can stay there when the button goes away.
+    pub on_step: Callback<(Step, AttrValue)>,
+    pub on_toggle_barrier: Callback<(Barrier, bool)>,
+}
+
+/// What the page knows about one step line right now.
+#[derive(Clone, PartialEq)]
+enum LineState {
+    /// A candidate: enabled (with its key number, if it has one) or blocked.
+    Offered {
+        number: Option<usize>,
+        blocked: Option<String>,
+    },
+    Done {
+        in_store_buffer: bool,
+    },
+    Waiting,
+}
+
+struct View<'a> {
+    session: &'a Session,
+    options: Vec<(Step, Result<(), Blocked>)>,
+    numbers: Vec<Step>,
+    props: &'a ThreadsProps,
+}
+
+impl View<'_> {
+    fn program(&self) -> &Program {
+        self.session.program()
+    }
+
+    fn line_state(&self, step: Step) -> LineState {
+        if let Some((_, check)) = self.options.iter().find(|(offered, _)| *offered == step) {
+            return LineState::Offered {
+                number: self.numbers.iter().position(|s| *s == step).map(|i| i + 1),
+                blocked: check.err().map(|blocked| self.program().explain(blocked)),
+            };
+        }
+        let state = self.session.state();
+        if listing::is_done(self.program(), state, step) {
+            let in_store_buffer = match step {
+                Step::Writer(index) => {
+                    self.program().buffered(state).any(|i| i == usize::from(index))
+                }
+                _ => false,
+            };
+            LineState::Done { in_store_buffer }
+        } else {
+            LineState::Waiting
+        }
+    }
+
+    fn render_line(&self, line: &Line, thread: &AttrValue) -> Html {
+        let indent = format!("--depth: {}", line.depth);
+        let comment = line.comment.as_ref().filter(|c| !c.is_empty()).map(|comment| {
+            html! { <span class="comment">{ format!("/* {comment} */") }</span> }
+        });
+        match line.kind {
+            LineKind::Plain => html! {
+                <li class="line plain" style={indent}>
+                    <span class="marker" aria-hidden="true"></span>
+                    <code>{ &line.code }</code>{ comment }
+                </li>
+            },
+            LineKind::Barrier(barrier) => self.render_barrier(line, barrier, indent, thread),
+            LineKind::Step(step) => self.render_step(line, step, indent, comment, thread),
+        }
+    }
+
+    fn render_barrier(
+        &self,
+        line: &Line,
+        barrier: Barrier,
+        indent: String,
+        thread: &AttrValue,
+    ) -> Html {
+        let on = self.session.scenario().barriers.is_on(barrier);
+        let on_toggle = self.props.on_toggle_barrier.clone();
+        let onchange = Callback::from(move |_: Event| on_toggle.emit((barrier, !on)));
+        let label =
+            format!("{} {}{}", line.code, barrier.title(), if on { "" } else { " (switched off)" });
+        html! {
+            <li class={classes!("line", "barrier", (!on).then_some("off"))} style={indent}
+                title={format!("{}: untick to remove this barrier site everywhere it is called", barrier.title())}>
+                <label>
+                    <span class="marker">
+                        <input
+                            type="checkbox"
+                            checked={on}
+                            disabled={!self.props.editable}
+                            aria-label={label}
+                            data-testid={format!("barrier-{}-{}", thread, barrier.id())}
+                            {onchange}
+                        />
+                    </span>
+                    <code>{ &line.code }</code>
+                    if !on { <span class="comment">{ "/* removed */" }</span> }
+                </label>
+            </li>
+        }
+    }
+
+    fn render_step(
+        &self,
+        line: &Line,
+        step: Step,
+        indent: String,
+        comment: Option<Html>,
+        thread: &AttrValue,
+    ) -> Html {
+        let id = step.id();
+        match self.line_state(step) {
+            LineState::Offered { number, blocked } => {
+                let why_id = format!("why-{id}");
+                let enabled = blocked.is_none();
+                let title = match &blocked {
+                    None => format!("run this line: {}", self.program().name(step)),
+                    Some(reason) => format!("cannot run yet: {reason}"),
+                };
+                let onclick = enabled.then(|| {
+                    let on_step = self.props.on_step.clone();
+                    let thread = thread.clone();
+                    Callback::from(move |_: MouseEvent| on_step.emit((step, thread.clone())))
+                });
+                html! {
+                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"))} style={indent}>
+                        <button
+                            type="button"
+                            class="step"
+                            data-testid={format!("step-{id}")}
+                            aria-disabled={if enabled { "false" } else { "true" }}
+                            aria-describedby={(!enabled).then(|| why_id.clone())}
+                            {title}
+                            {onclick}
+                        >
+                            <span class="marker" aria-hidden="true">
+                                { match number {
+                                    Some(number) if number <= 9 => html! { <kbd>{ number }</kbd> },
+                                    _ if enabled => html! { "▶" },
+                                    _ => html! { "‖" },
+                                } }
+                            </span>
+                            <code>{ &line.code }</code>{ comment }
+                        </button>
+                        if let Some(reason) = blocked {
+                            <span class="why" id={why_id}>{ reason }</span>
+                        }
+                    </li>
+                }
+            }
+            LineState::Done { in_store_buffer } => html! {
+                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"))} style={indent}>
+                    <span class="marker">
+                        <span aria-hidden="true">{ if in_store_buffer { "⇢" } else { "✓" } }</span>
+                        <span class="visually-hidden">
+                            { if in_store_buffer { "in the store buffer: " } else { "done: " } }
+                        </span>
+                    </span>
+                    <code>{ &line.code }</code>{ comment }
+                </li>
+            },
+            LineState::Waiting => html! {
+                <li class="line waiting" style={indent}>
+                    <span class="marker" aria-hidden="true"></span>
+                    <code>{ &line.code }</code>{ comment }
+                </li>
+            },
+        }
+    }
+
+    fn writer_column(&self) -> Html {
+        let thread = AttrValue::from("thread-writer");
+        let blocks = listing::writer_blocks(self.program());
+        let drain = self.options.iter().any(|(step, _)| *step == Step::Drain).then(|| {
+            let oldest = self.program().describe(self.session.state(), Step::Drain);
+            let line = Line {
+                code: "drain the store buffer".to_owned(),
+                comment: Some(oldest.trim_start_matches("writer: ").to_owned()),
+                kind: LineKind::Step(Step::Drain),
+                depth: 0,
+            };
+            html! {
+                <div class="drain">
+                    <p class="hint">{ "x86-TSO: stores wait in the writer's store buffer until drained, oldest first." }</p>
+                    <ol class="code">{ self.render_line(&line, &thread) }</ol>
+                </div>
+            }
+        });
+        let state = self.session.state();
+        let finished = (0..self.program().accesses().len()).all(|i| state.writer_performed(i))
+            && self.program().buffered(state).next().is_none();
+        html! {
+            <section class="thread writer" id={thread.clone()} aria-labelledby="thread-writer-title">
+                <h3 id="thread-writer-title">{ "Writer" }<span class="thread-status">
+                    { if finished { "finished" } else { "zaps and re-establishes the PTE" } }
+                </span></h3>
+                { for blocks.iter().map(|block| html! {
+                    <div class="block" key={block.op}>
+                        <p class="call">
+                            <span class="op-tag">{ format!("op {}", block.op + 1) }</span>
+                            if !block.call.is_empty() { <code>{ &block.call }</code> }
+                            <span class="comment">{ format!("/* {} */", block.summary) }</span>
+                        </p>
+                        <ol class="code">
+                            { for block.lines.iter().map(|line| self.render_line(line, &thread)) }
+                        </ol>
+                    </div>
+                }) }
+                if blocks.is_empty() {
+                    <p class="hint">{ "The writer has no operations: add some under Scenario." }</p>
+                }
+                { drain }
+            </section>
+        }
+    }
+
+    fn reader_column(&self, reader: u8) -> Html {
+        let thread = AttrValue::from(format!("thread-reader-{}", reader + 1));
+        let at = self.session.state().reader(reader);
+        let status = match at.phase {
+            Phase::Start => "interrupts on, not started".to_owned(),
+            Phase::Loop => format!("interrupts off, iteration {}", u32::from(at.retries) + 1),
+            Phase::Returned => "read complete, interrupts still off".to_owned(),
+            Phase::Done => "finished".to_owned(),
+        };
+        let title_id = format!("{thread}-title");
+        html! {
+            <section class="thread reader" id={thread.clone()} aria-labelledby={title_id.clone()}>
+                <h3 id={title_id}>{ format!("Reader {}", reader + 1) }
+                    <span class="thread-status">{ status }</span></h3>
+                <p class="call"><code>{ "pte = ptep_get_lockless(ptep);" }</code>
+                    <span class="comment">{ "/* inside GUP-fast */" }</span></p>
+                <ol class="code">
+                    { for listing::reader_lines(reader).iter().map(|line| self.render_line(line, &thread)) }
+                </ol>
+            </section>
+        }
+    }
+}
+
+/// The writer's and every reader's column.
+#[component]
+pub fn Threads(props: &ThreadsProps) -> Html {
+    let session = &props.session;
+    let options = session.options();
+    let numbers: Vec<Step> =
+        options.iter().filter(|(_, check)| check.is_ok()).map(|(step, _)| *step).collect();
+    let view = View { session, options, numbers, props };
+    let model = session.scenario().model;
+    let note = match model {
+        MemoryModel::Sc => "Sequential consistency: each thread runs its next line, in order. Barriers have no effect here but stay visible.",
+        MemoryModel::Tso => "x86-TSO: lines run in order; the writer's stores go to its store buffer first. smp_wmb()/smp_rmb() are compiler barriers on x86: no effect here.",
+        MemoryModel::Weak => "Weak model: a thread may perform a later access early unless a barrier, the same word, or a full ordering point (irq, flush, check) holds it back. Every such access is offered.",
+    };
+    html! {
+        <section class="threads-section" aria-labelledby="threads-title">
+            <h2 id="threads-title">{ "Threads" }</h2>
+            <p class="hint">
+                { "Click a highlighted line (or press its number key) to run it on that CPU. " }
+                { note }
+            </p>
+            <div class="threads">
+                { view.writer_column() }
+                { for (0..session.scenario().readers).map(|reader| view.reader_column(reader)) }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,104 @@
+//! The trace: every step taken, as a sentence, with undo, redo and
+//! jump-to-step. Steps undone but not yet redone stay listed, greyed.
+
+use std::rc::Rc;
+
+use pte_core::{Judged, Session};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct TraceProps {
+    pub session: Rc<Session>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    /// Undo would bring back the scenario (or run) before the last change.
+    pub undo_restores_session: bool,
+    pub on_undo: Callback<()>,
+    pub on_redo: Callback<()>,
+    /// Shows the state after this many steps.
+    pub on_jump: Callback<usize>,
+}
+
+/// One line per step: what it did, read from the state before it.
+fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>)> {
+    let program = session.program();
+    let mut state = program.initial();
+    let mut lines = Vec::with_capacity(session.all_steps().len());
+    for step in session.all_steps() {
+        let text = program.describe(&state, *step);
+        match program.apply(&state, *step) {
+            Ok((next, read)) => {
+                lines.push((text, read.map(|read| Judged::new(program.scenario(), read))));
+                state = next;
+            }
+            Err(_) => break,
+        }
+    }
+    lines
+}
+
+#[component]
+pub fn Trace(props: &TraceProps) -> Html {
+    let session = &props.session;
+    let cursor = session.cursor();
+    let lines = describe_steps(session);
+    let entry = |count: usize, text: String, read: Option<Judged>| {
+        let on_jump = props.on_jump.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_jump.emit(count));
+        let current = count == cursor;
+        let undone = count > cursor;
+        html! {
+            <li key={count} class={classes!(current.then_some("current"), undone.then_some("undone"))}>
+                <button type="button" class="trace-entry" data-testid="trace-entry"
+                    aria-current={current.then_some("step")}
+                    title={format!("show the state after {count} step{}", if count == 1 { "" } else { "s" })}
+                    {onclick}>
+                    <span class="count">{ format!("{count}.") }</span>
+                    <span class="text">{ text }</span>
+                    if let Some(judged) = read {
+                        <span class={classes!("read", judged.verdict.is_torn().then_some("torn"))}>
+                            { if judged.verdict.is_torn() { " ✖ TORN" } else { " ✔ allowed" } }
+                        </span>
+                    }
+                    if undone { <span class="visually-hidden">{ " (undone)" }</span> }
+                </button>
+            </li>
+        }
+    };
+    let on_undo = props.on_undo.reform(|_: MouseEvent| ());
+    let on_redo = props.on_redo.reform(|_: MouseEvent| ());
+    let on_start = props.on_jump.reform(|_: MouseEvent| 0);
+    html! {
+        <section class="trace" aria-labelledby="trace-title" data-testid="trace">
+            <h2 id="trace-title">{ "Trace" }</h2>
+            <div class="toolbar" role="group" aria-label="Trace controls">
+                <button type="button" onclick={on_undo} disabled={!props.can_undo} data-testid="undo"
+                    aria-keyshortcuts="u Control+Z">
+                    { if props.undo_restores_session { "↶ Undo scenario change" } else { "↶ Undo" } }
+                    <kbd>{ "u" }</kbd>
+                </button>
+                <button type="button" onclick={on_redo} disabled={!props.can_redo} data-testid="redo"
+                    aria-keyshortcuts="r Control+Y Control+Shift+Z">
+                    { "↷ Redo" }<kbd>{ "r" }</kbd>
+                </button>
+                <button type="button" onclick={on_start} disabled={cursor == 0} data-testid="restart">
+                    { "⇤ Back to start" }
+                </button>
+            </div>
+            <p class="hint" data-testid="trace-length">
+                { format!("{cursor} step{} taken", if cursor == 1 { "" } else { "s" }) }
+                { if lines.len() > cursor { format!(" ({} more to redo)", lines.len() - cursor) } else { String::new() } }
+                { ". Click a step to go back to it." }
+            </p>
+            <ol class="trace-list">
+                <li key="start" class={classes!((cursor == 0).then_some("current"))}>
+                    <button type="button" class="trace-entry" aria-current={(cursor == 0).then_some("step")}
+                        onclick={props.on_jump.reform(|_: MouseEvent| 0)}>
+                        <span class="count">{ "0." }</span><span class="text">{ "initial state: memory holds P0" }</span>
+                    </button>
+                </li>
+                { for lines.into_iter().enumerate().map(|(index, (text, read))| entry(index + 1, text, read)) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,235 @@
+//! The threads' programs as kernel-like source lines: which line is which
+//! step, and where each barrier site sits. Pure, so the native tests check
+//! the listing without rendering it.
+
+use pte_core::{
+    AccessKind, Barrier, FlushMode, Phase, Program, ReaderAction, Register, State, Step, Word,
+    WriterOp,
+};
+
+/// One line of a thread's listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// The C statement, as the kernel would write it.
+    pub code: String,
+    /// A short comment after it (the value stored, what it stands for).
+    pub comment: Option<String>,
+    pub kind: LineKind,
+    /// Nesting depth for indentation.
+    pub depth: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// Performing this line is this step.
+    Step(Step),
+    /// A barrier site the person can switch off and on.
+    Barrier(Barrier),
+    /// Text only (a label, a `return`, a skipped flush).
+    Plain,
+}
+
+/// One writer operation: the function call and its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Index into the scenario's writer operations.
+    pub op: usize,
+    /// The function, e.g. `native_pte_clear(ptep)`; empty for a flush,
+    /// whose one line is the call itself.
+    pub call: String,
+    /// What the operation does, e.g. `zap: clear low (present bit) first`.
+    pub summary: String,
+    pub lines: Vec<Line>,
+}
+
+fn line(code: impl Into<String>, comment: Option<String>, kind: LineKind, depth: u8) -> Line {
+    Line { code: code.into(), comment, kind, depth }
+}
+
+fn field(word: Word) -> &'static str {
+    match word {
+        Word::Low => "pte_low",
+        Word::High => "pte_high",
+    }
+}
+
+/// The writer's program, one block per operation.
+pub fn writer_blocks(program: &Program) -> Vec<Block> {
+    let scenario = program.scenario();
+    let mut blocks: Vec<Block> = Vec::with_capacity(scenario.writer.len());
+    let mut established = 0;
+    for (op_index, op) in scenario.writer.iter().enumerate() {
+        let value_name = if op.is_establish() {
+            established += 1;
+            format!("P{established}")
+        } else {
+            "Z".to_owned()
+        };
+        let (call, summary) = match op {
+            WriterOp::Zap => ("native_pte_clear(ptep)".to_owned(), "zap: low (present bit) first"),
+            WriterOp::ZapHighFirst => {
+                ("set_pte(ptep, __pte(0))".to_owned(), "zap: high first (MIPS/SH pte_clear)")
+            }
+            WriterOp::ZapAtomic => {
+                ("native_ptep_get_and_clear(ptep)".to_owned(), "zap: one atomic 64-bit exchange")
+            }
+            WriterOp::Establish => {
+                (format!("set_pte(ptep, {value_name})"), "install: high first, then low")
+            }
+            WriterOp::EstablishLowFirst => (
+                format!("set_pte_mirrored(ptep, {value_name})"),
+                "install: low first (mirror order)",
+            ),
+            WriterOp::Flush => (String::new(), "TLB flush"),
+        };
+        blocks.push(Block { op: op_index, call, summary: summary.to_owned(), lines: Vec::new() });
+    }
+    let mut stores_in_op = vec![0u8; scenario.writer.len()];
+    for (index, access) in program.accesses().iter().enumerate() {
+        let op = usize::from(access.op);
+        let block = &mut blocks[op];
+        let step = LineKind::Step(Step::Writer(index as u8));
+        match access.kind {
+            AccessKind::Store(word) => {
+                block.lines.push(line(
+                    format!("ptep->{} = 0x{:08x};", field(word), access.stored(word)),
+                    Some(format!("{}.{}", access.value_name, word.name())),
+                    step,
+                    1,
+                ));
+                let (first, second) = if scenario.writer[op].is_zap() {
+                    (Barrier::ZapWmb1, Barrier::ZapWmb2)
+                } else {
+                    (Barrier::EstablishWmb1, Barrier::EstablishWmb2)
+                };
+                let barrier = if stores_in_op[op] == 0 { first } else { second };
+                stores_in_op[op] += 1;
+                block.lines.push(line("smp_wmb();", None, LineKind::Barrier(barrier), 1));
+            }
+            AccessKind::StoreBoth => block.lines.push(line(
+                format!("ptep->pte = {};", access.value),
+                Some(format!("{}, one 64-bit atomic exchange (cmpxchg8b)", access.value_name)),
+                step,
+                1,
+            )),
+            AccessKind::Flush => block.lines.push(line(
+                "flush_tlb_page(vma, addr);",
+                Some(match scenario.flush {
+                    FlushMode::Ipi => "IPI: waits for readers with interrupts off".to_owned(),
+                    FlushMode::Paravirt => "paravirt: does not wait for readers".to_owned(),
+                    FlushMode::None => String::new(),
+                }),
+                step,
+                1,
+            )),
+        }
+    }
+    for block in &mut blocks {
+        if scenario.writer[block.op] == WriterOp::Flush && block.lines.is_empty() {
+            block.lines.push(line(
+                "/* no flush here */",
+                Some("TLB flush mode: none (skipped)".to_owned()),
+                LineKind::Plain,
+                1,
+            ));
+        }
+    }
+    blocks
+}
+
+/// A reader's program: `ptep_get_lockless()` inside GUP-fast's
+/// interrupts-off section.
+pub fn reader_lines(reader: u8) -> Vec<Line> {
+    let step = |action| LineKind::Step(Step::Reader { reader, action });
+    let load = |register| step(ReaderAction::Load(register));
+    vec![
+        line("local_irq_disable();", Some("GUP-fast".to_owned()), step(ReaderAction::IrqOff), 0),
+        line("retry:", None, LineKind::Plain, 0),
+        line("r0 = ptep->pte_low;", None, load(Register::R0), 1),
+        line("smp_rmb();", None, LineKind::Barrier(Barrier::ReaderRmb1), 1),
+        line("r1 = ptep->pte_high;", None, load(Register::R1), 1),
+        line("smp_rmb();", None, LineKind::Barrier(Barrier::ReaderRmb2), 1),
+        line("r2 = ptep->pte_low;", None, load(Register::R2), 1),
+        line("if (unlikely(r0 != r2)) goto retry;", None, step(ReaderAction::Check), 1),
+        line("local_irq_enable();", None, step(ReaderAction::IrqOn), 0),
+        line(
+            "return (r1 << 32) | r0;",
+            Some("the PTE the reader saw".to_owned()),
+            LineKind::Plain,
+            0,
+        ),
+    ]
+}
+
+/// Has this step's line already run in `state` (in the current iteration,
+/// for a reader's loads)?
+pub fn is_done(program: &Program, state: &State, step: Step) -> bool {
+    match step {
+        Step::Writer(index) => state.writer_performed(usize::from(index)),
+        Step::Drain => program.buffered(state).next().is_none(),
+        Step::Reader { reader, action } => {
+            let at = state.reader(reader);
+            let finished = matches!(at.phase, Phase::Returned | Phase::Done);
+            match action {
+                ReaderAction::IrqOff => at.phase != Phase::Start,
+                ReaderAction::Load(register) => finished || at.is_loaded(register),
+                ReaderAction::Check => finished,
+                ReaderAction::IrqOn => at.phase == Phase::Done,
+            }
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use pte_core::{catalog, Scenario};
+
+    use super::*;
+
+    fn codes(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|line| line.code.as_str()).collect()
+    }
+
+    #[test]
+    fn the_kernel_writer_reads_like_the_kernel() {
+        let program = Program::new(Scenario::kernel()).unwrap();
+        let blocks = writer_blocks(&program);
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks[0].call, "native_pte_clear(ptep)");
+        assert_eq!(
+            codes(&blocks[0].lines),
+            [
+                "ptep->pte_low = 0x00000000;",
+                "smp_wmb();",
+                "ptep->pte_high = 0x00000000;",
+                "smp_wmb();"
+            ]
+        );
+        assert_eq!(blocks[0].lines[0].kind, LineKind::Step(Step::Writer(0)));
+        assert_eq!(blocks[0].lines[1].kind, LineKind::Barrier(Barrier::ZapWmb1));
+        assert_eq!(blocks[1].lines[0].kind, LineKind::Step(Step::Writer(2)));
+        assert_eq!(blocks[2].call, "set_pte(ptep, P1)");
+        assert_eq!(blocks[2].lines[0].code, "ptep->pte_high = 0x00000003;");
+        assert_eq!(blocks[2].lines[3].kind, LineKind::Barrier(Barrier::EstablishWmb2));
+    }
+
+    #[test]
+    fn a_skipped_flush_and_an_atomic_zap_have_their_own_lines() {
+        let program =
+            Program::new(catalog::find("atomic-zap-same-low").unwrap().scenario()).unwrap();
+        let blocks = writer_blocks(&program);
+        assert_eq!(codes(&blocks[0].lines), ["ptep->pte = 0x0000000000000000;"]);
+        assert_eq!(blocks[1].lines[0].kind, LineKind::Plain);
+        assert_eq!(blocks[2].lines[0].kind, LineKind::Step(Step::Writer(1)));
+    }
+
+    #[test]
+    fn the_reader_is_ptep_get_lockless() {
+        let lines = reader_lines(1);
+        assert_eq!(lines.iter().filter(|l| l.code == "smp_rmb();").count(), 2);
+        assert_eq!(
+            lines[2].kind,
+            LineKind::Step(Step::Reader { reader: 1, action: ReaderAction::Load(Register::R0) })
+        );
+    }
+}

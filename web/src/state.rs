@@ -1,0 +1,732 @@
+//! The app's domain state and the user intents that change it: one pure
+//! reducer. Effects (the address bar, the clipboard, the exploration's
+//! timer) live in the components and only dispatch [`Action`]s.
+
+use std::rc::Rc;
+
+use pte_core::{
+    catalog, link, Arch, Barrier, FlushMode, MemoryModel, Progress, Pte, Report, Scenario, Session,
+    Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
+};
+use yew::Reducible;
+
+use crate::browser::Start;
+
+/// The cap on distinct states for an exploration in the browser (about
+/// 100 MB at most).
+pub const BROWSER_MAX_STATES: u32 = 1_000_000;
+
+/// At most this many earlier sessions are kept for undo.
+pub const MAX_HISTORY: usize = 100;
+
+/// Everything the page shows that is not leaf-only visual state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// The scenario and the steps taken in it.
+    pub session: Rc<Session>,
+    /// Sessions replaced by a scenario change, a replay or a loaded link,
+    /// newest last: undo at the start of a run brings the last one back.
+    pub past: Vec<Rc<Session>>,
+    /// Sessions undone that way, newest last, for redo.
+    pub future: Vec<Rc<Session>>,
+    /// The compact view for an iframe: no scenario editing.
+    pub embed: bool,
+    /// A message the page shows until it is dismissed or made stale.
+    pub notice: Option<Notice>,
+    pub exploration: Exploration,
+    /// Identifies the newest exploration run, so that progress from a
+    /// cancelled one is ignored.
+    pub run: u32,
+}
+
+/// Something that went wrong and the person should read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The permalink could not be read; the page shows the default scenario.
+    BrokenLink(String),
+    /// The permalink's scenario loaded but a step of its trace did not.
+    ReplayStopped(String),
+}
+
+impl Notice {
+    pub fn message(&self) -> &str {
+        match self {
+            Notice::BrokenLink(message) | Notice::ReplayStopped(message) => message,
+        }
+    }
+}
+
+/// Where "Explore all" stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Exploration {
+    Idle,
+    Running {
+        run: u32,
+        states: u64,
+        transitions: u64,
+        pending: u64,
+    },
+    Cancelled {
+        states: u64,
+        transitions: u64,
+    },
+    /// `limit` is the state cap when the search stopped at it.
+    Finished {
+        report: Rc<Report>,
+        limit: Option<u32>,
+    },
+}
+
+/// Which value an edit changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueSlot {
+    P0,
+    Z,
+    /// P1..PN: the 1-based number.
+    P(usize),
+}
+
+/// A user intent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Take this step (ignored when it is not enabled).
+    Step(Step),
+    /// Take the n-th (0-based) enabled step, in the order the page numbers them.
+    StepNumber(usize),
+    Undo,
+    Redo,
+    /// Show the state after this many steps of the run.
+    Jump(usize),
+    ChoosePreset(String),
+    ChooseArch(Arch),
+    SetModel(MemoryModel),
+    SetPresentBit(u8),
+    SetFlush(FlushMode),
+    SetReaders(u8),
+    SetSameLow(bool),
+    SetBarrier(Barrier, bool),
+    AddOp(WriterOp),
+    RemoveOp(usize),
+    /// Swaps operation `index` with the one before it.
+    MoveOpUp(usize),
+    /// Swaps operation `index` with the one after it.
+    MoveOpDown(usize),
+    ReplaceOp(usize, WriterOp),
+    SetValue(ValueSlot, Pte),
+    /// Load a permalink (the fragment, without `#`).
+    LoadLink(String),
+    /// Replay the shortest trace to outcome `index` of the finished exploration.
+    ReplayOutcome(usize),
+    DismissNotice,
+    StartExploration,
+    CancelExploration,
+    ExplorationProgress {
+        run: u32,
+        states: u64,
+        transitions: u64,
+        pending: u64,
+    },
+    ExplorationFinished {
+        run: u32,
+        report: Rc<Report>,
+        progress: Progress,
+    },
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::with_session(session_for(Scenario::kernel()), false)
+    }
+}
+
+impl AppState {
+    fn with_session(session: Session, embed: bool) -> AppState {
+        AppState {
+            session: Rc::new(session),
+            past: Vec::new(),
+            future: Vec::new(),
+            embed,
+            notice: None,
+            exploration: Exploration::Idle,
+            run: 0,
+        }
+    }
+
+    /// The state a page opened with `start` shows: the permalink's scenario
+    /// and trace, or the kernel protocol (with a message if the link was bad).
+    pub fn from_start(start: &Start) -> AppState {
+        let mut state = AppState { embed: start.embed, ..AppState::default() };
+        if !start.fragment.trim().is_empty() {
+            state.load_link(&start.fragment, false);
+        }
+        state
+    }
+
+    /// The permalink of what the page shows: the steps up to the cursor, or
+    /// in the embed view the whole fixed trace.
+    pub fn permalink(&self) -> String {
+        let steps = if self.embed { self.session.all_steps() } else { self.session.trace() };
+        link::encode(self.session.scenario(), steps)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.session.can_undo() || !self.past.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.session.can_redo() || !self.future.is_empty()
+    }
+
+    /// True when undo would bring back an earlier scenario (or run).
+    pub fn undo_restores_session(&self) -> bool {
+        !self.session.can_undo() && !self.past.is_empty()
+    }
+
+    /// The enabled steps in the order the page numbers them (keys 1–9).
+    pub fn numbered_steps(&self) -> Vec<Step> {
+        self.session
+            .options()
+            .into_iter()
+            .filter(|(_, check)| check.is_ok())
+            .map(|(step, _)| step)
+            .collect()
+    }
+
+    fn session_mut(&mut self) -> &mut Session {
+        Rc::make_mut(&mut self.session)
+    }
+
+    /// Replaces the session, keeping the old one for undo, and forgets any
+    /// exploration of the old scenario.
+    fn replace_session(&mut self, session: Session) {
+        let old = std::mem::replace(&mut self.session, Rc::new(session));
+        let changed = old.scenario() != self.session.scenario();
+        self.past.push(old);
+        if self.past.len() > MAX_HISTORY {
+            self.past.remove(0);
+        }
+        self.future.clear();
+        if changed {
+            self.reset_exploration();
+        }
+    }
+
+    fn reset_exploration(&mut self) {
+        self.exploration = Exploration::Idle;
+        self.run += 1;
+    }
+
+    /// Applies an edit to a copy of the scenario; a change starts a new run.
+    fn change_scenario(&mut self, edit: impl FnOnce(&mut Scenario)) {
+        if self.embed {
+            return;
+        }
+        let mut scenario = self.session.scenario().clone();
+        edit(&mut scenario);
+        if scenario == *self.session.scenario() {
+            return;
+        }
+        // Editors only offer valid changes; a refused one changes nothing.
+        if let Ok(session) = Session::new(scenario) {
+            self.replace_session(session);
+            self.notice = None;
+        }
+    }
+
+    fn load_link(&mut self, fragment: &str, keep_old: bool) {
+        match link::decode(fragment) {
+            Ok(link) => {
+                let mut session = session_for(link.scenario);
+                let replayed = session.replay(&link.steps);
+                if self.embed {
+                    // The embed view plays its fixed trace from the start.
+                    session.jump(0);
+                }
+                if keep_old {
+                    self.replace_session(session);
+                } else {
+                    self.session = Rc::new(session);
+                    self.reset_exploration();
+                }
+                self.notice = replayed.err().map(|error| {
+                    Notice::ReplayStopped(format!(
+                        "The link's trace stops early: {error}. The steps before it are shown."
+                    ))
+                });
+            }
+            Err(error) => {
+                // The page keeps what it showed: at start, the kernel protocol.
+                let shown = if keep_old {
+                    "the page is unchanged"
+                } else {
+                    "showing the kernel protocol instead"
+                };
+                self.notice = Some(Notice::BrokenLink(format!(
+                    "This link could not be read: {error}; {shown}."
+                )));
+            }
+        }
+    }
+
+    fn step(&mut self, step: Step) {
+        if self.session.program().check(self.session.state(), step).is_ok() {
+            // Checked just above, so the step cannot be refused.
+            let _ = self.session_mut().step(step);
+            self.future.clear();
+        }
+    }
+
+    fn undo(&mut self) {
+        if self.session.can_undo() {
+            self.session_mut().undo();
+        } else if let Some(previous) = self.past.pop() {
+            let current = std::mem::replace(&mut self.session, previous);
+            let changed = current.scenario() != self.session.scenario();
+            self.future.push(current);
+            if changed {
+                self.reset_exploration();
+            }
+        }
+    }
+
+    fn redo(&mut self) {
+        if self.session.can_redo() {
+            self.session_mut().redo();
+        } else if let Some(next) = self.future.pop() {
+            let current = std::mem::replace(&mut self.session, next);
+            let changed = current.scenario() != self.session.scenario();
+            self.past.push(current);
+            if changed {
+                self.reset_exploration();
+            }
+        }
+    }
+
+    fn replay_outcome(&mut self, index: usize) {
+        let Exploration::Finished { report, .. } = &self.exploration else { return };
+        let Some(outcome) = report.outcomes.get(index) else { return };
+        let witness = outcome.witness.clone();
+        let mut session = session_for(self.session.scenario().clone());
+        match session.replay(&witness) {
+            Ok(()) => {
+                // Same scenario: the exploration's results stay.
+                self.replace_session(session);
+                self.notice = None;
+            }
+            Err(error) => {
+                self.notice = Some(Notice::ReplayStopped(format!("The replay stopped: {error}")));
+            }
+        }
+    }
+
+    /// The reducer's body: changes `self` in place.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Step(step) => self.step(step),
+            Action::StepNumber(number) => {
+                if let Some(step) = self.numbered_steps().get(number) {
+                    self.step(*step);
+                }
+            }
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Jump(count) => {
+                if count != self.session.cursor() && count <= self.session.all_steps().len() {
+                    self.session_mut().jump(count);
+                }
+            }
+            Action::ChoosePreset(id) => {
+                if let Some(preset) = catalog::find(&id) {
+                    self.change_scenario(|scenario| *scenario = preset.scenario());
+                }
+            }
+            Action::ChooseArch(arch) => self.change_scenario(|scenario| scenario.apply_arch(arch)),
+            Action::SetModel(model) => self.change_scenario(|scenario| scenario.model = model),
+            Action::SetPresentBit(bit) => {
+                if bit <= 63 {
+                    self.change_scenario(|scenario| scenario.present_bit = bit);
+                }
+            }
+            Action::SetFlush(flush) => self.change_scenario(|scenario| scenario.flush = flush),
+            Action::SetReaders(readers) => {
+                if (1..=MAX_READERS as u8).contains(&readers) {
+                    self.change_scenario(|scenario| scenario.readers = readers);
+                }
+            }
+            Action::SetSameLow(same) => {
+                self.change_scenario(|scenario| scenario.set_same_low(same))
+            }
+            Action::SetBarrier(barrier, on) => {
+                self.change_scenario(|scenario| scenario.barriers.set(barrier, on))
+            }
+            Action::AddOp(op) => self.change_scenario(|scenario| {
+                if scenario.writer.len() < MAX_WRITER_OPS {
+                    scenario.writer.push(op);
+                    scenario.fit_values();
+                }
+            }),
+            Action::RemoveOp(index) => self.change_scenario(|scenario| {
+                if index < scenario.writer.len() {
+                    scenario.writer.remove(index);
+                    scenario.fit_values();
+                }
+            }),
+            Action::MoveOpUp(index) => self.change_scenario(|scenario| {
+                if index > 0 && index < scenario.writer.len() {
+                    scenario.writer.swap(index - 1, index);
+                    scenario.fit_values();
+                }
+            }),
+            Action::MoveOpDown(index) => self.change_scenario(|scenario| {
+                if index + 1 < scenario.writer.len() {
+                    scenario.writer.swap(index, index + 1);
+                    scenario.fit_values();
+                }
+            }),
+            Action::ReplaceOp(index, op) => self.change_scenario(|scenario| {
+                if let Some(slot) = scenario.writer.get_mut(index) {
+                    *slot = op;
+                    scenario.fit_values();
+                }
+            }),
+            Action::SetValue(slot, pte) => self.change_scenario(|scenario| match slot {
+                ValueSlot::P0 => scenario.values.p0 = pte,
+                ValueSlot::Z => scenario.values.z = pte,
+                ValueSlot::P(number) => {
+                    if let Some(value) =
+                        number.checked_sub(1).and_then(|i| scenario.values.p.get_mut(i))
+                    {
+                        *value = pte;
+                    }
+                }
+            }),
+            Action::LoadLink(fragment) => {
+                let fragment = fragment.trim_start_matches('#').to_owned();
+                if fragment != self.permalink() {
+                    self.load_link(&fragment, true);
+                }
+            }
+            Action::ReplayOutcome(index) => self.replay_outcome(index),
+            Action::DismissNotice => self.notice = None,
+            Action::StartExploration => {
+                if !matches!(self.exploration, Exploration::Running { .. }) {
+                    self.run += 1;
+                    self.exploration = Exploration::Running {
+                        run: self.run,
+                        states: 1,
+                        transitions: 0,
+                        pending: 1,
+                    };
+                }
+            }
+            Action::CancelExploration => {
+                if let Exploration::Running { states, transitions, .. } = self.exploration {
+                    self.run += 1;
+                    self.exploration = Exploration::Cancelled { states, transitions };
+                }
+            }
+            Action::ExplorationProgress { run, states, transitions, pending } => {
+                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
+                {
+                    self.exploration = Exploration::Running { run, states, transitions, pending };
+                }
+            }
+            Action::ExplorationFinished { run, report, progress } => {
+                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
+                {
+                    let limit = match progress {
+                        Progress::LimitReached { max_states } => Some(max_states),
+                        Progress::Done | Progress::Running => None,
+                    };
+                    self.exploration = Exploration::Finished { report, limit };
+                }
+            }
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+/// A session for a scenario the core built or validated.
+fn session_for(scenario: Scenario) -> Session {
+    Session::new(scenario)
+        .unwrap_or_else(|_| Session::new(Scenario::kernel()).expect("the kernel scenario is valid"))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use pte_core::{ReaderAction, Register, Verdict};
+
+    use super::*;
+
+    fn reader(action: ReaderAction) -> Step {
+        Step::Reader { reader: 0, action }
+    }
+
+    fn load(register: Register) -> Step {
+        reader(ReaderAction::Load(register))
+    }
+
+    #[track_caller]
+    fn run(state: &mut AppState, actions: impl IntoIterator<Item = Action>) {
+        for action in actions {
+            state.apply(action);
+        }
+    }
+
+    #[test]
+    fn stepping_the_kernel_protocol_ends_in_an_allowed_read() {
+        let mut state = AppState::default();
+        run(
+            &mut state,
+            [
+                Action::Step(reader(ReaderAction::IrqOff)),
+                Action::Step(load(Register::R0)),
+                Action::Step(load(Register::R1)),
+                Action::Step(load(Register::R2)),
+                Action::Step(reader(ReaderAction::Check)),
+            ],
+        );
+        let read = state.session.last_read().expect("the check completed a read");
+        assert_eq!(read.verdict, Verdict::PreZap);
+        assert_eq!(state.session.cursor(), 5);
+    }
+
+    #[test]
+    fn a_step_that_is_not_enabled_changes_nothing() {
+        let mut state = AppState::default();
+        let before = state.clone();
+        state.apply(Action::Step(load(Register::R0)));
+        assert_eq!(state, before);
+    }
+
+    #[test]
+    fn numbered_steps_follow_the_page_order() {
+        let mut state = AppState::default();
+        assert_eq!(state.numbered_steps(), [Step::Writer(0), reader(ReaderAction::IrqOff)]);
+        state.apply(Action::StepNumber(1));
+        assert_eq!(state.session.trace(), [reader(ReaderAction::IrqOff)]);
+        state.apply(Action::StepNumber(9));
+        assert_eq!(state.session.cursor(), 1, "no tenth step: nothing happens");
+    }
+
+    #[test]
+    fn undo_and_redo_move_through_the_steps() {
+        let mut state = AppState::default();
+        run(&mut state, [Action::Step(Step::Writer(0)), Action::Step(Step::Writer(1))]);
+        state.apply(Action::Undo);
+        assert_eq!(state.session.trace(), [Step::Writer(0)]);
+        state.apply(Action::Redo);
+        assert_eq!(state.session.trace(), [Step::Writer(0), Step::Writer(1)]);
+        state.apply(Action::Jump(0));
+        assert_eq!(state.session.cursor(), 0);
+        assert!(state.session.can_redo());
+        state.apply(Action::Step(reader(ReaderAction::IrqOff)));
+        assert_eq!(state.session.all_steps(), [reader(ReaderAction::IrqOff)], "redo tail cut");
+    }
+
+    #[test]
+    fn a_scenario_change_resets_the_run_and_undo_brings_it_back() {
+        let mut state = AppState::default();
+        run(&mut state, [Action::Step(Step::Writer(0)), Action::SetModel(MemoryModel::Tso)]);
+        assert_eq!(state.session.scenario().model, MemoryModel::Tso);
+        assert_eq!(state.session.cursor(), 0, "the run starts again");
+        assert!(state.undo_restores_session());
+
+        state.apply(Action::Undo);
+        assert_eq!(state.session.scenario().model, MemoryModel::Sc);
+        assert_eq!(state.session.trace(), [Step::Writer(0)], "the old run comes back too");
+
+        state.apply(Action::Redo);
+        assert_eq!(state.session.scenario().model, MemoryModel::Tso);
+    }
+
+    #[test]
+    fn choosing_a_preset_loads_its_scenario() {
+        let mut state = AppState::default();
+        state.apply(Action::ChoosePreset("same-low-none".to_owned()));
+        assert_eq!(state.session.scenario(), &catalog::find("same-low-none").unwrap().scenario());
+        state.apply(Action::ChoosePreset("no-such-preset".to_owned()));
+        assert_eq!(state.session.scenario(), &catalog::find("same-low-none").unwrap().scenario());
+    }
+
+    #[test]
+    fn toggling_a_barrier_changes_only_that_site() {
+        let mut state = AppState::default();
+        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, false));
+        let barriers = state.session.scenario().barriers;
+        assert!(!barriers.is_on(Barrier::ReaderRmb1));
+        assert!(Barrier::ALL
+            .into_iter()
+            .filter(|b| *b != Barrier::ReaderRmb1)
+            .all(|b| barriers.is_on(b)));
+        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, true));
+        assert!(state.session.scenario().barriers.is_on(Barrier::ReaderRmb1));
+    }
+
+    #[test]
+    fn writer_edits_keep_one_value_per_establish() {
+        let mut state = AppState::default();
+        run(
+            &mut state,
+            [
+                Action::AddOp(WriterOp::Zap),
+                Action::AddOp(WriterOp::Establish),
+                Action::MoveOpUp(4),
+                Action::ReplaceOp(0, WriterOp::ZapAtomic),
+            ],
+        );
+        let scenario = state.session.scenario();
+        assert_eq!(
+            scenario.writer,
+            [
+                WriterOp::ZapAtomic,
+                WriterOp::Flush,
+                WriterOp::Establish,
+                WriterOp::Establish,
+                WriterOp::Zap
+            ]
+        );
+        assert_eq!(scenario.values.p.len(), 2);
+        state.apply(Action::RemoveOp(2));
+        assert_eq!(state.session.scenario().values.p.len(), 1);
+        state.apply(Action::MoveOpDown(0));
+        assert_eq!(state.session.scenario().writer[1], WriterOp::ZapAtomic);
+    }
+
+    #[test]
+    fn values_and_same_low_half() {
+        let mut state = AppState::default();
+        state.apply(Action::SetSameLow(true));
+        assert!(state.session.scenario().same_low());
+        state.apply(Action::SetValue(ValueSlot::P(1), Pte(0x0000_0005_0000_3067)));
+        assert_eq!(state.session.scenario().values.p, [Pte(0x0000_0005_0000_3067)]);
+        assert!(!state.session.scenario().same_low());
+        state.apply(Action::SetValue(ValueSlot::P(2), Pte(1)));
+        assert_eq!(state.session.scenario().values.p.len(), 1, "no P2: nothing changes");
+    }
+
+    #[test]
+    fn out_of_range_settings_are_refused() {
+        let mut state = AppState::default();
+        let before = state.clone();
+        run(&mut state, [Action::SetReaders(0), Action::SetReaders(5), Action::SetPresentBit(64)]);
+        assert_eq!(state, before);
+        state.apply(Action::SetReaders(3));
+        assert_eq!(state.session.scenario().readers, 3);
+    }
+
+    #[test]
+    fn a_good_permalink_restores_scenario_and_trace() {
+        let mut scenario = catalog::find("same-low-none").unwrap().scenario();
+        scenario.readers = 2;
+        let steps = [Step::Writer(0), reader(ReaderAction::IrqOff), load(Register::R0)];
+        let start = Start { fragment: link::encode(&scenario, &steps), embed: false };
+        let state = AppState::from_start(&start);
+        assert_eq!(state.session.scenario(), &scenario);
+        assert_eq!(state.session.trace(), steps);
+        assert_eq!(state.notice, None);
+        assert_eq!(state.permalink(), start.fragment);
+    }
+
+    #[test]
+    fn a_broken_permalink_names_the_problem_and_falls_back_to_the_kernel_protocol() {
+        let start = Start { fragment: "v=1&model=arm".to_owned(), embed: false };
+        let state = AppState::from_start(&start);
+        assert_eq!(state.session.scenario(), &Scenario::kernel());
+        let Some(Notice::BrokenLink(message)) = &state.notice else {
+            panic!("expected a broken-link notice, got {:?}", state.notice)
+        };
+        assert!(message.contains("model=\"arm\""), "{message}");
+
+        let old = AppState::from_start(&Start { fragment: "v=0".to_owned(), embed: false });
+        assert!(old.notice.unwrap().message().contains("format version \"0\""));
+    }
+
+    #[test]
+    fn a_permalink_whose_trace_breaks_keeps_the_steps_before() {
+        let scenario = Scenario::kernel();
+        let fragment = format!("{}&t=w1,r1.r0", link::encode(&scenario, &[]));
+        let state = AppState::from_start(&Start { fragment, embed: false });
+        assert_eq!(state.session.trace(), [Step::Writer(0)]);
+        let Some(Notice::ReplayStopped(message)) = &state.notice else {
+            panic!("expected a replay notice, got {:?}", state.notice)
+        };
+        assert!(message.contains("step 2"), "{message}");
+    }
+
+    #[test]
+    fn loading_a_link_later_keeps_the_old_session_for_undo() {
+        let mut state = AppState::default();
+        let other = catalog::find("mips-sh").unwrap().scenario();
+        state.apply(Action::LoadLink(format!("#{}", link::encode(&other, &[Step::Writer(0)]))));
+        assert_eq!(state.session.scenario(), &other);
+        state.apply(Action::Undo);
+        state.apply(Action::Undo);
+        assert_eq!(state.session.scenario(), &Scenario::kernel());
+        state.apply(Action::LoadLink("garbage".to_owned()));
+        assert_eq!(state.session.scenario(), &Scenario::kernel(), "a bad link changes nothing");
+        assert!(matches!(state.notice, Some(Notice::BrokenLink(_))));
+    }
+
+    #[test]
+    fn the_embed_view_plays_its_fixed_trace_from_the_start() {
+        let steps = [Step::Writer(0), Step::Writer(1)];
+        let fragment = link::encode(&Scenario::kernel(), &steps);
+        let mut state = AppState::from_start(&Start { fragment: fragment.clone(), embed: true });
+        assert_eq!(state.session.cursor(), 0);
+        assert_eq!(state.session.all_steps(), steps);
+        assert_eq!(state.permalink(), fragment, "the link keeps the whole trace");
+        state.apply(Action::Redo);
+        assert_eq!(state.session.cursor(), 1);
+        state.apply(Action::SetModel(MemoryModel::Weak));
+        assert_eq!(state.session.scenario().model, MemoryModel::Sc, "the scenario is fixed");
+    }
+
+    #[test]
+    fn exploration_runs_are_identified() {
+        let mut state = AppState::default();
+        state.apply(Action::StartExploration);
+        let Exploration::Running { run, .. } = state.exploration else { panic!("not running") };
+        state.apply(Action::ExplorationProgress { run, states: 10, transitions: 20, pending: 3 });
+        assert!(matches!(state.exploration, Exploration::Running { states: 10, .. }));
+        state.apply(Action::CancelExploration);
+        assert!(matches!(state.exploration, Exploration::Cancelled { states: 10, .. }));
+        // A slice of the cancelled run that was already queued is ignored.
+        state.apply(Action::ExplorationProgress { run, states: 11, transitions: 21, pending: 2 });
+        assert!(matches!(state.exploration, Exploration::Cancelled { .. }));
+    }
+
+    #[test]
+    fn replaying_an_outcome_loads_its_witness() {
+        let mut state = AppState::default();
+        state.apply(Action::ChoosePreset("same-low-none".to_owned()));
+        state.apply(Action::StartExploration);
+        let Exploration::Running { run, .. } = state.exploration else { panic!("not running") };
+        let mut explorer = pte_core::Explorer::new(state.session.scenario().clone()).unwrap();
+        let progress = explorer.run_to_end();
+        let report = Rc::new(explorer.report());
+        state.apply(Action::ExplorationFinished { run, report: report.clone(), progress });
+        let torn = report.outcomes.iter().position(|o| o.verdict.is_torn()).expect("a torn read");
+
+        state.apply(Action::ReplayOutcome(torn));
+        assert_eq!(state.session.trace(), report.outcomes[torn].witness);
+        assert_eq!(state.session.last_read().unwrap().verdict, Verdict::Torn);
+        assert!(matches!(state.exploration, Exploration::Finished { .. }), "results kept");
+
+        state.apply(Action::SetReaders(2));
+        assert_eq!(state.exploration, Exploration::Idle, "a new scenario forgets the results");
+    }
+}

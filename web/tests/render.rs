@@ -1,0 +1,204 @@
+//! Native render tests: the app and its components rendered to HTML with
+//! `yew::LocalServerRenderer` (yew's `ssr` feature), checked for the content
+//! a person must see.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+
+use pte_core::{catalog, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step};
+use web::browser::Start;
+use web::components::state_view::{StateView, StateViewProps};
+use web::components::verdict::{VerdictBanner, VerdictProps};
+use web::{App, AppProps};
+use yew::LocalServerRenderer;
+
+async fn render_app(start: Start) -> String {
+    LocalServerRenderer::<App>::with_props(AppProps { start: Some(start) })
+        .hydratable(false)
+        .render()
+        .await
+}
+
+fn link_start(scenario: &Scenario, steps: &[Step]) -> Start {
+    Start { fragment: link::encode(scenario, steps), embed: false }
+}
+
+fn reader(action: ReaderAction) -> Step {
+    Step::Reader { reader: 0, action }
+}
+
+#[track_caller]
+fn assert_contains(html: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(html.contains(needle), "the page lacks {needle:?}:\n{html}");
+    }
+}
+
+#[tokio::test]
+async fn the_default_page_shows_the_kernel_protocol_as_code() {
+    let html = render_app(Start::default()).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="app-ready""#,
+            r#"data-testid="initial-pte">0x0000000100001067<"#,
+            "present bit: bit 0 (low half)",
+            "native_pte_clear(ptep)",
+            "ptep-&gt;pte_low = 0x00000000;",
+            "set_pte(ptep, P1)",
+            "r1 = ptep-&gt;pte_high;",
+            "if (unlikely(r0 != r2)) goto retry;",
+            "No read has completed yet.",
+            "The kernel protocol as written",
+            r#"data-testid="explore-run""#,
+        ],
+    );
+    assert_eq!(html.matches("<code>smp_rmb();</code>").count(), 2, "one reader, two rmb sites");
+    assert_eq!(
+        html.matches("<code>smp_wmb();</code>").count(),
+        4,
+        "zap and establish, two wmb sites each"
+    );
+    // SC: the writer's first store and the reader's irq_off can run, nothing else.
+    assert_contains(&html, &[r#"data-testid="step-w1""#, r#"data-testid="step-r1.off""#]);
+    assert!(!html.contains(r#"data-testid="step-w2""#));
+    assert_eq!(html.matches(r#"aria-disabled="false""#).count(), 2);
+}
+
+#[tokio::test]
+async fn a_blocked_step_says_why() {
+    // Under IPI flush, a reader inside its interrupts-off section blocks the flush.
+    let scenario = Scenario::kernel();
+    let steps = [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)];
+    let html = render_app(link_start(&scenario, &steps)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="step-w3""#,
+            r#"aria-disabled="true""#,
+            r#"aria-describedby="why-w3""#,
+            "flush waits: reader 1 has interrupts off",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_weak_model_offers_every_access_and_tso_offers_a_drain() {
+    let weak = Scenario { model: MemoryModel::Weak, ..Scenario::kernel() };
+    let html = render_app(link_start(&weak, &[reader(ReaderAction::IrqOff)])).await;
+    for id in ["step-r1.r0", "step-r1.r1", "step-r1.r2", "step-w1", "step-w2"] {
+        assert_contains(&html, &[&format!(r#"data-testid="{id}""#)]);
+    }
+
+    let tso = Scenario { model: MemoryModel::Tso, ..Scenario::kernel() };
+    let html = render_app(link_start(&tso, &[Step::Writer(0)])).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="step-wd""#,
+            "drain the store buffer",
+            "Writer's store buffer",
+            "low ← 0x00000000 (Z, op 1)",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_torn_read_is_announced() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let steps = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        Step::Writer(0),
+        Step::Writer(1),
+        reader(ReaderAction::Load(Register::R1)),
+        Step::Writer(2),
+        Step::Writer(3),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html = render_app(link_start(&scenario, &steps)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-verdict="torn""#,
+            r#"role="status""#,
+            "TORN",
+            "Low half from P0 (initial), high half from Z (writer op 1)",
+            "9 steps taken",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_broken_link_shows_an_alert_and_the_default_scenario() {
+    let html = render_app(Start { fragment: "v=1&model=sc&bit=x".to_owned(), embed: false }).await;
+    assert_contains(
+        &html,
+        &[
+            r#"role="alert""#,
+            r#"data-testid="link-error""#,
+            "This link could not be read",
+            "native_pte_clear",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_embed_view_has_a_player_and_no_editor() {
+    let steps = [Step::Writer(0), Step::Writer(1)];
+    let start = Start { fragment: link::encode(&Scenario::kernel(), &steps), embed: true };
+    let html = render_app(start).await;
+    assert_contains(
+        &html,
+        &["step 0 of 2", r#"data-testid="player-forward""#, "Open in the full explorer"],
+    );
+    assert!(!html.contains(r#"data-testid="preset-select""#), "no scenario editing");
+    assert!(!html.contains(r#"data-testid="explore-run""#));
+}
+
+#[tokio::test]
+async fn the_state_view_marks_the_present_bit_and_names_sources() {
+    let mut session = Session::new(Scenario::kernel()).unwrap();
+    session.step(Step::Writer(0)).unwrap();
+    let html =
+        LocalServerRenderer::<StateView>::with_props(StateViewProps { session: Rc::new(session) })
+            .hydratable(false)
+            .render()
+            .await;
+    assert_contains(
+        &html,
+        &[
+            r#"class="present-bit""#,
+            "▲ present bit (bit 0) = 0",
+            "Z (writer op 1)",
+            "P0 (initial)",
+            r#"data-testid="memory-pte">0x0000000100000000<"#,
+            "not present",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_verdict_banner_names_an_allowed_read() {
+    let mut session = Session::new(Scenario::kernel()).unwrap();
+    for step in [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        reader(ReaderAction::Load(Register::R1)),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ] {
+        session.step(step).unwrap();
+    }
+    let html = LocalServerRenderer::<VerdictBanner>::with_props(VerdictProps {
+        session: Rc::new(session),
+    })
+    .hydratable(false)
+    .render()
+    .await;
+    assert_contains(
+        &html,
+        &["✔", "Allowed: pre-zap (P0)", "0x0000000100001067", r#"aria-live="polite""#],
+    );
+}
