@@ -2,44 +2,18 @@
 // and shares the state as a link; a broken link gets a clear message.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, saveScreenshot, startSite } from "./helpers.mjs";
+import { test } from "node:test";
+import { useSite } from "./helpers.mjs";
 import { StepperPage } from "./pages/stepper-page.mjs";
 
-let site;
-let browser;
-
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const environment = useSite();
 
 /** The same-low-half tear: read low of P0, zap, read high (0), re-establish, re-read low. */
 const TORN_INTERLEAVING = ["r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk"];
 
-/**
- * Opens the explorer at `path`, runs `body` with the page object, and saves a
- * screenshot named `name` at the end, whether or not the test passed.
- */
-async function withExplorer(name, path, body) {
-  const { page, errors } = await openPage(browser);
-  const explorer = new StepperPage(page);
-  try {
-    await explorer.open(site.url + path);
-    await body(explorer, page);
-    assert.deepEqual(errors, [], "the page logged no errors");
-  } catch (error) {
-    error.message += errors.length > 0 ? `\npage errors:\n  ${errors.join("\n  ")}` : "";
-    throw error;
-  } finally {
-    await saveScreenshot(page, name);
-    await page.context().close();
-  }
+/** Opens the explorer at `path` as a `StepperPage`; see `useSite`. */
+function withExplorer(name, path, body) {
+  return environment.withPage(name, path, StepperPage, body);
 }
 
 test("stepping the kernel protocol ends in an allowed read", async () => {
@@ -103,7 +77,7 @@ test("a permalink opened in a new page shows the same state", async () => {
   });
   assert.match(link, /#v=1&/);
 
-  await withExplorer("explorer-4b-permalink-opened", link.slice(site.url.length), async (explorer) => {
+  await withExplorer("explorer-4b-permalink-opened", link.slice(environment.site.url.length), async (explorer) => {
     assert.equal(await explorer.stepsTaken(), steps);
     assert.deepEqual(await explorer.memoryWords(), words);
     assert.equal(await explorer.permalinkField.inputValue(), link);

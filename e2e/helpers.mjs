@@ -3,6 +3,8 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { startStaticServer } from "./server.mjs";
 
@@ -65,4 +67,40 @@ export async function saveScreenshot(page, name) {
   const path = join(SCREENSHOT_DIRECTORY, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Starts the site and the browser before the file's tests and stops them
+ * after. Returns `{ site, browser, withPage }`; `withPage(name, path,
+ * PageObject, body)` opens `site.url + path` as a new `PageObject`, runs
+ * `body(pageObject, page)`, asserts the page logged no errors, and saves the
+ * screenshot `name` at the end whether or not the test passed.
+ */
+export function useSite() {
+  const environment = { site: undefined, browser: undefined };
+  before(async () => {
+    environment.site = await startSite();
+    environment.browser = await launchBrowser();
+  });
+  after(async () => {
+    await environment.browser?.close();
+    await environment.site?.close();
+  });
+  environment.withPage = async (name, path, PageObject, body) => {
+    const { page, errors } = await openPage(environment.browser);
+    const pageObject = new PageObject(page);
+    try {
+      await pageObject.open(environment.site.url + path);
+      await body(pageObject, page);
+      assert.deepEqual(errors, [], "the page logged no errors");
+    } catch (error) {
+      // The page's own errors usually say why it did not render.
+      error.message += errors.length > 0 ? `\npage errors:\n  ${errors.join("\n  ")}` : "";
+      throw error;
+    } finally {
+      await saveScreenshot(page, name);
+      await page.context().close();
+    }
+  };
+  return environment;
 }

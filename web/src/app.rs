@@ -148,6 +148,17 @@ fn shortcuts_help() -> Html {
     }
 }
 
+/// A callback, stable across renders, that dispatches the intent a child
+/// component's event stands for.
+#[hook]
+fn use_intent<T: 'static>(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    intent: fn(T) -> Action,
+) -> Callback<T> {
+    let dispatcher = dispatcher.clone();
+    use_callback((), move |value: T, _| dispatcher.dispatch(intent(value)))
+}
+
 /// The explorer page.
 #[component]
 pub fn App(props: &AppProps) -> Html {
@@ -219,40 +230,15 @@ pub fn App(props: &AppProps) -> Html {
             dispatcher.dispatch(Action::Step(step));
         })
     };
-    let on_toggle_barrier = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |(barrier, on): (Barrier, bool), _| {
-            dispatcher.dispatch(Action::SetBarrier(barrier, on))
-        })
-    };
-    let on_edit = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
-    };
-    let on_undo = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |(), _| dispatcher.dispatch(Action::Undo))
-    };
-    let on_redo = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |(), _| dispatcher.dispatch(Action::Redo))
-    };
-    let on_jump = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |count: usize, _| dispatcher.dispatch(Action::Jump(count)))
-    };
-    let on_run = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |(), _| dispatcher.dispatch(Action::StartExploration))
-    };
-    let on_cancel = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |(), _| dispatcher.dispatch(Action::CancelExploration))
-    };
-    let on_replay = {
-        let dispatcher = dispatcher.clone();
-        use_callback((), move |index: usize, _| dispatcher.dispatch(Action::ReplayOutcome(index)))
-    };
+    let on_toggle_barrier =
+        use_intent(&dispatcher, |(barrier, on): (Barrier, bool)| Action::SetBarrier(barrier, on));
+    let on_edit = use_intent(&dispatcher, |action: Action| action);
+    let on_undo = use_intent(&dispatcher, |()| Action::Undo);
+    let on_redo = use_intent(&dispatcher, |()| Action::Redo);
+    let on_jump = use_intent(&dispatcher, Action::Jump);
+    let on_run = use_intent(&dispatcher, |()| Action::StartExploration);
+    let on_cancel = use_intent(&dispatcher, |()| Action::CancelExploration);
+    let on_replay = use_intent(&dispatcher, Action::ReplayOutcome);
     let on_dismiss = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::DismissNotice))
