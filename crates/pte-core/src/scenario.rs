@@ -79,6 +79,15 @@ impl FlushMode {
         }
     }
 
+    /// A short name for menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            FlushMode::None => "none",
+            FlushMode::Ipi => "IPI",
+            FlushMode::Paravirt => "paravirt (no IPI)",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             FlushMode::None => "none (no flush before re-establish)",
@@ -124,6 +133,18 @@ impl WriterOp {
             WriterOp::Establish => "establish",
             WriterOp::EstablishLowFirst => "establish_low_first",
             WriterOp::Flush => "flush",
+        }
+    }
+
+    /// A short name for menus: "zap, low first".
+    pub fn label(self) -> &'static str {
+        match self {
+            WriterOp::Zap => "zap, low first",
+            WriterOp::ZapHighFirst => "zap, high first",
+            WriterOp::ZapAtomic => "zap, atomic",
+            WriterOp::Establish => "establish, high first",
+            WriterOp::EstablishLowFirst => "establish, low first",
+            WriterOp::Flush => "TLB flush",
         }
     }
 

@@ -24,14 +24,10 @@ fn select_value(event: &Event) -> String {
     select.value()
 }
 
-fn op_by_id(id: &str) -> Option<WriterOp> {
-    WriterOp::ALL.into_iter().find(|op| op.id() == id)
-}
-
 fn op_options(selected: WriterOp) -> Html {
     html! {
         { for WriterOp::ALL.into_iter().map(|op| html! {
-            <option value={op.id()} selected={op == selected}>{ op.title() }</option>
+            <option value={op.id()} selected={op == selected} title={op.title()}>{ op.label() }</option>
         }) }
     }
 }
@@ -80,7 +76,7 @@ fn writer_editor(
             String::new()
         };
         let skipped = *op == WriterOp::Flush && scenario.flush == FlushMode::None;
-        let onchange = on_edit.reform(move |event: Event| match op_by_id(&select_value(&event)) {
+        let onchange = on_edit.reform(move |event: Event| match select_value(&event).parse::<WriterOp>().ok() {
             Some(op) => Action::ReplaceOp(index, op),
             None => Action::DismissNotice,
         });
@@ -108,7 +104,7 @@ fn writer_editor(
     let on_pick = {
         let adding = adding.clone();
         Callback::from(move |event: Event| {
-            if let Some(op) = op_by_id(&select_value(&event)) {
+            if let Ok(op) = select_value(&event).parse::<WriterOp>() {
                 adding.set(op);
             }
         })
@@ -242,7 +238,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label for="flush">{ "TLB flush" }</label>
                 <select id="flush" data-testid="flush-select" onchange={on_flush}>
                     { for FlushMode::ALL.into_iter().map(|mode| html! {
-                        <option value={mode.id()} selected={scenario.flush == mode}>{ mode.title() }</option>
+                        <option value={mode.id()} selected={scenario.flush == mode} title={mode.title()}>{ mode.label() }</option>
                     }) }
                 </select>
             </div>
