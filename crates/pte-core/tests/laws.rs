@@ -165,3 +165,23 @@ proptest! {
         prop_assert_eq!(results(&scenario), unreduced_results(&scenario));
     }
 }
+
+#[test]
+fn witnesses_with_three_readers_replay_after_renaming() {
+    // With several readers the explorer stores states with readers sorted;
+    // each witness must still be a real trace of the unsorted machine.
+    for preset in pte_core::catalog::presets() {
+        for model in MemoryModel::ALL {
+            let scenario = Scenario { model, readers: 3, ..preset.scenario() };
+            let report = explore(scenario.clone()).unwrap();
+            assert!(report.complete);
+            for outcome in &report.outcomes {
+                let mut session = Session::new(scenario.clone()).unwrap();
+                session.replay(&outcome.witness).unwrap();
+                let read = session.last_read().expect("the witness completes a read");
+                assert_eq!(read.read.value, outcome.value, "{} under {model:?}", preset.id);
+                assert_eq!(read.read, outcome.read);
+            }
+        }
+    }
+}
