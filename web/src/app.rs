@@ -260,6 +260,13 @@ pub fn App(props: &AppProps) -> Html {
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
     ));
 
+    let below = html! {
+        <div class="below">
+            <StateView session={session.clone()} />
+            { trace }
+        </div>
+    };
+
     if state.embed {
         let next = session
             .all_steps()
@@ -274,10 +281,7 @@ pub fn App(props: &AppProps) -> Html {
                     <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump} />
                     { verdict }
                     { threads }
-                    <div class="below">
-                        <StateView session={session.clone()} />
-                        { trace }
-                    </div>
+                    { below }
                     <p class="open-full"><a href={full} target="_blank" rel="noopener">
                         { "Open in the full explorer (edit the scenario, explore all interleavings)" }
                     </a></p>
@@ -298,10 +302,7 @@ pub fn App(props: &AppProps) -> Html {
                 <main class="workspace">
                     { verdict }
                     { threads }
-                    <div class="below">
-                        <StateView session={session.clone()} />
-                        { trace }
-                    </div>
+                    { below }
                     <Explore exploration={state.exploration.clone()} on_run={on_run} on_cancel={on_cancel} on_replay={on_replay} />
                     <Share permalink={AttrValue::from(permalink)} title={title} />
                     { shortcuts_help() }

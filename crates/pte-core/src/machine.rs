@@ -628,3 +628,15 @@ impl Program {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_stays_small() {
+        // The explorer stores millions of these; see ARCHITECTURE.md.
+        assert_eq!(std::mem::size_of::<State>(), 40);
+        assert_eq!(std::mem::size_of::<Step>(), 2);
+    }
+}
