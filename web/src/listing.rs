@@ -97,14 +97,11 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                     step,
                     1,
                 ));
-                let (first, second) = if scenario.writer[op].is_zap() {
-                    (Barrier::ZapWmb1, Barrier::ZapWmb2)
-                } else {
-                    (Barrier::EstablishWmb1, Barrier::EstablishWmb2)
-                };
-                let barrier = if stores_in_op[op] == 0 { first } else { second };
+                let sites = scenario.writer[op].wmb_sites();
+                if let Some(&barrier) = sites.get(usize::from(stores_in_op[op])) {
+                    block.lines.push(line("smp_wmb();", None, LineKind::Barrier(barrier), 1));
+                }
                 stores_in_op[op] += 1;
-                block.lines.push(line("smp_wmb();", None, LineKind::Barrier(barrier), 1));
             }
             AccessKind::StoreBoth => block.lines.push(line(
                 format!("ptep->pte = {};", access.value),

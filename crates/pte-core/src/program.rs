@@ -333,26 +333,23 @@ enum Walk {
 fn walk_writer(scenario: &Scenario, mut visit: impl FnMut(Walk) -> std::ops::ControlFlow<()>) {
     let mut count = 0;
     for op in &scenario.writer {
-        let (stores, first, second) = match op {
-            WriterOp::Zap | WriterOp::ZapHighFirst => (2, Barrier::ZapWmb1, Barrier::ZapWmb2),
-            WriterOp::Establish | WriterOp::EstablishLowFirst => {
-                (2, Barrier::EstablishWmb1, Barrier::EstablishWmb2)
-            }
-            WriterOp::ZapAtomic => (1, Barrier::ZapWmb1, Barrier::ZapWmb2),
-            WriterOp::Flush if scenario.flush == FlushMode::None => continue,
-            WriterOp::Flush => (1, Barrier::ZapWmb1, Barrier::ZapWmb2),
+        let accesses = match op {
+            WriterOp::Flush if scenario.flush == FlushMode::None => 0,
+            WriterOp::Flush | WriterOp::ZapAtomic => 1,
+            _ => 2,
         };
-        for store in 0..stores {
+        let sites = op.wmb_sites();
+        for access in 0..accesses {
             if visit(Walk::Access(count)).is_break() {
                 return;
             }
             count += 1;
-            let barrier = if store == 0 { first } else { second };
-            if stores == 2
-                && scenario.barriers.is_on(barrier)
-                && visit(Walk::Wmb { barrier, after: count }).is_break()
-            {
-                return;
+            if let Some(&barrier) = sites.get(access) {
+                if scenario.barriers.is_on(barrier)
+                    && visit(Walk::Wmb { barrier, after: count }).is_break()
+                {
+                    return;
+                }
             }
         }
     }

@@ -160,6 +160,18 @@ impl WriterOp {
         }
     }
 
+    /// The `smp_wmb()` sites after this operation's first and second
+    /// store, in order; none for the atomic zap and the flush.
+    pub fn wmb_sites(self) -> &'static [Barrier] {
+        match self {
+            WriterOp::Zap | WriterOp::ZapHighFirst => &[Barrier::ZapWmb1, Barrier::ZapWmb2],
+            WriterOp::Establish | WriterOp::EstablishLowFirst => {
+                &[Barrier::EstablishWmb1, Barrier::EstablishWmb2]
+            }
+            WriterOp::ZapAtomic | WriterOp::Flush => &[],
+        }
+    }
+
     pub fn is_zap(self) -> bool {
         matches!(self, WriterOp::Zap | WriterOp::ZapHighFirst | WriterOp::ZapAtomic)
     }
