@@ -84,7 +84,6 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         };
         blocks.push(Block { op: op_index, call, summary: summary.to_owned(), lines: Vec::new() });
     }
-    let mut stores_in_op = vec![0u8; scenario.writer.len()];
     for (index, access) in program.accesses().iter().enumerate() {
         let op = usize::from(access.op);
         let block = &mut blocks[op];
@@ -97,11 +96,9 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                     step,
                     1,
                 ));
-                let sites = scenario.writer[op].wmb_sites();
-                if let Some(&barrier) = sites.get(usize::from(stores_in_op[op])) {
+                if let Some(barrier) = access.wmb_after {
                     block.lines.push(line("smp_wmb();", None, LineKind::Barrier(barrier), 1));
                 }
-                stores_in_op[op] += 1;
             }
             AccessKind::StoreBoth => block.lines.push(line(
                 format!("ptep->pte = {};", access.value),

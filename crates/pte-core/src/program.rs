@@ -72,6 +72,9 @@ pub struct WriterAccess {
     /// The 64-bit value whose half (or whole) this access stores.
     pub value: Pte,
     pub value_name: ValueName,
+    /// The `smp_wmb()` site that follows this store in its operation,
+    /// whether switched on or off.
+    pub wmb_after: Option<Barrier>,
 }
 
 impl WriterAccess {
@@ -81,6 +84,11 @@ impl WriterAccess {
             AccessKind::StoreBoth => true,
             AccessKind::Flush => false,
         }
+    }
+
+    /// Do both accesses store to a common word?
+    pub fn shares_word(&self, other: &WriterAccess) -> bool {
+        [Word::Low, Word::High].into_iter().any(|word| self.touches(word) && other.touches(word))
     }
 
     pub fn is_store(&self) -> bool {
@@ -246,38 +254,10 @@ impl Program {
 
     /// Why later access `later` waits for earlier access `earlier`, if it does.
     pub(crate) fn writer_order(&self, earlier: usize, later: usize) -> Option<Order> {
-        if self.writer_waits[later] & (1 << earlier) == 0 {
-            return None;
+        match self.model() {
+            MemoryModel::Sc | MemoryModel::Tso => (earlier < later).then_some(Order::ProgramOrder),
+            MemoryModel::Weak => weak_writer_order(&self.scenario, &self.accesses, earlier, later),
         }
-        Some(match self.model() {
-            MemoryModel::Sc | MemoryModel::Tso => Order::ProgramOrder,
-            MemoryModel::Weak => {
-                let (a, b) = (&self.accesses[earlier], &self.accesses[later]);
-                if !a.is_store() || !b.is_store() {
-                    Order::Full
-                } else if (a.touches(Word::Low) && b.touches(Word::Low))
-                    || (a.touches(Word::High) && b.touches(Word::High))
-                {
-                    Order::SameWord
-                } else {
-                    self.barrier_between(earlier, later).map_or(Order::Full, Order::Barrier)
-                }
-            }
-        })
-    }
-
-    /// The last enabled wmb site that lies between two writer accesses.
-    fn barrier_between(&self, earlier: usize, later: usize) -> Option<Barrier> {
-        let mut found = None;
-        walk_writer(&self.scenario, |item| match item {
-            Walk::Access(index) if index == later => std::ops::ControlFlow::Break(()),
-            Walk::Wmb { barrier, after } if after > earlier && after <= later => {
-                found = Some(barrier);
-                std::ops::ControlFlow::Continue(())
-            }
-            _ => std::ops::ControlFlow::Continue(()),
-        });
-        found
     }
 
     /// Why register `later` waits for register `earlier` in one iteration.
@@ -322,37 +302,29 @@ pub(crate) fn mask_below(count: usize) -> u64 {
     }
 }
 
-enum Walk {
-    /// Writer access with this index.
-    Access(usize),
-    /// An enabled wmb; `after` is the number of accesses before it.
-    Wmb { barrier: Barrier, after: usize },
-}
-
-/// Walks the writer's program in order: its accesses and its enabled wmbs.
-fn walk_writer(scenario: &Scenario, mut visit: impl FnMut(Walk) -> std::ops::ControlFlow<()>) {
-    let mut count = 0;
-    for op in &scenario.writer {
-        let accesses = match op {
-            WriterOp::Flush if scenario.flush == FlushMode::None => 0,
-            WriterOp::Flush | WriterOp::ZapAtomic => 1,
-            _ => 2,
-        };
-        let sites = op.wmb_sites();
-        for access in 0..accesses {
-            if visit(Walk::Access(count)).is_break() {
-                return;
-            }
-            count += 1;
-            if let Some(&barrier) = sites.get(access) {
-                if scenario.barriers.is_on(barrier)
-                    && visit(Walk::Wmb { barrier, after: count }).is_break()
-                {
-                    return;
-                }
-            }
-        }
+/// Under the weak model, why store or flush `later` waits for `earlier`
+/// (earlier in program order), if it does: a flush is a full ordering
+/// point, two stores to a common word stay in order, and otherwise the
+/// latest enabled wmb between them orders them.
+fn weak_writer_order(
+    scenario: &Scenario,
+    accesses: &[WriterAccess],
+    earlier: usize,
+    later: usize,
+) -> Option<Order> {
+    let (a, b) = (&accesses[earlier], &accesses[later]);
+    if !a.is_store() || !b.is_store() {
+        return Some(Order::Full);
     }
+    if a.shares_word(b) {
+        return Some(Order::SameWord);
+    }
+    accesses[earlier..later]
+        .iter()
+        .rev()
+        .filter_map(|access| access.wmb_after)
+        .find(|barrier| scenario.barriers.is_on(*barrier))
+        .map(Order::Barrier)
 }
 
 fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
@@ -361,8 +333,14 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
     let mut established = 0u8;
     for (op_index, op) in scenario.writer.iter().enumerate() {
         let op_index = op_index as u8;
-        let access =
-            |kind, value, value_name| WriterAccess { op: op_index, kind, value, value_name };
+        let first = accesses.len();
+        let access = |kind, value, value_name| WriterAccess {
+            op: op_index,
+            kind,
+            value,
+            value_name,
+            wmb_after: None,
+        };
         match op {
             WriterOp::Zap => {
                 accesses.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
@@ -390,6 +368,9 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
             WriterOp::Flush if scenario.flush == FlushMode::None => {}
             WriterOp::Flush => accesses.push(access(AccessKind::Flush, Pte(0), ValueName::Z)),
         }
+        for (access, site) in accesses[first..].iter_mut().zip(op.wmb_sites()) {
+            access.wmb_after = Some(*site);
+        }
     }
     accesses
 }
@@ -397,36 +378,15 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
 fn writer_waits(scenario: &Scenario, accesses: &[WriterAccess]) -> Vec<u64> {
     match scenario.model {
         MemoryModel::Sc | MemoryModel::Tso => (0..accesses.len()).map(mask_below).collect(),
-        MemoryModel::Weak => {
-            // epoch[j] counts the enabled wmbs before access j: two stores are
-            // ordered by a barrier exactly when their epochs differ.
-            let mut epoch = vec![0u32; accesses.len()];
-            let mut current = 0;
-            walk_writer(scenario, |item| {
-                match item {
-                    Walk::Access(index) => epoch[index] = current,
-                    Walk::Wmb { .. } => current += 1,
-                }
-                std::ops::ControlFlow::Continue(())
-            });
-            (0..accesses.len())
-                .map(|later| {
-                    let b = &accesses[later];
-                    (0..later)
-                        .filter(|&earlier| {
-                            let a = &accesses[earlier];
-                            !a.is_store()
-                                || !b.is_store()
-                                || matches!(a.kind, AccessKind::StoreBoth)
-                                || matches!(b.kind, AccessKind::StoreBoth)
-                                || (a.touches(Word::Low) && b.touches(Word::Low))
-                                || (a.touches(Word::High) && b.touches(Word::High))
-                                || epoch[earlier] != epoch[later]
-                        })
-                        .fold(0u64, |mask, earlier| mask | (1 << earlier))
-                })
-                .collect()
-        }
+        MemoryModel::Weak => (0..accesses.len())
+            .map(|later| {
+                (0..later)
+                    .filter(|&earlier| {
+                        weak_writer_order(scenario, accesses, earlier, later).is_some()
+                    })
+                    .fold(0u64, |mask, earlier| mask | (1 << earlier))
+            })
+            .collect(),
     }
 }
 
