@@ -139,13 +139,8 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
         text.split(',').filter(|item| !item.is_empty()).map(str::to_owned).collect()
     };
     let pte = |parameter: &'static str, text: &str| -> Result<Pte, LinkError> {
-        let digits = text.trim_start_matches("0x");
-        if digits.is_empty() || digits.len() > 16 {
-            return Err(invalid(parameter, text, "expected 1 to 16 hex digits".to_owned()));
-        }
-        u64::from_str_radix(digits, 16)
-            .map(Pte)
-            .map_err(|_| invalid(parameter, text, "expected 1 to 16 hex digits".to_owned()))
+        Pte::from_hex_digits(text.trim_start_matches("0x"))
+            .ok_or_else(|| invalid(parameter, text, "expected 1 to 16 hex digits".to_owned()))
     };
     let number = |parameter: &'static str| -> Result<u8, LinkError> {
         let text = get(parameter)?;

@@ -393,21 +393,27 @@ impl fmt::Display for Pte {
     }
 }
 
+impl Pte {
+    /// Parses 1 to 16 hex digits with no prefix; `_` may separate digits.
+    pub fn from_hex_digits(digits: &str) -> Option<Pte> {
+        let digits: String = digits.chars().filter(|c| *c != '_').collect();
+        if digits.is_empty() || digits.len() > 16 {
+            return None;
+        }
+        u64::from_str_radix(&digits, 16).ok().map(Pte)
+    }
+}
+
 impl FromStr for Pte {
     type Err = ScenarioError;
     /// Accepts `0x` followed by 1 to 16 hex digits; `_` may separate digits.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || ScenarioError::BadHex { value: text.to_owned() };
-        let digits = text
-            .trim()
+        let trimmed = text.trim();
+        trimmed
             .strip_prefix("0x")
-            .or_else(|| text.trim().strip_prefix("0X"))
-            .ok_or_else(bad)?;
-        let digits: String = digits.chars().filter(|c| *c != '_').collect();
-        if digits.is_empty() || digits.len() > 16 {
-            return Err(bad());
-        }
-        u64::from_str_radix(&digits, 16).map(Pte).map_err(|_| bad())
+            .or_else(|| trimmed.strip_prefix("0X"))
+            .and_then(Pte::from_hex_digits)
+            .ok_or_else(|| ScenarioError::BadHex { value: text.to_owned() })
     }
 }
 
