@@ -3,7 +3,7 @@
 //! the listing without rendering it.
 
 use pte_core::{
-    AccessKind, Barrier, FlushMode, Phase, Program, ReaderAction, Register, State, Step, Word,
+    AccessKind, Barrier, Blocked, FlushMode, Program, ReaderAction, Register, State, Step, Word,
     WriterOp,
 };
 
@@ -159,18 +159,9 @@ pub fn reader_lines(reader: u8) -> Vec<Line> {
 /// for a reader's loads)?
 pub fn is_done(program: &Program, state: &State, step: Step) -> bool {
     match step {
-        Step::Writer(index) => state.writer_performed(usize::from(index)),
         Step::Drain => program.buffered(state).next().is_none(),
-        Step::Reader { reader, action } => {
-            let at = state.reader(reader);
-            let finished = matches!(at.phase, Phase::Returned | Phase::Done);
-            match action {
-                ReaderAction::IrqOff => at.phase != Phase::Start,
-                ReaderAction::Load(register) => finished || at.is_loaded(register),
-                ReaderAction::Check => finished,
-                ReaderAction::IrqOn => at.phase == Phase::Done,
-            }
-        }
+        // The core says when a step has already happened.
+        step => program.check(state, step) == Err(Blocked::AlreadyDone),
     }
 }
 

@@ -184,12 +184,7 @@ impl AppState {
 
     /// The enabled steps in the order the page numbers them (keys 1–9).
     pub fn numbered_steps(&self) -> Vec<Step> {
-        self.session
-            .options()
-            .into_iter()
-            .filter(|(_, check)| check.is_ok())
-            .map(|(step, _)| step)
-            .collect()
+        self.session.enabled()
     }
 
     fn session_mut(&mut self) -> &mut Session {
