@@ -194,16 +194,12 @@ impl AppState {
     /// Replaces the session, keeping the old one for undo, and forgets any
     /// exploration of the old scenario.
     fn replace_session(&mut self, session: Session) {
-        let old = std::mem::replace(&mut self.session, Rc::new(session));
-        let changed = old.scenario() != self.session.scenario();
+        let old = self.show_session(Rc::new(session));
         self.past.push(old);
         if self.past.len() > MAX_HISTORY {
             self.past.remove(0);
         }
         self.future.clear();
-        if changed {
-            self.reset_exploration();
-        }
     }
 
     fn reset_exploration(&mut self) {
@@ -271,16 +267,22 @@ impl AppState {
         }
     }
 
+    /// Shows `session` instead of the current one, which it returns; a
+    /// different scenario forgets the exploration.
+    fn show_session(&mut self, session: Rc<Session>) -> Rc<Session> {
+        let current = std::mem::replace(&mut self.session, session);
+        if current.scenario() != self.session.scenario() {
+            self.reset_exploration();
+        }
+        current
+    }
+
     fn undo(&mut self) {
         if self.session.can_undo() {
             self.session_mut().undo();
         } else if let Some(previous) = self.past.pop() {
-            let current = std::mem::replace(&mut self.session, previous);
-            let changed = current.scenario() != self.session.scenario();
+            let current = self.show_session(previous);
             self.future.push(current);
-            if changed {
-                self.reset_exploration();
-            }
         }
     }
 
@@ -288,12 +290,8 @@ impl AppState {
         if self.session.can_redo() {
             self.session_mut().redo();
         } else if let Some(next) = self.future.pop() {
-            let current = std::mem::replace(&mut self.session, next);
-            let changed = current.scenario() != self.session.scenario();
+            let current = self.show_session(next);
             self.past.push(current);
-            if changed {
-                self.reset_exploration();
-            }
         }
     }
 
