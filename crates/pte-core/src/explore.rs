@@ -54,9 +54,10 @@ pub struct Outcome {
     /// The read as the witness completes it: reader, where each half came
     /// from, and how many retries it took.
     pub read: CompletedRead,
-    /// How many explored transitions complete a read with this value (the
-    /// explorer merges states that differ only in reader numbering or in
-    /// the registers of reads already returned, so this counts classes).
+    /// How many explored transitions complete a read with this value. The
+    /// explorer stores one state per class of equivalent states (readers
+    /// renamed, retries and returned registers forgotten), so
+    /// this counts transitions between classes, not between raw states.
     pub occurrences: u64,
 }
 
