@@ -5,11 +5,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openPage, saveScreenshot, useSite } from "./helpers.mjs";
 import { EmbedPage } from "./pages/embed-page.mjs";
-import { StepperPage } from "./pages/stepper-page.mjs";
+import { StepperPage, TORN_INTERLEAVING } from "./pages/stepper-page.mjs";
 
 const environment = useSite();
-
-const TORN_INTERLEAVING = ["r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk"];
 
 test("the embed snippet plays a fixed trace inside an iframe", async () => {
   let snippet;

@@ -4,12 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { useSite } from "./helpers.mjs";
-import { StepperPage } from "./pages/stepper-page.mjs";
+import { StepperPage, TORN_INTERLEAVING } from "./pages/stepper-page.mjs";
 
 const environment = useSite();
-
-/** The same-low-half tear: read low of P0, zap, read high (0), re-establish, re-read low. */
-const TORN_INTERLEAVING = ["r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk"];
 
 /** Opens the explorer at `path` as a `StepperPage`; see `useSite`. */
 function withExplorer(name, path, body) {

@@ -7,12 +7,10 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import { useSite } from "./helpers.mjs";
-import { StepperPage } from "./pages/stepper-page.mjs";
+import { StepperPage, TORN_INTERLEAVING } from "./pages/stepper-page.mjs";
 
 const environment = useSite();
 const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-const TORN_INTERLEAVING = ["r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk"];
 
 /** Runs axe-core on the page (WCAG 2 A and AA rules) and returns its violations. */
 async function accessibilityViolations(page) {

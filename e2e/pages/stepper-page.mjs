@@ -7,6 +7,13 @@
 
 import { ExplorerPage } from "./explorer-page.mjs";
 
+/**
+ * The same-low-half tear in the same-low-none preset (flush none, so the
+ * writer's accesses are w1, w2 = zap low, high and w3, w4 = establish high,
+ * low): read low of P0, zap, read high (0), re-establish, re-read low.
+ */
+export const TORN_INTERLEAVING = ["r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk"];
+
 export class StepperPage extends ExplorerPage {
   /** @param {import("playwright-core").Page} page */
   constructor(page) {
