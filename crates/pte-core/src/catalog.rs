@@ -12,6 +12,8 @@ pub struct Preset {
     pub title: &'static str,
     /// One paragraph: what the scenario shows and who argued it.
     pub explanation: &'static str,
+    /// The messages the explanation rests on, each a link to the archive.
+    pub messages: &'static [&'static Message],
     build: fn() -> Scenario,
 }
 
@@ -19,6 +21,64 @@ impl Preset {
     pub fn scenario(&self) -> Scenario {
         (self.build)()
     }
+}
+
+/// A message of the discussion, by its complete Message-ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub author: &'static str,
+    /// What the message says, in a few words.
+    pub topic: &'static str,
+    pub message_id: &'static str,
+}
+
+impl Message {
+    /// The message in the kernel's public mail archive.
+    pub fn url(&self) -> String {
+        format!("https://lore.kernel.org/all/{}/", self.message_id)
+    }
+}
+
+/// The messages of the October 2022 thread and its follow-ups that the
+/// catalog cites (`../shared/spec/THREAD.md`).
+pub mod messages {
+    use super::Message;
+
+    pub const JANN_REPORT: Message = Message {
+        author: "Jann Horn",
+        topic: "both assumptions of the comment are false on x86",
+        message_id: "CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com",
+    };
+    pub const JASON_ORDERING: Message = Message {
+        author: "Jason Gunthorpe",
+        topic: "the argument is about memory ordering, not IPIs",
+        message_id: "Yz7316NubHtw2xCa@nvidia.com",
+    };
+    pub const JANN_TWO_CYCLES: Message = Message {
+        author: "Jann Horn",
+        topic: "a counterexample with two zap/install cycles",
+        message_id: "CAG48ez1Oz4tT-N2Y=Zs6jumu=zOp7SQRZ=V2c+b5bT9P4retJA@mail.gmail.com",
+    };
+    pub const JANN_TWO_CYCLES_CORRECTION: Message = Message {
+        author: "Jann Horn",
+        topic: "the counterexample's value corrected",
+        message_id: "CAG48ez2sutJOkHvaPzA8hNhYQrea_bUxbWq3pTO1qqJ1JKBb5Q@mail.gmail.com",
+    };
+    pub const JASON_BROKEN: Message = Message {
+        author: "Jason Gunthorpe",
+        topic: "\"It does seem broken then\"; a seqlock would fix it",
+        message_id: "Yz7/JtbinFmNpQMM@nvidia.com",
+    };
+    pub const JOHN_HUBBARD: Message = Message {
+        author: "John Hubbard",
+        topic: "both comments are wrong because of hypervisor flushes without IPIs",
+        message_id: "2c800ed1-d17a-def4-39e1-09281ee78d05@nvidia.com",
+    };
+    pub const LINUS_SEQCOUNT: Message = Message {
+        author: "Linus Torvalds",
+        topic: "a sequence counter would be cleaner; the page must match mod 4 GiB",
+        message_id: "CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com",
+    };
 }
 
 /// Every preset, in menu order.
@@ -95,37 +155,58 @@ fn present_high_mirrored() -> Scenario {
     scenario
 }
 
+/// Under the weak model, the kernel's barriers with one site switched off.
+/// No flush, as in [`different_low`]: an IPI flush would hide what the
+/// barrier is for (the titles say "no flush").
 fn weak_without(barrier: Barrier) -> Scenario {
     Scenario {
         model: MemoryModel::Weak,
-        barriers: Barriers::ALL_ON.with(barrier, false),
+        barriers: Barriers::KERNEL.with(barrier, false),
         ..different_low()
     }
+}
+
+/// Under the weak model, Jason Gunthorpe's sketch (every site on) with one
+/// of its trailing wmbs switched off: the kernel has neither of them.
+fn weak_sketch_without(barrier: Barrier) -> Scenario {
+    Scenario { barriers: Barriers::ALL_ON.with(barrier, false), ..weak_without(barrier) }
 }
 
 fn tso_no_barriers() -> Scenario {
     Scenario { model: MemoryModel::Tso, barriers: Barriers::ALL_OFF, ..different_low() }
 }
 
+use messages::{
+    JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN, JASON_ORDERING,
+    JOHN_HUBBARD, LINUS_SEQCOUNT,
+};
+
 static PRESETS: &[Preset] = &[
     Preset {
         id: "kernel",
         title: "The kernel protocol as written",
-        explanation: "x86 PAE as in mainline: zap clears low (the present bit) then high, the TLB flush \
-            waits for readers through its IPI, and the new PTE is set high first, then low. \
-            The reader is ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed, \
-            all with interrupts off as GUP-fast runs. This is the case the comment above \
-            ptep_get_lockless() argues for: no torn read.",
+        explanation:
+            "x86 PAE with the two-store clear: native_pte_clear() writes low (the present \
+            bit) = 0, smp_wmb(), high = 0; the TLB flush sends IPIs and waits for readers; \
+            native_set_pte() writes high, smp_wmb(), low. Each has exactly one smp_wmb(), between \
+            the halves; the trailing ones of Jason Gunthorpe's sketch are off here. This two-store \
+            clear is what the comment above ptep_get_lockless() describes. (The MADV_DONTNEED zap \
+            of user PTEs, native_ptep_get_and_clear(), is instead one atomic 64-bit exchange on \
+            SMP kernels: see atomic-zap-same-low.) The reader is ptep_get_lockless(): low, rmb, \
+            high, rmb, low again, retry if low changed, inside GUP-fast's local_irq_save(). This \
+            is the case the comment argues for: no torn read.",
+        messages: &[&JANN_REPORT],
         build: kernel,
     },
     Preset {
         id: "different-low",
         title: "Zap then establish, different low half, no flush",
-        explanation: "Jason Gunthorpe's argument (Yz7316NubHtw2xCa@nvidia.com): it is about memory \
-            ordering, not IPIs. Zap writes low (not present) then high; re-establish writes high then \
-            low; the reader reads low, high, low. With no flush at all between zap and re-establish, \
-            a read still returns the old PTE, the new one, or something not present, as long as the \
-            new PTE's low half differs from the old one's.",
+        explanation: "Jason Gunthorpe's argument: it is about memory ordering, not IPIs. Zap \
+            writes low (not present) then high; re-establish writes high then low; the reader \
+            reads low, high, low. With no flush at all between zap and re-establish, a read still \
+            returns the old PTE, the new one, or something not present, as long as the new PTE's \
+            low half differs from the old one's.",
+        messages: &[&JASON_ORDERING],
         build: different_low,
     },
     Preset {
@@ -133,143 +214,194 @@ static PRESETS: &[Preset] = &[
         title: "Same low half, no flush",
         explanation: "The new PTE reuses the old low half (on x86 PAE: the same physical address \
             modulo 4 GiB with the same flags). The re-read of low cannot see that the PTE changed: \
-            read low of P0, the zap clears high, read high (zero), P1 is established with the same \
-            low, re-read low matches. The reader returns P0's low with a zeroed high half: present, \
-            and never in the PTE. Jann Horn: MADV_DONTNEED racing with a fault can re-install a PTE \
-            before zap_pte_range() has flushed.",
+            read low of P0, the zap clears low and then high, read high (zero), P1 is established \
+            with the same low, the re-read of low matches. The reader returns P0's low with a \
+            zeroed high half: present, and written by no one. Jann Horn, against the comment's \
+            first assumption: MADV_DONTNEED racing with an anonymous page fault can re-install a \
+            PTE before the zap's TLB flush, because zap_pte_range() flushes before dropping the \
+            page-table lock only when force_flush is set; otherwise the flush comes later, from \
+            tlb_finish_mmu().",
+        messages: &[&JANN_REPORT],
         build: || same_low(FlushMode::None),
     },
     Preset {
         id: "same-low-ipi",
         title: "Same low half, IPI flush",
         explanation: "The comment's premise: a flush between zap and re-establish, sent as an IPI \
-            that the reader holds off by running with interrupts disabled. A reader that saw the old \
-            low half is still inside its interrupts-off section, so the re-establish cannot happen \
+            that the reader holds off by running with interrupts disabled (native \
+            flush_tlb_mm_range() waits for every CPU it interrupts). A reader that saw the old low \
+            half is still inside its interrupts-off section, so the re-establish cannot happen \
             until it returns. No torn read, even with a reused low half.",
+        messages: &[&JANN_REPORT],
         build: || same_low(FlushMode::Ipi),
     },
     Preset {
         id: "same-low-paravirt",
         title: "Same low half, paravirt flush",
-        explanation: "Jann Horn's first point: under a hypervisor, paravirtual remote TLB flushes \
-            (KVM's among them) send no IPI, so disabling interrupts does not hold the flush off. \
-            John Hubbard agreed both comments are wrong for this reason. The flush no longer waits \
-            for the reader and the same-low-half tear comes back.",
+        explanation: "Jann Horn's rebuttal of the comment's second assumption, that TLB flushes \
+            involve IPIs: under a hypervisor a remote flush need not interrupt the reader's CPU. \
+            Hyper-V and Xen flush by hypercall; KVM's kvm_flush_tlb_multi() interrupts running \
+            vCPUs but skips a preempted one and has the host flush it when it next runs, which is \
+            exactly a vCPU descheduled in the middle of GUP-fast. John Hubbard agreed that both \
+            the old and the new comment are wrong for this reason. The flush no longer waits for \
+            the reader and the same-low-half tear comes back.",
+        messages: &[&JANN_REPORT, &JOHN_HUBBARD],
         build: || same_low(FlushMode::Paravirt),
     },
     Preset {
         id: "jann-two-cycles",
         title: "Jann Horn's two-cycle counterexample",
-        explanation: "Jann Horn's trace (CAG48ez1Oz4t…, value corrected in CAG48ez2sutJ…): the PTE \
-            maps 0x0001000100010000; the reader reads its low half; it is zapped and \
-            0x0001000200020000 installed; the reader reads high (0x00010002); it is zapped again and \
-            0x0001000300010000 installed; the re-read of low matches the first read, and the reader \
-            returns 0x0001000200010000, which was never in the PTE. Here as PTEs with flags 0x067 and \
-            no flush. \"It's not possible to atomically read a 64-bit PTE with 32-bit reads when the \
-            PTE can completely change under you.\"",
+        explanation: "Jann Horn's trace (its value corrected in a follow-up): the PTE maps \
+            0x0001000100010000; the reader reads its low half; it is zapped and 0x0001000200020000 \
+            installed; the reader reads high (0x00010002); it is zapped again and \
+            0x0001000300010000 installed; the re-read of low matches the first read, and the \
+            reader returns 0x0001000200010000, which no writer wrote. Here the addresses carry the \
+            flags 0x067 in their low bits, so the table shows that value as 0x0001000200010067; \
+            there is no flush. The addresses are illustrative: bit 48 is beyond what 32-bit PAE \
+            Linux can map (its __PHYSICAL_MASK_SHIFT is 44). In his words, \"…it's not possible to \
+            atomically read a 64-bit PTE with 32-bit reads when the PTE can completely change \
+            under you\" (from mid-sentence). Jason Gunthorpe: \"It does seem broken then\".",
+        messages: &[&JANN_TWO_CYCLES, &JANN_TWO_CYCLES_CORRECTION, &JASON_BROKEN],
         build: jann_two_cycles,
     },
     Preset {
         id: "atomic-zap-same-low",
         title: "Atomic zap, same low half, no flush",
-        explanation: "Since v6.2 the x86 PAE SMP MADV_DONTNEED path clears the PTE with one atomic \
-            64-bit exchange (native_ptep_get_and_clear()). That removes any tear inside the zap, but \
-            not the reuse of the low half: the reader can still read P0's low, the zeroed high, then \
-            the re-established low that matches. Still torn.",
+        explanation: "On SMP x86 PAE kernels native_ptep_get_and_clear(), the MADV_DONTNEED zap \
+            path (zap_pte_range() → ptep_get_and_clear_full()), clears the PTE with one atomic \
+            64-bit exchange: since 2018 (commit b2d7a075a1cc, \"x86/pae: use 64 bit atomic xchg \
+            function in native_ptep_get_and_clear\"); v6.2 only rewrote it as an explicit \
+            try_cmpxchg64() loop. (Non-SMP builds clear low first.) That removes any tear inside \
+            the zap, but not the reuse of the low half: the reader can still read P0's low, the \
+            zeroed high, then the re-established low that matches. Still torn. Linus Torvalds: the \
+            race needs a page re-populated \"exactly the same MOD-4GB\", and a sequence counter \
+            would be cleaner.",
+        messages: &[&JANN_REPORT, &LINUS_SEQCOUNT],
         build: atomic_zap_same_low,
     },
     Preset {
         id: "mips-sh",
         title: "MIPS / SH clear order (high first)",
-        explanation: "MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit \
-            in the low half but clear a PTE with set_pte(ptep, 0), which writes the high half first. \
-            Read low (present), the clear zeroes high, read high, re-read low (not yet cleared): a \
-            present entry with a zero high half, even with an IPI flush and a different low half. \
-            (From reading the arch headers; the thread did not discuss it. Jann noted MIPS and SH have \
-            no double-word cmpxchg to fall back on.)",
+        explanation:
+            "MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit \
+            in the low half (MIPS: _PAGE_PRESENT is bit 6 of pte_low without XPA, bit 24 with XPA; \
+            SH: the V bit, 0x100) but clear a PTE with set_pte(ptep, __pte(0)), which writes the \
+            high half first. Read low (present), the clear zeroes high, read high, re-read low \
+            (not yet cleared): a present entry with a zero high half, even with an IPI flush and a \
+            different low half. Here memory itself held that value between the clear's two stores: \
+            a half-written entry. What high = 0 means differs: on MIPS without XPA the whole page \
+            frame number and the hardware valid bit are in pte_high, so it is frame 0, not valid; \
+            on SH pte_high holds permission and size bits, so it is the right page with no \
+            permissions. (From reading the arch headers; the thread did not discuss it. Jann Horn \
+            noted that MIPS and SH have no double-word cmpxchg to fall back on.)",
+        messages: &[&JANN_REPORT],
         build: mips_sh,
     },
     Preset {
         id: "overwrite",
         title: "Overwrite a present entry without a zap",
-        explanation: "set_pte() of P1 straight over the present P0. The high half changes first while \
-            the present bit in low stays set: low of P0, high of P1, low of P0 again passes the check. \
-            The protocol relies on every change from one present PTE to another going through a \
+        explanation: "set_pte() of P1 straight over the present P0. The high half changes first \
+            while the present bit in low stays set: low of P0, high of P1, low of P0 again passes \
+            the check, and memory itself held that value between set_pte()'s two stores. The \
+            protocol relies on every change from one present PTE to another going through a \
             not-present zap.",
+        messages: &[&JASON_ORDERING],
         build: overwrite,
     },
     Preset {
         id: "present-high-x86-order",
         title: "Present bit in the high half, x86 orders",
-        explanation: "Jason Gunthorpe: \"I did not check that the present bit is properly placed in \
-            the right low/high\". With the present bit in high (bit 32 here) but the x86 orders, the \
-            zap clears low first while high still says present: read the cleared low, read the old \
-            high, re-read low unchanged — a present entry that never existed.",
+        explanation: "Jason Gunthorpe: \"I did not check that the present bit is properly placed \
+            in the right low/high\". With the present bit in high (bit 32 here) but the x86 \
+            orders, the zap clears low first while high still says present: read the cleared low, \
+            read the old high, re-read low unchanged. A present value no writer wrote, which \
+            memory itself held between the zap's two stores.",
+        messages: &[&JASON_ORDERING],
         build: present_high_x86_order,
     },
     Preset {
         id: "present-high-mirrored",
         title: "Present bit in the high half, mirrored orders",
-        explanation: "The fix for a present bit in high is the mirror of x86: zap clears high (the \
-            present bit) first, establish sets low first and high last. The reader still reads low, \
-            high, low; with these orders every present result is a whole PTE again.",
+        explanation:
+            "For a present bit in high, the write orders must be the mirror of x86's: zap \
+            clears high (the present bit) first, establish sets low first and high last. The \
+            reader still reads low, high, low; with these orders every present result of one \
+            zap/establish cycle is a whole PTE again. That restores only the one-cycle guarantee: \
+            Jann Horn's two-cycle race does not depend on the write order. The mirrored establish \
+            is hypothetical: no kernel has it.",
+        messages: &[&JASON_ORDERING],
         build: present_high_mirrored,
     },
     Preset {
         id: "weak-no-zap-wmb1",
-        title: "Weak model without the zap's first wmb",
-        explanation: "On a weakly ordered CPU the zap's two stores may reach memory in either order \
-            without the smp_wmb() between them. If high is zeroed before low loses its present bit, \
-            the reader can return P0's low with a zeroed high.",
+        title: "Weak model, no flush, without the zap's wmb",
+        explanation: "On a weakly ordered CPU the zap's two stores may reach memory in either \
+            order without the smp_wmb() between them in native_pte_clear(). If high is zeroed \
+            before low loses its present bit, the reader can return P0's low with a zeroed high. \
+            Otherwise the kernel's barriers, no flush.",
+        messages: &[&JASON_ORDERING],
         build: || weak_without(Barrier::ZapWmb1),
     },
     Preset {
         id: "weak-no-zap-wmb2",
-        title: "Weak model without the zap's second wmb",
-        explanation: "The smp_wmb() after the zap's second store is redundant here: the store it \
-            would order against is the establish's high store (the same word) or the establish's \
-            low store, which the establish's own first wmb already orders. No torn read.",
-        build: || weak_without(Barrier::ZapWmb2),
+        title: "Weak model, no flush: Jason's sketch without the zap's trailing wmb",
+        explanation: "Jason Gunthorpe's sketch ends the zap with a second smp_wmb(); \
+            native_pte_clear() has none. Switching it off in the sketch changes no result, which \
+            is why the kernel can leave it out: the store it would order against is the \
+            establish's high store (the same word) or the establish's low store, which the \
+            establish's own wmb already orders after it. No torn read.",
+        messages: &[&JASON_ORDERING],
+        build: || weak_sketch_without(Barrier::ZapWmb2),
     },
     Preset {
         id: "weak-no-establish-wmb1",
-        title: "Weak model without the establish's first wmb",
-        explanation: "Without the smp_wmb() between set_pte()'s two stores, the new low half (with \
-            the present bit) may reach memory before the new high half. The reader can return P1's \
-            low with the zap's zero high: torn. The TLB's own 64-bit walk needs this barrier for the \
-            same reason.",
+        title: "Weak model, no flush, without the establish's wmb",
+        explanation: "Without the smp_wmb() between native_set_pte()'s two stores, the new low \
+            half (with the present bit) may reach memory before the new high half. The reader can \
+            return P1's low with the zap's zero high: torn. The seed says the TLB's own atomic \
+            64-bit load needs this barrier for the same reason. Otherwise the kernel's barriers, \
+            no flush.",
+        messages: &[&JASON_ORDERING],
         build: || weak_without(Barrier::EstablishWmb1),
     },
     Preset {
         id: "weak-no-establish-wmb2",
-        title: "Weak model without the establish's second wmb",
-        explanation: "The trailing smp_wmb() of the last establish orders nothing that follows in \
-            this writer. No torn read.",
-        build: || weak_without(Barrier::EstablishWmb2),
+        title: "Weak model, no flush: Jason's sketch without the establish's trailing wmb",
+        explanation: "Jason Gunthorpe's sketch ends the establish with a second smp_wmb(); \
+            native_set_pte() has none. In the sketch it orders nothing that follows the last \
+            establish in this writer, so switching it off changes no result, which is why the \
+            kernel can leave it out. No torn read.",
+        messages: &[&JASON_ORDERING],
+        build: || weak_sketch_without(Barrier::EstablishWmb2),
     },
     Preset {
         id: "weak-no-rmb1",
-        title: "Weak model without the reader's first rmb",
-        explanation: "Without the smp_rmb() between the first read of low and the read of high, the \
-            read of high may be performed first: it sees P0's high, then the writer zaps and \
-            establishes P1, and both reads of low see P1's low. The check passes on a PTE that was \
-            never there.",
+        title: "Weak model, no flush, without the reader's first rmb",
+        explanation: "Without the smp_rmb() between the first read of low and the read of high, \
+            the read of high may be performed first: it sees P0's high, then the writer zaps and \
+            establishes P1, and both reads of low see P1's low. The check passes on a value no \
+            writer wrote. Otherwise the kernel's barriers, no flush.",
+        messages: &[&JASON_ORDERING],
         build: || weak_without(Barrier::ReaderRmb1),
     },
     Preset {
         id: "weak-no-rmb2",
-        title: "Weak model without the reader's second rmb",
+        title: "Weak model, no flush, without the reader's second rmb",
         explanation: "Without the smp_rmb() between the read of high and the re-read of low, the \
-            re-read may be performed before high is read: both reads of low see P0, then the writer \
-            zaps and establishes P1, then high is read. The check cannot see the change.",
+            re-read may be performed before high is read: both reads of low see P0, then the \
+            writer zaps and establishes P1, then high is read. The check cannot see the change. \
+            Otherwise the kernel's barriers, no flush.",
+        messages: &[&JASON_ORDERING],
         build: || weak_without(Barrier::ReaderRmb2),
     },
     Preset {
         id: "tso-no-barriers",
-        title: "x86-TSO with every barrier removed",
-        explanation: "On x86 smp_wmb() and smp_rmb() are compiler barriers only: TSO already keeps \
+        title: "x86-TSO, no flush, every barrier removed",
+        explanation:
+            "On x86 smp_wmb() and smp_rmb() are compiler barriers only: TSO already keeps \
             stores in order with stores and loads in order with loads. Removing every barrier site \
             changes nothing for this protocol under x86-TSO (the compiler is not modelled).",
+        messages: &[&JASON_ORDERING],
         build: tso_no_barriers,
     },
 ];

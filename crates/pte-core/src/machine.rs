@@ -490,6 +490,11 @@ impl Program {
         self.value(word, state.memory_tag(word))
     }
 
+    /// The whole entry memory holds (what the MMU's walker would load).
+    pub fn memory_pte(&self, state: &State) -> Pte {
+        Pte::from_halves(self.memory_value(state, Word::High), self.memory_value(state, Word::Low))
+    }
+
     /// The value a reader register holds, if loaded in this iteration (or
     /// kept after the read returned).
     pub fn register_value(&self, state: &State, reader: u8, register: Register) -> Option<u32> {

@@ -101,15 +101,20 @@ impl FlushMode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WriterOp {
-    /// x86 PAE `native_pte_clear()`: `low ← Z.low; wmb; high ← Z.high; wmb`.
+    /// x86 PAE `native_pte_clear()`: `low ← Z.low; wmb; high ← Z.high`
+    /// (and the trailing `wmb` of Jason Gunthorpe's sketch).
     Zap,
-    /// MIPS and SH `set_pte(ptep, 0)`: `high ← Z.high; wmb; low ← Z.low; wmb`.
+    /// MIPS and SH `pte_clear()`, which is `set_pte(ptep, 0)`:
+    /// `high ← Z.high; wmb; low ← Z.low` (and the sketch's trailing `wmb`).
     ZapHighFirst,
-    /// x86 PAE SMP `native_ptep_get_and_clear()`: one 64-bit atomic store.
+    /// x86 PAE SMP `native_ptep_get_and_clear()`: one 64-bit atomic
+    /// exchange (since 2018).
     ZapAtomic,
-    /// `set_pte()`: `high ← Pn.high; wmb; low ← Pn.low; wmb`.
+    /// `set_pte()`: `high ← Pn.high; wmb; low ← Pn.low` (and the sketch's
+    /// trailing `wmb`).
     Establish,
-    /// The mirror order: `low ← Pn.low; wmb; high ← Pn.high; wmb`.
+    /// The mirror order, in no kernel: `low ← Pn.low; wmb; high ← Pn.high`
+    /// (and the sketch's trailing `wmb`).
     EstablishLowFirst,
     /// A TLB flush; what it waits for is the scenario's [`FlushMode`].
     Flush,
@@ -152,10 +157,10 @@ impl WriterOp {
     pub fn title(self) -> &'static str {
         match self {
             WriterOp::Zap => "zap, low first (x86 native_pte_clear)",
-            WriterOp::ZapHighFirst => "zap, high first (MIPS/SH set_pte(ptep, 0))",
+            WriterOp::ZapHighFirst => "zap, high first (MIPS/SH pte_clear: set_pte(ptep, 0))",
             WriterOp::ZapAtomic => "zap, atomic 64-bit (x86 native_ptep_get_and_clear)",
             WriterOp::Establish => "establish, high first (set_pte)",
-            WriterOp::EstablishLowFirst => "establish, low first (mirror order)",
+            WriterOp::EstablishLowFirst => "establish, low first (hypothetical mirror order)",
             WriterOp::Flush => "TLB flush",
         }
     }
@@ -215,13 +220,15 @@ impl FromStr for FlushMode {
 /// function, as editing the kernel source would.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Barrier {
-    /// The `smp_wmb()` between a zap's two stores.
+    /// The `smp_wmb()` between a zap's two stores (in the kernel).
     ZapWmb1,
-    /// The `smp_wmb()` after a zap's second store.
+    /// The `smp_wmb()` after a zap's second store (Jason Gunthorpe's
+    /// sketch in the seed; not in the kernel).
     ZapWmb2,
-    /// The `smp_wmb()` between an establish's two stores.
+    /// The `smp_wmb()` between an establish's two stores (in the kernel).
     EstablishWmb1,
-    /// The `smp_wmb()` after an establish's second store.
+    /// The `smp_wmb()` after an establish's second store (Jason
+    /// Gunthorpe's sketch; not in the kernel).
     EstablishWmb2,
     /// The reader's `smp_rmb()` between `r0 ← low` and `r1 ← high`.
     ReaderRmb1,
@@ -270,6 +277,25 @@ impl Barrier {
         }
     }
 
+    /// Is this site in the kernel's code? `native_pte_clear()`,
+    /// `native_set_pte()` and MIPS/SH `set_pte()` each have exactly one
+    /// `smp_wmb()`, between the halves; the trailing ones are only in Jason
+    /// Gunthorpe's sketch in the seed. Both of the reader's `smp_rmb()` are
+    /// in `ptep_get_lockless()`.
+    pub fn in_kernel(self) -> bool {
+        !matches!(self, Barrier::ZapWmb2 | Barrier::EstablishWmb2)
+    }
+
+    /// Where the site comes from, for a person: "in the kernel" or "Jason's
+    /// sketch, not in the kernel".
+    pub fn origin(self) -> &'static str {
+        if self.in_kernel() {
+            "in the kernel"
+        } else {
+            "Jason's sketch, not in the kernel"
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -291,8 +317,14 @@ impl FromStr for Barrier {
 pub struct Barriers(u8);
 
 impl Barriers {
+    /// Every site on: Jason Gunthorpe's sketch in the seed.
     pub const ALL_ON: Barriers = Barriers(0b11_1111);
     pub const ALL_OFF: Barriers = Barriers(0);
+    /// The sites the kernel has ([`Barrier::in_kernel`]): the trailing
+    /// `smp_wmb()` of each writer operation is off.
+    pub const KERNEL: Barriers = Barriers(
+        Barriers::ALL_ON.0 & !(1 << Barrier::ZapWmb2 as u8) & !(1 << Barrier::EstablishWmb2 as u8),
+    );
 
     pub fn is_on(self, barrier: Barrier) -> bool {
         self.0 & barrier.bit() != 0
@@ -543,12 +575,14 @@ impl Default for Scenario {
 
 impl Scenario {
     /// The kernel's protocol: x86 PAE, one reader, zap, flush (IPI),
-    /// establish P1 with a different low half, every barrier on.
+    /// establish P1 with a different low half, the kernel's barriers
+    /// ([`Barriers::KERNEL`]).
     pub fn kernel() -> Scenario {
         Scenario::cycles(1)
     }
 
-    /// `cycles` repetitions of zap, flush, establish Pn.
+    /// `cycles` repetitions of zap, flush, establish Pn, with the kernel's
+    /// barriers.
     pub fn cycles(cycles: usize) -> Scenario {
         let mut writer = Vec::with_capacity(3 * cycles);
         for _ in 0..cycles {
@@ -562,7 +596,7 @@ impl Scenario {
             values: Values::distinct(cycles),
             readers: 1,
             flush: FlushMode::Ipi,
-            barriers: Barriers::ALL_ON,
+            barriers: Barriers::KERNEL,
         }
     }
 

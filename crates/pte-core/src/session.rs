@@ -155,6 +155,12 @@ impl Session {
         self.reads[..self.cursor].iter().flatten()
     }
 
+    /// For every step taken (including an undone tail), the read it
+    /// completed, judged.
+    pub fn judged_reads(&self) -> &[Option<Judged>] {
+        &self.reads
+    }
+
     /// The read the last step completed, if it completed one.
     pub fn last_read(&self) -> Option<&Judged> {
         self.cursor.checked_sub(1).and_then(|last| self.reads[last].as_ref())
@@ -175,7 +181,13 @@ impl Session {
     /// Takes a step; cuts any redo tail.
     pub fn step(&mut self, step: Step) -> Result<Option<Judged>, Blocked> {
         let (next, read) = self.program.apply(self.state(), step)?;
-        let judged = read.map(|read| Judged::new(self.scenario(), read));
+        let judged = read.map(|read| {
+            // The run so far is `states[..=cursor]`; the check changes no memory.
+            let held = self.states[..=self.cursor]
+                .iter()
+                .any(|state| self.program.memory_pte(state) == read.value);
+            Judged::new(self.scenario(), read, held)
+        });
         self.steps.truncate(self.cursor);
         self.states.truncate(self.cursor + 1);
         self.reads.truncate(self.cursor);

@@ -14,7 +14,9 @@ pub enum Verdict {
     PreZap,
     /// Allowed: the value an establish installed (P1..PN; the number).
     Reestablished(u8),
-    /// Forbidden: a present value the PTE never held.
+    /// Forbidden: a present value that no writer ever wrote as a PTE. (It
+    /// may still have sat in memory for a moment between the two stores of
+    /// one update: [`Judged::half_written`] says so.)
     Torn,
 }
 
@@ -53,7 +55,7 @@ impl fmt::Display for Verdict {
             Verdict::NotPresent => write!(f, "allowed: not present"),
             Verdict::PreZap => write!(f, "allowed: pre-zap (P0)"),
             Verdict::Reestablished(n) => write!(f, "allowed: re-established P{n}"),
-            Verdict::Torn => write!(f, "TORN: a present PTE that never existed"),
+            Verdict::Torn => write!(f, "TORN: a present PTE no writer ever wrote"),
         }
     }
 }
@@ -63,11 +65,29 @@ impl fmt::Display for Verdict {
 pub struct Judged {
     pub read: CompletedRead,
     pub verdict: Verdict,
+    /// A torn value that memory itself held at some point of the run, between
+    /// the two stores of one update (a MIPS/SH high-first clear leaves
+    /// `(P0.low, 0)` there): a half-written entry rather than a mix of reads
+    /// from different moments. Always false for an allowed value.
+    pub half_written: bool,
 }
 
 impl Judged {
-    pub fn new(scenario: &Scenario, read: CompletedRead) -> Judged {
-        Judged { read, verdict: Verdict::of(scenario, read.value) }
+    /// Judges `read`; `memory_held` says whether memory held the returned
+    /// value at some state of the run that produced it.
+    pub fn new(scenario: &Scenario, read: CompletedRead, memory_held: bool) -> Judged {
+        let verdict = Verdict::of(scenario, read.value);
+        Judged { read, verdict, half_written: verdict.is_torn() && memory_held }
+    }
+
+    /// The verdict in words, with "a half-written entry" where memory itself
+    /// held the torn value.
+    pub fn verdict_text(&self) -> String {
+        if self.half_written {
+            format!("{}: a half-written entry memory held between two stores", self.verdict)
+        } else {
+            self.verdict.to_string()
+        }
     }
 
     /// One line for a person: the value, the verdict, the provenance of each
@@ -83,7 +103,7 @@ impl Judged {
             "reader {} returned {}: {} (low from {}, high from {}; {retries})",
             read.reader + 1,
             read.value,
-            self.verdict,
+            self.verdict_text(),
             read.low_source,
             read.high_source,
         )

@@ -41,7 +41,8 @@ const ROWS: &[Row] = &[
     // Jason's argument: ordering alone suffices while the low halves differ.
     Row { preset: "different-low", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
     // P1.low = P0.low: r0 reads P0's low before the zap, r1 reads the zapped
-    // high, r2 reads P1's (identical) low. P0:Z is present and never existed.
+    // high, r2 reads P1's (identical) low. P0:Z is present and no writer
+    // wrote it.
     // P0:P1 is the value P1 itself, hence allowed.
     Row {
         preset: "same-low-none",
@@ -113,27 +114,33 @@ const ROWS: &[Row] = &[
         weak: &["P0:P0", "P0:Z", "Z:Z", "P1:Z", "P1:P1"],
         torn: &[],
     },
-    // Without the zap's first wmb the weak model may zero high before low.
-    // SC and TSO keep stores in order whatever the barriers say.
+    // The kernel's barriers without the zap's only wmb (native_pte_clear()
+    // has no trailing one): the weak model may zero high before low, and
+    // nothing orders the zap's low store before the establish's high store,
+    // so memory may hold P0's low with Z's or P1's high. SC and TSO keep
+    // stores in order whatever the barriers say.
     Row {
         preset: "weak-no-zap-wmb1",
         sc: ONE_CYCLE,
         tso: ONE_CYCLE,
-        weak: &["P0:P0", "P0:Z", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
-        torn: &["P0:Z"],
+        weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
+        torn: &["P0:Z", "P0:P1"],
     },
-    // Redundant: every store pair it would order is ordered by another wmb
-    // or touches the same word.
+    // Jason's sketch without the zap's trailing wmb: redundant, every store
+    // pair it would order is ordered by another wmb or touches the same word.
     Row { preset: "weak-no-zap-wmb2", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
-    // P1's low (present) may land before P1's high: P1:Z.
+    // The kernel's barriers without set_pte()'s only wmb: P1's low (present)
+    // may land before P1's high (P1:Z), and, with no trailing wmb in the zap,
+    // even before the zap's high store (P1:P0).
     Row {
         preset: "weak-no-establish-wmb1",
         sc: ONE_CYCLE,
         tso: ONE_CYCLE,
-        weak: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:Z", "P1:P1"],
-        torn: &["P1:Z"],
+        weak: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        torn: &["P1:P0", "P1:Z"],
     },
-    // Nothing follows the last establish's trailing wmb.
+    // Jason's sketch without the establish's trailing wmb: nothing follows
+    // the last establish.
     Row {
         preset: "weak-no-establish-wmb2",
         sc: ONE_CYCLE,

@@ -51,7 +51,7 @@ fn same_low_half_tears_step_by_step() {
             writer: low ← 0x00001067 (establish, op 3, P1)
             reader 1: r2 ← low (= 0x00001067)
             reader 1: check r0 = r2 (0x00001067 = 0x00001067: return)
-              => reader 1 returned 0x0000000000001067: TORN: a present PTE that never existed (low from P0 (initial), high from Z (writer op 1); no retry)
+              => reader 1 returned 0x0000000000001067: TORN: a present PTE no writer ever wrote (low from P0 (initial), high from Z (writer op 1); no retry)
             reader 1: irq_on"#]],
     );
 }
@@ -188,7 +188,7 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["readers is 9, but must be between 1 and 4"].assert_eq(&error(&json.to_string()));
     json["readers"] = 1.into();
     json["values"]["p0"] = "0xZZ".into();
-    expect![[r#"invalid scenario JSON: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 242"#]]
+    expect![[r#"invalid scenario JSON: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 244"#]]
         .assert_eq(&error(&json.to_string()));
     json["values"]["p0"] = "0x1".into();
     json["values"]["p"] = serde_json::json!([]);
@@ -224,9 +224,9 @@ fn scenario_json_is_documented_shape() {
           "flush": "ipi",
           "barriers": {
             "zap_wmb1": true,
-            "zap_wmb2": true,
+            "zap_wmb2": false,
             "establish_wmb1": true,
-            "establish_wmb2": true,
+            "establish_wmb2": false,
             "reader_rmb1": true,
             "reader_rmb2": true
           }
@@ -241,7 +241,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
     scenario.flush = FlushMode::Paravirt;
     let steps = vec![reader(ReaderAction::IrqOff), Step::Writer(0), load(Register::R0)];
     let query = link::encode(&scenario, &steps);
-    expect!["v=1&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=paravirt&off=reader_rmb2&t=r1.off,w1,r1.r0"]
+    expect!["v=1&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=paravirt&off=zap_wmb2,establish_wmb2,reader_rmb2&t=r1.off,w1,r1.r0"]
         .assert_eq(&query);
     let decoded = link::decode(&format!("#{query}")).unwrap();
     assert_eq!(decoded.scenario, scenario);
