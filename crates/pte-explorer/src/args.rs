@@ -24,7 +24,7 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
 
 /// Explores the ptep_get_lockless() protocol: can a 32-bit CPU that reads a
 /// 64-bit page-table entry as two halves, without a lock, return a present
-/// PTE that never existed?
+/// PTE that no writer ever wrote?
 #[derive(Debug, Parser)]
 #[command(name = "pte-explorer", version, after_help = EXIT_CODES)]
 pub struct Cli {

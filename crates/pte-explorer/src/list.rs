@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use pte_core::{catalog, explore, Scenario, TornAnswer};
+use pte_core::{catalog, explore, Barriers, Scenario, TornAnswer};
 use serde::Serialize;
 
 use crate::text::{barriers_text, torn_id, wrap};
@@ -42,9 +42,10 @@ fn write_text(out: &mut dyn Write, entries: &[Entry]) -> Result<(), CliError> {
         }
         writeln!(out, "{} — {}", entry.preset.id, entry.preset.title)?;
         let scenario = &entry.scenario;
-        let barriers = match barriers_text(scenario).as_str() {
-            "all barriers on" => String::new(),
-            text => format!(", {text}"),
+        let barriers = if scenario.barriers == Barriers::KERNEL {
+            String::new()
+        } else {
+            format!(", {}", barriers_text(scenario))
         };
         writeln!(
             out,
@@ -57,6 +58,9 @@ fn write_text(out: &mut dyn Write, entries: &[Entry]) -> Result<(), CliError> {
         for line in wrap(entry.preset.explanation, WIDTH, "    ") {
             writeln!(out, "{line}")?;
         }
+        for message in entry.preset.messages {
+            writeln!(out, "    {}: {}", message.author, message.url())?;
+        }
     }
     Ok(())
 }
@@ -66,11 +70,20 @@ struct EntryJson<'a> {
     id: &'static str,
     title: &'static str,
     explanation: &'static str,
+    messages: Vec<MessageJson>,
     model: &'static str,
     flush: &'static str,
     /// What `check` answers: "never" or "sometimes".
     torn: &'static str,
     scenario: &'a Scenario,
+}
+
+#[derive(Serialize)]
+struct MessageJson {
+    author: &'static str,
+    topic: &'static str,
+    message_id: &'static str,
+    url: String,
 }
 
 fn write_json(out: &mut dyn Write, entries: &[Entry]) -> Result<(), CliError> {
@@ -80,6 +93,17 @@ fn write_json(out: &mut dyn Write, entries: &[Entry]) -> Result<(), CliError> {
             id: entry.preset.id,
             title: entry.preset.title,
             explanation: entry.preset.explanation,
+            messages: entry
+                .preset
+                .messages
+                .iter()
+                .map(|message| MessageJson {
+                    author: message.author,
+                    topic: message.topic,
+                    message_id: message.message_id,
+                    url: message.url(),
+                })
+                .collect(),
             model: entry.scenario.model.id(),
             flush: entry.scenario.flush.id(),
             torn: torn_id(entry.torn),

@@ -2,8 +2,8 @@
 //! verdict labels, a machine state, aligned tables and wrapped paragraphs.
 
 use pte_core::{
-    catalog, AccessKind, Barrier, MemoryModel, Phase, Program, Pte, Register, Scenario, State,
-    Step, TornAnswer, Verdict, Word,
+    catalog, AccessKind, Barrier, Barriers, MemoryModel, Phase, Program, Pte, Register, Scenario,
+    State, Step, TornAnswer, Verdict, Word,
 };
 
 /// The first line of a scenario block: where the scenario came from.
@@ -40,17 +40,35 @@ pub fn setup_line(scenario: &Scenario) -> String {
     )
 }
 
-/// "all barriers on", "barriers off: reader_rmb1", "all barriers off".
+/// "the kernel's barriers …", "the kernel's barriers without reader_rmb1", "Jason's
+/// sketch without zap_wmb2", "all barriers off".
 pub fn barriers_text(scenario: &Scenario) -> String {
-    let off: Vec<&str> = Barrier::ALL
-        .into_iter()
-        .filter(|site| !scenario.barriers.is_on(*site))
-        .map(Barrier::id)
-        .collect();
-    match off.len() {
-        0 => "all barriers on".to_owned(),
-        n if n == Barrier::ALL.len() => "all barriers off".to_owned(),
-        _ => format!("barriers off: {}", off.join(", ")),
+    let barriers = scenario.barriers;
+    let off = |in_kernel: bool| -> Vec<&str> {
+        Barrier::ALL
+            .into_iter()
+            .filter(|site| site.in_kernel() == in_kernel && !barriers.is_on(*site))
+            .map(Barrier::id)
+            .collect()
+    };
+    let (kernel_off, sketch_off) = (off(true), off(false));
+    let sketch_sites = Barrier::ALL.into_iter().filter(|site| !site.in_kernel()).count();
+    match barriers {
+        Barriers::KERNEL => "the kernel's barriers (Jason's trailing wmbs off)".to_owned(),
+        Barriers::ALL_ON => "all barriers on (Jason's sketch)".to_owned(),
+        Barriers::ALL_OFF => "all barriers off".to_owned(),
+        _ if sketch_off.len() == sketch_sites => {
+            format!("the kernel's barriers without {}", kernel_off.join(", "))
+        }
+        _ if kernel_off.is_empty() => format!("Jason's sketch without {}", sketch_off.join(", ")),
+        _ => {
+            let all_off: Vec<&str> = Barrier::ALL
+                .into_iter()
+                .filter(|site| !barriers.is_on(*site))
+                .map(Barrier::id)
+                .collect();
+            format!("barriers off: {}", all_off.join(", "))
+        }
     }
 }
 

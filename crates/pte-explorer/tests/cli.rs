@@ -95,7 +95,7 @@ fn check_kernel_never() {
         0,
         expect![[r#"
             scenario: kernel (The kernel protocol as written)
-              model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, all barriers on
+              model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
               values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
 
             torn read: Never
@@ -119,35 +119,35 @@ fn check_same_low_none_shows_the_torn_witness() {
         "check same-low-none",
         1,
         expect![[r#"
-        scenario: same-low-none (Same low half, no flush)
-          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, all barriers on
-          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+            scenario: same-low-none (Same low half, no flush)
+              model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
+              values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
 
-        torn read: Sometimes
+            torn read: Sometimes
 
-        value               verdict            occurrences  retries  low from          high from
-        0x0000000000000000  not present                  3  0        Z (writer op 1)   Z (writer op 1)
-        0x0000000000001067  TORN                         1  0        P0 (initial)      Z (writer op 1)
-        0x0000000100000000  not present                  4  0        Z (writer op 1)   P0 (initial)
-        0x0000000100001067  pre-zap (P0)                 5  0        P0 (initial)      P0 (initial)
-        0x0000000300000000  not present                  2  0        Z (writer op 1)   P1 (writer op 3)
-        0x0000000300001067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
-        (retries, low from, high from: those of the shortest witness)
+            value               verdict            occurrences  retries  low from          high from
+            0x0000000000000000  not present                  3  0        Z (writer op 1)   Z (writer op 1)
+            0x0000000000001067  TORN                         1  0        P0 (initial)      Z (writer op 1)
+            0x0000000100000000  not present                  4  0        Z (writer op 1)   P0 (initial)
+            0x0000000100001067  pre-zap (P0)                 5  0        P0 (initial)      P0 (initial)
+            0x0000000300000000  not present                  2  0        Z (writer op 1)   P1 (writer op 3)
+            0x0000000300001067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
+            (retries, low from, high from: those of the shortest witness)
 
-        witness: 0x0000000000001067 is torn, reached in 9 steps
-           1. reader 1: irq_off
-           2. reader 1: r0 ← low (= 0x00001067)
-           3. writer: low ← 0x00000000 (zap, op 1, Z)
-           4. writer: high ← 0x00000000 (zap, op 1, Z)
-           5. reader 1: r1 ← high (= 0x00000000)
-           6. writer: high ← 0x00000003 (establish, op 3, P1)
-           7. writer: low ← 0x00001067 (establish, op 3, P1)
-           8. reader 1: r2 ← low (= 0x00001067)
-           9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: return)
-              → reader 1 returned 0x0000000000001067: TORN: a present PTE that never existed (low from P0 (initial), high from Z (writer op 1); no retry)
+            witness: 0x0000000000001067 is torn, reached in 9 steps
+               1. reader 1: irq_off
+               2. reader 1: r0 ← low (= 0x00001067)
+               3. writer: low ← 0x00000000 (zap, op 1, Z)
+               4. writer: high ← 0x00000000 (zap, op 1, Z)
+               5. reader 1: r1 ← high (= 0x00000000)
+               6. writer: high ← 0x00000003 (establish, op 3, P1)
+               7. writer: low ← 0x00001067 (establish, op 3, P1)
+               8. reader 1: r2 ← low (= 0x00001067)
+               9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: return)
+                  → reader 1 returned 0x0000000000001067: TORN: a present PTE no writer ever wrote (low from P0 (initial), high from Z (writer op 1); no retry)
 
-        76 states, 123 transitions
-    "#]],
+            76 states, 123 transitions
+        "#]],
     );
 }
 
@@ -381,7 +381,7 @@ fn replay_stops_at_a_step_that_is_not_enabled() {
         .assert_eq(&ran.error);
     expect![[r#"
         scenario: kernel (The kernel protocol as written)
-          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, all barriers on
+          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
           values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
 
         initial state
@@ -425,7 +425,7 @@ fn replay_steps_on_a_preset() {
         0,
         expect![[r#"
             scenario: same-low-none, changed by flags
-              model tso, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, all barriers on
+              model tso, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
               values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
 
             initial state
@@ -480,131 +480,190 @@ fn list_the_catalog() {
         expect![[r#"
             kernel — The kernel protocol as written
                 model sc, flush ipi; torn read: Never (63 states)
-                x86 PAE as in mainline: zap clears low (the present bit) then high, the TLB flush
-                waits for readers through its IPI, and the new PTE is set high first, then low. The
-                reader is ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed,
-                all with interrupts off as GUP-fast runs. This is the case the comment above
-                ptep_get_lockless() argues for: no torn read.
+                x86 PAE with the two-store clear: native_pte_clear() writes low (the present bit) =
+                0, smp_wmb(), high = 0; the TLB flush sends IPIs and waits for readers;
+                native_set_pte() writes high, smp_wmb(), low. Each has exactly one smp_wmb(),
+                between the halves; the trailing ones of Jason Gunthorpe's sketch are off here. This
+                two-store clear is what the comment above ptep_get_lockless() describes. (The
+                MADV_DONTNEED zap of user PTEs, native_ptep_get_and_clear(), is instead one atomic
+                64-bit exchange on SMP kernels: see atomic-zap-same-low.) The reader is
+                ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed, inside
+                GUP-fast's local_irq_save(). This is the case the comment argues for: no torn read.
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             different-low — Zap then establish, different low half, no flush
                 model sc, flush none; torn read: Never (80 states)
-                Jason Gunthorpe's argument (Yz7316NubHtw2xCa@nvidia.com): it is about memory
-                ordering, not IPIs. Zap writes low (not present) then high; re-establish writes high
-                then low; the reader reads low, high, low. With no flush at all between zap and
-                re-establish, a read still returns the old PTE, the new one, or something not
-                present, as long as the new PTE's low half differs from the old one's.
+                Jason Gunthorpe's argument: it is about memory ordering, not IPIs. Zap writes low
+                (not present) then high; re-establish writes high then low; the reader reads low,
+                high, low. With no flush at all between zap and re-establish, a read still returns
+                the old PTE, the new one, or something not present, as long as the new PTE's low
+                half differs from the old one's.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
             same-low-none — Same low half, no flush
                 model sc, flush none; torn read: Sometimes (76 states)
                 The new PTE reuses the old low half (on x86 PAE: the same physical address modulo 4
                 GiB with the same flags). The re-read of low cannot see that the PTE changed: read
-                low of P0, the zap clears high, read high (zero), P1 is established with the same
-                low, re-read low matches. The reader returns P0's low with a zeroed high half:
-                present, and never in the PTE. Jann Horn: MADV_DONTNEED racing with a fault can
-                re-install a PTE before zap_pte_range() has flushed.
+                low of P0, the zap clears low and then high, read high (zero), P1 is established
+                with the same low, the re-read of low matches. The reader returns P0's low with a
+                zeroed high half: present, and written by no one. Jann Horn, against the comment's
+                first assumption: MADV_DONTNEED racing with an anonymous page fault can re-install a
+                PTE before the zap's TLB flush, because zap_pte_range() flushes before dropping the
+                page-table lock only when force_flush is set; otherwise the flush comes later, from
+                tlb_finish_mmu().
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             same-low-ipi — Same low half, IPI flush
                 model sc, flush ipi; torn read: Never (63 states)
                 The comment's premise: a flush between zap and re-establish, sent as an IPI that the
-                reader holds off by running with interrupts disabled. A reader that saw the old low
-                half is still inside its interrupts-off section, so the re-establish cannot happen
-                until it returns. No torn read, even with a reused low half.
+                reader holds off by running with interrupts disabled (native flush_tlb_mm_range()
+                waits for every CPU it interrupts). A reader that saw the old low half is still
+                inside its interrupts-off section, so the re-establish cannot happen until it
+                returns. No torn read, even with a reused low half.
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             same-low-paravirt — Same low half, paravirt flush
                 model sc, flush paravirt; torn read: Sometimes (91 states)
-                Jann Horn's first point: under a hypervisor, paravirtual remote TLB flushes (KVM's
-                among them) send no IPI, so disabling interrupts does not hold the flush off. John
-                Hubbard agreed both comments are wrong for this reason. The flush no longer waits
-                for the reader and the same-low-half tear comes back.
+                Jann Horn's rebuttal of the comment's second assumption, that TLB flushes involve
+                IPIs: under a hypervisor a remote flush need not interrupt the reader's CPU. Hyper-V
+                and Xen flush by hypercall; KVM's kvm_flush_tlb_multi() interrupts running vCPUs but
+                skips a preempted one and has the host flush it when it next runs, which is exactly
+                a vCPU descheduled in the middle of GUP-fast. John Hubbard agreed that both the old
+                and the new comment are wrong for this reason. The flush no longer waits for the
+                reader and the same-low-half tear comes back.
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
+                John Hubbard: https://lore.kernel.org/all/2c800ed1-d17a-def4-39e1-09281ee78d05@nvidia.com/
 
             jann-two-cycles — Jann Horn's two-cycle counterexample
                 model sc, flush none; torn read: Sometimes (224 states)
-                Jann Horn's trace (CAG48ez1Oz4t…, value corrected in CAG48ez2sutJ…): the PTE maps
+                Jann Horn's trace (its value corrected in a follow-up): the PTE maps
                 0x0001000100010000; the reader reads its low half; it is zapped and
                 0x0001000200020000 installed; the reader reads high (0x00010002); it is zapped again
                 and 0x0001000300010000 installed; the re-read of low matches the first read, and the
-                reader returns 0x0001000200010000, which was never in the PTE. Here as PTEs with
-                flags 0x067 and no flush. "It's not possible to atomically read a 64-bit PTE with
-                32-bit reads when the PTE can completely change under you."
+                reader returns 0x0001000200010000, which no writer wrote. Here the addresses carry
+                the flags 0x067 in their low bits, so the table shows that value as
+                0x0001000200010067; there is no flush. The addresses are illustrative: bit 48 is
+                beyond what 32-bit PAE Linux can map (its __PHYSICAL_MASK_SHIFT is 44). In his
+                words, "…it's not possible to atomically read a 64-bit PTE with 32-bit reads when
+                the PTE can completely change under you" (from mid-sentence). Jason Gunthorpe: "It
+                does seem broken then".
+                Jann Horn: https://lore.kernel.org/all/CAG48ez1Oz4tT-N2Y=Zs6jumu=zOp7SQRZ=V2c+b5bT9P4retJA@mail.gmail.com/
+                Jann Horn: https://lore.kernel.org/all/CAG48ez2sutJOkHvaPzA8hNhYQrea_bUxbWq3pTO1qqJ1JKBb5Q@mail.gmail.com/
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
 
             atomic-zap-same-low — Atomic zap, same low half, no flush
                 model sc, flush none; torn read: Sometimes (58 states)
-                Since v6.2 the x86 PAE SMP MADV_DONTNEED path clears the PTE with one atomic 64-bit
-                exchange (native_ptep_get_and_clear()). That removes any tear inside the zap, but
+                On SMP x86 PAE kernels native_ptep_get_and_clear(), the MADV_DONTNEED zap path
+                (zap_pte_range() → ptep_get_and_clear_full()), clears the PTE with one atomic 64-bit
+                exchange: since 2018 (commit b2d7a075a1cc, "x86/pae: use 64 bit atomic xchg function
+                in native_ptep_get_and_clear"); v6.2 only rewrote it as an explicit try_cmpxchg64()
+                loop. (Non-SMP builds clear low first.) That removes any tear inside the zap, but
                 not the reuse of the low half: the reader can still read P0's low, the zeroed high,
-                then the re-established low that matches. Still torn.
+                then the re-established low that matches. Still torn. Linus Torvalds: the race needs
+                a page re-populated "exactly the same MOD-4GB", and a sequence counter would be
+                cleaner.
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
 
             mips-sh — MIPS / SH clear order (high first)
                 model sc, flush ipi; torn read: Sometimes (60 states)
                 MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit in the
-                low half but clear a PTE with set_pte(ptep, 0), which writes the high half first.
-                Read low (present), the clear zeroes high, read high, re-read low (not yet cleared):
-                a present entry with a zero high half, even with an IPI flush and a different low
-                half. (From reading the arch headers; the thread did not discuss it. Jann noted MIPS
-                and SH have no double-word cmpxchg to fall back on.)
+                low half (MIPS: _PAGE_PRESENT is bit 6 of pte_low without XPA, bit 24 with XPA; SH:
+                the V bit, 0x100) but clear a PTE with set_pte(ptep, __pte(0)), which writes the
+                high half first. Read low (present), the clear zeroes high, read high, re-read low
+                (not yet cleared): a present entry with a zero high half, even with an IPI flush and
+                a different low half. Here memory itself held that value between the clear's two
+                stores: a half-written entry. What high = 0 means differs: on MIPS without XPA the
+                whole page frame number and the hardware valid bit are in pte_high, so it is frame
+                0, not valid; on SH pte_high holds permission and size bits, so it is the right page
+                with no permissions. (From reading the arch headers; the thread did not discuss it.
+                Jann Horn noted that MIPS and SH have no double-word cmpxchg to fall back on.)
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             overwrite — Overwrite a present entry without a zap
                 model sc, flush none; torn read: Sometimes (30 states)
                 set_pte() of P1 straight over the present P0. The high half changes first while the
                 present bit in low stays set: low of P0, high of P1, low of P0 again passes the
-                check. The protocol relies on every change from one present PTE to another going
-                through a not-present zap.
+                check, and memory itself held that value between set_pte()'s two stores. The
+                protocol relies on every change from one present PTE to another going through a
+                not-present zap.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
             present-high-x86-order — Present bit in the high half, x86 orders
                 model sc, flush none; torn read: Sometimes (80 states)
                 Jason Gunthorpe: "I did not check that the present bit is properly placed in the
                 right low/high". With the present bit in high (bit 32 here) but the x86 orders, the
                 zap clears low first while high still says present: read the cleared low, read the
-                old high, re-read low unchanged — a present entry that never existed.
+                old high, re-read low unchanged. A present value no writer wrote, which memory
+                itself held between the zap's two stores.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
             present-high-mirrored — Present bit in the high half, mirrored orders
                 model sc, flush none; torn read: Never (76 states)
-                The fix for a present bit in high is the mirror of x86: zap clears high (the present
-                bit) first, establish sets low first and high last. The reader still reads low,
-                high, low; with these orders every present result is a whole PTE again.
+                For a present bit in high, the write orders must be the mirror of x86's: zap clears
+                high (the present bit) first, establish sets low first and high last. The reader
+                still reads low, high, low; with these orders every present result of one
+                zap/establish cycle is a whole PTE again. That restores only the one-cycle
+                guarantee: Jann Horn's two-cycle race does not depend on the write order. The
+                mirrored establish is hypothetical: no kernel has it.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            weak-no-zap-wmb1 — Weak model without the zap's first wmb
-                model weak, flush none, barriers off: zap_wmb1; torn read: Sometimes (92 states)
+            weak-no-zap-wmb1 — Weak model, no flush, without the zap's wmb
+                model weak, flush none, the kernel's barriers without zap_wmb1; torn read: Sometimes (105 states)
                 On a weakly ordered CPU the zap's two stores may reach memory in either order
-                without the smp_wmb() between them. If high is zeroed before low loses its present
-                bit, the reader can return P0's low with a zeroed high.
+                without the smp_wmb() between them in native_pte_clear(). If high is zeroed before
+                low loses its present bit, the reader can return P0's low with a zeroed high.
+                Otherwise the kernel's barriers, no flush.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            weak-no-zap-wmb2 — Weak model without the zap's second wmb
-                model weak, flush none, barriers off: zap_wmb2; torn read: Never (80 states)
-                The smp_wmb() after the zap's second store is redundant here: the store it would
-                order against is the establish's high store (the same word) or the establish's low
-                store, which the establish's own first wmb already orders. No torn read.
+            weak-no-zap-wmb2 — Weak model, no flush: Jason's sketch without the zap's trailing wmb
+                model weak, flush none, Jason's sketch without zap_wmb2; torn read: Never (80 states)
+                Jason Gunthorpe's sketch ends the zap with a second smp_wmb(); native_pte_clear()
+                has none. Switching it off in the sketch changes no result, which is why the kernel
+                can leave it out: the store it would order against is the establish's high store
+                (the same word) or the establish's low store, which the establish's own wmb already
+                orders after it. No torn read.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            weak-no-establish-wmb1 — Weak model without the establish's first wmb
-                model weak, flush none, barriers off: establish_wmb1; torn read: Sometimes (104 states)
-                Without the smp_wmb() between set_pte()'s two stores, the new low half (with the
-                present bit) may reach memory before the new high half. The reader can return P1's
-                low with the zap's zero high: torn. The TLB's own 64-bit walk needs this barrier for
-                the same reason.
+            weak-no-establish-wmb1 — Weak model, no flush, without the establish's wmb
+                model weak, flush none, the kernel's barriers without establish_wmb1; torn read: Sometimes (124 states)
+                Without the smp_wmb() between native_set_pte()'s two stores, the new low half (with
+                the present bit) may reach memory before the new high half. The reader can return
+                P1's low with the zap's zero high: torn. The seed says the TLB's own atomic 64-bit
+                load needs this barrier for the same reason. Otherwise the kernel's barriers, no
+                flush.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            weak-no-establish-wmb2 — Weak model without the establish's second wmb
-                model weak, flush none, barriers off: establish_wmb2; torn read: Never (80 states)
-                The trailing smp_wmb() of the last establish orders nothing that follows in this
-                writer. No torn read.
+            weak-no-establish-wmb2 — Weak model, no flush: Jason's sketch without the establish's trailing wmb
+                model weak, flush none, Jason's sketch without establish_wmb2; torn read: Never (80 states)
+                Jason Gunthorpe's sketch ends the establish with a second smp_wmb();
+                native_set_pte() has none. In the sketch it orders nothing that follows the last
+                establish in this writer, so switching it off changes no result, which is why the
+                kernel can leave it out. No torn read.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            weak-no-rmb1 — Weak model without the reader's first rmb
-                model weak, flush none, barriers off: reader_rmb1; torn read: Sometimes (94 states)
+            weak-no-rmb1 — Weak model, no flush, without the reader's first rmb
+                model weak, flush none, the kernel's barriers without reader_rmb1; torn read: Sometimes (94 states)
                 Without the smp_rmb() between the first read of low and the read of high, the read
                 of high may be performed first: it sees P0's high, then the writer zaps and
-                establishes P1, and both reads of low see P1's low. The check passes on a PTE that
-                was never there.
+                establishes P1, and both reads of low see P1's low. The check passes on a value no
+                writer wrote. Otherwise the kernel's barriers, no flush.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            weak-no-rmb2 — Weak model without the reader's second rmb
-                model weak, flush none, barriers off: reader_rmb2; torn read: Sometimes (101 states)
+            weak-no-rmb2 — Weak model, no flush, without the reader's second rmb
+                model weak, flush none, the kernel's barriers without reader_rmb2; torn read: Sometimes (101 states)
                 Without the smp_rmb() between the read of high and the re-read of low, the re-read
                 may be performed before high is read: both reads of low see P0, then the writer zaps
-                and establishes P1, then high is read. The check cannot see the change.
+                and establishes P1, then high is read. The check cannot see the change. Otherwise
+                the kernel's barriers, no flush.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
-            tso-no-barriers — x86-TSO with every barrier removed
+            tso-no-barriers — x86-TSO, no flush, every barrier removed
                 model tso, flush none, all barriers off; torn read: Never (190 states)
                 On x86 smp_wmb() and smp_rmb() are compiler barriers only: TSO already keeps stores
                 in order with stores and loads in order with loads. Removing every barrier site
                 changes nothing for this protocol under x86-TSO (the compiler is not modelled).
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
         "#]],
     );
     let ran = run("list --json");
