@@ -106,7 +106,7 @@ fn header(state: &AppState) -> Html {
             <p class="intro">
                 { "A 32-bit CPU reads a 64-bit page-table entry in two halves, without a lock, while another CPU \
                    zaps it and installs a new one. Can the reader return a " }<strong>{ "torn" }</strong>
-                { " entry: present, but never in the page table? Run the threads one line at a time and see." }
+                { " entry: present, but a value no writer ever wrote? Run the threads one line at a time and see." }
             </p>
             <ol class="how-to">
                 <li>{ "Pick a scenario from the 2022 linux-mm thread." }</li>

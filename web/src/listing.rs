@@ -37,7 +37,7 @@ pub struct Block {
     /// The function, e.g. `native_pte_clear(ptep)`; empty for a flush,
     /// whose one line is the call itself.
     pub call: String,
-    /// What the operation does, e.g. `zap: clear low (present bit) first`.
+    /// What the operation does, e.g. `zap: low, then high (present bit first)`.
     pub summary: String,
     pub lines: Vec<Line>,
 }
@@ -58,6 +58,16 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
     let scenario = program.scenario();
     let mut blocks: Vec<Block> = Vec::with_capacity(scenario.writer.len());
     let mut established = 0;
+    // Which half holds the present bit decides whether a write order sets
+    // it first or last; the summaries say so for the scenario at hand.
+    let present = if scenario.present_bit < 32 { Word::Low } else { Word::High };
+    let present_note = |first: Word| {
+        if first == present {
+            "present bit first"
+        } else {
+            "present bit last"
+        }
+    };
     for (op_index, op) in scenario.writer.iter().enumerate() {
         let value_name = if op.is_establish() {
             established += 1;
@@ -66,23 +76,35 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
             "Z".to_owned()
         };
         let (call, summary) = match op {
-            WriterOp::Zap => ("native_pte_clear(ptep)".to_owned(), "zap: low (present bit) first"),
-            WriterOp::ZapHighFirst => {
-                ("set_pte(ptep, __pte(0))".to_owned(), "zap: high first (MIPS/SH pte_clear)")
-            }
-            WriterOp::ZapAtomic => {
-                ("native_ptep_get_and_clear(ptep)".to_owned(), "zap: one atomic 64-bit exchange")
-            }
-            WriterOp::Establish => {
-                (format!("set_pte(ptep, {value_name})"), "install: high first, then low")
-            }
+            WriterOp::Zap => (
+                "native_pte_clear(mm, addr, ptep)".to_owned(),
+                format!("zap: low, then high ({})", present_note(Word::Low)),
+            ),
+            WriterOp::ZapHighFirst => (
+                "pte_clear(mm, addr, ptep)".to_owned(),
+                format!(
+                    "zap: set_pte(ptep, __pte(0)), high, then low ({}; MIPS/SH)",
+                    present_note(Word::High)
+                ),
+            ),
+            WriterOp::ZapAtomic => (
+                "native_ptep_get_and_clear(ptep)".to_owned(),
+                "zap: one atomic 64-bit exchange (SMP x86 PAE, since 2018)".to_owned(),
+            ),
+            WriterOp::Establish => (
+                format!("set_pte(ptep, {value_name})"),
+                format!("install: high, then low ({})", present_note(Word::High)),
+            ),
             WriterOp::EstablishLowFirst => (
                 format!("set_pte_mirrored(ptep, {value_name})"),
-                "install: low first (mirror order)",
+                format!(
+                    "install: low, then high ({}; hypothetical mirror order, in no kernel)",
+                    present_note(Word::Low)
+                ),
             ),
-            WriterOp::Flush => (String::new(), "TLB flush"),
+            WriterOp::Flush => (String::new(), "TLB flush".to_owned()),
         };
-        blocks.push(Block { op: op_index, call, summary: summary.to_owned(), lines: Vec::new() });
+        blocks.push(Block { op: op_index, call, summary, lines: Vec::new() });
     }
     for (index, access) in program.accesses().iter().enumerate() {
         let op = usize::from(access.op);
@@ -97,7 +119,8 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                     1,
                 ));
                 if let Some(barrier) = access.wmb_after {
-                    block.lines.push(line("smp_wmb();", None, LineKind::Barrier(barrier), 1));
+                    let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
+                    block.lines.push(line("smp_wmb();", origin, LineKind::Barrier(barrier), 1));
                 }
             }
             AccessKind::StoreBoth => block.lines.push(line(
@@ -107,10 +130,17 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                 1,
             )),
             AccessKind::Flush => block.lines.push(line(
-                "flush_tlb_page(vma, addr);",
+                "tlb_finish_mmu(&tlb);",
                 Some(match scenario.flush {
-                    FlushMode::Ipi => "IPI: waits for readers with interrupts off".to_owned(),
-                    FlushMode::Paravirt => "paravirt: does not wait for readers".to_owned(),
+                    FlushMode::Ipi => {
+                        "flush_tlb_mm_range(): IPIs, waits for readers with interrupts off"
+                            .to_owned()
+                    }
+                    FlushMode::Paravirt => {
+                        "paravirt flush (hypercall, or KVM skipping a preempted vCPU): \
+                         does not wait for readers"
+                            .to_owned()
+                    }
                     FlushMode::None => String::new(),
                 }),
                 step,
@@ -137,7 +167,12 @@ pub fn reader_lines(reader: u8) -> Vec<Line> {
     let step = |action| LineKind::Step(Step::Reader { reader, action });
     let load = |register| step(ReaderAction::Load(register));
     vec![
-        line("local_irq_disable();", Some("GUP-fast".to_owned()), step(ReaderAction::IrqOff), 0),
+        line(
+            "local_irq_save(flags);",
+            Some("GUP-fast, around the whole walk".to_owned()),
+            step(ReaderAction::IrqOff),
+            0,
+        ),
         line("retry:", None, LineKind::Plain, 0),
         line("r0 = ptep->pte_low;", None, load(Register::R0), 1),
         line("smp_rmb();", None, LineKind::Barrier(Barrier::ReaderRmb1), 1),
@@ -145,7 +180,7 @@ pub fn reader_lines(reader: u8) -> Vec<Line> {
         line("smp_rmb();", None, LineKind::Barrier(Barrier::ReaderRmb2), 1),
         line("r2 = ptep->pte_low;", None, load(Register::R2), 1),
         line("if (unlikely(r0 != r2)) goto retry;", None, step(ReaderAction::Check), 1),
-        line("local_irq_enable();", None, step(ReaderAction::IrqOn), 0),
+        line("local_irq_restore(flags);", None, step(ReaderAction::IrqOn), 0),
         line(
             "return (r1 << 32) | r0;",
             Some("the PTE the reader saw".to_owned()),
@@ -180,7 +215,9 @@ mod tests {
         let program = Program::new(Scenario::kernel()).unwrap();
         let blocks = writer_blocks(&program);
         assert_eq!(blocks.len(), 3);
-        assert_eq!(blocks[0].call, "native_pte_clear(ptep)");
+        assert_eq!(blocks[0].call, "native_pte_clear(mm, addr, ptep)");
+        assert_eq!(blocks[0].summary, "zap: low, then high (present bit first)");
+        assert_eq!(blocks[2].summary, "install: high, then low (present bit last)");
         assert_eq!(
             codes(&blocks[0].lines),
             [
@@ -196,6 +233,58 @@ mod tests {
         assert_eq!(blocks[2].call, "set_pte(ptep, P1)");
         assert_eq!(blocks[2].lines[0].code, "ptep->pte_high = 0x00000003;");
         assert_eq!(blocks[2].lines[3].kind, LineKind::Barrier(Barrier::EstablishWmb2));
+        assert_eq!(blocks[1].lines[0].code, "tlb_finish_mmu(&tlb);");
+    }
+
+    #[test]
+    fn only_the_trailing_wmbs_are_marked_as_jasons_sketch() {
+        let program = Program::new(Scenario::kernel()).unwrap();
+        let blocks = writer_blocks(&program);
+        let marked: Vec<(Barrier, Option<&str>)> = blocks
+            .iter()
+            .flat_map(|block| &block.lines)
+            .filter_map(|line| match line.kind {
+                LineKind::Barrier(barrier) => Some((barrier, line.comment.as_deref())),
+                _ => None,
+            })
+            .collect();
+        let sketch = Some("Jason's sketch, not in the kernel");
+        assert_eq!(
+            marked,
+            [
+                (Barrier::ZapWmb1, None),
+                (Barrier::ZapWmb2, sketch),
+                (Barrier::EstablishWmb1, None),
+                (Barrier::EstablishWmb2, sketch),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_summaries_follow_the_present_bit() {
+        let summaries = |id: &str| {
+            let program = Program::new(catalog::find(id).unwrap().scenario()).unwrap();
+            writer_blocks(&program).into_iter().map(|block| block.summary).collect::<Vec<_>>()
+        };
+        // The x86 orders with the present bit in high: the zap clears it last.
+        assert_eq!(
+            summaries("present-high-x86-order"),
+            [
+                "zap: low, then high (present bit last)",
+                "TLB flush",
+                "install: high, then low (present bit first)"
+            ]
+        );
+        let mirrored = summaries("present-high-mirrored");
+        assert_eq!(
+            mirrored[0],
+            "zap: set_pte(ptep, __pte(0)), high, then low (present bit first; MIPS/SH)"
+        );
+        assert!(mirrored[2].contains("hypothetical"), "{}", mirrored[2]);
+        assert_eq!(
+            summaries("mips-sh")[0],
+            "zap: set_pte(ptep, __pte(0)), high, then low (present bit last; MIPS/SH)"
+        );
     }
 
     #[test]
@@ -212,6 +301,8 @@ mod tests {
     fn the_reader_is_ptep_get_lockless() {
         let lines = reader_lines(1);
         assert_eq!(lines.iter().filter(|l| l.code == "smp_rmb();").count(), 2);
+        assert_eq!(lines[0].code, "local_irq_save(flags);");
+        assert_eq!(lines[8].code, "local_irq_restore(flags);");
         assert_eq!(
             lines[2].kind,
             LineKind::Step(Step::Reader { reader: 1, action: ReaderAction::Load(Register::R0) })

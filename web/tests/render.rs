@@ -43,7 +43,7 @@ async fn the_default_page_shows_the_kernel_protocol_as_code() {
             r#"data-testid="app-ready""#,
             r#"data-testid="initial-pte">0x0000000100001067<"#,
             "present bit: bit 0 (low half)",
-            "native_pte_clear(ptep)",
+            "native_pte_clear(mm, addr, ptep)",
             "ptep-&gt;pte_low = 0x00000000;",
             "set_pte(ptep, P1)",
             "r1 = ptep-&gt;pte_high;",
@@ -126,6 +126,49 @@ async fn a_torn_read_is_announced() {
             "TORN",
             "Low half from P0 (initial), high half from Z (writer op 1)",
             "9 steps taken",
+            "A present PTE that no writer ever wrote",
+        ],
+    );
+    assert!(!html.contains("half-written"), "memory never held P0.low with a zero high");
+}
+
+#[tokio::test]
+async fn a_mid_clear_value_is_called_a_half_written_entry() {
+    // MIPS/SH clear high first: after the first store memory holds
+    // (P0.low, 0), and the reader can return exactly that.
+    let scenario = catalog::find("mips-sh").unwrap().scenario();
+    let steps = [
+        Step::Writer(0),
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        reader(ReaderAction::Load(Register::R1)),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html = render_app(link_start(&scenario, &steps)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-verdict="torn""#,
+            "Memory itself held this value for a moment, between the two stores of one update: \
+             a half-written entry.",
+            "pte_clear(mm, addr, ptep)",
+            "present bit last; MIPS/SH",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_kernel_page_marks_jasons_barriers_and_links_its_sources() {
+    let html = render_app(Start::default()).await;
+    // Two trailing wmbs, each marked and switched off as in the kernel.
+    assert_eq!(html.matches("/* Jason's sketch, not in the kernel; removed */").count(), 2);
+    assert_contains(
+        &html,
+        &[
+            r#"href="https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/""#,
+            "local_irq_save(flags);",
+            "tlb_finish_mmu(&amp;tlb);",
         ],
     );
 }

@@ -55,6 +55,19 @@ fn preset_menu(session: &Session, on_edit: &Callback<Action>) -> Html {
                     None => "A scenario of your own: pick a preset above to start again from one of the discussion's cases.".to_owned(),
                 } }
             </p>
+            if let Some(preset) = matching.filter(|preset| !preset.messages.is_empty()) {
+                <ul class="sources" data-testid="preset-sources" aria-label="Messages this rests on">
+                    { for preset.messages.iter().map(|message| html! {
+                        <li>
+                            { format!("{}: ", message.author) }
+                            <a href={message.url()} target="_blank" rel="noopener noreferrer">
+                                { message.topic }
+                            </a>
+                            <span class="message-id">{ format!(" <{}>", message.message_id) }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
         </div>
     }
 }

@@ -94,11 +94,25 @@ impl View<'_> {
         let on = self.session.scenario().barriers.is_on(barrier);
         let on_toggle = self.props.on_toggle_barrier.clone();
         let onchange = Callback::from(move |_: Event| on_toggle.emit((barrier, !on)));
-        let label =
-            format!("{} {}{}", line.code, barrier.title(), if on { "" } else { " (switched off)" });
+        let label = format!(
+            "{} {} ({}){}",
+            line.code,
+            barrier.title(),
+            barrier.origin(),
+            if on { "" } else { ", switched off" }
+        );
+        // "Jason's sketch, not in the kernel" (the listing's comment) and
+        // whether the site is switched off, in one C comment.
+        let note = match (line.comment.as_deref(), on) {
+            (Some(origin), true) => Some(origin.to_owned()),
+            (Some(origin), false) => Some(format!("{origin}; removed")),
+            (None, false) => Some("removed".to_owned()),
+            (None, true) => None,
+        };
         html! {
-            <li class={classes!("line", "barrier", (!on).then_some("off"))} style={indent}
-                title={format!("{}: untick to remove this barrier site everywhere it is called", barrier.title())}>
+            <li class={classes!("line", "barrier", (!on).then_some("off"), (!barrier.in_kernel()).then_some("sketch"))}
+                style={indent}
+                title={format!("{} ({}): untick to remove this barrier site everywhere it is called", barrier.title(), barrier.origin())}>
                 <label>
                     <span class="marker">
                         <input
@@ -111,7 +125,7 @@ impl View<'_> {
                         />
                     </span>
                     <code>{ &line.code }</code>
-                    if !on { <span class="comment">{ "/* removed */" }</span> }
+                    if let Some(note) = note { <span class="comment">{ format!("/* {note} */") }</span> }
                 </label>
             </li>
         }

@@ -19,16 +19,17 @@ pub struct TraceProps {
     pub on_jump: Callback<usize>,
 }
 
-/// One line per step: what it did, read from the state before it.
+/// One line per step: what it did, read from the state before it, and the
+/// read it completed as the session judged it.
 fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>)> {
     let program = session.program();
     let mut state = program.initial();
     let mut lines = Vec::with_capacity(session.all_steps().len());
-    for step in session.all_steps() {
+    for (step, read) in session.all_steps().iter().zip(session.judged_reads()) {
         let text = program.describe(&state, *step);
         match program.apply(&state, *step) {
-            Ok((next, read)) => {
-                lines.push((text, read.map(|read| Judged::new(program.scenario(), read))));
+            Ok((next, _)) => {
+                lines.push((text, *read));
                 state = next;
             }
             Err(_) => break,

@@ -30,7 +30,7 @@ fn meaning(verdict: Verdict) -> &'static str {
         }
         Verdict::PreZap => "The reader saw the whole PTE from before the zap.",
         Verdict::Reestablished(_) => "The reader saw a whole PTE the writer installed.",
-        Verdict::Torn => "A present PTE that was never in the page table: its halves come from different writes.",
+        Verdict::Torn => "A present PTE that no writer ever wrote: its halves come from different writes.",
     }
 }
 
@@ -81,6 +81,10 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
             </p>
             <p class="verdict-detail">
                 { meaning(latest.verdict) }{ " " }
+                if latest.half_written {
+                    { "Memory itself held this value for a moment, between the two stores of one \
+                       update: a half-written entry. " }
+                }
                 { format!(
                     "Low half from {}, high half from {}; {}.",
                     latest.read.low_source,
