@@ -14,6 +14,7 @@
 pub mod catalog;
 mod explore;
 pub mod link;
+pub mod litmus;
 mod machine;
 mod program;
 mod scenario;

@@ -1,0 +1,381 @@
+//! The scenario as a C litmus test for herd7 and the Linux-kernel memory
+//! model (LKMM, the kernel's `tools/memory-model/`), in the format of the
+//! kernel's `tools/memory-model/litmus-tests/`.
+//!
+//! `P0` is the writer, `P1`..`PR` are the readers, one attempt of
+//! `ptep_get_lockless()` each; the `exists` clause asks for a torn read (the
+//! comment at the top of every exported file says why one attempt is
+//! enough). herd7 cannot run the reader's retry loop, which the explorer can;
+//! it can check the explorer's weak model on the rest
+//! (`scripts/check-litmus.sh`).
+//!
+//! Pure: [`export`] returns the text, the front ends write it.
+
+use std::fmt::{self, Write as _};
+
+use crate::program::{AccessKind, Program, Word, WriterAccess};
+use crate::scenario::{Barrier, FlushMode, Pte, Scenario, ScenarioError, WriterOp};
+
+/// The command that runs an exported file against the kernel's model, from
+/// the kernel's `tools/memory-model/` folder.
+pub const HERD_COMMAND: &str = "herd7 -conf linux-kernel.cfg";
+
+/// What to say about the IPI flush mode next to an export: herd7 answers
+/// the paravirt question.
+pub const IPI_NOTE: &str = "LKMM has no interrupts, so a flush that waits for readers with \
+    interrupts off cannot be written: the IPI flush is exported as smp_mb() and herd7 answers \
+    the paravirt question";
+
+/// Why a scenario cannot be exported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LitmusError {
+    /// The scenario itself is invalid.
+    Scenario(ScenarioError),
+    /// Writer operation `op` (1-based) is an atomic 64-bit zap, which two
+    /// `int` halves cannot express.
+    AtomicZap { op: usize },
+    /// A test name herd7 would not read as one word.
+    BadName { name: String },
+}
+
+impl fmt::Display for LitmusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LitmusError::Scenario(error) => write!(f, "invalid scenario: {error}"),
+            LitmusError::AtomicZap { op } => write!(
+                f,
+                "writer op {op} is zap_atomic: one 64-bit atomic exchange cannot be written as \
+                 stores to two 32-bit int halves, and a litmus test with two stores would check \
+                 a different protocol"
+            ),
+            LitmusError::BadName { name } => write!(
+                f,
+                "test name {name:?} must be 1 to 64 letters, digits, '_', '-', '+' or '.', \
+                 starting with a letter or digit"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LitmusError {}
+
+impl From<ScenarioError> for LitmusError {
+    fn from(error: ScenarioError) -> Self {
+        LitmusError::Scenario(error)
+    }
+}
+
+/// Turns any text into a valid test name: characters herd7 would not read
+/// as part of one word become `_`, and a name that does not start with a
+/// letter or digit gets a `p` in front (an empty text becomes `pte`).
+pub fn test_name(text: &str) -> String {
+    if text.is_empty() {
+        return "pte".to_owned();
+    }
+    let mut name: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "_-+.".contains(c) { c } else { '_' })
+        .take(64)
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        name.insert(0, 'p');
+        name.truncate(64);
+    }
+    name
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-+.".contains(c))
+}
+
+/// A 32-bit half as herd7 reads it: C litmus ints are signed 32-bit. A
+/// decimal of 2^31 or more is refused (`Int32.of_string`) and a hex constant
+/// does not parse in a process body, so every value is written as the
+/// signed decimal with the same bits (0x80000000 is -2147483648).
+pub fn int32(value: u32) -> i32 {
+    value as i32
+}
+
+/// The scenario as a C litmus test named `name`.
+pub fn export(scenario: &Scenario, name: &str) -> Result<String, LitmusError> {
+    if !valid_name(name) {
+        return Err(LitmusError::BadName { name: name.to_owned() });
+    }
+    if let Some(op) = scenario.writer.iter().position(|op| *op == WriterOp::ZapAtomic) {
+        return Err(LitmusError::AtomicZap { op: op + 1 });
+    }
+    let program = Program::new(scenario.clone())?;
+    let mut text = String::new();
+    write_header(&mut text, scenario, name);
+    write_init(&mut text, scenario);
+    write_writer(&mut text, &program);
+    for reader in 1..=scenario.readers {
+        write_reader(&mut text, scenario, reader);
+    }
+    write_exists(&mut text, &program);
+    Ok(text)
+}
+
+fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
+    let present = variable(present_word(scenario));
+    let bit = scenario.present_bit % 32;
+    let flush = match scenario.flush {
+        FlushMode::None => {
+            "none: the writer's flushes are left out, as the explorer skips them (no flush \
+             before the re-establish)"
+                .to_owned()
+        }
+        FlushMode::Paravirt => "paravirt: each flush is smp_mb(), a full ordering point of \
+             the writer as in the explorer's weak model; it does not wait for readers"
+            .to_owned(),
+        FlushMode::Ipi => format!("ipi. {IPI_NOTE}"),
+    };
+    let lines = [
+        format!("ptep_get_lockless() on a 64-bit PTE read as two 32-bit halves: {name}."),
+        String::new(),
+        "lo and hi are pte_low and pte_high of one PTE. P0 is the writer: each zap and \
+         establish is its two WRITE_ONCE() stores, with smp_wmb() where a barrier site is on."
+            .to_owned(),
+        String::new(),
+        "P1 to PR are readers, one attempt of ptep_get_lockless() each: r0 = lo, smp_rmb(), \
+         r1 = hi, smp_rmb(), r2 = lo (each smp_rmb() only where its site is on)."
+            .to_owned(),
+        String::new(),
+        "One attempt loses nothing for the question whether a torn value can pass the check \
+         r0 = r2. A retry starts after the failed check, so the reads of a later attempt are \
+         only more constrained by coherence than those of a first attempt started at that \
+         moment: any value a later attempt can return, a first attempt can return too."
+            .to_owned(),
+        String::new(),
+        format!(
+            "The exists clause asks for a torn read: some reader's check passes (r0 = r2), the \
+             value (lo = r0, hi = r1) is present (bit {bit} of {present}, bit {} of the PTE) and \
+             it is none of P0, P1 to PN.",
+            scenario.present_bit
+        ),
+        String::new(),
+        "Values are signed 32-bit decimals, as herd7 reads C litmus ints; each store shows its \
+         hex value in a comment."
+            .to_owned(),
+        String::new(),
+        format!("TLB flush: {flush}."),
+        String::new(),
+        format!(
+            "Exported from the explorer's scenario (model {}); herd7 answers under LKMM, to be \
+             compared with the explorer's weak model.",
+            scenario.model.id()
+        ),
+        format!("Run from the kernel's tools/memory-model: {HERD_COMMAND} {name}.litmus"),
+    ];
+    let _ = writeln!(text, "C {name}");
+    text.push('\n');
+    text.push_str("(*\n");
+    for line in lines {
+        if line.is_empty() {
+            text.push_str(" *\n");
+        }
+        for wrapped in wrap(&line, 72) {
+            let _ = writeln!(text, " * {wrapped}");
+        }
+    }
+    text.push_str(" *)\n\n");
+}
+
+fn write_init(text: &mut String, scenario: &Scenario) {
+    let p0 = scenario.values.p0;
+    let _ = writeln!(text, "{{");
+    let _ = writeln!(text, "\tlo={}; (* P0.low 0x{:08x} *)", int32(p0.low()), p0.low());
+    let _ = writeln!(text, "\thi={}; (* P0.high 0x{:08x} *)", int32(p0.high()), p0.high());
+    let _ = writeln!(text, "}}\n");
+}
+
+fn write_writer(text: &mut String, program: &Program) {
+    let scenario = program.scenario();
+    let _ = writeln!(text, "P0(int *lo, int *hi)\n{{");
+    let mut accesses = program.accesses().iter().peekable();
+    for (index, op) in scenario.writer.iter().enumerate() {
+        let _ = writeln!(text, "\t// op {}: {}", index + 1, op.title());
+        if *op == WriterOp::Flush && scenario.flush == FlushMode::None {
+            let _ = writeln!(text, "\t// flush none: no flush before the re-establish");
+            continue;
+        }
+        while let Some(access) = accesses.next_if(|access| usize::from(access.op) == index) {
+            write_access(text, scenario, access);
+        }
+    }
+    let _ = writeln!(text, "}}\n");
+}
+
+fn write_access(text: &mut String, scenario: &Scenario, access: &WriterAccess) {
+    match access.kind {
+        AccessKind::Store(word) => {
+            let value = access.stored(word);
+            let _ = writeln!(
+                text,
+                "\tWRITE_ONCE(*{}, {});\t// {}.{} 0x{value:08x}",
+                variable(word),
+                int32(value),
+                access.value_name,
+                word.name()
+            );
+        }
+        // `export` refuses the atomic zap before compiling the program.
+        AccessKind::StoreBoth => unreachable!("atomic zaps are refused"),
+        AccessKind::Flush => {
+            let _ = writeln!(text, "\tsmp_mb();\t// TLB flush ({})", scenario.flush.id());
+        }
+    }
+    if let Some(barrier) = access.wmb_after {
+        write_barrier(text, scenario, barrier, "smp_wmb()");
+    }
+}
+
+/// `call` is `smp_wmb()` or `smp_rmb()`; a site switched off stays visible
+/// as a comment.
+fn write_barrier(text: &mut String, scenario: &Scenario, barrier: Barrier, call: &str) {
+    let origin =
+        if barrier.in_kernel() { String::new() } else { format!(" ({})", barrier.origin()) };
+    if scenario.barriers.is_on(barrier) {
+        let _ = writeln!(text, "\t{call};\t// {}{origin}", barrier.id());
+    } else {
+        let _ = writeln!(text, "\t// {} off: no {call}{origin}", barrier.id());
+    }
+}
+
+fn write_reader(text: &mut String, scenario: &Scenario, reader: u8) {
+    let _ = writeln!(text, "P{reader}(int *lo, int *hi)\n{{");
+    text.push_str("\tint r0;\n\tint r1;\n\tint r2;\n\n");
+    text.push_str("\tr0 = READ_ONCE(*lo);\n");
+    write_barrier(text, scenario, Barrier::ReaderRmb1, "smp_rmb()");
+    text.push_str("\tr1 = READ_ONCE(*hi);\n");
+    write_barrier(text, scenario, Barrier::ReaderRmb2, "smp_rmb()");
+    text.push_str("\tr2 = READ_ONCE(*lo);\n");
+    text.push_str("}\n\n");
+}
+
+fn write_exists(text: &mut String, program: &Program) {
+    let scenario = program.scenario();
+    let present = present_word(scenario);
+    let mask = 1u32 << (scenario.present_bit % 32);
+    // Every value a load of the present half can return, in order of first
+    // appearance: the initial value and each store to that half.
+    let mut candidates = vec![half(scenario.values.p0, present)];
+    for access in program.accesses() {
+        if let AccessKind::Store(word) = access.kind {
+            if word == present {
+                candidates.push(access.stored(word));
+            }
+        }
+    }
+    let present_values = distinct(candidates.into_iter().filter(|value| value & mask != 0));
+    let whole: Vec<Pte> =
+        distinct(std::iter::once(scenario.values.p0).chain(scenario.values.p.iter().copied()));
+    let register = match present {
+        Word::Low => "r0",
+        Word::High => "r1",
+    };
+    let terms: Vec<String> = (1..=scenario.readers)
+        .map(|reader| {
+            let mut conjuncts = vec![format!("{reader}:r0={reader}:r2")];
+            conjuncts.push(if present_values.is_empty() {
+                "false".to_owned()
+            } else {
+                let atoms: Vec<String> = present_values
+                    .iter()
+                    .map(|value| format!("{reader}:{register}={}", int32(*value)))
+                    .collect();
+                format!("({})", atoms.join(" \\/ "))
+            });
+            conjuncts.extend(whole.iter().map(|pte| {
+                format!("~({reader}:r0={} /\\ {reader}:r1={})", int32(pte.low()), int32(pte.high()))
+            }));
+            format!("({})", conjuncts.join(" /\\ "))
+        })
+        .collect();
+    text.push_str("exists (\n");
+    for (index, term) in terms.iter().enumerate() {
+        let join = if index == 0 { "   " } else { "\\/ " };
+        let _ = writeln!(text, "\t{join}{term}");
+    }
+    text.push_str(")\n");
+}
+
+/// The half of the PTE that holds the present bit.
+fn present_word(scenario: &Scenario) -> Word {
+    if scenario.present_bit < 32 {
+        Word::Low
+    } else {
+        Word::High
+    }
+}
+
+fn variable(word: Word) -> &'static str {
+    match word {
+        Word::Low => "lo",
+        Word::High => "hi",
+    }
+}
+
+fn half(pte: Pte, word: Word) -> u32 {
+    match word {
+        Word::Low => pte.low(),
+        Word::High => pte.high(),
+    }
+}
+
+/// The items in order of first appearance, each once.
+fn distinct<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+/// Wraps a sentence at `width` columns.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halves_keep_their_bits_as_signed_ints() {
+        assert_eq!(int32(0x0000_1067), 4199);
+        assert_eq!(int32(0x7fff_ffff), i32::MAX);
+        assert_eq!(int32(0x8000_0000), i32::MIN);
+        assert_eq!(int32(0xffff_ffff), -1);
+    }
+
+    #[test]
+    fn names_are_one_word() {
+        assert_eq!(test_name("same-low-none"), "same-low-none");
+        assert_eq!(test_name("my scenario.json"), "my_scenario.json");
+        assert_eq!(test_name(""), "pte");
+        assert_eq!(test_name("_x"), "p_x");
+        assert!(valid_name(&test_name(&"x".repeat(100))));
+        assert!(!valid_name("a b"));
+        assert!(!valid_name("-a"));
+    }
+}
