@@ -44,6 +44,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Measure exploration speed on every preset and on a scaled scenario
     Bench(BenchArgs),
+    /// Print the scenario as a C litmus test for herd7 and the kernel's memory model
+    Litmus(LitmusArgs),
 }
 
 /// `check [PRESET] [--file FILE] [scenario flags] [--json] [--link] …`
@@ -133,4 +135,28 @@ pub struct BenchArgs {
     /// Measure only these presets (repeatable) and skip the scaled scenarios
     #[arg(long, value_name = "ID")]
     pub preset: Vec<String>,
+}
+
+/// `litmus [PRESET | --file FILE] [scenario flags] [-o FILE] [--name NAME]`
+#[derive(Debug, Args)]
+pub struct LitmusArgs {
+    /// A catalog preset id (see `pte-explorer list`); without one (and
+    /// without --file) the scenario is the kernel protocol, changed by the flags
+    #[arg(value_name = "PRESET", conflicts_with = "file")]
+    pub preset: Option<String>,
+
+    /// Read the scenario from a JSON scenario file instead of a preset
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Write the test to this file instead of printing it
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The test's name (the `C <name>` line); by default pte-<preset id>
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
 }

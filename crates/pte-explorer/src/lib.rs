@@ -10,6 +10,7 @@ mod args;
 mod bench;
 mod check;
 mod list;
+mod litmus;
 mod narrate;
 mod replay;
 mod scenario_args;
@@ -19,7 +20,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-pub use args::{BenchArgs, CheckArgs, Cli, Command, ListArgs, ReplayArgs, EXIT_CODES};
+pub use args::{BenchArgs, CheckArgs, Cli, Command, ListArgs, LitmusArgs, ReplayArgs, EXIT_CODES};
 pub use scenario_args::ScenarioFlags;
 
 /// What a successful run found. Bad input is a [`CliError`] instead.
@@ -100,5 +101,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         Command::List(args) => list::run(args, out),
         Command::Replay(args) => replay::run(args, out),
         Command::Bench(args) => bench::run(args, out),
+        Command::Litmus(args) => litmus::run(args, out),
     }
 }

@@ -1,0 +1,426 @@
+//! `pte-explorer litmus`: the exported C litmus tests. Every catalog preset
+//! is snapshotted as a file in `tests/litmus/` (`UPDATE_EXPECT=1 cargo test
+//! -p pte-explorer` rewrites them, as it does the inline snapshots), so the
+//! files can be handed to herd7 as they are; the special cases snapshot the
+//! parts they are about; and a small parser checks that every file has the
+//! sections herd7 requires.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use expect_test::{expect, Expect};
+use pte_core::{catalog, litmus, Scenario};
+use pte_explorer::Cli;
+
+/// Runs one command line; the exit status and the output, or the error.
+fn run(command_line: &str) -> (u8, String) {
+    let argv = std::iter::once("pte-explorer").chain(command_line.split_whitespace());
+    let cli = Cli::try_parse_from(argv).expect("the command line parses");
+    let mut out = Vec::new();
+    match pte_explorer::run(&cli, &mut out) {
+        Ok(exit) => (exit.code(), String::from_utf8(out).expect("UTF-8")),
+        Err(error) => (pte_explorer::INPUT_ERROR_CODE, error.to_string()),
+    }
+}
+
+/// The exported test for a command line that must succeed.
+#[track_caller]
+fn exported(command_line: &str) -> String {
+    let (code, text) = run(command_line);
+    assert_eq!(code, 0, "`{command_line}`: {text}");
+    text
+}
+
+/// The lines of `text` from the first that starts with `start` to the
+/// first after it that starts with `end` (inclusive).
+fn section(text: &str, start: &str, end: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let from = lines.iter().position(|line| line.starts_with(start)).expect("section start");
+    let to = from + lines[from..].iter().position(|line| line.starts_with(end)).expect("end");
+    lines[from..=to].join("\n") + "\n"
+}
+
+#[track_caller]
+fn check_section(command_line: &str, start: &str, end: &str, expect: Expect) {
+    let text = exported(command_line);
+    check_sections_of(&text, herd_shape(&text));
+    expect.assert_eq(&section(&text, start, end));
+}
+
+fn snapshot_folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("litmus")
+}
+
+#[test]
+fn every_preset_is_snapshotted() {
+    let folder = snapshot_folder();
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut expected_files = Vec::new();
+    let mut stale = Vec::new();
+    for preset in catalog::presets() {
+        let (code, text) = run(&format!("litmus {}", preset.id));
+        if code != 0 {
+            // Only the atomic zap is refused; `atomic_zap_is_refused` checks the message.
+            assert!(preset.scenario().writer.contains(&pte_core::WriterOp::ZapAtomic), "{text}");
+            continue;
+        }
+        let file = folder.join(format!("{}.litmus", preset.id));
+        expected_files.push(file.clone());
+        if update {
+            std::fs::create_dir_all(&folder).expect("create tests/litmus");
+            std::fs::write(&file, &text).expect("write a snapshot");
+            continue;
+        }
+        let snapshot = std::fs::read_to_string(&file).unwrap_or_default();
+        if snapshot != text {
+            stale.push(format!("{}:\n{text}", file.display()));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "these snapshots differ (UPDATE_EXPECT=1 rewrites them):\n{}",
+        stale.join("\n")
+    );
+    // No snapshot of a preset that no longer exists.
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("tests/litmus")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    files.sort();
+    expected_files.sort();
+    assert_eq!(files, expected_files);
+}
+
+#[test]
+fn every_export_has_the_sections_herd7_requires() {
+    for preset in catalog::presets() {
+        for readers in 1..=pte_core::MAX_READERS {
+            let Ok(text) = litmus::export(
+                &Scenario { readers: readers as u8, ..preset.scenario() },
+                &format!("pte-{}", preset.id),
+            ) else {
+                continue;
+            };
+            let shape = herd_shape(&text);
+            assert_eq!(shape.name, format!("pte-{}", preset.id));
+            assert_eq!(shape.processes, readers + 1, "{text}");
+            check_sections_of(&text, shape);
+        }
+    }
+}
+
+#[test]
+fn atomic_zap_is_refused() {
+    let (code, message) = run("litmus atomic-zap-same-low");
+    assert_eq!(code, 2);
+    expect!["cannot export a litmus test: writer op 1 is zap_atomic: one 64-bit atomic exchange cannot be written as stores to two 32-bit int halves, and a litmus test with two stores would check a different protocol"]
+        .assert_eq(&message);
+    let (code, message) = run("litmus kernel --name 9+bad/name");
+    assert_eq!(code, 2);
+    expect![[r#"cannot export a litmus test: test name "9+bad/name" must be 1 to 64 letters, digits, '_', '-', '+' or '.', starting with a letter or digit"#]]
+        .assert_eq(&message);
+}
+
+#[test]
+fn present_bit_in_the_high_half() {
+    // The present candidates are the high halves with bit 32 - 32 = 0 set,
+    // and r1 (hi) carries them.
+    check_section(
+        "litmus present-high-x86-order",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (1:r0=1:r2 /\ (1:r1=1 \/ 1:r1=3) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=8295 /\ 1:r1=3))
+            )
+        "#]],
+    );
+    // Bit 40 of the PTE is bit 8 of hi: no half written here has it, so no
+    // read can be present and the clause is false.
+    check_section(
+        "litmus present-high-x86-order --present-bit 40",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (1:r0=1:r2 /\ false /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=8295 /\ 1:r1=3))
+            )
+        "#]],
+    );
+}
+
+#[test]
+fn same_low_values() {
+    // P1 reuses P0's low half: one present low value, two whole values to exclude.
+    check_section(
+        "litmus same-low-none",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (1:r0=1:r2 /\ (1:r0=4199) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=4199 /\ 1:r1=3))
+            )
+        "#]],
+    );
+}
+
+#[test]
+fn several_readers() {
+    let text = exported("litmus same-low-paravirt --readers 3");
+    assert_eq!(herd_shape(&text).processes, 4);
+    expect![[r#"
+        exists (
+        	   (1:r0=1:r2 /\ (1:r0=4199) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=4199 /\ 1:r1=3))
+        	\/ (2:r0=2:r2 /\ (2:r0=4199) /\ ~(2:r0=4199 /\ 2:r1=1) /\ ~(2:r0=4199 /\ 2:r1=3))
+        	\/ (3:r0=3:r2 /\ (3:r0=4199) /\ ~(3:r0=4199 /\ 3:r1=1) /\ ~(3:r0=4199 /\ 3:r1=3))
+        )
+    "#]]
+    .assert_eq(&section(&text, "exists", ")"));
+    expect![[r#"
+        P3(int *lo, int *hi)
+        {
+        	int r0;
+        	int r1;
+        	int r2;
+
+        	r0 = READ_ONCE(*lo);
+        	smp_rmb();	// reader_rmb1
+        	r1 = READ_ONCE(*hi);
+        	smp_rmb();	// reader_rmb2
+        	r2 = READ_ONCE(*lo);
+        }
+    "#]]
+    .assert_eq(&section(&text, "P3(", "}"));
+}
+
+#[test]
+fn each_flush_mode() {
+    let writer = |flush: &str| section(&exported(&format!("litmus --flush {flush}")), "P0(", "}");
+    expect![[r#"
+        P0(int *lo, int *hi)
+        {
+        	// op 1: zap, low first (x86 native_pte_clear)
+        	WRITE_ONCE(*lo, 0);	// Z.low 0x00000000
+        	smp_wmb();	// zap_wmb1
+        	WRITE_ONCE(*hi, 0);	// Z.high 0x00000000
+        	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+        	// op 2: TLB flush
+        	// flush none: no flush before the re-establish
+        	// op 3: establish, high first (set_pte)
+        	WRITE_ONCE(*hi, 3);	// P1.high 0x00000003
+        	smp_wmb();	// establish_wmb1
+        	WRITE_ONCE(*lo, 8295);	// P1.low 0x00002067
+        	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+        }
+    "#]]
+    .assert_eq(&writer("none"));
+    let paravirt = writer("paravirt");
+    assert!(paravirt.contains("\t// op 2: TLB flush\n\tsmp_mb();\t// TLB flush (paravirt)\n"));
+    let ipi = writer("ipi");
+    assert_eq!(ipi, paravirt.replace("(paravirt)", "(ipi)"), "ipi is written as paravirt");
+    // The file says why, next to the export.
+    let text = exported("litmus --flush ipi");
+    let header = section(&text, "(*", " *)").replace("\n * ", " ");
+    assert!(header.contains("TLB flush: ipi. LKMM has no interrupts"), "{header}");
+    assert!(header.contains("herd7 answers the paravirt question"), "{header}");
+    let (_, written) = run("litmus --flush paravirt -o /dev/null");
+    assert!(!written.contains("note:"), "{written}");
+}
+
+#[test]
+fn values_of_2_pow_31_and_more() {
+    // NX (bit 63) in every present value, and a Z with bit 31 of lo: each
+    // half is written as the signed int with its bits, the hex in a comment.
+    let command = "litmus same-low-none --p0 0x8000000180001067 --z 0x80000000 \
+                   --p 0xffffffff80001067";
+    check_section(
+        command,
+        "{",
+        "}",
+        expect![[r#"
+            {
+            	lo=-2147479449; (* P0.low 0x80001067 *)
+            	hi=-2147483647; (* P0.high 0x80000001 *)
+            }
+        "#]],
+    );
+    check_section(
+        command,
+        "P0(",
+        "}",
+        expect![[r#"
+            P0(int *lo, int *hi)
+            {
+            	// op 1: zap, low first (x86 native_pte_clear)
+            	WRITE_ONCE(*lo, -2147483648);	// Z.low 0x80000000
+            	smp_wmb();	// zap_wmb1
+            	WRITE_ONCE(*hi, 0);	// Z.high 0x00000000
+            	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            	// op 2: TLB flush
+            	// flush none: no flush before the re-establish
+            	// op 3: establish, high first (set_pte)
+            	WRITE_ONCE(*hi, -1);	// P1.high 0xffffffff
+            	smp_wmb();	// establish_wmb1
+            	WRITE_ONCE(*lo, -2147479449);	// P1.low 0x80001067
+            	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            }
+        "#]],
+    );
+    // Z's low half has bit 31, not the present bit 0: it is not a candidate.
+    check_section(
+        command,
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (1:r0=1:r2 /\ (1:r0=-2147479449) /\ ~(1:r0=-2147479449 /\ 1:r1=-2147483647) /\ ~(1:r0=-2147479449 /\ 1:r1=-1))
+            )
+        "#]],
+    );
+    // With the present bit at 31, Z.low is present and so a candidate.
+    let text = exported(&format!("{command} --present-bit 31"));
+    assert!(section(&text, "exists", ")").contains("(1:r0=-2147479449 \\/ 1:r0=-2147483648)"));
+}
+
+#[test]
+fn output_file_and_name() {
+    let path = std::env::temp_dir().join(format!("pte-litmus-{}.litmus", std::process::id()));
+    let path_text = path.to_str().expect("UTF-8 path");
+    let (code, said) = run(&format!("litmus kernel -o {path_text}"));
+    assert_eq!(code, 0, "{said}");
+    let written = std::fs::read_to_string(&path).expect("the file");
+    std::fs::remove_file(&path).ok();
+    assert_eq!(written, exported("litmus kernel"));
+    assert_eq!(
+        said,
+        format!(
+            "wrote {path_text} (test pte-kernel)\n\
+             run it from the kernel's tools/memory-model: herd7 -conf linux-kernel.cfg {path_text}\n\
+             note: {}\n",
+            litmus::IPI_NOTE
+        )
+    );
+    // Names: the preset a scenario equals, else what it was built from.
+    assert!(exported("litmus --model weak --flush none --barrier-off reader_rmb1")
+        .starts_with("C pte-weak-no-rmb1\n"));
+    assert!(exported("litmus kernel --readers 2").starts_with("C pte-kernel-changed\n"));
+    assert!(exported("litmus --readers 2").starts_with("C pte-scenario\n"));
+    assert!(exported("litmus --name MP+pte.1").starts_with("C MP+pte.1\n"));
+}
+
+/// What the structural parser found.
+struct Shape {
+    name: String,
+    processes: usize,
+}
+
+/// Checks the sections herd7 requires, in order: `C <name>`, an init block
+/// `{ … }`, processes `P0(…) { … }` … `PN(…) { … }` numbered from 0 without
+/// gaps, each declaring only `int *` parameters, and one `exists (…)` with
+/// balanced parentheses at the end. OCaml comments `(* … *)` may appear
+/// outside the C bodies, `//` comments inside them.
+fn herd_shape(text: &str) -> Shape {
+    let (first, rest) = text.split_once('\n').expect("more than one line");
+    let name = first.strip_prefix("C ").expect("the first line is `C <name>`").to_owned();
+    assert!(!name.is_empty() && !name.contains(char::is_whitespace), "{first:?}");
+    // OCaml comments are read outside the C bodies only: `READ_ONCE(*lo)`
+    // has a `(*` that opens none.
+    let (prelude, bodies) = rest.split_once("\nP0(").expect("a process P0");
+    let prelude = strip_ocaml_comments(prelude);
+    let prelude = prelude.trim();
+    assert!(prelude.starts_with('{') && prelude.ends_with('}'), "an init block: {prelude}");
+    for assignment in prelude[1..prelude.len() - 1].split(';').map(str::trim) {
+        if assignment.is_empty() {
+            continue;
+        }
+        let (variable, value) = assignment.split_once('=').expect("x=value");
+        assert!(["lo", "hi"].contains(&variable.trim()), "{assignment}");
+        value.trim().parse::<i32>().expect("a 32-bit int");
+    }
+    let bodies = format!("P0({bodies}");
+    let mut rest = bodies.as_str();
+    let mut processes = 0;
+    while let Some(after) = rest.strip_prefix(&format!("P{processes}(")) {
+        let (parameters, body) = after.split_once(')').expect("a parameter list");
+        for parameter in parameters.split(',') {
+            assert!(parameter.trim().starts_with("int *"), "{parameter}");
+        }
+        let body = body.trim_start();
+        assert!(body.starts_with('{'), "P{processes} has a body");
+        let end = body.find("\n}\n").expect("the body ends with `}` on its own line");
+        for line in body[1..end].lines() {
+            let code = line.split("//").next().expect("a line").trim();
+            assert!(code.is_empty() || code.ends_with(';'), "P{processes}: {line:?}");
+            assert!(!code.contains("0x"), "herd7 does not parse hex in a body: {line:?}");
+        }
+        rest = body[end + 3..].trim_start();
+        processes += 1;
+    }
+    assert!(processes >= 2, "a writer and at least one reader");
+    let condition = strip_ocaml_comments(rest);
+    let condition = condition.strip_prefix("exists").expect("an exists clause after the processes");
+    let mut depth = 0i32;
+    for c in condition.chars() {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        assert!(depth >= 0, "balanced parentheses: {condition}");
+    }
+    assert_eq!(depth, 0, "balanced parentheses: {condition}");
+    assert!(condition.trim().starts_with('(') && condition.trim().ends_with(')'));
+    Shape { name, processes }
+}
+
+/// The registers the exists clause names are declared by their process.
+fn check_sections_of(text: &str, shape: Shape) {
+    let condition = text.split("\nexists").nth(1).expect("exists");
+    for reader in 1..shape.processes {
+        for register in ["r0", "r1", "r2"] {
+            assert!(condition.contains(&format!("{reader}:{register}")), "{condition}");
+        }
+        let body = section(text, &format!("P{reader}("), "}");
+        assert!(body.contains("\tint r0;\n\tint r1;\n\tint r2;\n"), "{body}");
+    }
+    assert!(!condition.contains(&format!("{}:", shape.processes)), "no such process");
+}
+
+/// `text` without OCaml comments, which may nest.
+fn strip_ocaml_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('(', Some('*')) => {
+                chars.next();
+                depth += 1;
+            }
+            ('*', Some(')')) if depth > 0 => {
+                chars.next();
+                depth -= 1;
+            }
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    assert_eq!(depth, 0, "comments are closed");
+    out
+}
+
+#[test]
+fn the_parser_catches_what_herd7_would_refuse() {
+    let good = exported("litmus kernel");
+    let caught = |broken: String| {
+        std::panic::catch_unwind(|| herd_shape(&broken)).is_err()
+            || std::panic::catch_unwind(|| check_sections_of(&broken, herd_shape(&broken))).is_err()
+    };
+    assert!(!caught(good.clone()));
+    assert!(caught(good.replacen("C pte-kernel", "pte-kernel", 1)));
+    assert!(caught(good.replacen("P1(", "P2(", 1)));
+    assert!(caught(good.replacen("WRITE_ONCE(*hi, 3);", "WRITE_ONCE(*hi, 0x3);", 1)));
+    assert!(caught(good.replacen("exists (", "exists ((", 1)));
+    assert!(caught(good.replacen("\tint r2;\n", "", 1)));
+    assert!(caught(good.replacen("lo=4199;", "lo=0x1067;", 1)));
+}
