@@ -19,6 +19,7 @@ mod machine;
 mod program;
 mod scenario;
 mod session;
+pub mod sources;
 mod verdict;
 
 pub use explore::{

@@ -1,0 +1,286 @@
+//! Where the kernel code the explorer models lives: one table of functions
+//! and files at a fixed tag, looked up by writer operation, flush mode,
+//! reader action or step, so the CLI and the page name the same lines.
+//!
+//! Every entry was checked against kernel source and patches with the
+//! project's search tools (see the report of issue 13). Links go to the
+//! whole file at [`KERNEL_TAG`] plus an identifier search at that tag: line
+//! numbers at the tag could not be verified, so none is given.
+
+use crate::machine::{ReaderAction, State, Step};
+use crate::program::{AccessKind, Program};
+use crate::scenario::{Arch, FlushMode, WriterOp};
+
+/// The tag every reference is at: the code of the October 2022 discussion.
+pub const KERNEL_TAG: &str = "v6.0";
+
+/// The public source browser the links point into.
+pub const SOURCE_BROWSER: &str = "https://elixir.bootlin.com/linux";
+
+/// One kernel function the explorer models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SourceRef {
+    /// The C identifier, without parentheses: `native_pte_clear`.
+    pub function: &'static str,
+    /// The file, from the top of the kernel tree.
+    pub file: &'static str,
+    /// The tag the reference is at.
+    pub tag: &'static str,
+    /// What the explorer models with it, in a sentence.
+    pub models: &'static str,
+    /// Where mainline differs from the tag, if it does.
+    pub mainline: Option<&'static str>,
+}
+
+impl SourceRef {
+    /// The file at the tag in the source browser.
+    pub fn url(&self) -> String {
+        format!("{SOURCE_BROWSER}/{}/source/{}", self.tag, self.file)
+    }
+
+    /// The browser's search for the function's definition at the tag.
+    pub fn ident_url(&self) -> String {
+        format!("{SOURCE_BROWSER}/{}/A/ident/{}", self.tag, self.function)
+    }
+
+    /// "native_pte_clear(), arch/x86/include/asm/pgtable-3level.h"
+    pub fn cite(&self) -> String {
+        format!("{}(), {}", self.function, self.file)
+    }
+}
+
+const PGTABLE_3LEVEL: &str = "arch/x86/include/asm/pgtable-3level.h";
+const MIPS_PGTABLE: &str = "arch/mips/include/asm/pgtable.h";
+const SH_PGTABLE_32: &str = "arch/sh/include/asm/pgtable_32.h";
+
+/// x86 PAE zap, low first.
+pub static X86_PTE_CLEAR: SourceRef = SourceRef {
+    function: "native_pte_clear",
+    file: PGTABLE_3LEVEL,
+    tag: KERNEL_TAG,
+    models: "zap, low first: pte_low = 0, smp_wmb(), pte_high = 0",
+    mainline: None,
+};
+
+/// x86 PAE atomic zap (SMP), the MADV_DONTNEED path.
+pub static X86_PTEP_GET_AND_CLEAR: SourceRef = SourceRef {
+    function: "native_ptep_get_and_clear",
+    file: PGTABLE_3LEVEL,
+    tag: KERNEL_TAG,
+    models: "zap, atomic: on SMP one 64-bit atomic exchange, arch_atomic64_xchg(), since 2018 \
+             (commit b2d7a075a1cc, \"x86/pae: use 64 bit atomic xchg function in \
+             native_ptep_get_and_clear\"); zap_pte_range() reaches it through \
+             ptep_get_and_clear_full()",
+    mainline: Some(
+        "v6.2 rewrote it as a try_cmpxchg64() loop (commit 7a9b8bdb6af3, \"x86/mm/pae: Don't \
+         (ab)use atomic64\"): still one atomic 64-bit update",
+    ),
+};
+
+/// x86 PAE establish, high first.
+pub static X86_SET_PTE: SourceRef = SourceRef {
+    function: "native_set_pte",
+    file: PGTABLE_3LEVEL,
+    tag: KERNEL_TAG,
+    models: "establish, high first: pte_high, smp_wmb(), pte_low",
+    mainline: None,
+};
+
+/// MIPS32 with 64-bit physical addresses: the clear.
+pub const MIPS_PTE_CLEAR: SourceRef = SourceRef {
+    function: "pte_clear",
+    file: MIPS_PGTABLE,
+    tag: KERNEL_TAG,
+    models: "zap, high first: set_pte_at(mm, addr, ptep, null) with null = __pte(0) (or \
+             _PAGE_GLOBAL), which calls set_pte() (CONFIG_PHYS_ADDR_T_64BIT && \
+             CONFIG_CPU_MIPS32)",
+    mainline: None,
+};
+
+/// MIPS32 with 64-bit physical addresses: the store.
+pub const MIPS_SET_PTE: SourceRef = SourceRef {
+    function: "set_pte",
+    file: MIPS_PGTABLE,
+    tag: KERNEL_TAG,
+    models: "establish, high first: pte_high, smp_wmb(), pte_low (CONFIG_PHYS_ADDR_T_64BIT \
+             && CONFIG_CPU_MIPS32)",
+    mainline: None,
+};
+
+/// SH with X2TLB: the clear.
+pub const SH_PTE_CLEAR: SourceRef = SourceRef {
+    function: "pte_clear",
+    file: SH_PGTABLE_32,
+    tag: KERNEL_TAG,
+    models: "zap, high first: set_pte_at(mm, addr, xp, __pte(0)), which is set_pte() \
+             (CONFIG_X2TLB)",
+    mainline: None,
+};
+
+/// SH with X2TLB: the store.
+pub const SH_SET_PTE: SourceRef = SourceRef {
+    function: "set_pte",
+    file: SH_PGTABLE_32,
+    tag: KERNEL_TAG,
+    models: "establish, high first: pte_high, smp_wmb(), pte_low (CONFIG_X2TLB)",
+    mainline: None,
+};
+
+/// The reader's loop.
+pub const PTEP_GET_LOCKLESS: SourceRef = SourceRef {
+    function: "ptep_get_lockless",
+    file: "include/linux/pgtable.h",
+    tag: KERNEL_TAG,
+    models: "the reader: pte_low, smp_rmb(), pte_high, smp_rmb(), retry while pte_low \
+             changed (CONFIG_GUP_GET_PTE_LOW_HIGH, selected by X86_PAE, MIPS32 with \
+             PHYS_ADDR_T_64BIT and SH X2TLB)",
+    mainline: Some(
+        "the config symbol is CONFIG_GUP_GET_PXX_LOW_HIGH since v6.2 (commit 8f28b415703e, \
+         \"mm: Rename GUP_GET_PTE_LOW_HIGH\"); the loop and its comment are unchanged",
+    ),
+};
+
+/// GUP-fast's interrupts-off section: entering it.
+pub const GUP_IRQ_SAVE: SourceRef = SourceRef {
+    function: "lockless_pages_from_mm",
+    file: "mm/gup.c",
+    tag: KERNEL_TAG,
+    models: "irq_off: GUP-fast's local_irq_save() before the walk, which reads each PTE with \
+             ptep_get_lockless() in gup_pte_range()",
+    mainline: Some(
+        "renamed gup_fast() (and gup_pte_range() gup_fast_pte_range()) in 2024 by \"mm/gup: \
+         consistently name GUP-fast functions\"",
+    ),
+};
+
+/// GUP-fast's interrupts-off section: leaving it.
+pub const GUP_IRQ_RESTORE: SourceRef = SourceRef {
+    function: "lockless_pages_from_mm",
+    file: "mm/gup.c",
+    tag: KERNEL_TAG,
+    models: "irq_on: GUP-fast's local_irq_restore() after the walk",
+    mainline: GUP_IRQ_SAVE.mainline,
+};
+
+/// The native x86 flush that interrupts the other CPUs and waits.
+pub const NATIVE_FLUSH_TLB_MULTI: SourceRef = SourceRef {
+    function: "native_flush_tlb_multi",
+    file: "arch/x86/mm/tlb.c",
+    tag: KERNEL_TAG,
+    models: "flush ipi: an IPI to every CPU of the mm, waiting for each \
+             (on_each_cpu_cond_mask() with wait = 1); a CPU with interrupts off holds it up",
+    mainline: None,
+};
+
+/// Its caller for a user address range.
+pub const FLUSH_TLB_MM_RANGE: SourceRef = SourceRef {
+    function: "flush_tlb_mm_range",
+    file: "arch/x86/mm/tlb.c",
+    tag: KERNEL_TAG,
+    models: "the x86 flush of a user range, which calls flush_tlb_multi(): \
+             native_flush_tlb_multi() on bare metal, a paravirt version under a hypervisor",
+    mainline: None,
+};
+
+/// KVM's paravirt flush.
+pub const KVM_FLUSH_TLB_MULTI: SourceRef = SourceRef {
+    function: "kvm_flush_tlb_multi",
+    file: "arch/x86/kernel/kvm.c",
+    tag: KERNEL_TAG,
+    models: "flush paravirt: a preempted vCPU is not interrupted; KVM_VCPU_FLUSH_TLB asks the \
+             host to flush it when it next runs, so the flush does not wait for a reader \
+             descheduled in GUP-fast",
+    mainline: None,
+};
+
+/// The zap that does not flush before the re-establish.
+pub const ZAP_PTE_RANGE: SourceRef = SourceRef {
+    function: "zap_pte_range",
+    file: "mm/memory.c",
+    tag: KERNEL_TAG,
+    models: "flush none: MADV_DONTNEED flushes before dropping the page-table lock only when \
+             force_flush is set; otherwise the flush comes later, from tlb_finish_mmu(), and a \
+             fault can re-establish the PTE first",
+    mainline: None,
+};
+
+/// Every entry of the table, writer first, then the reader, then the flushes.
+pub static ALL: &[&SourceRef] = &[
+    &X86_PTE_CLEAR,
+    &X86_PTEP_GET_AND_CLEAR,
+    &X86_SET_PTE,
+    &MIPS_PTE_CLEAR,
+    &MIPS_SET_PTE,
+    &SH_PTE_CLEAR,
+    &SH_SET_PTE,
+    &PTEP_GET_LOCKLESS,
+    &GUP_IRQ_SAVE,
+    &GUP_IRQ_RESTORE,
+    &NATIVE_FLUSH_TLB_MULTI,
+    &FLUSH_TLB_MM_RANGE,
+    &KVM_FLUSH_TLB_MULTI,
+    &ZAP_PTE_RANGE,
+];
+
+// The lookups' answers, most specific first.
+static ZAP: [&SourceRef; 1] = [&X86_PTE_CLEAR];
+static ZAP_HIGH_FIRST: [&SourceRef; 2] = [&MIPS_PTE_CLEAR, &SH_PTE_CLEAR];
+static ZAP_ATOMIC: [&SourceRef; 1] = [&X86_PTEP_GET_AND_CLEAR];
+static ESTABLISH_X86: [&SourceRef; 3] = [&X86_SET_PTE, &MIPS_SET_PTE, &SH_SET_PTE];
+static ESTABLISH_MIPS_SH: [&SourceRef; 3] = [&MIPS_SET_PTE, &SH_SET_PTE, &X86_SET_PTE];
+static FLUSH_NONE: [&SourceRef; 1] = [&ZAP_PTE_RANGE];
+static FLUSH_IPI: [&SourceRef; 2] = [&NATIVE_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE];
+static FLUSH_PARAVIRT: [&SourceRef; 2] = [&KVM_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE];
+static IRQ_OFF: [&SourceRef; 1] = [&GUP_IRQ_SAVE];
+static READ: [&SourceRef; 1] = [&PTEP_GET_LOCKLESS];
+static IRQ_ON: [&SourceRef; 1] = [&GUP_IRQ_RESTORE];
+
+/// The kernel functions a writer operation stands for, the one of `arch`
+/// first (x86 when the layout matches no arch preset). A flush depends on
+/// the mode: see [`for_flush`]. The mirrored establish is in no kernel.
+pub fn for_writer_op(op: WriterOp, arch: Option<Arch>) -> &'static [&'static SourceRef] {
+    match op {
+        WriterOp::Zap => &ZAP,
+        WriterOp::ZapHighFirst => &ZAP_HIGH_FIRST,
+        WriterOp::ZapAtomic => &ZAP_ATOMIC,
+        WriterOp::Establish if arch == Some(Arch::MipsSh) => &ESTABLISH_MIPS_SH,
+        WriterOp::Establish => &ESTABLISH_X86,
+        WriterOp::EstablishLowFirst | WriterOp::Flush => &[],
+    }
+}
+
+/// What a TLB flush in this mode stands for.
+pub fn for_flush(mode: FlushMode) -> &'static [&'static SourceRef] {
+    match mode {
+        FlushMode::None => &FLUSH_NONE,
+        FlushMode::Ipi => &FLUSH_IPI,
+        FlushMode::Paravirt => &FLUSH_PARAVIRT,
+    }
+}
+
+/// What a reader step stands for.
+pub fn for_reader(action: ReaderAction) -> &'static [&'static SourceRef] {
+    match action {
+        ReaderAction::IrqOff => &IRQ_OFF,
+        ReaderAction::Load(_) | ReaderAction::Check => &READ,
+        ReaderAction::IrqOn => &IRQ_ON,
+    }
+}
+
+/// What a step taken in `state` stands for, most specific first: a store
+/// is its operation's function, a TSO drain that of the store it drains,
+/// a flush its mode's. Empty for a step that is not in the scenario or
+/// that no kernel has (the mirrored establish).
+pub fn for_step(program: &Program, state: &State, step: Step) -> &'static [&'static SourceRef] {
+    let scenario = program.scenario();
+    let access = match step {
+        Step::Reader { action, .. } => return for_reader(action),
+        Step::Writer(index) => program.accesses().get(usize::from(index)),
+        Step::Drain => program.buffered(state).next().map(|index| &program.accesses()[index]),
+    };
+    match access {
+        None => &[],
+        Some(access) if access.kind == AccessKind::Flush => for_flush(scenario.flush),
+        Some(access) => for_writer_op(scenario.writer[usize::from(access.op)], scenario.arch()),
+    }
+}
