@@ -22,6 +22,9 @@ pub const SOURCE_BROWSER: &str = "https://elixir.bootlin.com/linux";
 pub struct SourceRef {
     /// The C identifier, without parentheses: `native_pte_clear`.
     pub function: &'static str,
+    /// The call inside the function that the step is, when the step is not
+    /// the whole function: `local_irq_save()`.
+    pub call: Option<&'static str>,
     /// The file, from the top of the kernel tree.
     pub file: &'static str,
     /// The tag the reference is at.
@@ -43,9 +46,13 @@ impl SourceRef {
         format!("{SOURCE_BROWSER}/{}/A/ident/{}", self.tag, self.function)
     }
 
-    /// "native_pte_clear(), arch/x86/include/asm/pgtable-3level.h"
+    /// "native_pte_clear(), arch/x86/include/asm/pgtable-3level.h", or with
+    /// the call: "local_irq_save() in lockless_pages_from_mm(), mm/gup.c".
     pub fn cite(&self) -> String {
-        format!("{}(), {}", self.function, self.file)
+        match self.call {
+            Some(call) => format!("{call} in {}(), {}", self.function, self.file),
+            None => format!("{}(), {}", self.function, self.file),
+        }
     }
 }
 
@@ -54,8 +61,9 @@ const MIPS_PGTABLE: &str = "arch/mips/include/asm/pgtable.h";
 const SH_PGTABLE_32: &str = "arch/sh/include/asm/pgtable_32.h";
 
 /// x86 PAE zap, low first.
-pub static X86_PTE_CLEAR: SourceRef = SourceRef {
+pub const X86_PTE_CLEAR: SourceRef = SourceRef {
     function: "native_pte_clear",
+    call: None,
     file: PGTABLE_3LEVEL,
     tag: KERNEL_TAG,
     models: "zap, low first: pte_low = 0, smp_wmb(), pte_high = 0",
@@ -63,8 +71,9 @@ pub static X86_PTE_CLEAR: SourceRef = SourceRef {
 };
 
 /// x86 PAE atomic zap (SMP), the MADV_DONTNEED path.
-pub static X86_PTEP_GET_AND_CLEAR: SourceRef = SourceRef {
+pub const X86_PTEP_GET_AND_CLEAR: SourceRef = SourceRef {
     function: "native_ptep_get_and_clear",
+    call: None,
     file: PGTABLE_3LEVEL,
     tag: KERNEL_TAG,
     models: "zap, atomic: on SMP one 64-bit atomic exchange, arch_atomic64_xchg(), since 2018 \
@@ -78,8 +87,9 @@ pub static X86_PTEP_GET_AND_CLEAR: SourceRef = SourceRef {
 };
 
 /// x86 PAE establish, high first.
-pub static X86_SET_PTE: SourceRef = SourceRef {
+pub const X86_SET_PTE: SourceRef = SourceRef {
     function: "native_set_pte",
+    call: None,
     file: PGTABLE_3LEVEL,
     tag: KERNEL_TAG,
     models: "establish, high first: pte_high, smp_wmb(), pte_low",
@@ -89,6 +99,7 @@ pub static X86_SET_PTE: SourceRef = SourceRef {
 /// MIPS32 with 64-bit physical addresses: the clear.
 pub const MIPS_PTE_CLEAR: SourceRef = SourceRef {
     function: "pte_clear",
+    call: None,
     file: MIPS_PGTABLE,
     tag: KERNEL_TAG,
     models: "zap, high first: set_pte_at(mm, addr, ptep, null) with null = __pte(0) (or \
@@ -100,6 +111,7 @@ pub const MIPS_PTE_CLEAR: SourceRef = SourceRef {
 /// MIPS32 with 64-bit physical addresses: the store.
 pub const MIPS_SET_PTE: SourceRef = SourceRef {
     function: "set_pte",
+    call: None,
     file: MIPS_PGTABLE,
     tag: KERNEL_TAG,
     models: "establish, high first: pte_high, smp_wmb(), pte_low (CONFIG_PHYS_ADDR_T_64BIT \
@@ -110,6 +122,7 @@ pub const MIPS_SET_PTE: SourceRef = SourceRef {
 /// SH with X2TLB: the clear.
 pub const SH_PTE_CLEAR: SourceRef = SourceRef {
     function: "pte_clear",
+    call: None,
     file: SH_PGTABLE_32,
     tag: KERNEL_TAG,
     models: "zap, high first: set_pte_at(mm, addr, xp, __pte(0)), which is set_pte() \
@@ -120,6 +133,7 @@ pub const SH_PTE_CLEAR: SourceRef = SourceRef {
 /// SH with X2TLB: the store.
 pub const SH_SET_PTE: SourceRef = SourceRef {
     function: "set_pte",
+    call: None,
     file: SH_PGTABLE_32,
     tag: KERNEL_TAG,
     models: "establish, high first: pte_high, smp_wmb(), pte_low (CONFIG_X2TLB)",
@@ -129,6 +143,7 @@ pub const SH_SET_PTE: SourceRef = SourceRef {
 /// The reader's loop.
 pub const PTEP_GET_LOCKLESS: SourceRef = SourceRef {
     function: "ptep_get_lockless",
+    call: None,
     file: "include/linux/pgtable.h",
     tag: KERNEL_TAG,
     models: "the reader: pte_low, smp_rmb(), pte_high, smp_rmb(), retry while pte_low \
@@ -143,6 +158,7 @@ pub const PTEP_GET_LOCKLESS: SourceRef = SourceRef {
 /// GUP-fast's interrupts-off section: entering it.
 pub const GUP_IRQ_SAVE: SourceRef = SourceRef {
     function: "lockless_pages_from_mm",
+    call: Some("local_irq_save()"),
     file: "mm/gup.c",
     tag: KERNEL_TAG,
     models: "irq_off: GUP-fast's local_irq_save() before the walk, which reads each PTE with \
@@ -156,6 +172,7 @@ pub const GUP_IRQ_SAVE: SourceRef = SourceRef {
 /// GUP-fast's interrupts-off section: leaving it.
 pub const GUP_IRQ_RESTORE: SourceRef = SourceRef {
     function: "lockless_pages_from_mm",
+    call: Some("local_irq_restore()"),
     file: "mm/gup.c",
     tag: KERNEL_TAG,
     models: "irq_on: GUP-fast's local_irq_restore() after the walk",
@@ -165,6 +182,7 @@ pub const GUP_IRQ_RESTORE: SourceRef = SourceRef {
 /// The native x86 flush that interrupts the other CPUs and waits.
 pub const NATIVE_FLUSH_TLB_MULTI: SourceRef = SourceRef {
     function: "native_flush_tlb_multi",
+    call: None,
     file: "arch/x86/mm/tlb.c",
     tag: KERNEL_TAG,
     models: "flush ipi: an IPI to every CPU of the mm, waiting for each \
@@ -175,6 +193,7 @@ pub const NATIVE_FLUSH_TLB_MULTI: SourceRef = SourceRef {
 /// Its caller for a user address range.
 pub const FLUSH_TLB_MM_RANGE: SourceRef = SourceRef {
     function: "flush_tlb_mm_range",
+    call: None,
     file: "arch/x86/mm/tlb.c",
     tag: KERNEL_TAG,
     models: "the x86 flush of a user range, which calls flush_tlb_multi(): \
@@ -185,6 +204,7 @@ pub const FLUSH_TLB_MM_RANGE: SourceRef = SourceRef {
 /// KVM's paravirt flush.
 pub const KVM_FLUSH_TLB_MULTI: SourceRef = SourceRef {
     function: "kvm_flush_tlb_multi",
+    call: None,
     file: "arch/x86/kernel/kvm.c",
     tag: KERNEL_TAG,
     models: "flush paravirt: a preempted vCPU is not interrupted; KVM_VCPU_FLUSH_TLB asks the \
@@ -196,6 +216,7 @@ pub const KVM_FLUSH_TLB_MULTI: SourceRef = SourceRef {
 /// The zap that does not flush before the re-establish.
 pub const ZAP_PTE_RANGE: SourceRef = SourceRef {
     function: "zap_pte_range",
+    call: None,
     file: "mm/memory.c",
     tag: KERNEL_TAG,
     models: "flush none: MADV_DONTNEED flushes before dropping the page-table lock only when \

@@ -106,3 +106,15 @@ fn a_drain_names_the_store_it_drains() {
     assert!(sources::for_step(&program, &program.initial(), Step::Drain).is_empty());
     assert!(sources::for_step(&program, &state, Step::Writer(40)).is_empty());
 }
+
+#[test]
+fn a_call_inside_a_function_is_named() {
+    assert_eq!(
+        sources::GUP_IRQ_SAVE.cite(),
+        "local_irq_save() in lockless_pages_from_mm(), mm/gup.c"
+    );
+    assert_eq!(
+        sources::for_reader(ReaderAction::IrqOn)[0].cite(),
+        "local_irq_restore() in lockless_pages_from_mm(), mm/gup.c"
+    );
+}
