@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use crate::narrate::{narrate, Narration};
 use crate::scenario_args::{base_scenario, write_file};
-use crate::text::{hex32, hex64, origin, scenario_block, table, torn_id, verdict_label};
+use crate::text::{
+    hex32, hex64, origin, scenario_block, source_json, sources_line, step_line, table, torn_id,
+    verdict_label, SourceJson,
+};
 use crate::{write_json_value, CheckArgs, CliError, Exit};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
@@ -177,12 +180,13 @@ impl CheckOutput<'_> {
             writeln!(out)?;
             writeln!(
                 out,
-                "witness: {} is torn, reached in {} steps",
+                "witness: {} is torn, reached in {} steps ({})",
                 result.outcome.value,
-                result.narration.steps.len()
+                result.narration.steps.len(),
+                sources_line()
             )?;
             for (number, step) in result.narration.steps.iter().enumerate() {
-                writeln!(out, "{:>4}. {}", number + 1, step.text)?;
+                writeln!(out, "{:>4}. {}", number + 1, step_line(&step.text, step.source))?;
                 if let Some(read) = &step.read {
                     writeln!(out, "      → {}", read.summary())?;
                 }
@@ -235,6 +239,12 @@ impl CheckOutput<'_> {
                         .steps
                         .iter()
                         .map(|step| step.text.clone())
+                        .collect(),
+                    witness_sources: result
+                        .narration
+                        .steps
+                        .iter()
+                        .map(|step| source_json(step.source))
                         .collect(),
                     link: links.map(|links| links.witnesses[index].clone()),
                 }
@@ -295,6 +305,9 @@ struct ResultJson {
     witness: Vec<String>,
     /// Each step described from the state it was taken in.
     witness_text: Vec<String>,
+    /// The kernel function each step stands for (null for the mirrored
+    /// establish, which no kernel has).
+    witness_sources: Vec<Option<SourceJson>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<String>,
 }

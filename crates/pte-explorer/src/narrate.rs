@@ -3,6 +3,7 @@
 //! shows the value it read), the state after it and the read it completed.
 //! `check` narrates witnesses with it and `replay` narrates trace files.
 
+use pte_core::sources::{self, SourceRef};
 use pte_core::{Judged, Program, Scenario, ScenarioError, Session, State, Step};
 
 /// One step as taken.
@@ -11,6 +12,8 @@ pub struct NarratedStep {
     pub step: Step,
     /// [`Program::describe`] from the state before the step.
     pub text: String,
+    /// The kernel function the step stands for ([`sources::for_step`]).
+    pub source: Option<&'static SourceRef>,
     /// The state after the step.
     pub state: State,
     /// The read this step completed, judged.
@@ -66,8 +69,11 @@ pub fn narrate(scenario: Scenario, steps: &[Step]) -> Result<Narration, Scenario
     let mut not_enabled = None;
     for (index, &step) in steps.iter().enumerate() {
         let text = session.program().describe(session.state(), step);
+        let source = sources::for_step(session.program(), session.state(), step).first().copied();
         match session.step(step) {
-            Ok(read) => narrated.push(NarratedStep { step, text, state: *session.state(), read }),
+            Ok(read) => {
+                narrated.push(NarratedStep { step, text, source, state: *session.state(), read })
+            }
             Err(blocked) => {
                 let program = session.program();
                 not_enabled = Some(NotEnabled {

@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::narrate::{narrate, Narration};
 use crate::scenario_args::{base_scenario, read_file};
 use crate::text::{
-    hex32, hex64, origin, scenario_block, state_lines, store_buffer, writer_progress,
+    hex32, hex64, origin, scenario_block, source_json, sources_line, state_lines, step_line,
+    store_buffer, writer_progress, SourceJson,
 };
 use crate::{write_json_value, CliError, Exit, ReplayArgs};
 
@@ -62,13 +63,14 @@ fn write_text(
     for line in scenario_block(origin, scenario) {
         writeln!(out, "{line}")?;
     }
+    writeln!(out, "{}", sources_line())?;
     writeln!(out)?;
     writeln!(out, "initial state")?;
     for line in state_lines(program, &narration.initial()) {
         writeln!(out, "      {line}")?;
     }
     for (number, step) in narration.steps.iter().enumerate() {
-        writeln!(out, "{:>4}. {}", number + 1, step.text)?;
+        writeln!(out, "{:>4}. {}", number + 1, step_line(&step.text, step.source))?;
         for line in state_lines(program, &step.state) {
             writeln!(out, "      {line}")?;
         }
@@ -119,6 +121,8 @@ struct StepJson {
     number: usize,
     id: String,
     text: String,
+    /// The kernel function the step stands for, if any.
+    source: Option<SourceJson>,
     state: StateJson,
     read: Option<ReadJson>,
 }
@@ -229,6 +233,7 @@ fn write_json(
                 number: index + 1,
                 id: step.step.id(),
                 text: step.text.clone(),
+                source: source_json(step.source),
                 state: state_json(program, &step.state),
                 read: step.read.as_ref().map(read_json),
             })

@@ -1,10 +1,49 @@
 //! Text shared by the subcommands' human output: the scenario in two lines,
 //! verdict labels, a machine state, aligned tables and wrapped paragraphs.
 
+use pte_core::sources::{self, SourceRef};
 use pte_core::{
     catalog, AccessKind, Barrier, Barriers, MemoryModel, Phase, Program, Pte, Register, Scenario,
     State, Step, TornAnswer, Verdict, Word,
 };
+use serde::Serialize;
+
+/// A step's line with the kernel function it stands for, if any:
+/// "writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/…]".
+pub fn step_line(text: &str, source: Option<&SourceRef>) -> String {
+    match source {
+        Some(source) => format!("{text}  [{}]", source.cite()),
+        None => text.to_owned(),
+    }
+}
+
+/// The line that says at which tag the step lines' sources are.
+pub fn sources_line() -> String {
+    format!(
+        "kernel sources at {}: {}/{}/source",
+        sources::KERNEL_TAG,
+        sources::SOURCE_BROWSER,
+        sources::KERNEL_TAG
+    )
+}
+
+/// A source reference in JSON output.
+#[derive(Serialize)]
+pub struct SourceJson {
+    pub function: &'static str,
+    pub file: &'static str,
+    pub tag: &'static str,
+    pub url: String,
+}
+
+pub fn source_json(source: Option<&SourceRef>) -> Option<SourceJson> {
+    source.map(|source| SourceJson {
+        function: source.function,
+        file: source.file,
+        tag: source.tag,
+        url: source.url(),
+    })
+}
 
 /// The first line of a scenario block: where the scenario came from.
 pub fn origin_line(origin: &str) -> String {

@@ -134,16 +134,16 @@ fn check_same_low_none_shows_the_torn_witness() {
             0x0000000300001067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
             (retries, low from, high from: those of the shortest witness)
 
-            witness: 0x0000000000001067 is torn, reached in 9 steps
-               1. reader 1: irq_off
-               2. reader 1: r0 ← low (= 0x00001067)
-               3. writer: low ← 0x00000000 (zap, op 1, Z)
-               4. writer: high ← 0x00000000 (zap, op 1, Z)
-               5. reader 1: r1 ← high (= 0x00000000)
-               6. writer: high ← 0x00000003 (establish, op 3, P1)
-               7. writer: low ← 0x00001067 (establish, op 3, P1)
-               8. reader 1: r2 ← low (= 0x00001067)
-               9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: return)
+            witness: 0x0000000000001067 is torn, reached in 9 steps (kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source)
+               1. reader 1: irq_off  [local_irq_save() in lockless_pages_from_mm(), mm/gup.c]
+               2. reader 1: r0 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+               3. writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+               4. writer: high ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+               5. reader 1: r1 ← high (= 0x00000000)  [ptep_get_lockless(), include/linux/pgtable.h]
+               6. writer: high ← 0x00000003 (establish, op 3, P1)  [native_set_pte(), arch/x86/include/asm/pgtable-3level.h]
+               7. writer: low ← 0x00001067 (establish, op 3, P1)  [native_set_pte(), arch/x86/include/asm/pgtable-3level.h]
+               8. reader 1: r2 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+               9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: return)  [ptep_get_lockless(), include/linux/pgtable.h]
                   → reader 1 returned 0x0000000000001067: TORN: a present PTE no writer ever wrote (low from P0 (initial), high from Z (writer op 1); no retry)
 
             76 states, 123 transitions
@@ -383,24 +383,25 @@ fn replay_stops_at_a_step_that_is_not_enabled() {
         scenario: kernel (The kernel protocol as written)
           model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
           values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
+        kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source
 
         initial state
               memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
               writer: to do w1, w2, w3, w4, w5
               reader 1: not started
-           1. reader 1: irq_off
+           1. reader 1: irq_off  [local_irq_save() in lockless_pages_from_mm(), mm/gup.c]
               memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
               writer: to do w1, w2, w3, w4, w5
               reader 1: interrupts off, in the retry loop; r0 = —, r1 = —, r2 = —; 0 retries
-           2. reader 1: r0 ← low (= 0x00001067)
+           2. reader 1: r0 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
               memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
               writer: to do w1, w2, w3, w4, w5
               reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
-           3. writer: low ← 0x00000000 (zap, op 1, Z)
+           3. writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
               memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
               writer: done w1; to do w2, w3, w4, w5
               reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
-           4. writer: high ← 0x00000000 (zap, op 1, Z)
+           4. writer: high ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
               memory: low = 0x00000000 from Z (writer op 1), high = 0x00000000 from Z (writer op 1)
               writer: done w1, w2; to do w3, w4, w5
               reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
@@ -427,33 +428,34 @@ fn replay_steps_on_a_preset() {
             scenario: same-low-none, changed by flags
               model tso, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
               values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+            kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source
 
             initial state
                   memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
                   writer: to do w1, w2, w3, w4
                   store buffer: empty
                   reader 1: not started
-               1. reader 1: irq_off
+               1. reader 1: irq_off  [local_irq_save() in lockless_pages_from_mm(), mm/gup.c]
                   memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
                   writer: to do w1, w2, w3, w4
                   store buffer: empty
                   reader 1: interrupts off, in the retry loop; r0 = —, r1 = —, r2 = —; 0 retries
-               2. writer: low ← 0x00000000 into store buffer (zap, op 1, Z)
+               2. writer: low ← 0x00000000 into store buffer (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
                   memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
                   writer: issued w1; to do w2, w3, w4
                   store buffer (oldest first): low ← 0x00000000 (Z)
                   reader 1: interrupts off, in the retry loop; r0 = —, r1 = —, r2 = —; 0 retries
-               3. reader 1: r0 ← low (= 0x00001067)
+               3. reader 1: r0 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
                   memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
                   writer: issued w1; to do w2, w3, w4
                   store buffer (oldest first): low ← 0x00000000 (Z)
                   reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
-               4. writer: drain low ← 0x00000000 to memory
+               4. writer: drain low ← 0x00000000 to memory  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
                   memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
                   writer: issued w1; to do w2, w3, w4
                   store buffer: empty
                   reader 1: interrupts off, in the retry loop; r0 = 0x00001067, r1 = —, r2 = —; 0 retries
-               5. reader 1: r1 ← high (= 0x00000001)
+               5. reader 1: r1 ← high (= 0x00000001)  [ptep_get_lockless(), include/linux/pgtable.h]
                   memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
                   writer: issued w1; to do w2, w3, w4
                   store buffer: empty
