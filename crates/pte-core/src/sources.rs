@@ -2,10 +2,11 @@
 //! and files at a fixed tag, looked up by writer operation, flush mode,
 //! reader action or step, so the CLI and the page name the same lines.
 //!
-//! Every entry was checked against kernel source and patches with the
-//! project's search tools (see the report of issue 13). Links go to the
-//! whole file at [`KERNEL_TAG`] plus an identifier search at that tag: line
-//! numbers at the tag could not be verified, so none is given.
+//! Every entry was checked against stored kernel sources and the patches
+//! that changed them (the tip-bot mails of the v6.2 changes, the GUP-fast
+//! renaming series), not written from memory. Links go to the whole file at
+//! [`KERNEL_TAG`] plus an identifier search at that tag: no copy of the files
+//! at exactly that tag could be read, so no line number is given.
 
 use crate::machine::{ReaderAction, State, Step};
 use crate::program::{AccessKind, Program};
