@@ -158,6 +158,21 @@ async fn the_embed_view_has_a_player_and_no_editor() {
 }
 
 #[tokio::test]
+async fn no_element_has_a_style_attribute_which_the_page_policy_would_refuse() {
+    let tso = Scenario { model: MemoryModel::Tso, ..Scenario::kernel() };
+    let pages = [
+        Start::default(),
+        link_start(&tso, &[Step::Writer(0), reader(ReaderAction::IrqOff)]),
+        Start { fragment: link::encode(&tso, &[Step::Writer(0)]), embed: true },
+    ];
+    for start in pages {
+        let html = render_app(start).await;
+        assert!(html.contains(r#"class="line "#), "the threads are rendered");
+        assert!(!html.contains(" style="), "a style attribute:\n{html}");
+    }
+}
+
+#[tokio::test]
 async fn the_state_view_marks_the_present_bit_and_names_sources() {
     let mut session = Session::new(Scenario::kernel()).unwrap();
     session.step(Step::Writer(0)).unwrap();

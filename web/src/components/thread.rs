@@ -68,13 +68,15 @@ impl View<'_> {
     }
 
     fn render_line(&self, line: &Line, thread: &AttrValue) -> Html {
-        let indent = format!("--depth: {}", line.depth);
+        // A class, not a style attribute: the page's Content-Security-Policy
+        // allows no inline styles.
+        let indent = depth_class(line.depth);
         let comment = line.comment.as_ref().filter(|c| !c.is_empty()).map(|comment| {
             html! { <span class="comment">{ format!("/* {comment} */") }</span> }
         });
         match line.kind {
             LineKind::Plain => html! {
-                <li class="line plain" style={indent}>
+                <li class={classes!("line", "plain", indent)}>
                     <span class="marker" aria-hidden="true"></span>
                     <code>{ &line.code }</code>{ comment }
                 </li>
@@ -88,7 +90,7 @@ impl View<'_> {
         &self,
         line: &Line,
         barrier: Barrier,
-        indent: String,
+        indent: &'static str,
         thread: &AttrValue,
     ) -> Html {
         let on = self.session.scenario().barriers.is_on(barrier);
@@ -97,7 +99,7 @@ impl View<'_> {
         let label =
             format!("{} {}{}", line.code, barrier.title(), if on { "" } else { " (switched off)" });
         html! {
-            <li class={classes!("line", "barrier", (!on).then_some("off"))} style={indent}
+            <li class={classes!("line", "barrier", (!on).then_some("off"), indent)}
                 title={format!("{}: untick to remove this barrier site everywhere it is called", barrier.title())}>
                 <label>
                     <span class="marker">
@@ -121,7 +123,7 @@ impl View<'_> {
         &self,
         line: &Line,
         step: Step,
-        indent: String,
+        indent: &'static str,
         comment: Option<Html>,
         thread: &AttrValue,
     ) -> Html {
@@ -140,7 +142,7 @@ impl View<'_> {
                     Callback::from(move |_: MouseEvent| on_step.emit((step, thread.clone())))
                 });
                 html! {
-                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"))} style={indent}>
+                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"), indent)}>
                         <button
                             type="button"
                             class="step"
@@ -166,7 +168,7 @@ impl View<'_> {
                 }
             }
             LineState::Done { in_store_buffer } => html! {
-                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"))} style={indent}>
+                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"), indent)}>
                     <span class="marker">
                         <span aria-hidden="true">{ if in_store_buffer { "⇢" } else { "✓" } }</span>
                         <span class="visually-hidden">
@@ -177,7 +179,7 @@ impl View<'_> {
                 </li>
             },
             LineState::Waiting => html! {
-                <li class="line waiting" style={indent}>
+                <li class={classes!("line", "waiting", indent)}>
                     <span class="marker" aria-hidden="true"></span>
                     <code>{ &line.code }</code>{ comment }
                 </li>
@@ -252,6 +254,17 @@ impl View<'_> {
                 </ol>
             </section>
         }
+    }
+}
+
+/// The class that indents a line by its nesting depth (`depth-0` to
+/// `depth-3`; deeper lines stay at 3).
+fn depth_class(depth: u8) -> &'static str {
+    match depth {
+        0 => "depth-0",
+        1 => "depth-1",
+        2 => "depth-2",
+        _ => "depth-3",
     }
 }
 
