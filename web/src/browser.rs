@@ -14,6 +14,13 @@ pub struct Start {
     pub embed: bool,
 }
 
+/// The page's address without its query and fragment: `href` up to the
+/// first `?` or `#`. Built from the whole address rather than from
+/// `location.origin`, which is `"null"` in a sandboxed iframe.
+pub fn address_without_query(href: &str) -> &str {
+    href.find(['?', '#']).map_or(href, |end| &href[..end])
+}
+
 impl Start {
     /// Reads the start from a query (`?embed=1`) and a fragment (`#v=1&…`).
     pub fn from_parts(query: &str, fragment: &str) -> Start {
@@ -49,10 +56,8 @@ mod imp {
 
     pub fn page_address() -> String {
         window()
-            .and_then(|window| {
-                let location = window.location();
-                Some(format!("{}{}", location.origin().ok()?, location.pathname().ok()?))
-            })
+            .and_then(|window| window.location().href().ok())
+            .map(|href| super::address_without_query(&href).to_owned())
             .unwrap_or_default()
     }
 
@@ -200,6 +205,23 @@ pub fn select_text(id: &str) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::Start;
+
+    #[test]
+    fn the_page_address_keeps_the_folder_and_drops_query_and_fragment() {
+        use super::address_without_query;
+        assert_eq!(
+            address_without_query("https://x.org/docs/pte/?embed=1#v=1&t=w1"),
+            "https://x.org/docs/pte/"
+        );
+        assert_eq!(
+            address_without_query("https://x.org/docs/pte/#v=1?x"),
+            "https://x.org/docs/pte/"
+        );
+        assert_eq!(
+            address_without_query("http://127.0.0.1:8080/index.html"),
+            "http://127.0.0.1:8080/index.html"
+        );
+    }
 
     #[test]
     fn embed_is_read_from_the_query() {

@@ -115,6 +115,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn links_keep_the_folder_of_the_page() {
+        let address = "https://x.org/courses/mm/pte/";
+        assert_eq!(page_link(address, "v=1"), "https://x.org/courses/mm/pte/#v=1");
+        assert_eq!(embed_link(address, "v=1"), "https://x.org/courses/mm/pte/?embed=1#v=1");
+    }
+
+    #[test]
     fn the_snippet_escapes_the_link() {
         assert_eq!(
             embed_snippet("https://x.org/e/", "v=1&t=w1", "a \"b\""),
