@@ -158,6 +158,54 @@ async fn the_embed_view_has_a_player_and_no_editor() {
 }
 
 #[tokio::test]
+async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let steps = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        Step::Writer(0),
+        Step::Writer(1),
+        reader(ReaderAction::Load(Register::R1)),
+        Step::Writer(2),
+        Step::Writer(3),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html = render_app(Start { fragment: link::encode(&scenario, &steps), embed: true }).await;
+    assert_contains(
+        &html,
+        &[
+            "The linked trace (9 steps) ends <strong>✖ TORN 0x0000000000001067</strong>",
+            r#"data-verdict="torn""#,
+            // The trace's first step is marked on its line, which is no button.
+            r#"<li data-testid="line-r1.off" class="line next depth-0">"#,
+        ],
+    );
+    let link_at = html.find(r#"data-testid="open-full""#).expect("a link to the full explorer");
+    let player_at = html.find(r#"data-testid="player-start""#).expect("a player");
+    assert!(link_at < player_at, "the link to the full explorer comes first");
+    assert!(!html.contains(r#"class="step""#), "code lines are not steps to take");
+    for control in ["undo", "redo", "restart"] {
+        assert!(!html.contains(&format!(r#"data-testid="{control}""#)), "no {control} button");
+    }
+
+    let allowed = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        reader(ReaderAction::Load(Register::R1)),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html =
+        render_app(Start { fragment: link::encode(&Scenario::kernel(), &allowed), embed: true })
+            .await;
+    assert_contains(
+        &html,
+        &["ends <strong>✔ allowed: pre-zap (P0)</strong>", r#"data-verdict="allowed""#],
+    );
+}
+
+#[tokio::test]
 async fn no_element_has_a_style_attribute_which_the_page_policy_would_refuse() {
     let tso = Scenario { model: MemoryModel::Tso, ..Scenario::kernel() };
     let pages = [

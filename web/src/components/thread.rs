@@ -12,8 +12,13 @@ use crate::listing::{self, Line, LineKind};
 #[derive(Properties, PartialEq, Debug)]
 pub struct ThreadsProps {
     pub session: Rc<Session>,
-    /// False in the embed view: barrier switches are shown but fixed.
+    /// False in the embed view, which plays the link's fixed trace: barrier
+    /// switches are shown but fixed, and code lines are not steps to take.
     pub editable: bool,
+    /// In the embed view, the step the linked trace takes next: its line is
+    /// marked.
+    #[prop_or_default]
+    pub next: Option<Step>,
     /// Takes a step; the string is the id of the thread's column, so focus
     /// can stay there when the button goes away.
     pub on_step: Callback<(Step, AttrValue)>,
@@ -28,6 +33,8 @@ enum LineState {
         number: Option<usize>,
         blocked: Option<String>,
     },
+    /// The embed view's mark: the linked trace runs this line next.
+    Next,
     Done {
         in_store_buffer: bool,
     },
@@ -47,7 +54,11 @@ impl View<'_> {
     }
 
     fn line_state(&self, step: Step) -> LineState {
-        if let Some((_, check)) = self.options.iter().find(|(offered, _)| *offered == step) {
+        if !self.props.editable && self.props.next == Some(step) {
+            return LineState::Next;
+        }
+        let offered = self.options.iter().find(|(offered, _)| *offered == step);
+        if let Some((_, check)) = offered.filter(|_| self.props.editable) {
             return LineState::Offered {
                 number: self.numbers.iter().position(|s| *s == step).map(|i| i + 1),
                 blocked: check.err().map(|blocked| self.program().explain(blocked)),
@@ -167,8 +178,18 @@ impl View<'_> {
                     </li>
                 }
             }
+            LineState::Next => html! {
+                <li class={classes!("line", "next", indent)} data-testid={format!("line-{id}")}>
+                    <span class="marker">
+                        <span aria-hidden="true">{ "▶" }</span>
+                        <span class="visually-hidden">{ "runs next in the trace: " }</span>
+                    </span>
+                    <code>{ &line.code }</code>{ comment }
+                </li>
+            },
             LineState::Done { in_store_buffer } => html! {
-                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"), indent)}>
+                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"), indent)}
+                    data-testid={format!("line-{id}")}>
                     <span class="marker">
                         <span aria-hidden="true">{ if in_store_buffer { "⇢" } else { "✓" } }</span>
                         <span class="visually-hidden">
@@ -179,7 +200,7 @@ impl View<'_> {
                 </li>
             },
             LineState::Waiting => html! {
-                <li class={classes!("line", "waiting", indent)}>
+                <li class={classes!("line", "waiting", indent)} data-testid={format!("line-{id}")}>
                     <span class="marker" aria-hidden="true"></span>
                     <code>{ &line.code }</code>{ comment }
                 </li>
@@ -286,7 +307,11 @@ pub fn Threads(props: &ThreadsProps) -> Html {
         <section class="threads-section" aria-labelledby="threads-title">
             <h2 id="threads-title">{ "Threads" }</h2>
             <p class="hint">
-                { "Click a highlighted line (or press its number key) to run it on that CPU. " }
+                if props.editable {
+                    { "Click a highlighted line (or press its number key) to run it on that CPU. " }
+                } else {
+                    { "▶ marks the line the trace runs next; step with the player above. " }
+                }
                 { note }
             </p>
             <div class="threads">
