@@ -1,6 +1,6 @@
 //! The root component: owns the reducer, runs the effects (address bar,
-//! keyboard shortcuts, the exploration's timer) and lays out the page, full
-//! or compact (`?embed=1`).
+//! keyboard shortcuts, the exploration's timer, the embed view's height
+//! messages) and lays out the page, full or compact (`?embed=1`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -223,6 +223,15 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(listener)
         });
     }
+    // The embed view tells the page around it how tall it is, whenever
+    // that changes, so that the iframe can fit it.
+    use_effect_with(state.embed, |embed| {
+        let reporter = if *embed { browser::report_height_to_parent() } else { None };
+        move || {
+            // Dropping the reporter disconnects its ResizeObserver.
+            let _stopped = reporter;
+        }
+    });
     // "Explore all": one run per run id; a new id or none stops the old run.
     {
         let running = match state.exploration {
