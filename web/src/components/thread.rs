@@ -1,5 +1,6 @@
 //! The threads as code: one column per thread, its program written like the
-//! kernel source, each line that can run next a button, each barrier site a
+//! kernel source, each line that can run next a button (in the embed view:
+//! the line the linked trace runs next marked instead), each barrier site a
 //! switch in place.
 
 use std::rc::Rc;
