@@ -206,6 +206,21 @@ async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls
 }
 
 #[tokio::test]
+async fn a_broken_link_in_the_embed_view_shows_an_alert_and_an_empty_player() {
+    let html = render_app(Start { fragment: "v=1&model=arm".to_owned(), embed: true }).await;
+    assert_contains(
+        &html,
+        &[
+            r#"role="alert""#,
+            "This link could not be read",
+            "The linked trace (0 steps) ends <strong>before any read completes</strong>",
+            "step 0 of 0",
+            "native_pte_clear",
+        ],
+    );
+}
+
+#[tokio::test]
 async fn no_element_has_a_style_attribute_which_the_page_policy_would_refuse() {
     let tso = Scenario { model: MemoryModel::Tso, ..Scenario::kernel() };
     let pages = [
