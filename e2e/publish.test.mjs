@@ -172,6 +172,10 @@ test("the snippet in a lecture page of another origin plays the trace and fits i
   }, { viewport });
 });
 
+// Chromium runs the sandboxed frame in a process of its own; in the
+// full-page screenshot it paints that frame only near the window, so the
+// lower part of publish-5-sandboxed.png is blank (scrolled into view, it is
+// drawn).
 test("the snippet works in a sandboxed iframe with allow-scripts", async () => {
   const { snippet } = await tornLinkAndSnippet();
   const sandboxed = snippet
