@@ -30,12 +30,16 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/** The built site: dist/, or the folder named by `E2E_DIST`. */
+export const SITE_DIRECTORY = process.env.E2E_DIST ?? join(REPO_ROOT, "dist");
+
 /**
- * Serves the release build in dist/ (or the folder named by `E2E_DIST`) on a
- * free port of 127.0.0.1; resolves to `{ url, close }`.
+ * Serves the release build on a free port of 127.0.0.1, under the path
+ * `base` ("/" or a sub-folder such as "/docs/pte/"), with `headers` added to
+ * every answer; resolves to `{ url, close }`, `url` being the site's address.
  */
-export function startSite() {
-  return startStaticServer(process.env.E2E_DIST ?? join(REPO_ROOT, "dist"));
+export function startSite({ base = "/", headers = {} } = {}) {
+  return startStaticServer(SITE_DIRECTORY, { base, headers });
 }
 
 /** Launches headless Chromium. */
@@ -44,12 +48,33 @@ export function launchBrowser() {
 }
 
 /**
- * Opens a new page that records uncaught exceptions and console errors in
- * `errors`, so that a test can assert that the app ran cleanly (a Rust panic
- * shows up here).
+ * Runs in every document the browser opens, frames included: keeps the
+ * Content-Security-Policy violations in `window.__policyViolations` and
+ * reports each as a console error.
  */
-export async function openPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+function recordPolicyViolations() {
+  window.__policyViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    // blockedURI is "inline" for an inline script or style.
+    const what = `${event.effectiveDirective} refused ${event.blockedURI} in ${event.documentURI}`;
+    window.__policyViolations.push(what);
+    console.error(`Content-Security-Policy violation: ${what}`);
+  });
+}
+
+/** The Content-Security-Policy violations seen so far in a page or frame. */
+export function policyViolations(pageOrFrame) {
+  return pageOrFrame.evaluate(() => window.__policyViolations);
+}
+
+/**
+ * Opens a new page that records uncaught exceptions and console errors in
+ * `errors` (Content-Security-Policy violations too, in every frame), so that
+ * a test can assert that the app ran cleanly (a Rust panic shows up here).
+ */
+export async function openPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript(recordPolicyViolations);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
@@ -70,16 +95,55 @@ export async function saveScreenshot(page, name) {
 }
 
 /**
+ * Records the requests a page (and its frames) makes, and those that fail
+ * (no answer, or an HTTP status of 400 or more). `requests` lists every URL;
+ * `failures` says what went wrong.
+ */
+export function watchNetwork(page) {
+  const network = { requests: [], failures: [] };
+  page.on("request", (request) => network.requests.push(request.url()));
+  page.on("requestfailed", (request) =>
+    network.failures.push(`${request.url()}: ${request.failure()?.errorText}`),
+  );
+  page.on("response", (response) => {
+    if (response.status() >= 400) {
+      network.failures.push(`${response.url()}: HTTP ${response.status()}`);
+    }
+  });
+  return network;
+}
+
+/**
+ * Calls `read()` (which returns a value or a promise of one) until
+ * `accept(value)` holds, pausing one animation frame of `page` between tries,
+ * and returns that value; throws with the last value after `timeout` ms.
+ */
+export async function pollUntil(page, read, accept, { timeout = 10_000, what = "the condition" } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not hold within ${timeout} ms; last value: ${JSON.stringify(value)}`);
+    }
+    await page.evaluate(() => new Promise((resolveFrame) => requestAnimationFrame(() => resolveFrame())));
+  }
+}
+
+/**
  * Starts the site and the browser before the file's tests and stops them
  * after. Returns `{ site, browser, withPage }`; `withPage(name, path,
  * PageObject, body)` opens `site.url + path` as a new `PageObject`, runs
  * `body(pageObject, page)`, asserts the page logged no errors, and saves the
- * screenshot `name` at the end whether or not the test passed.
+ * screenshot `name` at the end whether or not the test passed. `options`
+ * go to `startSite` (e.g. `{ base: "/docs/pte/" }`).
  */
-export function useSite() {
+export function useSite(options = {}) {
   const environment = { site: undefined, browser: undefined };
   before(async () => {
-    environment.site = await startSite();
+    environment.site = await startSite(options);
     environment.browser = await launchBrowser();
   });
   after(async () => {

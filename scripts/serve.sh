@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds the explorer in release mode and serves it on http://127.0.0.1:$PORT/.
 #
-# PORT defaults to 8080. Trunk rebuilds and reloads the page when a source
-# file changes; Ctrl-C stops it.
+# PORT defaults to 8080. Trunk rebuilds when a source file changes (reload the
+# page to see it: Trunk.toml turns trunk's reload script off, since the page's
+# Content-Security-Policy refuses inline scripts); Ctrl-C stops it.
+#
+# It builds into target/serve/, never into dist/, the folder to publish
+# (scripts/publish.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -42,4 +46,4 @@ fi
 exit_if_port_in_use
 
 printf '\nserving the explorer at http://%s:%s/ (first build takes a minute; Ctrl-C stops)\n\n' "$address" "$port"
-exec trunk serve --release --address "$address" --port "$port"
+exec trunk serve --release --dist target/serve --address "$address" --port "$port"

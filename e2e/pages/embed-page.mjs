@@ -1,5 +1,6 @@
 // Page object for the compact embed view (`?embed=1`): the trace player, the
-// verdict, and the absence of the scenario editor.
+// header (where the trace ends, the link to the full explorer), the verdict,
+// the code lines, and the absence of the scenario editor.
 
 import { ExplorerPage } from "./explorer-page.mjs";
 
@@ -14,8 +15,19 @@ export class EmbedPage extends ExplorerPage {
     this.end = root.getByTestId("player-end");
     this.start = root.getByTestId("player-start");
     this.verdict = root.getByTestId("verdict");
+    this.traceEnd = root.getByTestId("trace-end");
+    this.traceEntries = root.getByTestId("trace-entry");
     this.presetMenu = root.getByLabel("Scenario from the discussion");
     this.fullExplorerLink = root.getByRole("link", { name: /Open in the full explorer/ });
+    /** Every button but the trace's entries (which show the state after a step). */
+    this.controlButtons = root.locator("button:not(.trace-entry)");
+    /** Code lines that are buttons (steps to take), as in the full explorer. */
+    this.stepButtons = root.locator("button.step");
+  }
+
+  /** The code line of a step, by the core's step id (w1, r1.off, …). */
+  line(id) {
+    return this.root.getByTestId(`line-${id}`);
   }
 
   async waitForPosition(text) {

@@ -1,6 +1,6 @@
 //! The root component: owns the reducer, runs the effects (address bar,
-//! keyboard shortcuts, the exploration's timer) and lays out the page, full
-//! or compact (`?embed=1`).
+//! keyboard shortcuts, the exploration's timer, the embed view's height
+//! messages) and lays out the page, full or compact (`?embed=1`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,7 +18,7 @@ use crate::components::thread::Threads;
 use crate::components::trace::Trace;
 use crate::components::verdict::VerdictBanner;
 use crate::runner;
-use crate::state::{Action, AppState, Exploration, Notice};
+use crate::state::{Action, AppState, Exploration, Notice, TraceEnd};
 
 #[derive(Properties, PartialEq, Default, Debug)]
 pub struct AppProps {
@@ -79,10 +79,11 @@ fn listen_for_shortcuts(dispatcher: UseReducerDispatcher<AppState>) -> gloo::eve
     })
 }
 
-fn header(state: &AppState) -> Html {
+/// One line with the scenario's values and settings.
+fn summary(state: &AppState) -> Html {
     let scenario = state.session.scenario();
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
-    let summary = html! {
+    html! {
         <p class="summary">
             { "Initial PTE P0 = " }<code data-testid="initial-pte">{ scenario.values.p0.to_string() }</code>
             { "; " }
@@ -90,16 +91,10 @@ fn header(state: &AppState) -> Html {
             { format!("; {}; {} reader{}; TLB flush: {}.",
                 scenario.model.title(), scenario.readers, if scenario.readers == 1 { "" } else { "s" }, scenario.flush.id()) }
         </p>
-    };
-    if state.embed {
-        let title = catalog::matching(scenario).map_or("custom scenario", |preset| preset.title);
-        return html! {
-            <header class="page-header compact">
-                <h1>{ "ptep_get_lockless(): " }{ title }</h1>
-                { summary }
-            </header>
-        };
     }
+}
+
+fn header(state: &AppState) -> Html {
     html! {
         <header class="page-header">
             <h1>{ "ptep_get_lockless() interleaving explorer" }</h1>
@@ -114,7 +109,38 @@ fn header(state: &AppState) -> Html {
                 <li>{ "When a reader passes its check, the verdict judges its value." }</li>
                 <li>{ "“Explore all” checks every interleaving." }</li>
             </ol>
-            { summary }
+            { summary(state) }
+        </header>
+    }
+}
+
+/// The embed view's header: the link to the full explorer first, the
+/// scenario's name, and where the linked trace ends (so a reader knows what
+/// to look for before playing it).
+fn embed_header(state: &AppState, full_explorer: String) -> Html {
+    let scenario = state.session.scenario();
+    let title = catalog::matching(scenario).map_or("custom scenario", |preset| preset.title);
+    let steps = state.session.all_steps().len();
+    let (kind, end) = match state.trace_end() {
+        TraceEnd::Torn(judged) => ("torn", format!("✖ TORN {}", judged.read.value)),
+        TraceEnd::Allowed(judged) => ("allowed", format!("✔ {}", judged.verdict)),
+        TraceEnd::NoRead => ("none", "before any read completes".to_owned()),
+    };
+    html! {
+        <header class="page-header compact">
+            <p class="open-full">
+                <a href={full_explorer} target="_blank" rel="noopener" data-testid="open-full">
+                    { "Open in the full explorer" }<span aria-hidden="true">{ " ↗" }</span>
+                    <span class="visually-hidden">{ " (new tab)" }</span>
+                </a>
+                <span class="hint">{ " to edit the scenario and explore every interleaving" }</span>
+            </p>
+            <h1>{ "ptep_get_lockless(): " }{ title }</h1>
+            <p class={classes!("trace-end", format!("trace-end-{kind}"))} data-testid="trace-end" data-verdict={kind}>
+                { format!("The linked trace ({steps} step{}) ends ", if steps == 1 { "" } else { "s" }) }
+                <strong>{ end }</strong>
+            </p>
+            { summary(state) }
         </header>
     }
 }
@@ -197,6 +223,15 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(listener)
         });
     }
+    // The embed view tells the page around it how tall it is, whenever
+    // that changes, so that the iframe can fit it.
+    use_effect_with(state.embed, |embed| {
+        let reporter = if *embed { browser::report_height_to_parent() } else { None };
+        move || {
+            // Dropping the reporter disconnects its ResizeObserver.
+            let _stopped = reporter;
+        }
+    });
     // "Explore all": one run per run id; a new id or none stops the old run.
     {
         let running = match state.exploration {
@@ -245,14 +280,16 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let session = state.session.clone();
+    // In the embed view: the step the linked trace takes next.
+    let next_step = session.all_steps().get(session.cursor()).copied().filter(|_| state.embed);
     let threads = html! {
-        <Threads session={session.clone()} editable={!state.embed}
+        <Threads session={session.clone()} editable={!state.embed} next={next_step}
             on_step={on_step} on_toggle_barrier={on_toggle_barrier} />
     };
     let verdict = html! { <VerdictBanner session={session.clone()} /> };
     let trace = html! {
         <Trace session={session.clone()} can_undo={state.can_undo()} can_redo={state.can_redo()}
-            undo_restores_session={state.undo_restores_session()}
+            undo_restores_session={state.undo_restores_session()} fixed={state.embed}
             on_undo={on_undo} on_redo={on_redo} on_jump={on_jump.clone()} />
     };
     let title = AttrValue::from(format!(
@@ -268,23 +305,19 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     if state.embed {
-        let next = session
-            .all_steps()
-            .get(session.cursor())
-            .map(|step| AttrValue::from(session.program().describe(session.state(), *step)));
+        let next = next_step
+            .map(|step| AttrValue::from(session.program().describe(session.state(), step)));
+        // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
         return html! {
             <div class="app embed" data-testid="app-ready">
-                { header(&state) }
+                { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
                 <main class="workspace">
                     <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump} />
                     { verdict }
                     { threads }
                     { below }
-                    <p class="open-full"><a href={full} target="_blank" rel="noopener">
-                        { "Open in the full explorer (edit the scenario, explore all interleavings)" }
-                    </a></p>
                 </main>
             </div>
         };

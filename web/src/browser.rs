@@ -1,9 +1,14 @@
 //! The few browser APIs the app touches (location, history, clipboard,
-//! clock, focus), behind functions that do nothing on native targets so that
-//! components still render in the native tests.
+//! clock, focus, the embed view's size), behind functions that do nothing on
+//! native targets so that components still render in the native tests.
 //!
 //! Only effects and event callbacks call the functions that change the page;
 //! rendering may call [`start`] and [`page_address`], which only read it.
+
+/// The `type` of the message the embed view posts to the page around it
+/// whenever its content height changes:
+/// `{"type": "pte-explorer:height", "height": N}` (N in CSS pixels).
+pub const HEIGHT_MESSAGE_TYPE: &str = "pte-explorer:height";
 
 /// What the page was opened with: the permalink in the fragment and whether
 /// the query asked for the compact embed view (`?embed=1`).
@@ -12,6 +17,13 @@ pub struct Start {
     /// The fragment without its `#` (empty when there is none).
     pub fragment: String,
     pub embed: bool,
+}
+
+/// The page's address without its query and fragment: `href` up to the
+/// first `?` or `#`. Built from the whole address rather than from
+/// `location.origin`, which is `"null"` in a sandboxed iframe.
+pub fn address_without_query(href: &str) -> &str {
+    href.find(['?', '#']).map_or(href, |end| &href[..end])
 }
 
 impl Start {
@@ -29,6 +41,7 @@ impl Start {
 mod imp {
     use std::rc::Rc;
 
+    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
 
     use super::Start;
@@ -49,11 +62,85 @@ mod imp {
 
     pub fn page_address() -> String {
         window()
-            .and_then(|window| {
-                let location = window.location();
-                Some(format!("{}{}", location.origin().ok()?, location.pathname().ok()?))
-            })
+            .and_then(|window| window.location().href().ok())
+            .map(|href| super::address_without_query(&href).to_owned())
             .unwrap_or_default()
+    }
+
+    /// Keeps the page around an iframe told of the content height; see
+    /// [`super::report_height_to_parent`].
+    pub struct HeightReporter {
+        observer: web_sys::ResizeObserver,
+        _on_resize: Closure<dyn FnMut()>,
+    }
+
+    impl Drop for HeightReporter {
+        fn drop(&mut self) {
+            self.observer.disconnect();
+        }
+    }
+
+    impl std::fmt::Debug for HeightReporter {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("HeightReporter")
+        }
+    }
+
+    pub fn report_height_to_parent() -> Option<HeightReporter> {
+        let window = window()?;
+        let parent = window.parent().ok().flatten()?;
+        if parent == window {
+            // A page of its own, not inside a frame: nobody to tell.
+            return None;
+        }
+        let root = window.document()?.document_element()?;
+        let measured = root.clone();
+        let mut last_height = None;
+        let on_resize = Closure::<dyn FnMut()>::new(move || {
+            // The root element's own height is the content's: unlike
+            // scrollHeight it shrinks when the content does, however tall
+            // the frame is.
+            let height = measured.get_bounding_client_rect().height().ceil();
+            if last_height == Some(height) {
+                return;
+            }
+            last_height = Some(height);
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &message,
+                &JsValue::from_str("type"),
+                &JsValue::from_str(super::HEIGHT_MESSAGE_TYPE),
+            );
+            let _ = js_sys::Reflect::set(
+                &message,
+                &JsValue::from_str("height"),
+                &JsValue::from_f64(height),
+            );
+            // The height is no secret and the embedding page's origin is
+            // unknown, hence "*".
+            let _ = parent.post_message(&message, "*");
+            request_resize();
+        });
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+        observer.observe(&root);
+        Some(HeightReporter { observer, _on_resize: on_resize })
+    }
+
+    /// Calls `window.requestResize()` where the browser has it (responsive
+    /// embedded sizing: the page opts in with
+    /// `<meta name="responsive-embedded-sizing">`, the host with the CSS
+    /// `frame-sizing: content-height`).
+    fn request_resize() {
+        let Some(window) = window() else { return };
+        let Ok(function) = js_sys::Reflect::get(&window, &JsValue::from_str("requestResize"))
+        else {
+            return;
+        };
+        if let Some(function) = function.dyn_ref::<js_sys::Function>() {
+            // It throws when the host did not opt in; the message above
+            // still does the job then.
+            let _ = function.call0(&window);
+        }
     }
 
     pub fn replace_fragment(fragment: &str) {
@@ -145,6 +232,13 @@ mod imp {
         String::new()
     }
 
+    #[derive(Debug)]
+    pub struct HeightReporter;
+
+    pub fn report_height_to_parent() -> Option<HeightReporter> {
+        None
+    }
+
     pub fn replace_fragment(_fragment: &str) {}
 
     pub fn now_milliseconds() -> f64 {
@@ -170,6 +264,16 @@ pub fn start() -> Start {
 pub fn page_address() -> String {
     imp::page_address()
 }
+
+/// While it lives, tells the page around an iframe the content's height
+/// whenever it changes (a [`HEIGHT_MESSAGE_TYPE`] message through
+/// `postMessage`), starting at once. `None` when the page is not inside a
+/// frame (and on native targets).
+pub fn report_height_to_parent() -> Option<HeightReporter> {
+    imp::report_height_to_parent()
+}
+
+pub use imp::HeightReporter;
 
 /// Puts `fragment` after `#` in the address bar without a new history entry
 /// and without a `hashchange` event.
@@ -200,6 +304,23 @@ pub fn select_text(id: &str) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::Start;
+
+    #[test]
+    fn the_page_address_keeps_the_folder_and_drops_query_and_fragment() {
+        use super::address_without_query;
+        assert_eq!(
+            address_without_query("https://x.org/docs/pte/?embed=1#v=1&t=w1"),
+            "https://x.org/docs/pte/"
+        );
+        assert_eq!(
+            address_without_query("https://x.org/docs/pte/#v=1?x"),
+            "https://x.org/docs/pte/"
+        );
+        assert_eq!(
+            address_without_query("http://127.0.0.1:8080/index.html"),
+            "http://127.0.0.1:8080/index.html"
+        );
+    }
 
     #[test]
     fn embed_is_read_from_the_query() {

@@ -11,9 +11,10 @@
 //! `history.replaceState`, so the back button is not flooded), and a page
 //! opened with a fragment replays it. `?embed=1` in the query (before the
 //! `#`) asks for the compact view for an iframe: no scenario editing, the
-//! fragment's trace loaded at step 0 with forward and back buttons. The
-//! query, not the fragment, carries `embed` so that the fragment stays
-//! exactly a permalink.
+//! fragment's trace loaded at step 0 with forward and back buttons and never
+//! changed, and its content height posted to the page around it
+//! ([`browser::HEIGHT_MESSAGE_TYPE`]). The query, not the fragment, carries
+//! `embed` so that the fragment stays exactly a permalink.
 
 pub mod app;
 pub mod browser;

@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use pte_core::{
-    catalog, link, Arch, Barrier, FlushMode, MemoryModel, Progress, Pte, Report, Scenario, Session,
-    Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
+    catalog, link, Arch, Barrier, FlushMode, Judged, MemoryModel, Progress, Pte, Report, Scenario,
+    Session, Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
 };
 use yew::Reducible;
 
@@ -54,6 +54,17 @@ impl Notice {
             Notice::BrokenLink(message) | Notice::ReplayStopped(message) => message,
         }
     }
+}
+
+/// Where a trace ends: what the reads completed in its final state return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceEnd {
+    /// No reader completes a read.
+    NoRead,
+    /// Every completed read is allowed; this is the last one.
+    Allowed(Judged),
+    /// A completed read is torn; this is the first such read.
+    Torn(Judged),
 }
 
 /// Where "Explore all" stands.
@@ -182,6 +193,18 @@ impl AppState {
         !self.session.can_undo() && !self.past.is_empty()
     }
 
+    /// Where the whole trace (up to its last step, wherever the cursor is)
+    /// ends, by the core's verdicts of the reads completed in its final state.
+    pub fn trace_end(&self) -> TraceEnd {
+        let mut end = Session::clone(&self.session);
+        end.jump(end.all_steps().len());
+        let reads: Vec<Judged> = end.completed_reads().copied().collect();
+        match reads.iter().find(|judged| judged.verdict.is_torn()) {
+            Some(torn) => TraceEnd::Torn(*torn),
+            None => reads.last().map_or(TraceEnd::NoRead, |last| TraceEnd::Allowed(*last)),
+        }
+    }
+
     /// The enabled steps in the order the page numbers them (keys 1–9).
     pub fn numbered_steps(&self) -> Vec<Step> {
         self.session.enabled()
@@ -260,6 +283,11 @@ impl AppState {
     }
 
     fn step(&mut self, step: Step) {
+        // The embed view plays the link's fixed trace: a step of the
+        // person's own would cut it off after the cursor.
+        if self.embed {
+            return;
+        }
         if self.session.program().check(self.session.state(), step).is_ok() {
             // Checked just above, so the step cannot be refused.
             let _ = self.session_mut().step(step);
@@ -683,6 +711,78 @@ mod tests {
         assert_eq!(state.session.cursor(), 1);
         state.apply(Action::SetModel(MemoryModel::Weak));
         assert_eq!(state.session.scenario().model, MemoryModel::Sc, "the scenario is fixed");
+    }
+
+    #[test]
+    fn the_embed_view_takes_no_step_of_its_own() {
+        let steps = [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)];
+        let fragment = link::encode(&Scenario::kernel(), &steps);
+        let mut state = AppState::from_start(&Start { fragment: fragment.clone(), embed: true });
+        // At step 0 the reader's irq_off is enabled but is not the trace's next step.
+        assert!(state.session.enabled().contains(&reader(ReaderAction::IrqOff)));
+        run(
+            &mut state,
+            [
+                Action::Step(reader(ReaderAction::IrqOff)),
+                Action::StepNumber(0),
+                Action::StepNumber(1),
+            ],
+        );
+        assert_eq!(state.session.cursor(), 0);
+        assert_eq!(state.session.all_steps(), steps, "the linked trace is whole");
+        assert_eq!(state.permalink(), fragment);
+        // The player and the keys u and r still move along it.
+        run(&mut state, [Action::Jump(2), Action::Redo, Action::Undo, Action::Undo]);
+        assert_eq!(state.session.cursor(), 1);
+        assert_eq!(state.session.all_steps(), steps);
+    }
+
+    #[test]
+    fn the_trace_end_is_judged_at_the_last_step_wherever_the_cursor_is() {
+        let torn_steps = [
+            reader(ReaderAction::IrqOff),
+            load(Register::R0),
+            Step::Writer(0),
+            Step::Writer(1),
+            load(Register::R1),
+            Step::Writer(2),
+            Step::Writer(3),
+            load(Register::R2),
+            reader(ReaderAction::Check),
+        ];
+        let scenario = catalog::find("same-low-none").unwrap().scenario();
+        let torn = AppState::from_start(&Start {
+            fragment: link::encode(&scenario, &torn_steps),
+            embed: true,
+        });
+        assert_eq!(torn.session.cursor(), 0);
+        let TraceEnd::Torn(judged) = torn.trace_end() else {
+            panic!("expected a torn end, got {:?}", torn.trace_end())
+        };
+        assert_eq!(judged.read.value, Pte(0x0000_0000_0000_1067));
+
+        let allowed_steps = [
+            reader(ReaderAction::IrqOff),
+            load(Register::R0),
+            load(Register::R1),
+            load(Register::R2),
+            reader(ReaderAction::Check),
+        ];
+        let mut allowed = AppState::from_start(&Start {
+            fragment: link::encode(&Scenario::kernel(), &allowed_steps),
+            embed: false,
+        });
+        allowed.apply(Action::Jump(1));
+        let TraceEnd::Allowed(judged) = allowed.trace_end() else {
+            panic!("expected an allowed end, got {:?}", allowed.trace_end())
+        };
+        assert_eq!(judged.verdict, Verdict::PreZap);
+
+        let unfinished = AppState::from_start(&Start {
+            fragment: link::encode(&Scenario::kernel(), &allowed_steps[..4]),
+            embed: true,
+        });
+        assert_eq!(unfinished.trace_end(), TraceEnd::NoRead);
     }
 
     #[test]

@@ -148,3 +148,13 @@ async fn a_cancelled_run_reports_nothing_more() {
     yew::platform::time::sleep(Duration::from_millis(50)).await;
     assert!(actions.borrow().is_empty());
 }
+
+#[wasm_bindgen_test]
+fn the_page_address_is_the_real_location_without_query_and_fragment() {
+    set_fragment("v=1&t=w1");
+    let location = gloo::utils::window().location();
+    let address = browser::page_address();
+    assert_eq!(address, format!("{}{}", location.origin().unwrap(), location.pathname().unwrap()));
+    assert!(location.href().unwrap().starts_with(&address));
+    assert!(!address.contains('#'), "{address}");
+}

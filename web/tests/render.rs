@@ -201,6 +201,84 @@ async fn the_embed_view_has_a_player_and_no_editor() {
 }
 
 #[tokio::test]
+async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let steps = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        Step::Writer(0),
+        Step::Writer(1),
+        reader(ReaderAction::Load(Register::R1)),
+        Step::Writer(2),
+        Step::Writer(3),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html = render_app(Start { fragment: link::encode(&scenario, &steps), embed: true }).await;
+    assert_contains(
+        &html,
+        &[
+            "The linked trace (9 steps) ends <strong>✖ TORN 0x0000000000001067</strong>",
+            r#"data-verdict="torn""#,
+            // The trace's first step is marked on its line, which is no button.
+            r#"<li data-testid="line-r1.off" class="line next depth-0">"#,
+        ],
+    );
+    let link_at = html.find(r#"data-testid="open-full""#).expect("a link to the full explorer");
+    let player_at = html.find(r#"data-testid="player-start""#).expect("a player");
+    assert!(link_at < player_at, "the link to the full explorer comes first");
+    assert!(!html.contains(r#"class="step""#), "code lines are not steps to take");
+    for control in ["undo", "redo", "restart"] {
+        assert!(!html.contains(&format!(r#"data-testid="{control}""#)), "no {control} button");
+    }
+
+    let allowed = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        reader(ReaderAction::Load(Register::R1)),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html =
+        render_app(Start { fragment: link::encode(&Scenario::kernel(), &allowed), embed: true })
+            .await;
+    assert_contains(
+        &html,
+        &["ends <strong>✔ allowed: pre-zap (P0)</strong>", r#"data-verdict="allowed""#],
+    );
+}
+
+#[tokio::test]
+async fn a_broken_link_in_the_embed_view_shows_an_alert_and_an_empty_player() {
+    let html = render_app(Start { fragment: "v=1&model=arm".to_owned(), embed: true }).await;
+    assert_contains(
+        &html,
+        &[
+            r#"role="alert""#,
+            "This link could not be read",
+            "The linked trace (0 steps) ends <strong>before any read completes</strong>",
+            "step 0 of 0",
+            "native_pte_clear",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn no_element_has_a_style_attribute_which_the_page_policy_would_refuse() {
+    let tso = Scenario { model: MemoryModel::Tso, ..Scenario::kernel() };
+    let pages = [
+        Start::default(),
+        link_start(&tso, &[Step::Writer(0), reader(ReaderAction::IrqOff)]),
+        Start { fragment: link::encode(&tso, &[Step::Writer(0)]), embed: true },
+    ];
+    for start in pages {
+        let html = render_app(start).await;
+        assert!(html.contains(r#"class="line "#), "the threads are rendered");
+        assert!(!html.contains(" style="), "a style attribute:\n{html}");
+    }
+}
+
+#[tokio::test]
 async fn the_state_view_marks_the_present_bit_and_names_sources() {
     let mut session = Session::new(Scenario::kernel()).unwrap();
     session.step(Step::Writer(0)).unwrap();

@@ -26,15 +26,37 @@ pub fn embed_link(address: &str, permalink: &str) -> String {
     format!("{address}?embed=1#{permalink}")
 }
 
-/// `<iframe …>` code for a page that embeds the compact view.
+/// The iframe's height before the embed view says how tall it is, or when
+/// the page around it drops the listener script: the iframe then scrolls.
+pub const DEFAULT_EMBED_HEIGHT: u32 = 800;
+
+/// Code for a page that embeds the compact view: the iframe, as wide as the
+/// column it sits in, and a listener that applies the embed view's
+/// [`browser::HEIGHT_MESSAGE_TYPE`] messages to that iframe only (matched by
+/// `event.source`, so other frames on the page cannot resize it).
 pub fn embed_snippet(address: &str, permalink: &str, title: &str) -> String {
     let escape = |text: &str| {
         text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
     };
     format!(
-        "<iframe src=\"{}\" width=\"960\" height=\"760\" title=\"{}\" loading=\"lazy\"></iframe>",
-        escape(&embed_link(address, permalink)),
-        escape(title)
+        r#"<iframe src="{src}" title="{title}" width="100%" height="{DEFAULT_EMBED_HEIGHT}" loading="lazy"></iframe>
+<script>
+  // Fits the iframe just above to the height its content reports.
+  (function (frame) {{
+    frame.style.boxSizing = "border-box";
+    addEventListener("message", function (event) {{
+      var data = event.data;
+      if (event.source === frame.contentWindow && data && data.type === "{message}"
+          && typeof data.height === "number" && data.height > 0) {{
+        // The content's height plus the iframe's own borders.
+        frame.style.height = Math.ceil(data.height) + frame.offsetHeight - frame.clientHeight + "px";
+      }}
+    }});
+  }})(document.currentScript.previousElementSibling);
+</script>"#,
+        src = escape(&embed_link(address, permalink)),
+        title = escape(title),
+        message = browser::HEIGHT_MESSAGE_TYPE,
     )
 }
 
@@ -84,7 +106,8 @@ pub fn Share(props: &ShareProps) -> Html {
             <p class="hint">
                 { "The address holds the scenario and the steps taken, so a reviewer who opens it sees this exact state. \
                    The embed view (" }<code>{ "?embed=1" }</code>{ ") is a compact page for an iframe: the same scenario, \
-                   not editable, with the trace to play forward and back." }
+                   not editable, with the trace to play forward and back. The snippet is the iframe and a few lines of script \
+                   that fit the iframe's height to its content; without the script it keeps a fixed height and scrolls." }
             </p>
             <div class="field">
                 <label for="permalink">{ "Permalink" }</label>
@@ -99,7 +122,7 @@ pub fn Share(props: &ShareProps) -> Html {
             <div class="field">
                 <label for="embed-snippet">{ "Embed snippet" }</label>
                 <div class="copy-row">
-                    <textarea id="embed-snippet" readonly=true rows="3" value={snippet} data-testid="embed-snippet" />
+                    <textarea id="embed-snippet" readonly=true rows="8" value={snippet} data-testid="embed-snippet" />
                     <button type="button" onclick={on_copy_snippet} data-testid="copy-embed">{ "Copy embed snippet" }</button>
                 </div>
                 if let Some(Copied::Snippet(ok)) = *copied {
@@ -116,10 +139,30 @@ mod tests {
 
     #[test]
     fn the_snippet_escapes_the_link() {
-        assert_eq!(
-            embed_snippet("https://x.org/e/", "v=1&t=w1", "a \"b\""),
-            "<iframe src=\"https://x.org/e/?embed=1#v=1&amp;t=w1\" width=\"960\" height=\"760\" \
-             title=\"a &quot;b&quot;\" loading=\"lazy\"></iframe>"
+        let snippet = embed_snippet("https://x.org/e/", "v=1&t=w1", "a \"b\"");
+        assert!(
+            snippet.starts_with(
+                "<iframe src=\"https://x.org/e/?embed=1#v=1&amp;t=w1\" title=\"a &quot;b&quot;\" \
+                 width=\"100%\" height=\"800\" loading=\"lazy\"></iframe>\n<script>"
+            ),
+            "{snippet}"
         );
+        assert!(snippet.ends_with("</script>"), "{snippet}");
+    }
+
+    #[test]
+    fn the_snippet_resizes_only_its_own_iframe_on_the_documented_message() {
+        let snippet = embed_snippet("https://x.org/docs/pte/", "v=1", "t");
+        assert!(snippet.contains("event.source === frame.contentWindow"), "{snippet}");
+        assert!(snippet.contains(r#"data.type === "pte-explorer:height""#), "{snippet}");
+        assert!(snippet.contains("document.currentScript.previousElementSibling"), "{snippet}");
+        assert_eq!(snippet.matches("<script>").count(), 1);
+    }
+
+    #[test]
+    fn links_keep_the_folder_of_the_page() {
+        let address = "https://x.org/courses/mm/pte/";
+        assert_eq!(page_link(address, "v=1"), "https://x.org/courses/mm/pte/#v=1");
+        assert_eq!(embed_link(address, "v=1"), "https://x.org/courses/mm/pte/?embed=1#v=1");
     }
 }

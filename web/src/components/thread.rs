@@ -1,5 +1,6 @@
 //! The threads as code: one column per thread, its program written like the
-//! kernel source, each line that can run next a button, each barrier site a
+//! kernel source, each line that can run next a button (in the embed view:
+//! the line the linked trace runs next marked instead), each barrier site a
 //! switch in place.
 
 use std::rc::Rc;
@@ -12,8 +13,13 @@ use crate::listing::{self, Line, LineKind};
 #[derive(Properties, PartialEq, Debug)]
 pub struct ThreadsProps {
     pub session: Rc<Session>,
-    /// False in the embed view: barrier switches are shown but fixed.
+    /// False in the embed view, which plays the link's fixed trace: barrier
+    /// switches are shown but fixed, and code lines are not steps to take.
     pub editable: bool,
+    /// In the embed view, the step the linked trace takes next: its line is
+    /// marked.
+    #[prop_or_default]
+    pub next: Option<Step>,
     /// Takes a step; the string is the id of the thread's column, so focus
     /// can stay there when the button goes away.
     pub on_step: Callback<(Step, AttrValue)>,
@@ -28,6 +34,8 @@ enum LineState {
         number: Option<usize>,
         blocked: Option<String>,
     },
+    /// The embed view's mark: the linked trace runs this line next.
+    Next,
     Done {
         in_store_buffer: bool,
     },
@@ -47,7 +55,11 @@ impl View<'_> {
     }
 
     fn line_state(&self, step: Step) -> LineState {
-        if let Some((_, check)) = self.options.iter().find(|(offered, _)| *offered == step) {
+        if !self.props.editable && self.props.next == Some(step) {
+            return LineState::Next;
+        }
+        let offered = self.options.iter().find(|(offered, _)| *offered == step);
+        if let Some((_, check)) = offered.filter(|_| self.props.editable) {
             return LineState::Offered {
                 number: self.numbers.iter().position(|s| *s == step).map(|i| i + 1),
                 blocked: check.err().map(|blocked| self.program().explain(blocked)),
@@ -68,13 +80,15 @@ impl View<'_> {
     }
 
     fn render_line(&self, line: &Line, thread: &AttrValue) -> Html {
-        let indent = format!("--depth: {}", line.depth);
+        // A class, not a style attribute: the page's Content-Security-Policy
+        // allows no inline styles.
+        let indent = depth_class(line.depth);
         let comment = line.comment.as_ref().filter(|c| !c.is_empty()).map(|comment| {
             html! { <span class="comment">{ format!("/* {comment} */") }</span> }
         });
         match line.kind {
             LineKind::Plain => html! {
-                <li class="line plain" style={indent}>
+                <li class={classes!("line", "plain", indent)}>
                     <span class="marker" aria-hidden="true"></span>
                     <code>{ &line.code }</code>{ comment }
                 </li>
@@ -88,7 +102,7 @@ impl View<'_> {
         &self,
         line: &Line,
         barrier: Barrier,
-        indent: String,
+        indent: &'static str,
         thread: &AttrValue,
     ) -> Html {
         let on = self.session.scenario().barriers.is_on(barrier);
@@ -110,8 +124,7 @@ impl View<'_> {
             (None, true) => None,
         };
         html! {
-            <li class={classes!("line", "barrier", (!on).then_some("off"), (!barrier.in_kernel()).then_some("sketch"))}
-                style={indent}
+            <li class={classes!("line", "barrier", (!on).then_some("off"), (!barrier.in_kernel()).then_some("sketch"), indent)}
                 title={format!("{} ({}): untick to remove this barrier site everywhere it is called", barrier.title(), barrier.origin())}>
                 <label>
                     <span class="marker">
@@ -135,7 +148,7 @@ impl View<'_> {
         &self,
         line: &Line,
         step: Step,
-        indent: String,
+        indent: &'static str,
         comment: Option<Html>,
         thread: &AttrValue,
     ) -> Html {
@@ -154,7 +167,7 @@ impl View<'_> {
                     Callback::from(move |_: MouseEvent| on_step.emit((step, thread.clone())))
                 });
                 html! {
-                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"))} style={indent}>
+                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"), indent)}>
                         <button
                             type="button"
                             class="step"
@@ -179,8 +192,18 @@ impl View<'_> {
                     </li>
                 }
             }
+            LineState::Next => html! {
+                <li class={classes!("line", "next", indent)} data-testid={format!("line-{id}")}>
+                    <span class="marker">
+                        <span aria-hidden="true">{ "▶" }</span>
+                        <span class="visually-hidden">{ "runs next in the trace: " }</span>
+                    </span>
+                    <code>{ &line.code }</code>{ comment }
+                </li>
+            },
             LineState::Done { in_store_buffer } => html! {
-                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"))} style={indent}>
+                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"), indent)}
+                    data-testid={format!("line-{id}")}>
                     <span class="marker">
                         <span aria-hidden="true">{ if in_store_buffer { "⇢" } else { "✓" } }</span>
                         <span class="visually-hidden">
@@ -191,7 +214,7 @@ impl View<'_> {
                 </li>
             },
             LineState::Waiting => html! {
-                <li class="line waiting" style={indent}>
+                <li class={classes!("line", "waiting", indent)} data-testid={format!("line-{id}")}>
                     <span class="marker" aria-hidden="true"></span>
                     <code>{ &line.code }</code>{ comment }
                 </li>
@@ -269,6 +292,17 @@ impl View<'_> {
     }
 }
 
+/// The class that indents a line by its nesting depth (`depth-0` to
+/// `depth-3`; deeper lines stay at 3).
+fn depth_class(depth: u8) -> &'static str {
+    match depth {
+        0 => "depth-0",
+        1 => "depth-1",
+        2 => "depth-2",
+        _ => "depth-3",
+    }
+}
+
 /// The writer's and every reader's column.
 #[component]
 pub fn Threads(props: &ThreadsProps) -> Html {
@@ -287,7 +321,11 @@ pub fn Threads(props: &ThreadsProps) -> Html {
         <section class="threads-section" aria-labelledby="threads-title">
             <h2 id="threads-title">{ "Threads" }</h2>
             <p class="hint">
-                { "Click a highlighted line (or press its number key) to run it on that CPU. " }
+                if props.editable {
+                    { "Click a highlighted line (or press its number key) to run it on that CPU. " }
+                } else {
+                    { "▶ marks the line the trace runs next; step with the player above. " }
+                }
                 { note }
             </p>
             <div class="threads">

@@ -17,6 +17,10 @@ pub struct TraceProps {
     pub on_redo: Callback<()>,
     /// Shows the state after this many steps.
     pub on_jump: Callback<usize>,
+    /// The embed view's fixed trace: the player above has the controls, so
+    /// there is no undo/redo toolbar here.
+    #[prop_or_default]
+    pub fixed: bool,
 }
 
 /// One line per step: what it did, read from the state before it, and the
@@ -72,25 +76,31 @@ pub fn Trace(props: &TraceProps) -> Html {
     html! {
         <section class="trace" aria-labelledby="trace-title" data-testid="trace">
             <h2 id="trace-title">{ "Trace" }</h2>
-            <div class="toolbar" role="group" aria-label="Trace controls">
-                <button type="button" onclick={on_undo} disabled={!props.can_undo} data-testid="undo"
-                    aria-keyshortcuts="u Control+Z">
-                    { if props.undo_restores_session { "↶ Undo scenario change" } else { "↶ Undo" } }
-                    <kbd>{ "u" }</kbd>
-                </button>
-                <button type="button" onclick={on_redo} disabled={!props.can_redo} data-testid="redo"
-                    aria-keyshortcuts="r Control+Y Control+Shift+Z">
-                    { "↷ Redo" }<kbd>{ "r" }</kbd>
-                </button>
-                <button type="button" onclick={on_start} disabled={cursor == 0} data-testid="restart">
-                    { "⇤ Back to start" }
-                </button>
-            </div>
-            <p class="hint" data-testid="trace-length">
-                { format!("{cursor} step{} taken", if cursor == 1 { "" } else { "s" }) }
-                { if lines.len() > cursor { format!(" ({} more to redo)", lines.len() - cursor) } else { String::new() } }
-                { ". Click a step to go back to it." }
-            </p>
+            if !props.fixed {
+                <div class="toolbar" role="group" aria-label="Trace controls">
+                    <button type="button" onclick={on_undo} disabled={!props.can_undo} data-testid="undo"
+                        aria-keyshortcuts="u Control+Z">
+                        { if props.undo_restores_session { "↶ Undo scenario change" } else { "↶ Undo" } }
+                        <kbd>{ "u" }</kbd>
+                    </button>
+                    <button type="button" onclick={on_redo} disabled={!props.can_redo} data-testid="redo"
+                        aria-keyshortcuts="r Control+Y Control+Shift+Z">
+                        { "↷ Redo" }<kbd>{ "r" }</kbd>
+                    </button>
+                    <button type="button" onclick={on_start} disabled={cursor == 0} data-testid="restart">
+                        { "⇤ Back to start" }
+                    </button>
+                </div>
+            }
+            if props.fixed {
+                <p class="hint">{ "The linked trace, step by step. Click a step to show the state after it." }</p>
+            } else {
+                <p class="hint" data-testid="trace-length">
+                    { format!("{cursor} step{} taken", if cursor == 1 { "" } else { "s" }) }
+                    { if lines.len() > cursor { format!(" ({} more to redo)", lines.len() - cursor) } else { String::new() } }
+                    { ". Click a step to go back to it." }
+                </p>
+            }
             <ol class="trace-list">
                 <li key="start" class={classes!((cursor == 0).then_some("current"))}>
                     <button type="button" class="trace-entry" aria-current={(cursor == 0).then_some("step")}
