@@ -2,7 +2,9 @@
 //! named presets, each with a short explanation. The same list feeds the
 //! tests, the CLI's `list` and the web app's menu.
 
-use crate::scenario::{Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, WriterOp};
+use crate::scenario::{
+    Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, WriterOp,
+};
 
 /// One named scenario.
 #[derive(Clone, Copy, Debug)]
@@ -78,6 +80,16 @@ pub mod messages {
         author: "Linus Torvalds",
         topic: "a sequence counter would be cleaner; the page must match mod 4 GiB",
         message_id: "CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com",
+    };
+    pub const JANN_RECHECK: Message = Message {
+        author: "Jann Horn",
+        topic: "GUP-fast re-checks the PTE after taking the page reference",
+        message_id: "CAG48ez3KMuM2aLpc8SvGiqZvv1KFc7E2DBZ4CLzxQeFhrMN_-w@mail.gmail.com",
+    };
+    pub const LINUS_BAH: Message = Message {
+        author: "Linus Torvalds",
+        topic: "\"Bah. I should have known that\"",
+        message_id: "CAHk-=whE3+pLUQrzK=f0_GKdYZrv=72ox2nQrPhc+jZCMLqVSw@mail.gmail.com",
     };
 }
 
@@ -176,9 +188,26 @@ fn tso_no_barriers() -> Scenario {
     Scenario { model: MemoryModel::Tso, barriers: Barriers::ALL_OFF, ..different_low() }
 }
 
+/// One reader of `kind`, no flush, in `arch`'s orders, the kernel's barriers.
+fn one_reader(kind: ReaderKind, arch: Arch, same_low: bool) -> Scenario {
+    let mut scenario = Scenario { flush: FlushMode::None, ..Scenario::kernel() };
+    scenario.apply_arch(arch);
+    scenario.set_same_low(same_low);
+    scenario.set_reader_kind(0, kind);
+    scenario
+}
+
+/// The sequence-counter fix: its reader and its writer, same low half.
+fn seqcount_fix(model: MemoryModel) -> Scenario {
+    let mut scenario = one_reader(ReaderKind::Seqcount, Arch::X86Pae, true);
+    scenario.seqcount = true;
+    scenario.model = model;
+    scenario
+}
+
 use messages::{
-    JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN, JASON_ORDERING,
-    JOHN_HUBBARD, LINUS_SEQCOUNT,
+    JANN_RECHECK, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN,
+    JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_SEQCOUNT,
 };
 
 static PRESETS: &[Preset] = &[
@@ -403,5 +432,105 @@ static PRESETS: &[Preset] = &[
             changes nothing for this protocol under x86-TSO (the compiler is not modelled).",
         messages: &[&JASON_ORDERING],
         build: tso_no_barriers,
+    },
+    Preset {
+        id: "walker-x86",
+        title: "TLB walker, x86 orders, same low half, no flush",
+        explanation: "The seed has two observers, not one: Jason Gunthorpe says the write orders \
+            exist \"to make the TLB's atomic 64 bit load work properly, otherwise the TLB could \
+            read a present entry with a bogus other half!\", and defines a non-torn \
+            ptep_get_lockless() read \"the same as for the TLB\". Here the reader is that walker: \
+            one single-copy-atomic 64-bit load, no interrupts disabled, no retry. With the x86 \
+            orders (clear the present half first, set it last) it never sees a torn entry, even \
+            with a reused low half and no flush: it reads one moment of memory, and memory never \
+            holds a present mix. The same load is what a cmpxchg8b read would give; Jann Horn \
+            noted MIPS and SH have no double-word cmpxchg.",
+        messages: &[&JASON_ORDERING, &JANN_REPORT],
+        build: || one_reader(ReaderKind::Atomic64, Arch::X86Pae, true),
+    },
+    Preset {
+        id: "walker-mips-sh",
+        title: "TLB walker, MIPS/SH clear order, no flush",
+        explanation: "The walker's one atomic 64-bit load against the MIPS/SH clear, \
+            set_pte(ptep, __pte(0)), which writes the high half first. Between the two stores \
+            memory itself holds P0's low half (present) with a zeroed high half, and the walker \
+            can load exactly that: a half-written entry. Under the weak model, with no flush and \
+            no trailing wmb in the clear, the establish's high store may also land before the \
+            clear's low store. (From reading the arch headers; the thread did not discuss it.)",
+        messages: &[&JASON_ORDERING],
+        build: || one_reader(ReaderKind::Atomic64, Arch::MipsSh, false),
+    },
+    Preset {
+        id: "gup-fast-same-low",
+        title: "GUP-fast's re-check, same low half, no flush",
+        explanation: "Jann Horn pointed out that GUP-fast re-checks the PTE after taking the page \
+            reference (pte_val(pte) != pte_val(*ptep) in gup_pte_range()); Linus Torvalds: \"Bah. \
+            I should have known that\". The reader here is that whole path: ptep_get_lockless(), \
+            grab the reference (a full barrier), read the entry again, back off if it changed. \
+            The same-low-half tear still happens inside the loop, but by then the entry already \
+            holds P1, so the re-check sees the change and GUP-fast backs off: it never returns \
+            the torn value, though it did take a reference on the page the torn entry points at.",
+        messages: &[&JANN_RECHECK, &LINUS_BAH],
+        build: || one_reader(ReaderKind::GupFast, Arch::X86Pae, true),
+    },
+    Preset {
+        id: "gup-fast-mips-sh",
+        title: "GUP-fast's re-check, MIPS/SH clear order, no flush",
+        explanation: "The re-check does not save the MIPS/SH clear order: between the clear's two \
+            stores the entry itself holds P0's low half with a zeroed high half, so the loop can \
+            return that value and the re-check, reading the entry again while the writer is \
+            still between its stores, finds the same value and accepts it. GUP-fast returns a \
+            torn entry under every model.",
+        messages: &[&JANN_RECHECK],
+        build: || one_reader(ReaderKind::GupFast, Arch::MipsSh, false),
+    },
+    Preset {
+        id: "seqcount-fix",
+        title: "Sequence-counter fix, same low half, no flush",
+        explanation:
+            "Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as \
+            the clean fix (never merged). The writer wraps every zap and establish in \
+            write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end() (smp_wmb(), \
+            seq + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads both halves, \
+            smp_rmb(), reads seq again and retries if it changed. A read can only return a value \
+            memory held while seq was even and unchanged: P0, the cleared entry, or P1. Never \
+            torn, even with the reused low half.",
+        messages: &[&JASON_BROKEN, &LINUS_SEQCOUNT],
+        build: || seqcount_fix(MemoryModel::Sc),
+    },
+    Preset {
+        id: "seqcount-fix-tso",
+        title: "Sequence-counter fix under x86-TSO",
+        explanation: "The sequence-counter fix on x86, where the barriers are compiler barriers \
+            and seq's stores go through the store buffer with the PTE's: TSO keeps stores in \
+            order and loads in order, so the fix holds without any fence. Never torn.",
+        messages: &[&JASON_BROKEN, &LINUS_SEQCOUNT],
+        build: || seqcount_fix(MemoryModel::Tso),
+    },
+    Preset {
+        id: "seqcount-fix-weak",
+        title: "Sequence-counter fix under the weak model",
+        explanation: "The sequence-counter fix on a weakly ordered CPU, every barrier of the fix \
+            on. seq_wmb_begin keeps the first seq store before the update, seq_wmb_end the update \
+            before the second; the reader's two smp_rmb() keep its reads of the halves between \
+            its two reads of seq. Never torn. Switch any barrier off to see which matter: both \
+            of the reader's do; the writer's begin wmb is redundant next to the clear's own \
+            smp_wmb(), but not without it.",
+        messages: &[&JASON_BROKEN, &LINUS_SEQCOUNT],
+        build: || seqcount_fix(MemoryModel::Weak),
+    },
+    Preset {
+        id: "seqcount-fix-weak-no-rmb-begin",
+        title: "Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb",
+        explanation: "Without the smp_rmb() after the first read of seq, the reads of the halves \
+            may be performed before it: both halves can be read long before seq is, so an even, \
+            unchanged seq no longer vouches for them. P0's low (equal to P1's) with the cleared \
+            high half passes: torn again.",
+        messages: &[&LINUS_SEQCOUNT],
+        build: || {
+            let mut scenario = seqcount_fix(MemoryModel::Weak);
+            scenario.barriers.set(Barrier::SeqRmbBegin, false);
+            scenario
+        },
     },
 ];

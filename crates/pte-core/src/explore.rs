@@ -43,10 +43,13 @@ pub enum Progress {
     LimitReached { max_states: u32 },
 }
 
-/// One distinct read result.
+/// One distinct read result: a value returned, or a value read and then
+/// backed off from (GUP-fast's re-check).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub value: Pte,
+    /// False: the reader read `value` but backed off instead of returning it.
+    pub returned: bool,
     pub verdict: Verdict,
     /// A shortest trace from the initial state whose last step completes a
     /// read returning `value`.
@@ -67,13 +70,16 @@ pub struct Report {
     pub complete: bool,
     pub states: u64,
     pub transitions: u64,
-    /// One per distinct value, ordered by value.
+    /// One per distinct (value, returned or backed off): returned values
+    /// first, each group ordered by value.
     pub outcomes: Vec<Outcome>,
 }
 
 impl Report {
+    /// Can a torn value be *returned*? (A back-off after a torn read returns
+    /// nothing.)
     pub fn torn(&self) -> TornAnswer {
-        if self.outcomes.iter().any(|outcome| outcome.verdict.is_torn()) {
+        if self.outcomes.iter().any(|outcome| outcome.returned && outcome.verdict.is_torn()) {
             TornAnswer::Sometimes
         } else {
             TornAnswer::Never
@@ -101,7 +107,8 @@ pub struct Explorer {
     /// The next state (by index) to expand.
     frontier: usize,
     transitions: u64,
-    found: BTreeMap<u64, Found>,
+    /// Keyed by (backed off, value): returned values first, by value.
+    found: BTreeMap<(bool, u64), Found>,
     max_states: u32,
     limit_reached: bool,
     scratch: Vec<Step>,
@@ -223,8 +230,12 @@ impl Explorer {
     }
 
     fn record(&mut self, parent: u32, step: Step, read: CompletedRead) {
-        let entry =
-            self.found.entry(read.value.0).or_insert(Found { parent, step, read, occurrences: 0 });
+        let entry = self.found.entry((!read.returned, read.value.0)).or_insert(Found {
+            parent,
+            step,
+            read,
+            occurrences: 0,
+        });
         entry.occurrences += 1;
     }
 
@@ -271,6 +282,7 @@ impl Explorer {
                 let (witness, read) = self.witness(found.parent, found.step);
                 Outcome {
                     value: found.read.value,
+                    returned: found.read.returned,
                     verdict: Verdict::of(scenario, found.read.value),
                     witness,
                     read: read.unwrap_or(found.read),

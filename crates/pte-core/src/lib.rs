@@ -17,6 +17,7 @@ pub mod link;
 pub mod litmus;
 mod machine;
 mod program;
+mod reader;
 mod scenario;
 mod session;
 pub mod sources;
@@ -26,14 +27,17 @@ pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
 };
 pub use machine::{
-    Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step, StepParseError,
+    word_value, Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step,
+    StepParseError,
 };
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
+pub use reader::{Block, Effect, Item, OnFail, ReaderProgram, Test, MAX_REGISTERS};
 pub use scenario::{
-    Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, ScenarioError, Values,
-    WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_OPS,
+    Arch, Barrier, BarrierOrigin, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario,
+    ScenarioError, Values, WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_ACCESSES,
+    MAX_WRITER_OPS, OLDEST_FORMAT_VERSION,
 };
 pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
 pub use verdict::{Judged, Verdict};

@@ -1,14 +1,15 @@
 //! Permalinks: a scenario and a trace as a short, readable URL query
-//! (`v=1&model=sc&bit=0&writer=zap,flush,establish&…&t=w1,r1.off`), so a
-//! reviewer can paste one into a mail. The web app puts it after `#`; the
+//! (`v=2&model=sc&bit=0&writer=zap,flush,establish&…&t=w1,r1.off`), so a
+//! reviewer can paste one into a mail. Links of version 1 (before reader
+//! kinds and the sequence counter) still decode. The web app puts it after `#`; the
 //! CLI prints it. Decoding never panics and names the bad parameter.
 
 use std::fmt;
 
 use crate::machine::Step;
 use crate::scenario::{
-    Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, ScenarioError, Values, WriterOp,
-    FORMAT_VERSION,
+    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, Values,
+    WriterOp, FORMAT_VERSION, OLDEST_FORMAT_VERSION,
 };
 use crate::session::{parse_steps, ReplayError};
 
@@ -37,6 +38,15 @@ pub fn encode(scenario: &Scenario, steps: &[Step]) -> String {
         .collect();
     if !off.is_empty() {
         parts.push(format!("off={}", join(off)));
+    }
+    if !scenario.reader_kinds.is_empty() {
+        parts.push(format!(
+            "kinds={}",
+            join(scenario.reader_kinds.iter().map(|kind| kind.id().to_owned()).collect())
+        ));
+    }
+    if scenario.seqcount {
+        parts.push("seq=1".to_owned());
     }
     if !steps.is_empty() {
         parts.push(format!("t={}", join(steps.iter().map(|s| s.id()).collect())));
@@ -94,7 +104,8 @@ impl fmt::Display for LinkError {
             }
             LinkError::UnsupportedVersion { found } => write!(
                 f,
-                "the link has format version {found:?}; this version reads format {FORMAT_VERSION}"
+                "the link has format version {found:?}; this version reads formats \
+                 {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}"
             ),
             LinkError::Scenario(error) => write!(f, "the link's scenario is invalid: {error}"),
             LinkError::Trace(error) => write!(f, "the link's trace is invalid: {error}"),
@@ -147,10 +158,12 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
         text.parse().map_err(|_| invalid(parameter, text, "expected a number".to_owned()))
     };
 
-    let version = get("v")?;
-    if version != FORMAT_VERSION.to_string() {
-        return Err(LinkError::UnsupportedVersion { found: version.to_owned() });
-    }
+    let version_text = get("v")?;
+    let version = version_text
+        .parse::<u32>()
+        .ok()
+        .filter(|version| (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(version))
+        .ok_or_else(|| LinkError::UnsupportedVersion { found: version_text.to_owned() })?;
     let model_text = get("model")?;
     let model: MemoryModel = model_text
         .parse()
@@ -177,7 +190,27 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
             .map_err(|_| invalid("off", &name, "unknown barrier site".to_owned()))?;
         barriers.set(barrier, false);
     }
-    let scenario = Scenario {
+    // Version 1 had lockless readers only and no sequence counter; its
+    // links never carry these parameters.
+    let mut reader_kinds = Vec::new();
+    let mut seqcount = false;
+    if version >= 2 {
+        for kind in list(optional("kinds")) {
+            reader_kinds.push(kind.parse::<ReaderKind>().map_err(|_| {
+                invalid(
+                    "kinds",
+                    &kind,
+                    "expected lockless, gup_fast, atomic64 or seqcount".to_owned(),
+                )
+            })?);
+        }
+        seqcount = match optional("seq") {
+            "" | "0" => false,
+            "1" => true,
+            other => return Err(invalid("seq", other, "expected 0 or 1".to_owned())),
+        };
+    }
+    let mut scenario = Scenario {
         format: FORMAT_VERSION,
         model,
         present_bit: number("bit")?,
@@ -186,7 +219,10 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
         readers: number("readers")?,
         flush,
         barriers,
+        reader_kinds,
+        seqcount,
     };
+    scenario.normalize_reader_kinds();
     scenario.validate().map_err(LinkError::Scenario)?;
     let trace = list(optional("t"));
     let steps = parse_steps(trace.iter().map(String::as_str)).map_err(LinkError::Trace)?;

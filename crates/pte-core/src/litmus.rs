@@ -14,7 +14,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::program::{AccessKind, Program, Word, WriterAccess};
-use crate::scenario::{Barrier, FlushMode, Pte, Scenario, ScenarioError, WriterOp};
+use crate::scenario::{Barrier, FlushMode, Pte, ReaderKind, Scenario, ScenarioError, WriterOp};
 
 /// The command that runs an exported file against the kernel's model, from
 /// the kernel's `tools/memory-model/` folder.
@@ -36,6 +36,11 @@ pub enum LitmusError {
     AtomicZap { op: usize },
     /// A test name herd7 would not read as one word.
     BadName { name: String },
+    /// Reader `reader` (1-based) is not the lockless loop; the export
+    /// writes one attempt of `ptep_get_lockless()` per reader.
+    ReaderKind { reader: u8, kind: &'static str },
+    /// The sequence-counter writer (a third word) is not exported.
+    Seqcount,
 }
 
 impl fmt::Display for LitmusError {
@@ -47,6 +52,16 @@ impl fmt::Display for LitmusError {
                 "writer op {op} is zap_atomic: one 64-bit atomic exchange cannot be written as \
                  stores to two 32-bit int halves, and a litmus test with two stores would check \
                  a different protocol"
+            ),
+            LitmusError::ReaderKind { reader, kind } => write!(
+                f,
+                "reader {reader} is a {kind} reader; the litmus export writes lockless readers \
+                 only (one attempt of ptep_get_lockless() each)"
+            ),
+            LitmusError::Seqcount => write!(
+                f,
+                "the sequence-counter writer is not exported: the litmus test has the two PTE \
+                 halves only"
             ),
             LitmusError::BadName { name } => write!(
                 f,
@@ -106,6 +121,15 @@ pub fn export(scenario: &Scenario, name: &str) -> Result<String, LitmusError> {
     }
     if let Some(op) = scenario.writer.iter().position(|op| *op == WriterOp::ZapAtomic) {
         return Err(LitmusError::AtomicZap { op: op + 1 });
+    }
+    if let Some(reader) =
+        (0..scenario.readers).find(|reader| scenario.reader_kind(*reader) != ReaderKind::Lockless)
+    {
+        let kind = scenario.reader_kind(reader).id();
+        return Err(LitmusError::ReaderKind { reader: reader + 1, kind });
+    }
+    if scenario.seqcount {
+        return Err(LitmusError::Seqcount);
     }
     let program = Program::new(scenario.clone())?;
     let mut text = String::new();
@@ -274,8 +298,8 @@ fn write_exists(text: &mut String, program: &Program) {
     let whole: Vec<Pte> =
         distinct(std::iter::once(scenario.values.p0).chain(scenario.values.p.iter().copied()));
     let register = match present {
-        Word::Low => "r0",
         Word::High => "r1",
+        Word::Low | Word::Seq => "r0",
     };
     let terms: Vec<String> = (1..=scenario.readers)
         .map(|reader| {
@@ -316,6 +340,7 @@ fn variable(word: Word) -> &'static str {
     match word {
         Word::Low => "lo",
         Word::High => "hi",
+        Word::Seq => "seq",
     }
 }
 
@@ -323,6 +348,7 @@ fn half(pte: Pte, word: Word) -> u32 {
     match word {
         Word::Low => pte.low(),
         Word::High => pte.high(),
+        Word::Seq => 0,
     }
 }
 

@@ -9,44 +9,39 @@ use std::fmt;
 use crate::program::{
     mask_below, AccessKind, Order, Program, Register, Source, Tag, Word, INITIAL,
 };
-use crate::scenario::{FlushMode, MemoryModel, Pte, MAX_READERS};
+pub use crate::reader::ReaderAction;
+use crate::reader::{Effect, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+use crate::scenario::{FlushMode, MemoryModel, Pte, ReaderKind, MAX_READERS};
 
-/// Where a reader is in `irq_off; retry: loads; check; irq_on`.
+/// Where a reader is in its program ([`Program::phase`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Phase {
-    /// Has not disabled interrupts yet.
+    /// Has not taken its first step.
     #[default]
     Start,
-    /// Interrupts off, inside the retry loop.
+    /// Reading: interrupts off (for the kinds that disable them), inside its
+    /// loops.
     Loop,
-    /// The check passed: the read is complete, interrupts are still off.
+    /// The read is complete (returned or backed off); interrupts are still off.
     Returned,
-    /// Interrupts back on; the reader is finished.
+    /// The reader is finished.
     Done,
 }
 
-/// One reader's registers and position. Registers hold tags (see
-/// [`Tag`]); a register not yet loaded in this iteration holds its old tag
-/// masked out by `loaded`, and is reset on retry so equal states merge.
+/// One reader's position and registers. Registers hold tags (see [`Tag`])
+/// in the slots of its kind ([`ReaderProgram::registers`]); a retry resets
+/// the block's registers so equal states merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ReaderState {
-    pub phase: Phase,
-    /// Bit k set: register k has been loaded in this iteration.
-    pub loaded: u8,
-    pub registers: [Tag; 3],
-    /// How many times the check failed and the loop started again.
+    /// The block of its program the reader is in; the block count once
+    /// finished.
+    pub block: u8,
+    /// Bit i set: item i of the current block has been performed in this
+    /// attempt.
+    pub done: u8,
+    pub registers: [Tag; MAX_REGISTERS],
+    /// How many times a test failed and its loop started again.
     pub retries: u8,
-}
-
-impl ReaderState {
-    pub fn is_loaded(&self, register: Register) -> bool {
-        self.loaded & (1 << register.index()) != 0
-    }
-
-    /// Between `irq_off` and `irq_on`: an IPI cannot be taken.
-    pub fn interrupts_off(&self) -> bool {
-        matches!(self.phase, Phase::Loop | Phase::Returned)
-    }
 }
 
 /// A whole machine state. Fixed size and `Copy`, so the explorer hashes and
@@ -58,8 +53,8 @@ pub struct State {
     pub(crate) writer_done: u64,
     /// TSO only: writer accesses below this index have left the store buffer.
     pub(crate) drained_to: u8,
-    /// The tag of the write each word holds in memory: `[low, high]`.
-    pub(crate) memory: [Tag; 2],
+    /// The tag of the write each word holds in memory: `[low, high, seq]`.
+    pub(crate) memory: [Tag; 3],
     pub(crate) readers: [ReaderState; MAX_READERS],
 }
 
@@ -91,14 +86,6 @@ pub enum Step {
     Reader { reader: u8, action: ReaderAction },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReaderAction {
-    IrqOff,
-    Load(Register),
-    Check,
-    IrqOn,
-}
-
 impl Step {
     /// The thread taking the step: `None` for the writer, else the reader.
     pub fn reader(self) -> Option<u8> {
@@ -109,20 +96,15 @@ impl Step {
     }
 
     /// The compact id used in trace files and permalinks: `w3` (writer
-    /// access 3, 1-based), `wd` (drain), `r1.off`, `r1.r0`, `r1.r1`, `r1.r2`,
-    /// `r1.chk`, `r1.on` (reader 1).
+    /// access 3, 1-based), `wd` (drain), `r1.off`, `r1.r0`, `r1.chk`,
+    /// `r1.on` (reader 1), and for other reader kinds `r1.q0`, `r1.grab`,
+    /// `r1.rechk`, `r1.ld64`, `r1.s`, `r1.odd`, `r1.s2`.
     pub fn id(self) -> String {
         match self {
             Step::Writer(index) => format!("w{}", u32::from(index) + 1),
             Step::Drain => "wd".to_owned(),
             Step::Reader { reader, action } => {
-                let action = match action {
-                    ReaderAction::IrqOff => "off",
-                    ReaderAction::Load(register) => register.name(),
-                    ReaderAction::Check => "chk",
-                    ReaderAction::IrqOn => "on",
-                };
-                format!("r{}.{action}", u32::from(reader) + 1)
+                format!("r{}.{}", u32::from(reader) + 1, action.id())
             }
         }
     }
@@ -146,15 +128,8 @@ impl Step {
         }
         let rest = text.strip_prefix('r').ok_or_else(bad)?;
         let (digits, action) = rest.split_once('.').ok_or_else(bad)?;
-        let action = match action {
-            "off" => ReaderAction::IrqOff,
-            "r0" => ReaderAction::Load(Register::R0),
-            "r1" => ReaderAction::Load(Register::R1),
-            "r2" => ReaderAction::Load(Register::R2),
-            "chk" => ReaderAction::Check,
-            "on" => ReaderAction::IrqOn,
-            _ => return Err(bad()),
-        };
+        let action =
+            ReaderAction::ALL.into_iter().find(|known| known.id() == action).ok_or_else(bad)?;
         Ok(Step::Reader { reader: number(digits)?, action })
     }
 }
@@ -167,7 +142,12 @@ pub struct StepParseError {
 
 impl fmt::Display for StepParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on)", self.text)
+        write!(
+            f,
+            "{:?} is not a step (expected w<N>, wd, or \
+             r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)",
+            self.text
+        )
     }
 }
 
@@ -193,8 +173,9 @@ pub enum Blocked {
     NotTso,
 }
 
-/// A read that completed: the check passed and the reader returns
-/// `(low, high) = (r0, r1)`.
+/// A read that completed: the value `(low, high) = (r0, r1)` the reader
+/// read, and whether it returned it or backed off (GUP-fast's re-check saw
+/// the entry change: it drops the reference and takes the slow path).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CompletedRead {
     pub reader: u8,
@@ -202,6 +183,8 @@ pub struct CompletedRead {
     pub low_source: Source,
     pub high_source: Source,
     pub retries: u8,
+    /// False when the reader backed off instead of returning `value`.
+    pub returned: bool,
 }
 
 impl Program {
@@ -216,45 +199,62 @@ impl Program {
     /// - readers are sorted.
     pub(crate) fn canonical(&self, state: &State) -> State {
         let mut canonical = *state;
-        let readers = &mut canonical.readers[..usize::from(self.readers())];
-        for reader in readers.iter_mut() {
-            *reader = self.reader_future(reader);
+        for reader in 0..self.readers() {
+            let at = &mut canonical.readers[usize::from(reader)];
+            *at = self.reader_future(reader, at);
         }
-        readers.sort_unstable();
+        for group in self.reader_groups() {
+            if group.len() < 2 {
+                continue;
+            }
+            let mut members = [ReaderState::default(); MAX_READERS];
+            for (slot, reader) in members.iter_mut().zip(group) {
+                *slot = canonical.readers[usize::from(*reader)];
+            }
+            members[..group.len()].sort_unstable();
+            for (reader, member) in group.iter().zip(members) {
+                canonical.readers[usize::from(*reader)] = member;
+            }
+        }
         canonical
     }
 
     /// `order[i]` is the reader of `state` at position `i` of
-    /// [`Program::canonical`].
+    /// [`Program::canonical`] (positions only move within a kind's group).
     pub(crate) fn canonical_order(&self, state: &State) -> [u8; MAX_READERS] {
         let mut order = [0, 1, 2, 3];
-        order[..usize::from(self.readers())]
-            .sort_by_key(|reader| self.reader_future(&state.readers[usize::from(*reader)]));
+        for group in self.reader_groups() {
+            let mut members = [0u8; MAX_READERS];
+            members[..group.len()].copy_from_slice(group);
+            members[..group.len()].sort_by_key(|reader| {
+                self.reader_future(*reader, &state.readers[usize::from(*reader)])
+            });
+            for (position, reader) in group.iter().zip(members) {
+                order[usize::from(*position)] = reader;
+            }
+        }
         order
     }
 
-    fn reader_future(&self, reader: &ReaderState) -> ReaderState {
-        match reader.phase {
-            Phase::Start | Phase::Loop => {
-                let mut future = ReaderState { retries: 0, ..*reader };
-                for register in Register::ALL {
-                    let tag = &mut future.registers[register.index()];
-                    *tag = self.first_tag_with_value(register.word(), *tag);
-                }
-                future
-            }
-            Phase::Returned | Phase::Done => {
-                ReaderState { phase: reader.phase, ..ReaderState::default() }
-            }
+    fn reader_future(&self, reader: u8, at: &ReaderState) -> ReaderState {
+        let program = self.reader_program(reader);
+        if usize::from(at.block) > program.completes_in() {
+            return ReaderState { block: at.block, done: at.done, ..ReaderState::default() };
         }
+        let mut future = ReaderState { retries: 0, ..*at };
+        for (slot, register) in program.registers.iter().enumerate() {
+            let tag = &mut future.registers[slot];
+            *tag = self.first_tag_with_value(register.word(), *tag);
+        }
+        future
     }
 
-    /// Memory holds P0; every thread is at its start.
+    /// Memory holds P0 (and `seq` 0); every thread is at its start.
     pub fn initial(&self) -> State {
         State {
             writer_done: 0,
             drained_to: 0,
-            memory: [INITIAL; 2],
+            memory: [INITIAL; 3],
             readers: [ReaderState::default(); MAX_READERS],
         }
     }
@@ -262,7 +262,8 @@ impl Program {
     /// The steps worth offering in `state`, enabled or not, in a stable
     /// order: the writer's, then each reader's. Under SC and TSO each thread
     /// offers its next instruction; under the weak model every access not
-    /// yet performed. Filter with [`Program::check`].
+    /// yet performed (of the reader's current block). Filter with
+    /// [`Program::check`].
     pub fn candidates(&self, state: &State, out: &mut Vec<Step>) {
         out.clear();
         let in_order = self.model() != MemoryModel::Weak;
@@ -280,25 +281,17 @@ impl Program {
             out.push(Step::Drain);
         }
         for reader in 0..self.readers() {
-            let reader_state = state.reader(reader);
-            let mut offer = |action| out.push(Step::Reader { reader, action });
-            match reader_state.phase {
-                Phase::Start => offer(ReaderAction::IrqOff),
-                Phase::Loop => {
-                    for register in Register::ALL {
-                        if !reader_state.is_loaded(register) {
-                            offer(ReaderAction::Load(register));
-                            if in_order {
-                                break;
-                            }
-                        }
-                    }
-                    if !in_order || reader_state.loaded == 0b111 {
-                        offer(ReaderAction::Check);
+            let at = state.reader(reader);
+            let Some(block) = self.reader_program(reader).blocks.get(usize::from(at.block)) else {
+                continue;
+            };
+            for (index, item) in block.items.iter().enumerate() {
+                if at.done & (1 << index) == 0 {
+                    out.push(Step::Reader { reader, action: item.action });
+                    if in_order {
+                        break;
                     }
                 }
-                Phase::Returned => offer(ReaderAction::IrqOn),
-                Phase::Done => {}
             }
         }
     }
@@ -346,7 +339,7 @@ impl Program {
         }
         if access.kind == AccessKind::Flush && self.scenario().flush == FlushMode::Ipi {
             if let Some(reader) =
-                (0..self.readers()).find(|reader| state.reader(*reader).interrupts_off())
+                (0..self.readers()).find(|reader| self.interrupts_off(state, *reader))
             {
                 return Err(Blocked::FlushWaitsForReader { reader });
             }
@@ -358,39 +351,32 @@ impl Program {
         if reader >= self.readers() {
             return Err(Blocked::NoSuchStep);
         }
+        let program = self.reader_program(reader);
+        let (block, item) = program.locate(action).ok_or(Blocked::NoSuchStep)?;
         let at = state.reader(reader);
+        let current = usize::from(at.block);
         let step = |action| Step::Reader { reader, action };
-        let waits = |action| Err(Blocked::WaitsFor { earlier: step(action), order: Order::Full });
-        match (action, at.phase) {
-            (ReaderAction::IrqOff, Phase::Start) => Ok(()),
-            (ReaderAction::IrqOff, _) => Err(Blocked::AlreadyDone),
-            (ReaderAction::Load(_) | ReaderAction::Check, Phase::Start) => {
-                waits(ReaderAction::IrqOff)
-            }
-            (ReaderAction::Load(register), Phase::Loop) => {
-                if at.is_loaded(register) {
-                    return Err(Blocked::AlreadyDone);
-                }
-                let missing = self.reader_waits(register) & !at.loaded;
-                match Register::ALL.into_iter().rev().find(|r| missing & (1 << r.index()) != 0) {
-                    None => Ok(()),
-                    Some(earlier) => Err(Blocked::WaitsFor {
-                        earlier: step(ReaderAction::Load(earlier)),
-                        order: self.reader_order(earlier, register).unwrap_or(Order::ProgramOrder),
-                    }),
-                }
-            }
-            (ReaderAction::Check, Phase::Loop) => {
-                match Register::ALL.into_iter().find(|r| !at.is_loaded(*r)) {
-                    None => Ok(()),
-                    Some(register) => waits(ReaderAction::Load(register)),
-                }
-            }
-            (ReaderAction::Load(_) | ReaderAction::Check, _) => Err(Blocked::AlreadyDone),
-            (ReaderAction::IrqOn, Phase::Returned) => Ok(()),
-            (ReaderAction::IrqOn, Phase::Done) => Err(Blocked::AlreadyDone),
-            (ReaderAction::IrqOn, _) => waits(ReaderAction::Check),
+        if block < current || (block == current && at.done & (1 << item) != 0) {
+            return Err(Blocked::AlreadyDone);
         }
+        if block > current {
+            // Waits for the end of the block the reader is in (its test, or
+            // the single step it is at).
+            let last = program.blocks[current].items.last().expect("blocks are not empty");
+            return Err(Blocked::WaitsFor { earlier: step(last.action), order: Order::Full });
+        }
+        let items = &program.blocks[block].items;
+        let missing = program.blocks[block].waits(item) & !at.done;
+        if missing != 0 {
+            let earlier = 7 - missing.leading_zeros() as usize;
+            return Err(Blocked::WaitsFor {
+                earlier: step(items[earlier].action),
+                order: self
+                    .reader_order(reader, block, earlier, item)
+                    .unwrap_or(Order::ProgramOrder),
+            });
+        }
+        Ok(())
     }
 
     /// The state after `step`, and the read it completed, if any.
@@ -421,7 +407,10 @@ impl Program {
                 match access.kind {
                     AccessKind::Store(word) if !buffered => next.memory[word.index()] = tag,
                     AccessKind::Store(_) => {}
-                    AccessKind::StoreBoth => next.memory = [tag, tag],
+                    AccessKind::StoreBoth => {
+                        next.memory[Word::Low.index()] = tag;
+                        next.memory[Word::High.index()] = tag;
+                    }
                     AccessKind::Flush => {}
                 }
                 if buffered && !matches!(access.kind, AccessKind::Store(_)) {
@@ -437,38 +426,92 @@ impl Program {
                 next.drained_to = index as u8 + 1;
             }
             Step::Reader { reader, action } => {
+                let program = self.reader_program(reader);
                 let at = &mut next.readers[usize::from(reader)];
-                match action {
-                    ReaderAction::IrqOff => at.phase = Phase::Loop,
-                    ReaderAction::Load(register) => {
-                        at.registers[register.index()] = state.memory[register.word().index()];
-                        at.loaded |= 1 << register.index();
+                let (block, item) = program.locate(action).expect("the step is enabled");
+                let items = &program.blocks[block].items;
+                let slot = |register| program.slot(register).expect("the kind has the register");
+                let mut finished = true;
+                match items[item].effect {
+                    Effect::IrqOff | Effect::IrqOn | Effect::Grab => {}
+                    Effect::Load(register) => {
+                        at.registers[slot(register)] = state.memory[register.word().index()];
                     }
-                    ReaderAction::Check => {
-                        let [r0, r1, r2] = at.registers;
-                        if self.value(Word::Low, r0) == self.value(Word::Low, r2) {
-                            at.phase = Phase::Returned;
-                            completed = Some(CompletedRead {
-                                reader,
-                                value: Pte::from_halves(
-                                    self.value(Word::High, r1),
-                                    self.value(Word::Low, r0),
-                                ),
-                                low_source: self.source(r0),
-                                high_source: self.source(r1),
-                                retries: at.retries,
-                            });
+                    Effect::Load64 => {
+                        // One event: both halves at the same instant.
+                        at.registers[slot(Register::R0)] = state.memory[Word::Low.index()];
+                        at.registers[slot(Register::R1)] = state.memory[Word::High.index()];
+                        completed = Some(self.completed(reader, program, at, true));
+                    }
+                    Effect::Test { test, on_fail, completes } => {
+                        if self.passes(program, at, test) {
+                            if completes {
+                                completed = Some(self.completed(reader, program, at, true));
+                            }
+                        } else if on_fail == OnFail::BackOff {
+                            completed = Some(self.completed(reader, program, at, false));
                         } else {
-                            at.retries += 1;
-                            at.loaded = 0;
-                            at.registers = [INITIAL; 3];
+                            // goto retry: the block starts again from scratch.
+                            finished = false;
+                            at.retries = at.retries.saturating_add(1);
+                            at.done = 0;
+                            for other in items {
+                                if let Effect::Load(register) = other.effect {
+                                    at.registers[slot(register)] = INITIAL;
+                                }
+                            }
                         }
                     }
-                    ReaderAction::IrqOn => at.phase = Phase::Done,
+                }
+                if finished {
+                    at.done |= 1 << item;
+                    if at.done == program.blocks[block].full() {
+                        at.block += 1;
+                        at.done = 0;
+                    }
                 }
             }
         }
         (next, completed)
+    }
+
+    /// The value of `register` in a reader's register file.
+    fn held(&self, program: &ReaderProgram, at: &ReaderState, register: Register) -> u32 {
+        let slot = program.slot(register).expect("the kind has the register");
+        self.value(register.word(), at.registers[slot])
+    }
+
+    /// Does a test pass on these registers (compared by value)?
+    fn passes(&self, program: &ReaderProgram, at: &ReaderState, test: Test) -> bool {
+        let held = |register| self.held(program, at, register);
+        match test {
+            Test::LowUnchanged => held(Register::R0) == held(Register::R2),
+            Test::SeqEven => held(Register::S) % 2 == 0,
+            Test::SeqUnchanged => held(Register::S2) == held(Register::S),
+            Test::StillTheSame => {
+                held(Register::Q0) == held(Register::R0) && held(Register::Q1) == held(Register::R1)
+            }
+        }
+    }
+
+    /// The read a reader completes: `(r0, r1)` with provenance.
+    fn completed(
+        &self,
+        reader: u8,
+        program: &ReaderProgram,
+        at: &ReaderState,
+        returned: bool,
+    ) -> CompletedRead {
+        let tag = |register| at.registers[program.slot(register).expect("every kind has r0, r1")];
+        let (low, high) = (tag(Register::R0), tag(Register::R1));
+        CompletedRead {
+            reader,
+            value: Pte::from_halves(self.value(Word::High, high), self.value(Word::Low, low)),
+            low_source: self.source(low),
+            high_source: self.source(high),
+            retries: at.retries,
+            returned,
+        }
     }
 
     /// TSO: the writer accesses in the store buffer, oldest first.
@@ -482,7 +525,7 @@ impl Program {
     pub fn is_final(&self, state: &State) -> bool {
         state.writer_done == self.all_accesses()
             && self.buffered(state).next().is_none()
-            && (0..self.readers()).all(|reader| state.reader(reader).phase == Phase::Done)
+            && (0..self.readers()).all(|reader| self.phase(state, reader) == Phase::Done)
     }
 
     /// The value a word holds in memory.
@@ -495,13 +538,64 @@ impl Program {
         Pte::from_halves(self.memory_value(state, Word::High), self.memory_value(state, Word::Low))
     }
 
-    /// The value a reader register holds, if loaded in this iteration (or
-    /// kept after the read returned).
-    pub fn register_value(&self, state: &State, reader: u8, register: Register) -> Option<u32> {
+    /// Where reader `reader` is in its program.
+    pub fn phase(&self, state: &State, reader: u8) -> Phase {
+        let program = self.reader_program(reader);
         let at = state.reader(reader);
-        let kept = matches!(at.phase, Phase::Returned | Phase::Done);
-        (kept || at.is_loaded(register))
-            .then(|| self.value(register.word(), at.registers[register.index()]))
+        let block = usize::from(at.block);
+        if block >= program.blocks.len() {
+            Phase::Done
+        } else if block > program.completes_in() {
+            Phase::Returned
+        } else if block == 0 && at.done == 0 {
+            Phase::Start
+        } else {
+            Phase::Loop
+        }
+    }
+
+    /// Is reader `reader` between `irq_off` and `irq_on` (holding off an
+    /// IPI flush)?
+    pub fn interrupts_off(&self, state: &State, reader: u8) -> bool {
+        self.reader_program(reader).interrupts_off_at(usize::from(state.reader(reader).block))
+    }
+
+    /// The kind of reader `reader`.
+    pub fn reader_kind(&self, reader: u8) -> ReaderKind {
+        self.reader_program(reader).kind
+    }
+
+    /// Has `register` been loaded in the current attempt of its block (or in
+    /// an earlier block, whose registers are kept)?
+    pub fn is_loaded(&self, state: &State, reader: u8, register: Register) -> bool {
+        let program = self.reader_program(reader);
+        let at = state.reader(reader);
+        let action = match program.locate(ReaderAction::Load(register)) {
+            Some(_) => ReaderAction::Load(register),
+            None => ReaderAction::Load64,
+        };
+        match program.locate(action) {
+            Some((block, item)) if program.slot(register).is_some() => {
+                block < usize::from(at.block)
+                    || (block == usize::from(at.block) && at.done & (1 << item) != 0)
+            }
+            _ => false,
+        }
+    }
+
+    /// The value a reader register holds, if loaded (see
+    /// [`Program::is_loaded`]).
+    pub fn register_value(&self, state: &State, reader: u8, register: Register) -> Option<u32> {
+        self.is_loaded(state, reader, register)
+            .then(|| self.held(self.reader_program(reader), state.reader(reader), register))
+    }
+
+    /// The write a loaded register's value came from.
+    pub fn register_source(&self, state: &State, reader: u8, register: Register) -> Option<Source> {
+        let program = self.reader_program(reader);
+        let slot = program.slot(register)?;
+        self.is_loaded(state, reader, register)
+            .then(|| self.source(state.reader(reader).registers[slot]))
     }
 
     /// The step as a sentence, taken from `state`: "writer: low ← 0x00000000
@@ -517,9 +611,9 @@ impl Program {
                 let into = if self.model() == MemoryModel::Tso { " into store buffer" } else { "" };
                 match access.kind {
                     AccessKind::Store(word) => format!(
-                        "writer: {} ← 0x{:08x}{into} ({origin}, {})",
+                        "writer: {} ← {}{into} ({origin}, {})",
                         word.name(),
-                        access.stored(word),
+                        word_value(word, access.stored(word)),
                         access.value_name
                     ),
                     AccessKind::StoreBoth => {
@@ -539,43 +633,92 @@ impl Program {
                     let access = &self.accesses()[index];
                     match access.kind {
                         AccessKind::Store(word) => format!(
-                            "writer: drain {} ← 0x{:08x} to memory",
+                            "writer: drain {} ← {} to memory",
                             word.name(),
-                            access.stored(word)
+                            word_value(word, access.stored(word))
                         ),
                         _ => "writer: drain".to_owned(),
                     }
                 }
                 None => "writer: drain (store buffer empty)".to_owned(),
             },
-            Step::Reader { reader, action } => {
-                let who = format!("reader {}", reader + 1);
-                if reader >= self.readers() {
-                    return format!("{who}: (no such reader)");
+            Step::Reader { reader, action } => self.describe_reader(state, reader, action),
+        }
+    }
+
+    fn describe_reader(&self, state: &State, reader: u8, action: ReaderAction) -> String {
+        let who = format!("reader {}", reader + 1);
+        if reader >= self.readers() {
+            return format!("{who}: (no such reader)");
+        }
+        let program = self.reader_program(reader);
+        let Some((block, item)) = program.locate(action) else {
+            return format!(
+                "{who}: {} (not a step of a {} reader)",
+                action.id(),
+                program.kind.id()
+            );
+        };
+        let at = state.reader(reader);
+        let loaded = |register| self.is_loaded(state, reader, register);
+        let held = |register| self.held(program, at, register);
+        match program.blocks[block].items[item].effect {
+            Effect::IrqOff => format!("{who}: irq_off"),
+            Effect::IrqOn => format!("{who}: irq_on"),
+            Effect::Grab => format!("{who}: grab the page reference (full barrier)"),
+            Effect::Load(register) => format!(
+                "{who}: {} ← {} (= {})",
+                register.name(),
+                register.word().name(),
+                word_value(register.word(), self.memory_value(state, register.word()))
+            ),
+            Effect::Load64 => {
+                format!("{who}: r0,r1 ← low,high in one 64-bit load (= {})", self.memory_pte(state))
+            }
+            Effect::Test { test, on_fail, completes } => {
+                let name = test_name(test);
+                let needs: &[Register] = match test {
+                    Test::LowUnchanged => &[Register::R0, Register::R2],
+                    Test::SeqEven => &[Register::S],
+                    Test::SeqUnchanged => &[Register::S, Register::S2],
+                    Test::StillTheSame => &[Register::R0, Register::R1, Register::Q0, Register::Q1],
+                };
+                if !needs.iter().all(|register| loaded(*register)) {
+                    return format!("{who}: {name}");
                 }
-                match action {
-                    ReaderAction::IrqOff => format!("{who}: irq_off"),
-                    ReaderAction::Load(register) => format!(
-                        "{who}: {} ← {} (= 0x{:08x})",
-                        register.name(),
-                        register.word().name(),
-                        self.memory_value(state, register.word())
-                    ),
-                    ReaderAction::Check => {
-                        let at = state.reader(reader);
-                        if at.loaded != 0b111 {
-                            return format!("{who}: check r0 = r2");
-                        }
-                        let r0 = self.value(Word::Low, at.registers[0]);
-                        let r2 = self.value(Word::Low, at.registers[2]);
-                        if r0 == r2 {
-                            format!("{who}: check r0 = r2 (0x{r0:08x} = 0x{r2:08x}: return)")
+                let pass = self.passes(program, at, test);
+                let outcome = match (pass, completes, on_fail) {
+                    (true, true, _) => "return",
+                    (true, false, _) => "continue",
+                    (false, _, OnFail::Retry) => "retry",
+                    (false, _, OnFail::BackOff) => "back off",
+                };
+                let shown = match test {
+                    Test::LowUnchanged => {
+                        let (r0, r2) = (held(Register::R0), held(Register::R2));
+                        let sign = if pass { "=" } else { "≠" };
+                        format!("0x{r0:08x} {sign} 0x{r2:08x}")
+                    }
+                    Test::SeqEven => {
+                        let s = held(Register::S);
+                        if pass {
+                            format!("{s} is even")
                         } else {
-                            format!("{who}: check r0 = r2 (0x{r0:08x} ≠ 0x{r2:08x}: retry)")
+                            format!("{s} is odd")
                         }
                     }
-                    ReaderAction::IrqOn => format!("{who}: irq_on"),
-                }
+                    Test::SeqUnchanged => {
+                        let sign = if pass { "=" } else { "≠" };
+                        format!("{} {sign} {}", held(Register::S2), held(Register::S))
+                    }
+                    Test::StillTheSame => {
+                        let now = Pte::from_halves(held(Register::Q1), held(Register::Q0));
+                        let read = Pte::from_halves(held(Register::R1), held(Register::R0));
+                        let sign = if pass { "=" } else { "≠" };
+                        format!("{now} {sign} {read}")
+                    }
+                };
+                format!("{who}: {name} ({shown}: {outcome})")
             }
         }
     }
@@ -586,15 +729,27 @@ impl Program {
             Step::Reader { reader, action: ReaderAction::Load(register) } => {
                 format!("reader {}: {} ← {}", reader + 1, register.name(), register.word().name())
             }
-            Step::Reader { reader, action: ReaderAction::Check } => {
-                format!("reader {}: check r0 = r2", reader + 1)
+            Step::Reader { reader, action }
+                if reader < self.readers()
+                    && matches!(
+                        action,
+                        ReaderAction::Check | ReaderAction::OddCheck | ReaderAction::Recheck
+                    ) =>
+            {
+                let program = self.reader_program(reader);
+                match program.locate(action).map(|(b, i)| program.blocks[b].items[i].effect) {
+                    Some(Effect::Test { test, .. }) => {
+                        format!("reader {}: {}", reader + 1, test_name(test))
+                    }
+                    _ => self.describe(&self.initial(), step),
+                }
             }
             Step::Writer(index) => match self.accesses().get(usize::from(index)) {
                 Some(access) => match access.kind {
                     AccessKind::Store(word) => format!(
-                        "writer: {} ← 0x{:08x} ({})",
+                        "writer: {} ← {} ({})",
                         word.name(),
-                        access.stored(word),
+                        word_value(word, access.stored(word)),
                         access.value_name
                     ),
                     AccessKind::StoreBoth => format!("writer: low,high ← {}", access.value),
@@ -634,6 +789,25 @@ impl Program {
     }
 }
 
+/// A word's value as a person reads it: the PTE halves in hex, the
+/// sequence counter in decimal.
+pub fn word_value(word: Word, value: u32) -> String {
+    match word {
+        Word::Seq => value.to_string(),
+        Word::Low | Word::High => format!("0x{value:08x}"),
+    }
+}
+
+/// A test as its C reads: "check r0 = r2", "check s is even".
+fn test_name(test: Test) -> &'static str {
+    match test {
+        Test::LowUnchanged => "check r0 = r2",
+        Test::SeqEven => "check s is even",
+        Test::SeqUnchanged => "check s2 = s",
+        Test::StillTheSame => "re-check (q0, q1) = (r0, r1)",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,7 +815,7 @@ mod tests {
     #[test]
     fn a_state_stays_small() {
         // The explorer stores millions of these; see ARCHITECTURE.md.
-        assert_eq!(std::mem::size_of::<State>(), 40);
+        assert_eq!(std::mem::size_of::<State>(), 48);
         assert_eq!(std::mem::size_of::<Step>(), 2);
     }
 }

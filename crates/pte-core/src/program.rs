@@ -1,25 +1,34 @@
 //! The compiled form of a scenario: the writer's operations flattened into
-//! the accesses a thread performs, with the ordering each access must wait
-//! for precomputed as bit masks.
+//! the accesses a thread performs, and each reader kind compiled into a
+//! program of blocks, with the ordering each access must wait for
+//! precomputed as bit masks.
 //!
 //! Barriers are not accesses: they never appear as steps. They only decide
 //! which earlier access a later one waits for (under the weak model), and
 //! stay visible in the listing the front ends draw from [`Scenario::writer`].
 
-use crate::scenario::{Barrier, FlushMode, MemoryModel, Pte, Scenario, ScenarioError, WriterOp};
+use crate::reader::{ReaderProgram, Readers};
+use crate::scenario::{
+    Barrier, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
+};
 
-/// One of the two 32-bit words of the PTE.
+/// One 32-bit word of memory: the PTE's two halves, and the sequence
+/// counter `seq` (written only by the sequence-counter writer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Word {
     Low,
     High,
+    Seq,
 }
 
 impl Word {
+    pub const ALL: [Word; 3] = [Word::Low, Word::High, Word::Seq];
+
     pub fn name(self) -> &'static str {
         match self {
             Word::Low => "low",
             Word::High => "high",
+            Word::Seq => "seq",
         }
     }
 
@@ -27,6 +36,7 @@ impl Word {
         match self {
             Word::Low => 0,
             Word::High => 1,
+            Word::Seq => 2,
         }
     }
 }
@@ -40,6 +50,8 @@ pub enum ValueName {
     Z,
     /// The n-th re-established entry, n ≥ 1.
     P(u8),
+    /// The sequence counter's n-th value, n ≥ 1.
+    Seq(u8),
 }
 
 impl std::fmt::Display for ValueName {
@@ -48,6 +60,7 @@ impl std::fmt::Display for ValueName {
             ValueName::P0 => write!(f, "P0"),
             ValueName::Z => write!(f, "Z"),
             ValueName::P(n) => write!(f, "P{n}"),
+            ValueName::Seq(n) => write!(f, "seq {n}"),
         }
     }
 }
@@ -57,7 +70,7 @@ impl std::fmt::Display for ValueName {
 pub enum AccessKind {
     /// A 32-bit store to one word.
     Store(Word),
-    /// One 64-bit atomic store to both words (a locked instruction).
+    /// One 64-bit atomic store to both halves of the PTE (a locked instruction).
     StoreBoth,
     /// A TLB flush.
     Flush,
@@ -75,20 +88,28 @@ pub struct WriterAccess {
     /// The `smp_wmb()` site that follows this store in its operation,
     /// whether switched on or off.
     pub wmb_after: Option<Barrier>,
+    /// With the sequence counter: `write_seqcount_end()`'s `smp_wmb()`,
+    /// which follows the operation's last store (after `wmb_after`).
+    pub seq_wmb_after: Option<Barrier>,
 }
 
 impl WriterAccess {
+    /// The barrier sites right after this access, in program order.
+    pub fn wmbs_after(&self) -> impl DoubleEndedIterator<Item = Barrier> {
+        self.wmb_after.into_iter().chain(self.seq_wmb_after)
+    }
+
     pub fn touches(&self, word: Word) -> bool {
         match self.kind {
             AccessKind::Store(stored) => stored == word,
-            AccessKind::StoreBoth => true,
+            AccessKind::StoreBoth => word != Word::Seq,
             AccessKind::Flush => false,
         }
     }
 
     /// Do both accesses store to a common word?
     pub fn shares_word(&self, other: &WriterAccess) -> bool {
-        [Word::Low, Word::High].into_iter().any(|word| self.touches(word) && other.touches(word))
+        Word::ALL.into_iter().any(|word| self.touches(word) && other.touches(word))
     }
 
     pub fn is_store(&self) -> bool {
@@ -97,9 +118,11 @@ impl WriterAccess {
 
     /// The 32-bit value this access stores to `word`.
     pub fn stored(&self, word: Word) -> u32 {
-        match word {
-            Word::Low => self.value.low(),
-            Word::High => self.value.high(),
+        match (word, self.value_name) {
+            (Word::Low, _) => self.value.low(),
+            (Word::High, _) => self.value.high(),
+            (Word::Seq, ValueName::Seq(n)) => u32::from(n),
+            (Word::Seq, _) => 0,
         }
     }
 }
@@ -117,25 +140,38 @@ pub enum Order {
     Full,
 }
 
-/// Which register a reader load fills: `r0 ← low`, `r1 ← high`, `r2 ← low`.
+/// A reader register. Which ones a reader has depends on its kind:
+/// `r0 ← low; r1 ← high; r2 ← low` (the lockless loop), `q0 ← low;
+/// q1 ← high` (GUP-fast's re-check), `s ← seq; s2 ← seq` (the sequence
+/// counter). A returned value is always `(r0, r1)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Register {
     R0,
     R1,
     R2,
+    Q0,
+    Q1,
+    S,
+    S2,
 }
 
 impl Register {
-    pub const ALL: [Register; 3] = [Register::R0, Register::R1, Register::R2];
+    pub const ALL: [Register; 7] = [
+        Register::R0,
+        Register::R1,
+        Register::R2,
+        Register::Q0,
+        Register::Q1,
+        Register::S,
+        Register::S2,
+    ];
 
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
+    /// The word the register is loaded from.
     pub fn word(self) -> Word {
         match self {
-            Register::R1 => Word::High,
-            Register::R0 | Register::R2 => Word::Low,
+            Register::R1 | Register::Q1 => Word::High,
+            Register::R0 | Register::R2 | Register::Q0 => Word::Low,
+            Register::S | Register::S2 => Word::Seq,
         }
     }
 
@@ -144,6 +180,10 @@ impl Register {
             Register::R0 => "r0",
             Register::R1 => "r1",
             Register::R2 => "r2",
+            Register::Q0 => "q0",
+            Register::Q1 => "q1",
+            Register::S => "s",
+            Register::S2 => "s2",
         }
     }
 }
@@ -163,10 +203,10 @@ pub struct Program {
     accesses: Vec<WriterAccess>,
     /// For access `j`, the mask of earlier accesses it waits for.
     writer_waits: Vec<u64>,
-    /// For register `k`, the mask of the iteration's loads it waits for.
-    reader_waits: [u8; 3],
+    /// Each reader's compiled program.
+    readers: Readers,
     /// Per word: for each tag, the first tag that stands for the same value.
-    first_tag: [Vec<Tag>; 2],
+    first_tag: [Vec<Tag>; 3],
 }
 
 impl Program {
@@ -174,15 +214,17 @@ impl Program {
         scenario.validate()?;
         let accesses = flatten(&scenario);
         let writer_waits = writer_waits(&scenario, &accesses);
-        let reader_waits = reader_waits(&scenario);
+        let kinds: Vec<ReaderKind> =
+            (0..scenario.readers).map(|reader| scenario.reader_kind(reader)).collect();
+        let readers = Readers::new(&kinds, scenario.model, scenario.barriers);
         let mut program = Program {
             scenario,
             accesses,
             writer_waits,
-            reader_waits,
-            first_tag: [Vec::new(), Vec::new()],
+            readers,
+            first_tag: [Vec::new(), Vec::new(), Vec::new()],
         };
-        for word in [Word::Low, Word::High] {
+        for word in Word::ALL {
             let tags = 0..=program.accesses.len() as Tag;
             program.first_tag[word.index()] = tags
                 .clone()
@@ -216,8 +258,14 @@ impl Program {
         self.writer_waits[index]
     }
 
-    pub(crate) fn reader_waits(&self, register: Register) -> u8 {
-        self.reader_waits[register.index()]
+    /// Reader `reader`'s compiled program (shared by readers of its kind).
+    pub fn reader_program(&self, reader: u8) -> &ReaderProgram {
+        self.readers.program(reader)
+    }
+
+    /// Readers grouped by kind: only readers of one group are interchangeable.
+    pub(crate) fn reader_groups(&self) -> &[Vec<u8>] {
+        &self.readers.groups
     }
 
     /// The mask with one bit per writer access.
@@ -231,6 +279,7 @@ impl Program {
             INITIAL => match word {
                 Word::Low => self.scenario.values.p0.low(),
                 Word::High => self.scenario.values.p0.high(),
+                Word::Seq => 0,
             },
             tag => self.accesses[usize::from(tag - 1)].stored(word),
         }
@@ -260,19 +309,22 @@ impl Program {
         }
     }
 
-    /// Why register `later` waits for register `earlier` in one iteration.
-    pub(crate) fn reader_order(&self, earlier: Register, later: Register) -> Option<Order> {
-        if self.reader_waits[later.index()] & (1 << earlier.index()) == 0 {
-            return None;
-        }
-        Some(match self.model() {
-            MemoryModel::Sc | MemoryModel::Tso => Order::ProgramOrder,
-            MemoryModel::Weak if earlier.word() == later.word() => Order::SameWord,
-            MemoryModel::Weak => Order::Barrier(match later {
-                Register::R1 => Barrier::ReaderRmb1,
-                _ => Barrier::ReaderRmb2,
-            }),
-        })
+    /// Why item `later` of reader `reader`'s block `block` waits for item
+    /// `earlier`, if it does.
+    pub(crate) fn reader_order(
+        &self,
+        reader: u8,
+        block: usize,
+        earlier: usize,
+        later: usize,
+    ) -> Option<Order> {
+        self.reader_program(reader).order(
+            block,
+            earlier,
+            later,
+            self.model(),
+            self.scenario.barriers,
+        )
     }
 }
 
@@ -322,7 +374,7 @@ fn weak_writer_order(
     accesses[earlier..later]
         .iter()
         .rev()
-        .filter_map(|access| access.wmb_after)
+        .flat_map(|access| access.wmbs_after().rev())
         .find(|barrier| scenario.barriers.is_on(*barrier))
         .map(Order::Barrier)
 }
@@ -331,27 +383,29 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
     let values = &scenario.values;
     let mut accesses = Vec::new();
     let mut established = 0u8;
+    let mut seq = 0u8;
     for (op_index, op) in scenario.writer.iter().enumerate() {
         let op_index = op_index as u8;
-        let first = accesses.len();
         let access = |kind, value, value_name| WriterAccess {
             op: op_index,
             kind,
             value,
             value_name,
             wmb_after: None,
+            seq_wmb_after: None,
         };
+        let mut own = Vec::with_capacity(2);
         match op {
             WriterOp::Zap => {
-                accesses.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
-                accesses.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
+                own.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
+                own.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
             }
             WriterOp::ZapHighFirst => {
-                accesses.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
-                accesses.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
+                own.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
+                own.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
             }
             WriterOp::ZapAtomic => {
-                accesses.push(access(AccessKind::StoreBoth, values.z, ValueName::Z));
+                own.push(access(AccessKind::StoreBoth, values.z, ValueName::Z));
             }
             WriterOp::Establish | WriterOp::EstablishLowFirst => {
                 let value = values.p[usize::from(established)];
@@ -362,14 +416,30 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
                 } else {
                     (Word::Low, Word::High)
                 };
-                accesses.push(access(AccessKind::Store(first), value, name));
-                accesses.push(access(AccessKind::Store(second), value, name));
+                own.push(access(AccessKind::Store(first), value, name));
+                own.push(access(AccessKind::Store(second), value, name));
             }
             WriterOp::Flush if scenario.flush == FlushMode::None => {}
-            WriterOp::Flush => accesses.push(access(AccessKind::Flush, Pte(0), ValueName::Z)),
+            WriterOp::Flush => own.push(access(AccessKind::Flush, Pte(0), ValueName::Z)),
         }
-        for (access, site) in accesses[first..].iter_mut().zip(op.wmb_sites()) {
+        for (access, site) in own.iter_mut().zip(op.wmb_sites()) {
             access.wmb_after = Some(*site);
+        }
+        if scenario.seqcount && *op != WriterOp::Flush {
+            // write_seqcount_begin(): seq ← seq + 1; smp_wmb(); …the update…;
+            // write_seqcount_end(): smp_wmb(); seq ← seq + 1.
+            let mut begin = access(AccessKind::Store(Word::Seq), Pte(0), ValueName::Seq(seq + 1));
+            begin.wmb_after = Some(Barrier::SeqWmbBegin);
+            if let Some(last) = own.last_mut() {
+                last.seq_wmb_after = Some(Barrier::SeqWmbEnd);
+            }
+            let end = access(AccessKind::Store(Word::Seq), Pte(0), ValueName::Seq(seq + 2));
+            seq += 2;
+            accesses.push(begin);
+            accesses.extend(own);
+            accesses.push(end);
+        } else {
+            accesses.extend(own);
         }
     }
     accesses
@@ -387,18 +457,5 @@ fn writer_waits(scenario: &Scenario, accesses: &[WriterAccess]) -> Vec<u64> {
                     .fold(0u64, |mask, earlier| mask | (1 << earlier))
             })
             .collect(),
-    }
-}
-
-fn reader_waits(scenario: &Scenario) -> [u8; 3] {
-    match scenario.model {
-        MemoryModel::Sc | MemoryModel::Tso => [0b000, 0b001, 0b011],
-        MemoryModel::Weak => {
-            let rmb1 = scenario.barriers.is_on(Barrier::ReaderRmb1);
-            let rmb2 = scenario.barriers.is_on(Barrier::ReaderRmb2);
-            // r2 always waits for r0 (same word); r1 waits for r0 behind rmb1;
-            // r2 waits for r1 behind rmb2.
-            [0b000, if rmb1 { 0b001 } else { 0 }, 0b001 | if rmb2 { 0b010 } else { 0 }]
-        }
     }
 }

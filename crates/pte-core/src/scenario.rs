@@ -12,12 +12,19 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The version written into every scenario and trace file.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version written into every scenario and trace file. Version 2 added
+/// reader kinds and the sequence-counter writer.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version this build still reads (files and links of version 1
+/// have lockless readers only and no sequence counter).
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 /// At most this many readers race with the writer.
 pub const MAX_READERS: usize = 4;
-/// At most this many writer operations (each expands to at most two steps).
+/// At most this many writer operations (each expands to at most two steps,
+/// four with the sequence counter).
 pub const MAX_WRITER_OPS: usize = 24;
+/// At most this many writer accesses after expansion (one bit each in a state).
+pub const MAX_WRITER_ACCESSES: usize = 64;
 
 /// How the machine orders memory accesses (MODEL.md "Memory models").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -94,6 +101,80 @@ impl FlushMode {
             FlushMode::Ipi => "IPI (waits for readers with interrupts off)",
             FlushMode::Paravirt => "paravirt (does not wait for readers)",
         }
+    }
+}
+
+/// What a reader runs (`../shared/spec/READERS.md`). A kind is data: the
+/// core compiles each into a program of blocks.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderKind {
+    /// `ptep_get_lockless()` inside GUP-fast's interrupts-off section.
+    #[default]
+    Lockless,
+    /// GUP-fast: the lockless read, then a page reference (`grab`), then a
+    /// re-check of the entry that backs off when it changed.
+    GupFast,
+    /// One single-copy-atomic 64-bit load: the MMU's page-table walker, or a
+    /// `cmpxchg8b` read. No interrupts disabled, no retry.
+    Atomic64,
+    /// The reader side of a sequence counter (`read_seqcount_begin()` /
+    /// `read_seqcount_retry()`), the fix the thread proposed.
+    Seqcount,
+}
+
+impl ReaderKind {
+    pub const ALL: [ReaderKind; 4] =
+        [ReaderKind::Lockless, ReaderKind::GupFast, ReaderKind::Atomic64, ReaderKind::Seqcount];
+
+    /// The name used in files, URLs and CLI flags.
+    pub fn id(self) -> &'static str {
+        match self {
+            ReaderKind::Lockless => "lockless",
+            ReaderKind::GupFast => "gup_fast",
+            ReaderKind::Atomic64 => "atomic64",
+            ReaderKind::Seqcount => "seqcount",
+        }
+    }
+
+    /// A short name for menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReaderKind::Lockless => "ptep_get_lockless()",
+            ReaderKind::GupFast => "GUP-fast (with re-check)",
+            ReaderKind::Atomic64 => "TLB walker (atomic 64-bit)",
+            ReaderKind::Seqcount => "sequence counter (the fix)",
+        }
+    }
+
+    /// What it models, in a sentence.
+    pub fn title(self) -> &'static str {
+        match self {
+            ReaderKind::Lockless => {
+                "ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed"
+            }
+            ReaderKind::GupFast => {
+                "GUP-fast: ptep_get_lockless(), take a page reference, re-check the entry, \
+                 back off if it changed"
+            }
+            ReaderKind::Atomic64 => {
+                "one atomic 64-bit load: the MMU's page-table walker or a cmpxchg8b read"
+            }
+            ReaderKind::Seqcount => {
+                "read_seqcount_begin(), read both halves, read_seqcount_retry(): the proposed fix"
+            }
+        }
+    }
+}
+
+impl FromStr for ReaderKind {
+    type Err = ScenarioError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        ReaderKind::ALL.into_iter().find(|kind| kind.id() == text).ok_or_else(|| {
+            ScenarioError::UnknownName { field: "reader_kinds", value: text.to_owned() }
+        })
     }
 }
 
@@ -234,16 +315,43 @@ pub enum Barrier {
     ReaderRmb1,
     /// The reader's `smp_rmb()` between `r1 ← high` and `r2 ← low`.
     ReaderRmb2,
+    /// Sequence-counter writer: the `smp_wmb()` after `seq ← seq + 1` in
+    /// `write_seqcount_begin()`.
+    SeqWmbBegin,
+    /// Sequence-counter writer: the `smp_wmb()` before `seq ← seq + 1` in
+    /// `write_seqcount_end()`.
+    SeqWmbEnd,
+    /// Sequence-counter reader: the `smp_rmb()` in `read_seqcount_begin()`,
+    /// after the load of `seq`.
+    SeqRmbBegin,
+    /// Sequence-counter reader: the `smp_rmb()` in `read_seqcount_retry()`,
+    /// before the second load of `seq`.
+    SeqRmbRetry,
+}
+
+/// Where a barrier site comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BarrierOrigin {
+    /// In the kernel's code.
+    Kernel,
+    /// Only in Jason Gunthorpe's sketch in the seed.
+    JasonSketch,
+    /// In the sequence-counter fix the thread proposed (never merged).
+    SeqcountFix,
 }
 
 impl Barrier {
-    pub const ALL: [Barrier; 6] = [
+    pub const ALL: [Barrier; 10] = [
         Barrier::ZapWmb1,
         Barrier::ZapWmb2,
         Barrier::EstablishWmb1,
         Barrier::EstablishWmb2,
         Barrier::ReaderRmb1,
         Barrier::ReaderRmb2,
+        Barrier::SeqWmbBegin,
+        Barrier::SeqWmbEnd,
+        Barrier::SeqRmbBegin,
+        Barrier::SeqRmbRetry,
     ];
 
     pub fn id(self) -> &'static str {
@@ -254,13 +362,20 @@ impl Barrier {
             Barrier::EstablishWmb2 => "establish_wmb2",
             Barrier::ReaderRmb1 => "reader_rmb1",
             Barrier::ReaderRmb2 => "reader_rmb2",
+            Barrier::SeqWmbBegin => "seq_wmb_begin",
+            Barrier::SeqWmbEnd => "seq_wmb_end",
+            Barrier::SeqRmbBegin => "seq_rmb_begin",
+            Barrier::SeqRmbRetry => "seq_rmb_retry",
         }
     }
 
     /// `smp_wmb` or `smp_rmb`.
     pub fn kind(self) -> &'static str {
         match self {
-            Barrier::ReaderRmb1 | Barrier::ReaderRmb2 => "rmb",
+            Barrier::ReaderRmb1
+            | Barrier::ReaderRmb2
+            | Barrier::SeqRmbBegin
+            | Barrier::SeqRmbRetry => "rmb",
             _ => "wmb",
         }
     }
@@ -274,30 +389,45 @@ impl Barrier {
             Barrier::EstablishWmb2 => "establish: wmb after the second store",
             Barrier::ReaderRmb1 => "reader: rmb between r0 ← low and r1 ← high",
             Barrier::ReaderRmb2 => "reader: rmb between r1 ← high and r2 ← low",
+            Barrier::SeqWmbBegin => "seqcount writer: wmb after seq ← seq + 1, before the update",
+            Barrier::SeqWmbEnd => "seqcount writer: wmb after the update, before seq ← seq + 1",
+            Barrier::SeqRmbBegin => "seqcount reader: rmb between s ← seq and the halves",
+            Barrier::SeqRmbRetry => "seqcount reader: rmb between the halves and s2 ← seq",
         }
     }
 
-    /// Is this site in the kernel's code? `native_pte_clear()`,
-    /// `native_set_pte()` and MIPS/SH `set_pte()` each have exactly one
-    /// `smp_wmb()`, between the halves; the trailing ones are only in Jason
-    /// Gunthorpe's sketch in the seed. Both of the reader's `smp_rmb()` are
-    /// in `ptep_get_lockless()`.
+    /// Where the site comes from. `native_pte_clear()`, `native_set_pte()`
+    /// and MIPS/SH `set_pte()` each have exactly one `smp_wmb()`, between the
+    /// halves; the trailing ones are only in Jason Gunthorpe's sketch in the
+    /// seed. Both of the reader's `smp_rmb()` are in `ptep_get_lockless()`.
+    /// The `seq_*` sites belong to the sequence-counter fix.
+    pub fn source(self) -> BarrierOrigin {
+        match self {
+            Barrier::ZapWmb2 | Barrier::EstablishWmb2 => BarrierOrigin::JasonSketch,
+            Barrier::SeqWmbBegin
+            | Barrier::SeqWmbEnd
+            | Barrier::SeqRmbBegin
+            | Barrier::SeqRmbRetry => BarrierOrigin::SeqcountFix,
+            _ => BarrierOrigin::Kernel,
+        }
+    }
+
+    /// Is this site in the kernel's code?
     pub fn in_kernel(self) -> bool {
-        !matches!(self, Barrier::ZapWmb2 | Barrier::EstablishWmb2)
+        self.source() == BarrierOrigin::Kernel
     }
 
-    /// Where the site comes from, for a person: "in the kernel" or "Jason's
-    /// sketch, not in the kernel".
+    /// Where the site comes from, for a person.
     pub fn origin(self) -> &'static str {
-        if self.in_kernel() {
-            "in the kernel"
-        } else {
-            "Jason's sketch, not in the kernel"
+        match self.source() {
+            BarrierOrigin::Kernel => "in the kernel",
+            BarrierOrigin::JasonSketch => "Jason's sketch, not in the kernel",
+            BarrierOrigin::SeqcountFix => "the sequence-counter fix, never merged",
         }
     }
 
-    fn bit(self) -> u8 {
-        1 << (self as u8)
+    fn bit(self) -> u16 {
+        1 << (self as u16)
     }
 }
 
@@ -314,16 +444,19 @@ impl FromStr for Barrier {
 /// Which barrier sites are switched on. Serialized as an object with one
 /// boolean per site; a missing site is on, so old files stay valid.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Barriers(u8);
+pub struct Barriers(u16);
 
 impl Barriers {
-    /// Every site on: Jason Gunthorpe's sketch in the seed.
-    pub const ALL_ON: Barriers = Barriers(0b11_1111);
+    /// Every site on: Jason Gunthorpe's sketch in the seed (and every site of
+    /// the sequence-counter fix).
+    pub const ALL_ON: Barriers = Barriers((1 << Barrier::ALL.len()) - 1);
     pub const ALL_OFF: Barriers = Barriers(0);
-    /// The sites the kernel has ([`Barrier::in_kernel`]): the trailing
-    /// `smp_wmb()` of each writer operation is off.
+    /// The kernel's sites and the sequence-counter fix's: only the trailing
+    /// `smp_wmb()` of each writer operation, Jason's sketch, is off.
     pub const KERNEL: Barriers = Barriers(
-        Barriers::ALL_ON.0 & !(1 << Barrier::ZapWmb2 as u8) & !(1 << Barrier::EstablishWmb2 as u8),
+        Barriers::ALL_ON.0
+            & !(1 << Barrier::ZapWmb2 as u16)
+            & !(1 << Barrier::EstablishWmb2 as u16),
     );
 
     pub fn is_on(self, barrier: Barrier) -> bool {
@@ -565,6 +698,19 @@ pub struct Scenario {
     pub flush: FlushMode,
     #[serde(default)]
     pub barriers: Barriers,
+    /// The kinds of the first readers; readers beyond the list are
+    /// [`ReaderKind::Lockless`]. Kept without trailing `lockless` entries
+    /// (see [`Scenario::set_reader_kind`]) so equal scenarios compare equal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reader_kinds: Vec<ReaderKind>,
+    /// The sequence-counter writer: every zap and establish is wrapped in
+    /// `write_seqcount_begin()` / `write_seqcount_end()` on a third word `seq`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub seqcount: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Default for Scenario {
@@ -597,6 +743,8 @@ impl Scenario {
             readers: 1,
             flush: FlushMode::Ipi,
             barriers: Barriers::KERNEL,
+            reader_kinds: Vec::new(),
+            seqcount: false,
         }
     }
 
@@ -664,6 +812,60 @@ impl Scenario {
         self.values.p.truncate(wanted);
     }
 
+    /// The kind of reader `reader` (0-based).
+    pub fn reader_kind(&self, reader: u8) -> ReaderKind {
+        self.reader_kinds.get(usize::from(reader)).copied().unwrap_or_default()
+    }
+
+    /// Sets one reader's kind, keeping `reader_kinds` without trailing
+    /// `lockless` entries.
+    pub fn set_reader_kind(&mut self, reader: u8, kind: ReaderKind) {
+        let index = usize::from(reader);
+        if self.reader_kinds.len() <= index {
+            self.reader_kinds.resize(index + 1, ReaderKind::Lockless);
+        }
+        self.reader_kinds[index] = kind;
+        self.normalize_reader_kinds();
+    }
+
+    /// Drops trailing `lockless` entries (they say nothing the default does
+    /// not), so equal scenarios compare equal.
+    pub fn normalize_reader_kinds(&mut self) {
+        while self.reader_kinds.last() == Some(&ReaderKind::Lockless) {
+            self.reader_kinds.pop();
+        }
+    }
+
+    /// Sets the number of readers; the kinds of readers that no longer exist
+    /// are dropped.
+    pub fn set_readers(&mut self, readers: u8) {
+        self.readers = readers;
+        self.reader_kinds.truncate(usize::from(readers));
+        self.normalize_reader_kinds();
+    }
+
+    /// Does any reader run the sequence-counter reader?
+    pub fn has_seqcount_reader(&self) -> bool {
+        (0..self.readers).any(|reader| self.reader_kind(reader) == ReaderKind::Seqcount)
+    }
+
+    /// How many accesses the writer's operations expand to.
+    pub fn writer_access_count(&self) -> usize {
+        self.writer
+            .iter()
+            .map(|op| {
+                let own = match op {
+                    WriterOp::ZapAtomic => 1,
+                    WriterOp::Flush if self.flush == FlushMode::None => 0,
+                    WriterOp::Flush => 1,
+                    _ => 2,
+                };
+                let wrapped = self.seqcount && *op != WriterOp::Flush;
+                own + if wrapped { 2 } else { 0 }
+            })
+            .sum()
+    }
+
     /// Is `pte` present under this scenario's layout?
     pub fn is_present(&self, pte: Pte) -> bool {
         pte.bit(self.present_bit)
@@ -702,15 +904,44 @@ impl Scenario {
         if self.values.p.len() != establishes {
             return Err(ScenarioError::ValueCount { establishes, values: self.values.p.len() });
         }
+        if self.reader_kinds.len() > usize::from(self.readers) {
+            return Err(ScenarioError::ReaderKindCount {
+                kinds: self.reader_kinds.len(),
+                readers: self.readers,
+            });
+        }
+        let accesses = self.writer_access_count();
+        if accesses > MAX_WRITER_ACCESSES {
+            return Err(ScenarioError::TooManyAccesses { accesses });
+        }
         Ok(())
     }
 
-    /// Parses and validates a scenario file.
+    /// Parses and validates a scenario file; a file of an older format is
+    /// read as that format meant it and comes back in the current one.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario =
+        let mut scenario: Scenario =
             serde_json::from_str(text).map_err(|error| ScenarioError::Json(error.to_string()))?;
+        scenario.upgrade()?;
         scenario.validate()?;
         Ok(scenario)
+    }
+
+    /// Brings a scenario read from a file of format
+    /// [`OLDEST_FORMAT_VERSION`]..=[`FORMAT_VERSION`] to the current format.
+    pub(crate) fn upgrade(&mut self) -> Result<(), ScenarioError> {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&self.format) {
+            return Err(ScenarioError::UnsupportedFormat { found: self.format });
+        }
+        if self.format < 2 && (!self.reader_kinds.is_empty() || self.seqcount) {
+            return Err(ScenarioError::NewerField {
+                format: self.format,
+                field: if self.seqcount { "seqcount" } else { "reader_kinds" },
+            });
+        }
+        self.format = FORMAT_VERSION;
+        self.normalize_reader_kinds();
+        Ok(())
     }
 
     /// The scenario file, pretty-printed.
@@ -734,6 +965,12 @@ pub enum ScenarioError {
     BadHex { value: String },
     /// The JSON itself did not parse; the message names line and column.
     Json(String),
+    /// `reader_kinds` names more kinds than there are readers.
+    ReaderKindCount { kinds: usize, readers: u8 },
+    /// The writer's operations expand to more accesses than a state holds.
+    TooManyAccesses { accesses: usize },
+    /// A file of an older format uses a field that format did not have.
+    NewerField { format: u32, field: &'static str },
 }
 
 impl fmt::Display for ScenarioError {
@@ -741,7 +978,8 @@ impl fmt::Display for ScenarioError {
         match self {
             ScenarioError::UnsupportedFormat { found } => write!(
                 f,
-                "format {found} is not supported (this version reads format {FORMAT_VERSION})"
+                "format {found} is not supported (this version reads formats \
+                 {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})"
             ),
             ScenarioError::OutOfRange { field, value, min, max } => {
                 write!(f, "{field} is {value}, but must be between {min} and {max}")
@@ -757,6 +995,18 @@ impl fmt::Display for ScenarioError {
                 write!(f, "{value:?} is not a 64-bit hex value such as 0x0000000100001067")
             }
             ScenarioError::Json(message) => write!(f, "invalid scenario JSON: {message}"),
+            ScenarioError::ReaderKindCount { kinds, readers } => write!(
+                f,
+                "reader_kinds names {kinds} kind(s), but there are only {readers} reader(s)"
+            ),
+            ScenarioError::TooManyAccesses { accesses } => write!(
+                f,
+                "writer expands to {accesses} accesses, more than the limit of \
+                 {MAX_WRITER_ACCESSES} (the sequence counter adds two per zap or establish)"
+            ),
+            ScenarioError::NewerField { format, field } => {
+                write!(f, "{field} is not part of format {format}; write format {FORMAT_VERSION}")
+            }
         }
     }
 }

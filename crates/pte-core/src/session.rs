@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::{Blocked, State, Step, StepParseError};
 use crate::program::Program;
-use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION};
+use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use crate::verdict::Judged;
 
 /// At most this many steps in a trace; far more than any finite scenario
@@ -32,13 +32,16 @@ impl Trace {
     }
 
     pub fn from_json(text: &str) -> Result<Trace, ReplayError> {
-        let trace: Trace = serde_json::from_str(text)
+        let mut trace: Trace = serde_json::from_str(text)
             .map_err(|error| ReplayError::Scenario(ScenarioError::Json(error.to_string())))?;
-        if trace.format != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&trace.format) {
             return Err(ReplayError::Scenario(ScenarioError::UnsupportedFormat {
                 found: trace.format,
             }));
         }
+        // An older trace's steps keep their ids; its scenario is upgraded.
+        trace.format = FORMAT_VERSION;
+        trace.scenario.upgrade().map_err(ReplayError::Scenario)?;
         trace.scenario.validate().map_err(ReplayError::Scenario)?;
         Ok(trace)
     }

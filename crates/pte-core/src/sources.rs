@@ -9,8 +9,8 @@
 //! at exactly that tag could be read, so no line number is given.
 
 use crate::machine::{ReaderAction, State, Step};
-use crate::program::{AccessKind, Program};
-use crate::scenario::{Arch, FlushMode, WriterOp};
+use crate::program::{AccessKind, Program, Register, ValueName, Word};
+use crate::scenario::{Arch, FlushMode, ReaderKind, WriterOp};
 
 /// The tag every reference is at: the code of the October 2022 discussion.
 pub const KERNEL_TAG: &str = "v6.0";
@@ -180,6 +180,76 @@ pub const GUP_IRQ_RESTORE: SourceRef = SourceRef {
     mainline: GUP_IRQ_SAVE.mainline,
 };
 
+/// GUP-fast takes the page reference.
+pub const GUP_GRAB: SourceRef = SourceRef {
+    function: "gup_pte_range",
+    call: Some("try_grab_folio()"),
+    file: "mm/gup.c",
+    tag: KERNEL_TAG,
+    models: "grab: the page reference GUP-fast takes on the page the PTE it read points at, \
+             a value-returning atomic (a full ordering point)",
+    mainline: Some(
+        "try_grab_folio_fast() in gup_fast_pte_range() since 2024, with an explicit \
+         smp_mb__after_atomic() before the re-check",
+    ),
+};
+
+/// GUP-fast's re-check after taking the reference.
+pub const GUP_RECHECK: SourceRef = SourceRef {
+    function: "gup_pte_range",
+    call: Some("pte_val(pte) != pte_val(*ptep)"),
+    file: "mm/gup.c",
+    tag: KERNEL_TAG,
+    models: "re-check: the entry read again as two plain loads; if it changed, \
+             gup_put_folio() drops the reference and GUP-fast falls back to the slow path",
+    mainline: Some("reads the entry with ptep_get(ptep) in gup_fast_pte_range() since 2024"),
+};
+
+/// The sequence counter's reader side, as the thread proposed to use it:
+/// the start of a read section.
+pub const READ_SEQCOUNT_BEGIN: SourceRef = SourceRef {
+    function: "read_seqcount_begin",
+    call: None,
+    file: "include/linux/seqlock.h",
+    tag: KERNEL_TAG,
+    models: "the proposed fix, reader side: s = read_seqcount_begin() waits while seq is odd, \
+             then smp_rmb(); never merged for ptep_get_lockless()",
+    mainline: None,
+};
+
+/// The end of a read section.
+pub const READ_SEQCOUNT_RETRY: SourceRef = SourceRef {
+    function: "read_seqcount_retry",
+    call: None,
+    file: "include/linux/seqlock.h",
+    tag: KERNEL_TAG,
+    models: "the proposed fix, reader side: smp_rmb(), then seq read again and compared with \
+             s; retry if it changed",
+    mainline: None,
+};
+
+/// The sequence counter's writer side: entering a write section.
+pub const WRITE_SEQCOUNT_BEGIN: SourceRef = SourceRef {
+    function: "write_seqcount_begin",
+    call: None,
+    file: "include/linux/seqlock.h",
+    tag: KERNEL_TAG,
+    models: "the proposed fix, writer side: seq + 1 (odd), smp_wmb(), before each zap and \
+             establish; never merged",
+    mainline: None,
+};
+
+/// Leaving a write section.
+pub const WRITE_SEQCOUNT_END: SourceRef = SourceRef {
+    function: "write_seqcount_end",
+    call: None,
+    file: "include/linux/seqlock.h",
+    tag: KERNEL_TAG,
+    models: "the proposed fix, writer side: smp_wmb(), seq + 1 (even again), after each zap \
+             and establish; never merged",
+    mainline: None,
+};
+
 /// The native x86 flush that interrupts the other CPUs and waits.
 pub const NATIVE_FLUSH_TLB_MULTI: SourceRef = SourceRef {
     function: "native_flush_tlb_multi",
@@ -238,6 +308,12 @@ pub static ALL: &[&SourceRef] = &[
     &PTEP_GET_LOCKLESS,
     &GUP_IRQ_SAVE,
     &GUP_IRQ_RESTORE,
+    &GUP_GRAB,
+    &GUP_RECHECK,
+    &READ_SEQCOUNT_BEGIN,
+    &READ_SEQCOUNT_RETRY,
+    &WRITE_SEQCOUNT_BEGIN,
+    &WRITE_SEQCOUNT_END,
     &NATIVE_FLUSH_TLB_MULTI,
     &FLUSH_TLB_MM_RANGE,
     &KVM_FLUSH_TLB_MULTI,
@@ -256,6 +332,12 @@ static FLUSH_PARAVIRT: [&SourceRef; 2] = [&KVM_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RA
 static IRQ_OFF: [&SourceRef; 1] = [&GUP_IRQ_SAVE];
 static READ: [&SourceRef; 1] = [&PTEP_GET_LOCKLESS];
 static IRQ_ON: [&SourceRef; 1] = [&GUP_IRQ_RESTORE];
+static GRAB: [&SourceRef; 1] = [&GUP_GRAB];
+static RECHECK: [&SourceRef; 1] = [&GUP_RECHECK];
+static SEQ_BEGIN: [&SourceRef; 1] = [&READ_SEQCOUNT_BEGIN];
+static SEQ_RETRY: [&SourceRef; 1] = [&READ_SEQCOUNT_RETRY];
+static SEQ_WRITE_BEGIN: [&SourceRef; 1] = [&WRITE_SEQCOUNT_BEGIN];
+static SEQ_WRITE_END: [&SourceRef; 1] = [&WRITE_SEQCOUNT_END];
 
 /// The kernel functions a writer operation stands for, the one of `arch`
 /// first (x86 when the layout matches no arch preset). A flush depends on
@@ -280,12 +362,23 @@ pub fn for_flush(mode: FlushMode) -> &'static [&'static SourceRef] {
     }
 }
 
-/// What a reader step stands for.
-pub fn for_reader(action: ReaderAction) -> &'static [&'static SourceRef] {
-    match action {
-        ReaderAction::IrqOff => &IRQ_OFF,
-        ReaderAction::Load(_) | ReaderAction::Check => &READ,
-        ReaderAction::IrqOn => &IRQ_ON,
+/// What a step of a reader of `kind` stands for. Empty for the TLB walker,
+/// which is hardware (or a `cmpxchg8b` read no kernel has for PTEs).
+pub fn for_reader(kind: ReaderKind, action: ReaderAction) -> &'static [&'static SourceRef] {
+    match (kind, action) {
+        (ReaderKind::Atomic64, _) => &[],
+        (_, ReaderAction::IrqOff) => &IRQ_OFF,
+        (_, ReaderAction::IrqOn) => &IRQ_ON,
+        (ReaderKind::Seqcount, ReaderAction::Load(Register::S) | ReaderAction::OddCheck) => {
+            &SEQ_BEGIN
+        }
+        (ReaderKind::Seqcount, ReaderAction::Load(Register::S2) | ReaderAction::Check) => {
+            &SEQ_RETRY
+        }
+        (_, ReaderAction::Grab) => &GRAB,
+        (_, ReaderAction::Load(Register::Q0 | Register::Q1)) => &RECHECK,
+        (_, ReaderAction::Recheck) => &RECHECK,
+        _ => &READ,
     }
 }
 
@@ -296,13 +389,21 @@ pub fn for_reader(action: ReaderAction) -> &'static [&'static SourceRef] {
 pub fn for_step(program: &Program, state: &State, step: Step) -> &'static [&'static SourceRef] {
     let scenario = program.scenario();
     let access = match step {
-        Step::Reader { action, .. } => return for_reader(action),
+        Step::Reader { reader, action } if reader < program.readers() => {
+            return for_reader(program.reader_kind(reader), action)
+        }
+        Step::Reader { .. } => return &[],
         Step::Writer(index) => program.accesses().get(usize::from(index)),
         Step::Drain => program.buffered(state).next().map(|index| &program.accesses()[index]),
     };
     match access {
         None => &[],
         Some(access) if access.kind == AccessKind::Flush => for_flush(scenario.flush),
+        Some(access) if access.touches(Word::Seq) => match access.value_name {
+            // Odd values enter a write section, even ones leave it.
+            ValueName::Seq(n) if n % 2 == 1 => &SEQ_WRITE_BEGIN,
+            _ => &SEQ_WRITE_END,
+        },
         Some(access) => for_writer_op(scenario.writer[usize::from(access.op)], scenario.arch()),
     }
 }

@@ -81,13 +81,26 @@ impl Judged {
     }
 
     /// The verdict in words, with "a half-written entry" where memory itself
-    /// held the torn value.
+    /// held the torn value, and what a back-off means.
     pub fn verdict_text(&self) -> String {
+        if !self.read.returned {
+            let torn = if self.verdict.is_torn() {
+                ", after a torn read: it took a reference on the page a torn entry points at"
+            } else {
+                ""
+            };
+            return format!("backed off (falls back to the slow path){torn}");
+        }
         if self.half_written {
             format!("{}: a half-written entry memory held between two stores", self.verdict)
         } else {
             self.verdict.to_string()
         }
+    }
+
+    /// Did the reader return a torn value? (A back-off returns nothing.)
+    pub fn returned_torn(&self) -> bool {
+        self.read.returned && self.verdict.is_torn()
     }
 
     /// One line for a person: the value, the verdict, the provenance of each
@@ -99,8 +112,9 @@ impl Judged {
             1 => "1 retry".to_owned(),
             n => format!("{n} retries"),
         };
+        let did = if read.returned { "returned" } else { "read" };
         format!(
-            "reader {} returned {}: {} (low from {}, high from {}; {retries})",
+            "reader {} {did} {}: {} (low from {}, high from {}; {retries})",
             read.reader + 1,
             read.value,
             self.verdict_text(),

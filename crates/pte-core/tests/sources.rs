@@ -3,7 +3,10 @@
 //! link names a file and the tag.
 
 use pte_core::sources::{self, SourceRef, KERNEL_TAG};
-use pte_core::{catalog, Arch, FlushMode, Program, ReaderAction, Register, Step, WriterOp};
+use pte_core::{
+    catalog, Arch, Barriers, FlushMode, MemoryModel, Program, ReaderAction, ReaderKind,
+    ReaderProgram, Step, WriterOp,
+};
 
 #[test]
 fn every_link_names_a_file_and_the_tag() {
@@ -39,14 +42,16 @@ fn every_lookup_answers_from_the_table() {
         assert!(!sources::for_flush(mode).is_empty());
         assert!(in_table(sources::for_flush(mode)));
     }
-    for action in [
-        ReaderAction::IrqOff,
-        ReaderAction::Load(Register::R0),
-        ReaderAction::Check,
-        ReaderAction::IrqOn,
-    ] {
-        assert_eq!(sources::for_reader(action).len(), 1);
-        assert!(in_table(sources::for_reader(action)));
+    // Every step of every reader kind names one function, but the TLB
+    // walker, which is hardware.
+    for kind in ReaderKind::ALL {
+        let program = ReaderProgram::new(kind, MemoryModel::Sc, Barriers::KERNEL);
+        for item in program.blocks.iter().flat_map(|block| &block.items) {
+            let found = sources::for_reader(kind, item.action);
+            let expected = if kind == ReaderKind::Atomic64 { 0 } else { 1 };
+            assert_eq!(found.len(), expected, "{kind:?} {:?}", item.action);
+            assert!(in_table(found));
+        }
     }
 }
 
@@ -84,9 +89,19 @@ fn every_step_of_the_catalog_names_its_source() {
                     let op = program.accesses()[index].op;
                     scenario.writer[usize::from(op)] == WriterOp::EstablishLowFirst
                 });
-                assert_eq!(found.is_empty(), mirrored, "{}: {step:?}", preset.id);
-                if let Step::Reader { action: ReaderAction::Load(_), .. } = step {
-                    assert_eq!(found[0].function, "ptep_get_lockless");
+                // The walker is hardware: no kernel function.
+                let walker = step
+                    .reader()
+                    .is_some_and(|reader| program.reader_kind(reader) == ReaderKind::Atomic64);
+                assert_eq!(found.is_empty(), mirrored || walker, "{}: {step:?}", preset.id);
+                if let Step::Reader { reader, action: ReaderAction::Load(register) } = step {
+                    let expected = match (program.reader_kind(reader), register.name()) {
+                        (ReaderKind::Seqcount, "s") => "read_seqcount_begin",
+                        (ReaderKind::Seqcount, "s2") => "read_seqcount_retry",
+                        (ReaderKind::GupFast, "q0" | "q1") => "gup_pte_range",
+                        _ => "ptep_get_lockless",
+                    };
+                    assert_eq!(found[0].function, expected);
                 }
                 state = program.apply(&state, step).unwrap().0;
             }
@@ -114,7 +129,7 @@ fn a_call_inside_a_function_is_named() {
         "local_irq_save() in lockless_pages_from_mm(), mm/gup.c"
     );
     assert_eq!(
-        sources::for_reader(ReaderAction::IrqOn)[0].cite(),
+        sources::for_reader(ReaderKind::Lockless, ReaderAction::IrqOn)[0].cite(),
         "local_irq_restore() in lockless_pages_from_mm(), mm/gup.c"
     );
 }

@@ -98,7 +98,7 @@ fn weak_model_offers_early_accesses_and_says_what_blocks_the_rest() {
         reader 1: r0 ← low [r1.r0]
         reader 1: r1 ← high [r1.r1]
         reader 1: r2 ← low [r1.r2]: waits for rmb: reader 1: r1 ← high not yet performed
-        reader 1: check r0 = r2 [r1.chk]: waits for full ordering: reader 1: r0 ← low not yet performed"#]]
+        reader 1: check r0 = r2 [r1.chk]: waits for full ordering: reader 1: r2 ← low not yet performed"#]]
     .assert_eq(&options.join("\n"));
 }
 
@@ -188,14 +188,26 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["readers is 9, but must be between 1 and 4"].assert_eq(&error(&json.to_string()));
     json["readers"] = 1.into();
     json["values"]["p0"] = "0xZZ".into();
-    expect![[r#"invalid scenario JSON: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 244"#]]
+    expect![[r#"invalid scenario JSON: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 326"#]]
         .assert_eq(&error(&json.to_string()));
     json["values"]["p0"] = "0x1".into();
     json["values"]["p"] = serde_json::json!([]);
     expect!["values.p has 0 value(s), but the writer establishes 1 PTE(s)"]
         .assert_eq(&error(&json.to_string()));
+    json["format"] = 3.into();
+    expect!["format 3 is not supported (this version reads formats 1 to 2)"]
+        .assert_eq(&error(&json.to_string()));
+    json["format"] = 1.into();
+    json["reader_kinds"] = serde_json::json!(["gup_fast"]);
+    expect!["reader_kinds is not part of format 1; write format 2"]
+        .assert_eq(&error(&json.to_string()));
     json["format"] = 2.into();
-    expect!["format 2 is not supported (this version reads format 1)"]
+    json["values"]["p"] = serde_json::json!(["0x0000000300002067"]);
+    json["reader_kinds"] = serde_json::json!(["gup_fast", "atomic64"]);
+    expect!["reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
+        .assert_eq(&error(&json.to_string()));
+    json["reader_kinds"] = serde_json::json!(["tlb"]);
+    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount` at line 1 column 287"]
         .assert_eq(&error(&json.to_string()));
     expect!["invalid scenario JSON: EOF while parsing a value at line 1 column 0"]
         .assert_eq(&error(""));
@@ -205,7 +217,7 @@ fn scenario_files_refuse_bad_input_by_name() {
 fn scenario_json_is_documented_shape() {
     expect![[r#"
         {
-          "format": 1,
+          "format": 2,
           "model": "sc",
           "present_bit": 0,
           "writer": [
@@ -228,7 +240,11 @@ fn scenario_json_is_documented_shape() {
             "establish_wmb1": true,
             "establish_wmb2": false,
             "reader_rmb1": true,
-            "reader_rmb2": true
+            "reader_rmb2": true,
+            "seq_wmb_begin": true,
+            "seq_wmb_end": true,
+            "seq_rmb_begin": true,
+            "seq_rmb_retry": true
           }
         }"#]]
     .assert_eq(&Scenario::kernel().to_json());
@@ -241,7 +257,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
     scenario.flush = FlushMode::Paravirt;
     let steps = vec![reader(ReaderAction::IrqOff), Step::Writer(0), load(Register::R0)];
     let query = link::encode(&scenario, &steps);
-    expect!["v=1&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=paravirt&off=zap_wmb2,establish_wmb2,reader_rmb2&t=r1.off,w1,r1.r0"]
+    expect!["v=2&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=paravirt&off=zap_wmb2,establish_wmb2,reader_rmb2&t=r1.off,w1,r1.r0"]
         .assert_eq(&query);
     let decoded = link::decode(&format!("#{query}")).unwrap();
     assert_eq!(decoded.scenario, scenario);
@@ -249,15 +265,19 @@ fn permalinks_round_trip_and_refuse_bad_links() {
 
     let error = |text: &str| link::decode(text).unwrap_err().to_string();
     expect![[r#"the link has no "v" parameter"#]].assert_eq(&error("#garbage"));
-    expect![[r#"the link has format version "7"; this version reads format 1"#]]
-        .assert_eq(&error(&query.replace("v=1", "v=7")));
+    expect![[r#"the link has format version "7"; this version reads formats 1 to 2"#]]
+        .assert_eq(&error(&query.replace("v=2", "v=7")));
+    expect![[r#"link parameter kinds="tlb": expected lockless, gup_fast, atomic64 or seqcount"#]]
+        .assert_eq(&error(&format!("{query}&kinds=tlb")));
+    expect!["the link's scenario is invalid: reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
+        .assert_eq(&error(&format!("{query}&kinds=gup_fast,atomic64")));
     expect![[r#"link parameter model="arm": expected sc, tso or weak"#]]
         .assert_eq(&error(&query.replace("model=sc", "model=arm")));
     expect![[r#"link parameter p0="xyz": expected 1 to 16 hex digits"#]]
         .assert_eq(&error(&query.replace("p0=1000100010067", "p0=xyz")));
     expect!["the link's scenario is invalid: readers is 0, but must be between 1 and 4"]
         .assert_eq(&error(&query.replace("readers=1", "readers=0")));
-    expect![[r#"the link's trace is invalid: step 2: "bogus" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on)"#]]
+    expect![[r#"the link's trace is invalid: step 2: "bogus" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)"#]]
         .assert_eq(&error(&query.replace("t=r1.off,w1", "t=r1.off,bogus")));
     assert!(error(&"x".repeat(100_000)).contains("at most"));
 }
