@@ -8,10 +8,10 @@ use pte_core::{link, Explorer, Outcome, Report, Scenario, TornAnswer, Trace, Ver
 use serde::Serialize;
 
 use crate::narrate::{narrate, Narration};
-use crate::scenario_args::{base_scenario, write_file};
+use crate::scenario_args::{base_scenario, warnings, write_file};
 use crate::text::{
-    hex32, hex64, origin, scenario_block, source_json, sources_line, step_line, table, torn_id,
-    verdict_label, SourceJson,
+    hex32, hex64, origin, outcome_label, scenario_block, source_json, sources_line, step_line,
+    table, torn_id, SourceJson,
 };
 use crate::{write_json_value, CheckArgs, CliError, Exit};
 
@@ -40,7 +40,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
 
     let saved = match &args.save_witness {
         None => Saved::NotAsked,
-        Some(path) => match results.iter().find(|result| result.outcome.verdict.is_torn()) {
+        Some(path) => match results
+            .iter()
+            .find(|result| result.outcome.returned && result.outcome.verdict.is_torn())
+        {
             None => Saved::NoTornRead { path: path.display().to_string() },
             Some(torn) => {
                 let trace = Trace::new(scenario.clone(), &torn.outcome.witness);
@@ -159,7 +162,7 @@ impl CheckOutput<'_> {
                 let outcome = result.outcome;
                 vec![
                     hex64(outcome.value),
-                    verdict_label(outcome.verdict),
+                    outcome_label(outcome.verdict, outcome.returned),
                     outcome.occurrences.to_string(),
                     outcome.read.retries.to_string(),
                     outcome.read.low_source.to_string(),
@@ -178,9 +181,11 @@ impl CheckOutput<'_> {
                 continue;
             }
             writeln!(out)?;
+            let what =
+                if result.outcome.returned { "is torn" } else { "was read torn, then backed off" };
             writeln!(
                 out,
-                "witness: {} is torn, reached in {} steps ({})",
+                "witness: {} {what}, reached in {} steps ({})",
                 result.outcome.value,
                 result.narration.steps.len(),
                 sources_line()
@@ -224,6 +229,7 @@ impl CheckOutput<'_> {
                     low: hex32(outcome.value.low()),
                     high: hex32(outcome.value.high()),
                     verdict: outcome.verdict.id(),
+                    returned: outcome.returned,
                     reestablished: match outcome.verdict {
                         Verdict::Reestablished(n) => Some(n),
                         _ => None,
@@ -258,6 +264,7 @@ impl CheckOutput<'_> {
             states: report.states,
             transitions: report.transitions,
             results,
+            warnings: warnings(scenario),
             link: links.map(|links| links.scenario.clone()),
             saved_witness: match saved {
                 Saved::Written { path, .. } => Some(path.clone()),
@@ -278,6 +285,10 @@ struct CheckJson<'a> {
     states: u64,
     transitions: u64,
     results: Vec<ResultJson>,
+    /// What is allowed but worth knowing (a seqcount reader without the
+    /// sequence-counter writer).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<String>,
     /// The trace file written by --save-witness, if one was.
@@ -292,6 +303,9 @@ struct ResultJson {
     high: String,
     /// [`Verdict::id`]: not_present, pre_zap, reestablished, torn.
     verdict: &'static str,
+    /// False: the reader read `value` and backed off instead of returning
+    /// it (GUP-fast's re-check); "torn" then asks about returned values only.
+    returned: bool,
     /// n of Pn for a re-established value.
     reestablished: Option<u8>,
     occurrences: u64,

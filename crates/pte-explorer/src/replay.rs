@@ -45,7 +45,7 @@ pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     if let Some(blocked) = &narration.not_enabled {
         return Err(CliError::Input(blocked.message()));
     }
-    Ok(if narration.reads().any(|read| read.verdict.is_torn()) {
+    Ok(if narration.reads().any(|read| read.returned_torn()) {
         Exit::TornRead
     } else {
         Exit::Clean
@@ -131,12 +131,21 @@ struct StepJson {
 struct StateJson {
     low: WordJson,
     high: WordJson,
+    /// The sequence counter, with the sequence-counter writer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seq: Option<SeqJson>,
     writer_done: Vec<String>,
     writer_to_do: Vec<String>,
     /// TSO only: the writer's store buffer, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     store_buffer: Option<Vec<String>>,
     readers: Vec<ReaderJson>,
+}
+
+#[derive(Serialize)]
+struct SeqJson {
+    value: u64,
+    from: String,
 }
 
 #[derive(Serialize)]
@@ -149,11 +158,23 @@ struct WordJson {
 struct ReaderJson {
     /// 1-based.
     reader: u8,
+    /// lockless, gup_fast, atomic64 or seqcount.
+    kind: &'static str,
     phase: &'static str,
-    /// Hex, or null when the register holds nothing in this iteration.
+    /// Hex, or null when the register holds nothing in this iteration (or
+    /// the reader's kind has no such register).
     r0: Option<String>,
     r1: Option<String>,
     r2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    q0: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    q1: Option<String>,
+    /// The sequence counter as the seqcount reader read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s2: Option<u64>,
     retries: u8,
 }
 
@@ -179,6 +200,10 @@ fn state_json(program: &Program, state: &State) -> StateJson {
     StateJson {
         low: word(Word::Low),
         high: word(Word::High),
+        seq: program.scenario().seqcount.then(|| SeqJson {
+            value: u64::from(program.memory_value(state, Word::Seq)),
+            from: program.source(state.memory_tag(Word::Seq)).to_string(),
+        }),
         writer_done,
         writer_to_do,
         store_buffer: (program.model() == pte_core::MemoryModel::Tso)
@@ -188,7 +213,8 @@ fn state_json(program: &Program, state: &State) -> StateJson {
                 let at = state.reader(reader);
                 ReaderJson {
                     reader: reader + 1,
-                    phase: match at.phase {
+                    kind: program.reader_kind(reader).id(),
+                    phase: match program.phase(state, reader) {
                         Phase::Start => "start",
                         Phase::Loop => "loop",
                         Phase::Returned => "returned",
@@ -197,6 +223,10 @@ fn state_json(program: &Program, state: &State) -> StateJson {
                     r0: register(reader, Register::R0),
                     r1: register(reader, Register::R1),
                     r2: register(reader, Register::R2),
+                    q0: register(reader, Register::Q0),
+                    q1: register(reader, Register::Q1),
+                    s: program.register_value(state, reader, Register::S).map(u64::from),
+                    s2: program.register_value(state, reader, Register::S2).map(u64::from),
                     retries: at.retries,
                 }
             })

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use clap::Args;
 use pte_core::{
-    catalog, Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, Scenario, WriterOp, MAX_READERS,
-    MAX_WRITER_OPS,
+    catalog, Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, WriterOp,
+    MAX_READERS, MAX_WRITER_OPS,
 };
 
 use crate::CliError;
@@ -82,6 +82,17 @@ pub struct ScenarioFlags {
     /// Switch every barrier site off (then --barrier-on turns single sites on)
     #[arg(long)]
     pub no_barriers: bool,
+
+    /// The readers' kinds, one per reader, comma-separated: lockless (the
+    /// ptep_get_lockless() loop), gup_fast (with its re-check), atomic64 (the
+    /// TLB walker's 64-bit load), seqcount (the sequence-counter reader)
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_reader_kind)]
+    pub reader_kinds: Option<Vec<ReaderKind>>,
+
+    /// Wrap every zap and establish in write_seqcount_begin()/end() on a
+    /// third word, seq (the writer side of the sequence-counter fix)
+    #[arg(long)]
+    pub seqcount: bool,
 }
 
 impl ScenarioFlags {
@@ -102,6 +113,8 @@ impl ScenarioFlags {
             && self.barrier_off.is_empty()
             && self.barrier_on.is_empty()
             && !self.no_barriers
+            && self.reader_kinds.is_none()
+            && !self.seqcount
     }
 
     /// Changes `scenario` by every flag given, then validates it.
@@ -157,7 +170,27 @@ impl ScenarioFlags {
             scenario.flush = flush;
         }
         if let Some(readers) = self.readers {
-            scenario.readers = readers;
+            scenario.set_readers(readers);
+        }
+        if let Some(kinds) = &self.reader_kinds {
+            if self.readers.is_none() && kinds.len() > usize::from(scenario.readers) {
+                // One kind per reader: the kinds say how many there are.
+                scenario.readers = kinds.len().min(MAX_READERS) as u8;
+            }
+            if kinds.len() > usize::from(scenario.readers) {
+                return Err(CliError::Input(format!(
+                    "--reader-kinds names {} kinds, but there are {} reader(s) (set --readers)",
+                    kinds.len(),
+                    scenario.readers
+                )));
+            }
+            scenario.reader_kinds.clear();
+            for (reader, kind) in kinds.iter().enumerate() {
+                scenario.set_reader_kind(reader as u8, *kind);
+            }
+        }
+        if self.seqcount {
+            scenario.seqcount = true;
         }
         if let Some(model) = self.model {
             scenario.model = model;
@@ -245,6 +278,24 @@ pub(crate) fn parse_flush(text: &str) -> Result<FlushMode, String> {
 
 pub(crate) fn parse_writer_op(text: &str) -> Result<WriterOp, String> {
     choice(text, &WriterOp::ALL, WriterOp::id)
+}
+
+pub(crate) fn parse_reader_kind(text: &str) -> Result<ReaderKind, String> {
+    choice(text, &ReaderKind::ALL, ReaderKind::id)
+}
+
+/// What is allowed but worth saying before the results: a sequence-counter
+/// reader with no sequence-counter writer is unprotected.
+pub fn warnings(scenario: &Scenario) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if scenario.has_seqcount_reader() && !scenario.seqcount {
+        warnings.push(
+            "a seqcount reader runs without the sequence-counter writer (--seqcount): seq \
+             stays 0, so its checks always pass and it is as unprotected as a plain read"
+                .to_owned(),
+        );
+    }
+    warnings
 }
 
 pub(crate) fn parse_barrier(text: &str) -> Result<Barrier, String> {

@@ -3,10 +3,12 @@
 
 use pte_core::sources::{self, SourceRef};
 use pte_core::{
-    catalog, AccessKind, Barrier, Barriers, MemoryModel, Phase, Program, Pte, Register, Scenario,
-    State, Step, TornAnswer, Verdict, Word,
+    catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, MemoryModel, Phase, Program,
+    Pte, ReaderKind, Register, Scenario, State, Step, TornAnswer, Verdict, Word,
 };
 use serde::Serialize;
+
+use crate::scenario_args::warnings;
 
 /// A step's line with the kernel function it stands for, if any:
 /// "writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/…]".
@@ -66,12 +68,18 @@ pub fn setup_line(scenario: &Scenario) -> String {
         None => format!("present bit {}", scenario.present_bit),
     };
     let writer: Vec<&str> = scenario.writer.iter().map(|op| op.id()).collect();
-    let readers = match scenario.readers {
+    let mut readers = match scenario.readers {
         1 => "1 reader".to_owned(),
         n => format!("{n} readers"),
     };
+    if !scenario.reader_kinds.is_empty() {
+        let kinds: Vec<&str> =
+            (0..scenario.readers).map(|reader| scenario.reader_kind(reader).id()).collect();
+        readers.push_str(&format!(" ({})", kinds.join(", ")));
+    }
+    let seqcount = if scenario.seqcount { " with the sequence counter" } else { "" };
     format!(
-        "model {}, {layout}, writer [{}], flush {}, {readers}, {}",
+        "model {}, {layout}, writer [{}]{seqcount}, flush {}, {readers}, {}",
         scenario.model.id(),
         writer.join(", "),
         scenario.flush.id(),
@@ -83,31 +91,25 @@ pub fn setup_line(scenario: &Scenario) -> String {
 /// sketch without zap_wmb2", "all barriers off".
 pub fn barriers_text(scenario: &Scenario) -> String {
     let barriers = scenario.barriers;
-    let off = |in_kernel: bool| -> Vec<&str> {
+    let off = |keep: &dyn Fn(BarrierOrigin) -> bool| -> Vec<&str> {
         Barrier::ALL
             .into_iter()
-            .filter(|site| site.in_kernel() == in_kernel && !barriers.is_on(*site))
+            .filter(|site| keep(site.source()) && !barriers.is_on(*site))
             .map(Barrier::id)
             .collect()
     };
-    let (kernel_off, sketch_off) = (off(true), off(false));
-    let sketch_sites = Barrier::ALL.into_iter().filter(|site| !site.in_kernel()).count();
+    let sketch = |origin| origin == BarrierOrigin::JasonSketch;
+    let (others_off, sketch_off) = (off(&|origin| !sketch(origin)), off(&sketch));
+    let sketch_sites = Barrier::ALL.into_iter().filter(|site| sketch(site.source())).count();
     match barriers {
         Barriers::KERNEL => "the kernel's barriers (Jason's trailing wmbs off)".to_owned(),
         Barriers::ALL_ON => "all barriers on (Jason's sketch)".to_owned(),
         Barriers::ALL_OFF => "all barriers off".to_owned(),
         _ if sketch_off.len() == sketch_sites => {
-            format!("the kernel's barriers without {}", kernel_off.join(", "))
+            format!("the kernel's barriers without {}", others_off.join(", "))
         }
-        _ if kernel_off.is_empty() => format!("Jason's sketch without {}", sketch_off.join(", ")),
-        _ => {
-            let all_off: Vec<&str> = Barrier::ALL
-                .into_iter()
-                .filter(|site| !barriers.is_on(*site))
-                .map(Barrier::id)
-                .collect();
-            format!("barriers off: {}", all_off.join(", "))
-        }
+        _ if others_off.is_empty() => format!("Jason's sketch without {}", sketch_off.join(", ")),
+        _ => format!("barriers off: {}", off(&|_| true).join(", ")),
     }
 }
 
@@ -122,11 +124,13 @@ pub fn values_line(scenario: &Scenario) -> String {
 
 /// The scenario block every subcommand prints first.
 pub fn scenario_block(origin: &str, scenario: &Scenario) -> Vec<String> {
-    vec![
+    let mut lines = vec![
         origin_line(origin),
         format!("  {}", setup_line(scenario)),
         format!("  {}", values_line(scenario)),
-    ]
+    ];
+    lines.extend(warnings(scenario).into_iter().map(|warning| format!("  warning: {warning}")));
+    lines
 }
 
 /// The herd-style answer as a JSON string: "never" or "sometimes".
@@ -157,12 +161,25 @@ pub fn hex64(value: Pte) -> String {
 }
 
 /// Where a reader is, for a person.
-pub fn phase_text(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Start => "not started",
-        Phase::Loop => "interrupts off, in the retry loop",
-        Phase::Returned => "returned, interrupts still off",
-        Phase::Done => "done, interrupts on",
+pub fn phase_text(phase: Phase, kind: ReaderKind) -> &'static str {
+    match (phase, kind) {
+        (Phase::Start, _) => "not started",
+        (Phase::Loop, ReaderKind::Atomic64) => "reading",
+        (Phase::Loop, ReaderKind::GupFast) => "interrupts off, in GUP-fast",
+        (Phase::Loop, _) => "interrupts off, in the retry loop",
+        (Phase::Returned, _) => "read complete, interrupts still off",
+        (Phase::Done, ReaderKind::Atomic64) => "done",
+        (Phase::Done, _) => "done, interrupts on",
+    }
+}
+
+/// "verdict" column of a result: the verdict of a returned value, or what
+/// backing off after reading it means.
+pub fn outcome_label(verdict: Verdict, returned: bool) -> String {
+    match (returned, verdict.is_torn()) {
+        (true, _) => verdict_label(verdict),
+        (false, true) => "backed off (torn read)".to_owned(),
+        (false, false) => "backed off".to_owned(),
     }
 }
 
@@ -212,13 +229,20 @@ pub fn writer_progress(program: &Program, state: &State) -> (Vec<String>, Vec<St
 
 /// A register's value, or "—" when it holds nothing in this iteration.
 pub fn register_text(program: &Program, state: &State, reader: u8, register: Register) -> String {
-    program.register_value(state, reader, register).map_or_else(|| "—".to_owned(), hex32)
+    program
+        .register_value(state, reader, register)
+        .map_or_else(|| "—".to_owned(), |value| word_value(register.word(), value))
 }
 
 /// The whole machine state, one line per part.
 pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
+    let seq = if program.scenario().seqcount {
+        format!(", seq = {}", program.memory_value(state, Word::Seq))
+    } else {
+        String::new()
+    };
     let mut lines = vec![format!(
-        "memory: low = {}, high = {}",
+        "memory: low = {}, high = {}{seq}",
         memory_text(program, state, Word::Low),
         memory_text(program, state, Word::High)
     )];
@@ -244,11 +268,17 @@ pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
     }
     for reader in 0..program.readers() {
         let at = state.reader(reader);
-        let mut line = format!("reader {}: {}", reader + 1, phase_text(at.phase));
-        if at.phase != Phase::Start {
-            let registers: Vec<String> = Register::ALL
-                .into_iter()
-                .map(|register| {
+        let kind = program.reader_kind(reader);
+        let phase = program.phase(state, reader);
+        let named =
+            if kind == ReaderKind::Lockless { String::new() } else { format!(" ({})", kind.id()) };
+        let mut line = format!("reader {}{named}: {}", reader + 1, phase_text(phase, kind));
+        if phase != Phase::Start {
+            let registers: Vec<String> = program
+                .reader_program(reader)
+                .registers
+                .iter()
+                .map(|&register| {
                     format!(
                         "{} = {}",
                         register.name(),

@@ -272,7 +272,7 @@ fn bad_flags_name_the_field() {
     check_error(
         "check --barrier-off zap_wmb3",
         expect![[r#"
-            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2
+            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry
 
             For more information, try '--help'."#]],
     );
@@ -470,7 +470,9 @@ fn replay_steps_on_a_preset() {
     );
     check_error(
         "replay --preset kernel --steps r1.off,x",
-        expect![[r#"step 2: "x" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on)"#]],
+        expect![[
+            r#"step 2: "x" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)"#
+        ]],
     );
 }
 
@@ -666,6 +668,90 @@ fn list_the_catalog() {
                 in order with stores and loads in order with loads. Removing every barrier site
                 changes nothing for this protocol under x86-TSO (the compiler is not modelled).
                 Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
+
+            walker-x86 — TLB walker, x86 orders, same low half, no flush
+                model sc, flush none; torn read: Never (10 states)
+                The seed has two observers, not one: Jason Gunthorpe says the write orders exist "to
+                make the TLB's atomic 64 bit load work properly, otherwise the TLB could read a
+                present entry with a bogus other half!", and defines a non-torn ptep_get_lockless()
+                read "the same as for the TLB". Here the reader is that walker: one
+                single-copy-atomic 64-bit load, no interrupts disabled, no retry. With the x86
+                orders (clear the present half first, set it last) it never sees a torn entry, even
+                with a reused low half and no flush: it reads one moment of memory, and memory never
+                holds a present mix. The same load is what a cmpxchg8b read would give; Jann Horn
+                noted MIPS and SH have no double-word cmpxchg.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
+
+            walker-mips-sh — TLB walker, MIPS/SH clear order, no flush
+                model sc, flush none; torn read: Sometimes (10 states)
+                The walker's one atomic 64-bit load against the MIPS/SH clear, set_pte(ptep,
+                __pte(0)), which writes the high half first. Between the two stores memory itself
+                holds P0's low half (present) with a zeroed high half, and the walker can load
+                exactly that: a half-written entry. Under the weak model, with no flush and no
+                trailing wmb in the clear, the establish's high store may also land before the
+                clear's low store. (From reading the arch headers; the thread did not discuss it.)
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
+
+            gup-fast-same-low — GUP-fast's re-check, same low half, no flush
+                model sc, flush none; torn read: Never (171 states)
+                Jann Horn pointed out that GUP-fast re-checks the PTE after taking the page
+                reference (pte_val(pte) != pte_val(*ptep) in gup_pte_range()); Linus Torvalds: "Bah.
+                I should have known that". The reader here is that whole path: ptep_get_lockless(),
+                grab the reference (a full barrier), read the entry again, back off if it changed.
+                The same-low-half tear still happens inside the loop, but by then the entry already
+                holds P1, so the re-check sees the change and GUP-fast backs off: it never returns
+                the torn value, though it did take a reference on the page the torn entry points at.
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3KMuM2aLpc8SvGiqZvv1KFc7E2DBZ4CLzxQeFhrMN_-w@mail.gmail.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=whE3+pLUQrzK=f0_GKdYZrv=72ox2nQrPhc+jZCMLqVSw@mail.gmail.com/
+
+            gup-fast-mips-sh — GUP-fast's re-check, MIPS/SH clear order, no flush
+                model sc, flush none; torn read: Sometimes (168 states)
+                The re-check does not save the MIPS/SH clear order: between the clear's two stores
+                the entry itself holds P0's low half with a zeroed high half, so the loop can return
+                that value and the re-check, reading the entry again while the writer is still
+                between its stores, finds the same value and accepts it. GUP-fast returns a torn
+                entry under every model.
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3KMuM2aLpc8SvGiqZvv1KFc7E2DBZ4CLzxQeFhrMN_-w@mail.gmail.com/
+
+            seqcount-fix — Sequence-counter fix, same low half, no flush
+                model sc, flush none; torn read: Never (249 states)
+                Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as the
+                clean fix (never merged). The writer wraps every zap and establish in
+                write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end() (smp_wmb(), seq
+                + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads both halves,
+                smp_rmb(), reads seq again and retries if it changed. A read can only return a value
+                memory held while seq was even and unchanged: P0, the cleared entry, or P1. Never
+                torn, even with the reused low half.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
+
+            seqcount-fix-tso — Sequence-counter fix under x86-TSO
+                model tso, flush none; torn read: Never (899 states)
+                The sequence-counter fix on x86, where the barriers are compiler barriers and seq's
+                stores go through the store buffer with the PTE's: TSO keeps stores in order and
+                loads in order, so the fix holds without any fence. Never torn.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
+
+            seqcount-fix-weak — Sequence-counter fix under the weak model
+                model weak, flush none; torn read: Never (663 states)
+                The sequence-counter fix on a weakly ordered CPU, every barrier of the fix on.
+                seq_wmb_begin keeps the first seq store before the update, seq_wmb_end the update
+                before the second; the reader's two smp_rmb() keep its reads of the halves between
+                its two reads of seq. Never torn. Switch any barrier off to see which matter: both
+                of the reader's do; the writer's begin wmb is redundant next to the clear's own
+                smp_wmb(), but not without it.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
+
+            seqcount-fix-weak-no-rmb-begin — Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb
+                model weak, flush none, the kernel's barriers without seq_rmb_begin; torn read: Sometimes (887 states)
+                Without the smp_rmb() after the first read of seq, the reads of the halves may be
+                performed before it: both halves can be read long before seq is, so an even,
+                unchanged seq no longer vouches for them. P0's low (equal to P1's) with the cleared
+                high half passes: torn again.
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
         "#]],
     );
     let ran = run("list --json");
@@ -685,4 +771,259 @@ fn bench_smoke() {
     assert_eq!(rows.len(), 2, "{}", ran.stdout);
     assert!(rows[0].starts_with("kernel "), "{rows:?}");
     assert!(rows[0].contains(" 1.00 "), "{rows:?}");
+}
+
+#[test]
+fn reader_kinds_and_the_sequence_counter_by_flag() {
+    check_error(
+        "check --reader-kinds lockless,tlb",
+        expect![[r#"
+            error: invalid value 'tlb' for '--reader-kinds <KINDS>': expected one of lockless, gup_fast, atomic64, seqcount
+
+            For more information, try '--help'."#]],
+    );
+    check_error(
+        "check --readers 1 --reader-kinds lockless,gup_fast",
+        expect!["--reader-kinds names 2 kinds, but there are 1 reader(s) (set --readers)"],
+    );
+    // Without --readers, one kind per reader sets the count.
+    let ran = run("check --flush none --same-low --reader-kinds gup_fast,atomic64 --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["scenario"]["readers"], 2);
+    assert_eq!(json["scenario"]["reader_kinds"], serde_json::json!(["gup_fast", "atomic64"]));
+    assert!(json["results"].as_array().unwrap().iter().any(|r| r["returned"] == false));
+    // A seqcount reader without the writer side is allowed, and warned about.
+    let ran = run("check --flush none --same-low --reader-kinds seqcount");
+    assert_eq!(ran.code, 1, "unprotected: torn");
+    assert!(ran.stdout.contains(
+        "  warning: a seqcount reader runs without the sequence-counter writer (--seqcount)"
+    ));
+    let ran = run("check --flush none --same-low --reader-kinds seqcount --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(json["warnings"][0].as_str().unwrap().contains("seq stays 0"));
+    let ran = run("check --flush none --same-low --reader-kinds seqcount --seqcount --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["torn"], "never");
+    assert!(json.get("warnings").is_none());
+}
+
+#[test]
+fn check_gup_fast_backs_off_after_the_torn_read() {
+    check_output(
+        "check gup-fast-same-low",
+        0,
+        expect![[r#"
+        scenario: gup-fast-same-low (GUP-fast's re-check, same low half, no flush)
+          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader (gup_fast), the kernel's barriers (Jason's trailing wmbs off)
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+
+        torn read: Never
+
+        value               verdict                 occurrences  retries  low from          high from
+        0x0000000000000000  not present                       3  0        Z (writer op 1)   Z (writer op 1)
+        0x0000000100000000  not present                       4  0        Z (writer op 1)   P0 (initial)
+        0x0000000100001067  pre-zap (P0)                      5  0        P0 (initial)      P0 (initial)
+        0x0000000300000000  not present                       2  0        Z (writer op 1)   P1 (writer op 3)
+        0x0000000300001067  re-established P1                 1  0        P1 (writer op 3)  P1 (writer op 3)
+        0x0000000000000000  backed off                        3  0        Z (writer op 1)   Z (writer op 1)
+        0x0000000000001067  backed off (torn read)            1  0        P0 (initial)      Z (writer op 1)
+        0x0000000100000000  backed off                        6  0        Z (writer op 1)   P0 (initial)
+        0x0000000100001067  backed off                       14  0        P0 (initial)      P0 (initial)
+        0x0000000300000000  backed off                        1  0        Z (writer op 1)   P1 (writer op 3)
+        (retries, low from, high from: those of the shortest witness)
+
+        witness: 0x0000000000001067 was read torn, then backed off, reached in 13 steps (kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source)
+           1. reader 1: irq_off  [local_irq_save() in lockless_pages_from_mm(), mm/gup.c]
+           2. reader 1: r0 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+           3. writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+           4. writer: high ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+           5. reader 1: r1 ← high (= 0x00000000)  [ptep_get_lockless(), include/linux/pgtable.h]
+           6. writer: high ← 0x00000003 (establish, op 3, P1)  [native_set_pte(), arch/x86/include/asm/pgtable-3level.h]
+           7. writer: low ← 0x00001067 (establish, op 3, P1)  [native_set_pte(), arch/x86/include/asm/pgtable-3level.h]
+           8. reader 1: r2 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+           9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: continue)  [ptep_get_lockless(), include/linux/pgtable.h]
+          10. reader 1: grab the page reference (full barrier)  [try_grab_folio() in gup_pte_range(), mm/gup.c]
+          11. reader 1: q0 ← low (= 0x00001067)  [pte_val(pte) != pte_val(*ptep) in gup_pte_range(), mm/gup.c]
+          12. reader 1: q1 ← high (= 0x00000003)  [pte_val(pte) != pte_val(*ptep) in gup_pte_range(), mm/gup.c]
+          13. reader 1: re-check (q0, q1) = (r0, r1) (0x0000000300001067 ≠ 0x0000000000001067: back off)  [pte_val(pte) != pte_val(*ptep) in gup_pte_range(), mm/gup.c]
+              → reader 1 read 0x0000000000001067: backed off (falls back to the slow path), after a torn read: it took a reference on the page a torn entry points at (low from P0 (initial), high from Z (writer op 1); no retry)
+
+        171 states, 274 transitions
+    "#]],
+    );
+}
+
+#[test]
+fn check_the_walker_against_the_mips_sh_clear() {
+    check_output(
+        "check walker-mips-sh",
+        1,
+        expect![[r#"
+        scenario: walker-mips-sh (TLB walker, MIPS/SH clear order, no flush)
+          model sc, MIPS32 / SH X2TLB (present bit 0), writer [zap_high_first, flush, establish], flush none, 1 reader (atomic64), the kernel's barriers (Jason's trailing wmbs off)
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
+
+        torn read: Sometimes
+
+        value               verdict            occurrences  retries  low from          high from
+        0x0000000000000000  not present                  1  0        Z (writer op 1)   Z (writer op 1)
+        0x0000000000001067  TORN                         1  0        P0 (initial)      Z (writer op 1)
+        0x0000000100001067  pre-zap (P0)                 1  0        P0 (initial)      P0 (initial)
+        0x0000000300000000  not present                  1  0        Z (writer op 1)   P1 (writer op 3)
+        0x0000000300002067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
+        (retries, low from, high from: those of the shortest witness)
+
+        witness: 0x0000000000001067 is torn, reached in 2 steps (kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source)
+           1. writer: high ← 0x00000000 (zap_high_first, op 1, Z)  [pte_clear(), arch/mips/include/asm/pgtable.h]
+           2. reader 1: r0,r1 ← low,high in one 64-bit load (= 0x0000000000001067)
+              → reader 1 returned 0x0000000000001067: TORN: a present PTE no writer ever wrote: a half-written entry memory held between two stores (low from P0 (initial), high from Z (writer op 1); no retry)
+
+        10 states, 13 transitions
+    "#]],
+    );
+}
+
+#[test]
+fn check_the_seqcount_fix_and_its_missing_rmb() {
+    check_output(
+        "check seqcount-fix-weak",
+        0,
+        expect![[r#"
+        scenario: seqcount-fix-weak (Sequence-counter fix under the weak model)
+          model weak, x86 PAE (present bit 0), writer [zap, flush, establish] with the sequence counter, flush none, 1 reader (seqcount), the kernel's barriers (Jason's trailing wmbs off)
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+
+        torn read: Never
+
+        value               verdict            occurrences  retries  low from          high from
+        0x0000000000000000  not present                  5  0        Z (writer op 1)   Z (writer op 1)
+        0x0000000100001067  pre-zap (P0)                 9  0        P0 (initial)      P0 (initial)
+        0x0000000300001067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
+        (retries, low from, high from: those of the shortest witness)
+
+        663 states, 1408 transitions
+    "#]],
+    );
+    check_output(
+        "check seqcount-fix-weak-no-rmb-begin",
+        1,
+        expect![[r#"
+            scenario: seqcount-fix-weak-no-rmb-begin (Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb)
+              model weak, x86 PAE (present bit 0), writer [zap, flush, establish] with the sequence counter, flush none, 1 reader (seqcount), the kernel's barriers without seq_rmb_begin
+              values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+
+            torn read: Sometimes
+
+            value               verdict            occurrences  retries  low from          high from
+            0x0000000000000000  not present                  6  0        Z (writer op 1)   Z (writer op 1)
+            0x0000000000001067  TORN                         6  0        P0 (initial)      Z (writer op 1)
+            0x0000000100000000  not present                  6  0        Z (writer op 1)   P0 (initial)
+            0x0000000100001067  pre-zap (P0)                15  0        P0 (initial)      P0 (initial)
+            0x0000000300000000  not present                  1  0        Z (writer op 1)   P1 (writer op 3)
+            0x0000000300001067  re-established P1            1  0        P1 (writer op 3)  P1 (writer op 3)
+            (retries, low from, high from: those of the shortest witness)
+
+            witness: 0x0000000000001067 is torn, reached in 11 steps (kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source)
+               1. writer: seq ← 1 (zap, op 1, seq 1)  [write_seqcount_begin(), include/linux/seqlock.h]
+               2. reader 1: irq_off  [local_irq_save() in lockless_pages_from_mm(), mm/gup.c]
+               3. reader 1: r0 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+               4. writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+               5. writer: high ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+               6. writer: seq ← 2 (zap, op 1, seq 2)  [write_seqcount_end(), include/linux/seqlock.h]
+               7. reader 1: s ← seq (= 2)  [read_seqcount_begin(), include/linux/seqlock.h]
+               8. reader 1: check s is even (2 is even: continue)  [read_seqcount_begin(), include/linux/seqlock.h]
+               9. reader 1: r1 ← high (= 0x00000000)  [ptep_get_lockless(), include/linux/pgtable.h]
+              10. reader 1: s2 ← seq (= 2)  [read_seqcount_retry(), include/linux/seqlock.h]
+              11. reader 1: check s2 = s (2 = 2: return)  [read_seqcount_retry(), include/linux/seqlock.h]
+                  → reader 1 returned 0x0000000000001067: TORN: a present PTE no writer ever wrote (low from P0 (initial), high from Z (writer op 1); no retry)
+
+            887 states, 1891 transitions
+        "#]],
+    );
+}
+
+#[test]
+fn replay_a_gup_fast_back_off() {
+    check_output(
+        "replay --preset gup-fast-same-low --steps r1.off,r1.r0,w1,w2,r1.r1,w3,w4,r1.r2,r1.chk,r1.grab,r1.q0,r1.q1,r1.rechk",
+        0,
+        expect![[r#"
+            scenario: gup-fast-same-low (GUP-fast's re-check, same low half, no flush)
+              model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush none, 1 reader (gup_fast), the kernel's barriers (Jason's trailing wmbs off)
+              values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+            kernel sources at v6.0: https://elixir.bootlin.com/linux/v6.0/source
+
+            initial state
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: to do w1, w2, w3, w4
+                  reader 1 (gup_fast): not started
+               1. reader 1: irq_off  [local_irq_save() in lockless_pages_from_mm(), mm/gup.c]
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: to do w1, w2, w3, w4
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = —, r1 = —, r2 = —, q0 = —, q1 = —; 0 retries
+               2. reader 1: r0 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+                  memory: low = 0x00001067 from P0 (initial), high = 0x00000001 from P0 (initial)
+                  writer: to do w1, w2, w3, w4
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = —, r2 = —, q0 = —, q1 = —; 0 retries
+               3. writer: low ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+                  memory: low = 0x00000000 from Z (writer op 1), high = 0x00000001 from P0 (initial)
+                  writer: done w1; to do w2, w3, w4
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = —, r2 = —, q0 = —, q1 = —; 0 retries
+               4. writer: high ← 0x00000000 (zap, op 1, Z)  [native_pte_clear(), arch/x86/include/asm/pgtable-3level.h]
+                  memory: low = 0x00000000 from Z (writer op 1), high = 0x00000000 from Z (writer op 1)
+                  writer: done w1, w2; to do w3, w4
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = —, r2 = —, q0 = —, q1 = —; 0 retries
+               5. reader 1: r1 ← high (= 0x00000000)  [ptep_get_lockless(), include/linux/pgtable.h]
+                  memory: low = 0x00000000 from Z (writer op 1), high = 0x00000000 from Z (writer op 1)
+                  writer: done w1, w2; to do w3, w4
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = —, q0 = —, q1 = —; 0 retries
+               6. writer: high ← 0x00000003 (establish, op 3, P1)  [native_set_pte(), arch/x86/include/asm/pgtable-3level.h]
+                  memory: low = 0x00000000 from Z (writer op 1), high = 0x00000003 from P1 (writer op 3)
+                  writer: done w1, w2, w3; to do w4
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = —, q0 = —, q1 = —; 0 retries
+               7. writer: low ← 0x00001067 (establish, op 3, P1)  [native_set_pte(), arch/x86/include/asm/pgtable-3level.h]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = —, q0 = —, q1 = —; 0 retries
+               8. reader 1: r2 ← low (= 0x00001067)  [ptep_get_lockless(), include/linux/pgtable.h]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = 0x00001067, q0 = —, q1 = —; 0 retries
+               9. reader 1: check r0 = r2 (0x00001067 = 0x00001067: continue)  [ptep_get_lockless(), include/linux/pgtable.h]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = 0x00001067, q0 = —, q1 = —; 0 retries
+              10. reader 1: grab the page reference (full barrier)  [try_grab_folio() in gup_pte_range(), mm/gup.c]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = 0x00001067, q0 = —, q1 = —; 0 retries
+              11. reader 1: q0 ← low (= 0x00001067)  [pte_val(pte) != pte_val(*ptep) in gup_pte_range(), mm/gup.c]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = 0x00001067, q0 = 0x00001067, q1 = —; 0 retries
+              12. reader 1: q1 ← high (= 0x00000003)  [pte_val(pte) != pte_val(*ptep) in gup_pte_range(), mm/gup.c]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): interrupts off, in GUP-fast; r0 = 0x00001067, r1 = 0x00000000, r2 = 0x00001067, q0 = 0x00001067, q1 = 0x00000003; 0 retries
+              13. reader 1: re-check (q0, q1) = (r0, r1) (0x0000000300001067 ≠ 0x0000000000001067: back off)  [pte_val(pte) != pte_val(*ptep) in gup_pte_range(), mm/gup.c]
+                  memory: low = 0x00001067 from P1 (writer op 3), high = 0x00000003 from P1 (writer op 3)
+                  writer: every access done
+                  reader 1 (gup_fast): read complete, interrupts still off; r0 = 0x00001067, r1 = 0x00000000, r2 = 0x00001067, q0 = 0x00001067, q1 = 0x00000003; 0 retries
+                  → reader 1 read 0x0000000000001067: backed off (falls back to the slow path), after a torn read: it took a reference on the page a torn entry points at (low from P0 (initial), high from Z (writer op 1); no retry)
+
+            13 of 13 step(s) replayed; 1 read(s) completed, 1 torn
+        "#]],
+    );
+}
+
+#[test]
+fn litmus_refuses_what_it_cannot_write() {
+    check_error(
+        "litmus gup-fast-same-low",
+        expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless readers only (one attempt of ptep_get_lockless() each)"],
+    );
+    check_error(
+        "litmus kernel --seqcount",
+        expect!["cannot export a litmus test: the sequence-counter writer is not exported: the litmus test has the two PTE halves only"],
+    );
 }
