@@ -123,6 +123,9 @@ fn embed_header(state: &AppState, full_explorer: String) -> Html {
     let steps = state.session.all_steps().len();
     let (kind, end) = match state.trace_end() {
         TraceEnd::Torn(judged) => ("torn", format!("✖ TORN {}", judged.read.value)),
+        TraceEnd::Allowed(judged) if !judged.read.returned => {
+            ("allowed", format!("↩ {}", judged.verdict_text()))
+        }
         TraceEnd::Allowed(judged) => ("allowed", format!("✔ {}", judged.verdict)),
         TraceEnd::NoRead => ("none", "before any read completes".to_owned()),
     };
@@ -284,7 +287,7 @@ pub fn App(props: &AppProps) -> Html {
     let next_step = session.all_steps().get(session.cursor()).copied().filter(|_| state.embed);
     let threads = html! {
         <Threads session={session.clone()} editable={!state.embed} next={next_step}
-            on_step={on_step} on_toggle_barrier={on_toggle_barrier} />
+            on_step={on_step} on_toggle_barrier={on_toggle_barrier} on_edit={on_edit.clone()} />
     };
     let verdict = html! { <VerdictBanner session={session.clone()} /> };
     let trace = html! {

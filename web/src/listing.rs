@@ -3,8 +3,8 @@
 //! the listing without rendering it.
 
 use pte_core::{
-    AccessKind, Barrier, Blocked, FlushMode, Program, ReaderAction, Register, State, Step, Word,
-    WriterOp,
+    AccessKind, Barrier, Blocked, FlushMode, Program, ReaderAction, ReaderKind, Register, State,
+    Step, Word, WriterOp,
 };
 
 /// One line of a thread's listing.
@@ -48,9 +48,17 @@ fn line(code: impl Into<String>, comment: Option<String>, kind: LineKind, depth:
 
 fn field(word: Word) -> &'static str {
     match word {
-        Word::Low => "pte_low",
-        Word::High => "pte_high",
+        Word::Low => "ptep->pte_low",
+        Word::High => "ptep->pte_high",
+        Word::Seq => "seq",
     }
+}
+
+/// An `smp_wmb()` line for a barrier site, marked with where it comes from
+/// when that is not the kernel.
+fn wmb_line(barrier: Barrier) -> Line {
+    let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
+    line("smp_wmb();", origin, LineKind::Barrier(barrier), 1)
 }
 
 /// The writer's program, one block per operation.
@@ -111,18 +119,24 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         let block = &mut blocks[op];
         let step = LineKind::Step(Step::Writer(index as u8));
         match access.kind {
-            AccessKind::Store(word) => {
+            AccessKind::Store(Word::Seq) => {
+                // write_seqcount_begin() makes seq odd, write_seqcount_end() even.
+                let stored = access.stored(Word::Seq);
+                let call =
+                    if stored % 2 == 1 { "write_seqcount_begin()" } else { "write_seqcount_end()" };
                 block.lines.push(line(
-                    format!("ptep->{} = 0x{:08x};", field(word), access.stored(word)),
-                    Some(format!("{}.{}", access.value_name, word.name())),
+                    format!("seq = {stored};"),
+                    Some(format!("{call}: the sequence-counter fix")),
                     step,
                     1,
                 ));
-                if let Some(barrier) = access.wmb_after {
-                    let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
-                    block.lines.push(line("smp_wmb();", origin, LineKind::Barrier(barrier), 1));
-                }
             }
+            AccessKind::Store(word) => block.lines.push(line(
+                format!("{} = 0x{:08x};", field(word), access.stored(word)),
+                Some(format!("{}.{}", access.value_name, word.name())),
+                step,
+                1,
+            )),
             AccessKind::StoreBoth => block.lines.push(line(
                 format!("ptep->pte = {};", access.value),
                 Some(format!("{}, one 64-bit atomic exchange (cmpxchg8b)", access.value_name)),
@@ -147,6 +161,9 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                 1,
             )),
         }
+        for barrier in access.wmbs_after() {
+            block.lines.push(wmb_line(barrier));
+        }
     }
     for block in &mut blocks {
         if scenario.writer[block.op] == WriterOp::Flush && block.lines.is_empty() {
@@ -161,33 +178,83 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
     blocks
 }
 
-/// A reader's program: `ptep_get_lockless()` inside GUP-fast's
-/// interrupts-off section.
-pub fn reader_lines(reader: u8) -> Vec<Line> {
-    let step = |action| LineKind::Step(Step::Reader { reader, action });
-    let load = |register| step(ReaderAction::Load(register));
-    vec![
-        line(
-            "local_irq_save(flags);",
-            Some("GUP-fast, around the whole walk".to_owned()),
-            step(ReaderAction::IrqOff),
-            0,
-        ),
-        line("retry:", None, LineKind::Plain, 0),
-        line("r0 = ptep->pte_low;", None, load(Register::R0), 1),
-        line("smp_rmb();", None, LineKind::Barrier(Barrier::ReaderRmb1), 1),
-        line("r1 = ptep->pte_high;", None, load(Register::R1), 1),
-        line("smp_rmb();", None, LineKind::Barrier(Barrier::ReaderRmb2), 1),
-        line("r2 = ptep->pte_low;", None, load(Register::R2), 1),
-        line("if (unlikely(r0 != r2)) goto retry;", None, step(ReaderAction::Check), 1),
-        line("local_irq_restore(flags);", None, step(ReaderAction::IrqOn), 0),
-        line(
-            "return (r1 << 32) | r0;",
-            Some("the PTE the reader saw".to_owned()),
-            LineKind::Plain,
-            0,
-        ),
-    ]
+/// What the reader column says it runs, above its code.
+pub fn reader_call(kind: ReaderKind) -> (&'static str, &'static str) {
+    match kind {
+        ReaderKind::Lockless => ("pte = ptep_get_lockless(ptep);", "inside GUP-fast"),
+        ReaderKind::GupFast => ("gup_pte_range()", "GUP-fast: read, grab, re-check"),
+        ReaderKind::Atomic64 => ("pte = *ptep;", "the MMU's walker: one atomic 64-bit load"),
+        ReaderKind::Seqcount => ("pte = ptep_get_seqcount(ptep);", "the fix: a sequence counter"),
+    }
+}
+
+/// The C line of one reader step, and its comment.
+fn reader_code(kind: ReaderKind, action: ReaderAction) -> (&'static str, Option<&'static str>) {
+    match (kind, action) {
+        (_, ReaderAction::IrqOff) => {
+            ("local_irq_save(flags);", Some("GUP-fast, around the whole walk"))
+        }
+        (_, ReaderAction::IrqOn) => ("local_irq_restore(flags);", None),
+        (_, ReaderAction::Load(Register::R0)) => ("r0 = ptep->pte_low;", None),
+        (_, ReaderAction::Load(Register::R1)) => ("r1 = ptep->pte_high;", None),
+        (_, ReaderAction::Load(Register::R2)) => ("r2 = ptep->pte_low;", None),
+        (_, ReaderAction::Load(Register::Q0)) => {
+            ("q0 = ptep->pte_low;", Some("pte_val(*ptep), low half"))
+        }
+        (_, ReaderAction::Load(Register::Q1)) => {
+            ("q1 = ptep->pte_high;", Some("no barrier between"))
+        }
+        (_, ReaderAction::Load(Register::S)) => ("s = seq;", Some("read_seqcount_begin()")),
+        (_, ReaderAction::Load(Register::S2)) => ("s2 = seq;", Some("read_seqcount_retry()")),
+        (_, ReaderAction::Load64) => ("r1:r0 = *ptep;", Some("one single-copy-atomic 64-bit load")),
+        (_, ReaderAction::Grab) => {
+            ("folio = try_grab_folio(page, 1, flags);", Some("a full barrier"))
+        }
+        (_, ReaderAction::OddCheck) => ("if (s & 1) goto retry;", Some("orders no later load")),
+        (ReaderKind::Seqcount, ReaderAction::Check) => ("if (s2 != s) goto retry;", None),
+        (ReaderKind::GupFast, ReaderAction::Check) => {
+            ("if (unlikely(r0 != r2)) goto retry;", Some("pte = (r1, r0)"))
+        }
+        (_, ReaderAction::Check) => ("if (unlikely(r0 != r2)) goto retry;", None),
+        (_, ReaderAction::Recheck) => {
+            ("if (pte_val(pte) != pte_val(q1:q0)) back off;", Some("gup_put_folio(), slow path"))
+        }
+    }
+}
+
+/// A reader's program, compiled by the core for its kind: one line per
+/// step, a `retry:` label before each loop, each `smp_rmb()` site in place.
+pub fn reader_lines(program: &Program, reader: u8) -> Vec<Line> {
+    let compiled = program.reader_program(reader);
+    let kind = compiled.kind;
+    let mut lines = Vec::new();
+    for block in &compiled.blocks {
+        let depth = if block.is_loop() {
+            lines.push(line("retry:", None, LineKind::Plain, 0));
+            1
+        } else {
+            0
+        };
+        for item in &block.items {
+            let (code, comment) = reader_code(kind, item.action);
+            let step = LineKind::Step(Step::Reader { reader, action: item.action });
+            lines.push(line(code, comment.map(str::to_owned), step, depth));
+            if let Some(barrier) = item.rmb_after {
+                let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
+                lines.push(line("smp_rmb();", origin, LineKind::Barrier(barrier), depth));
+            }
+        }
+    }
+    lines.push(line(
+        "return (r1 << 32) | r0;",
+        Some(match kind {
+            ReaderKind::GupFast => "unless it backed off".to_owned(),
+            _ => "the PTE the reader saw".to_owned(),
+        }),
+        LineKind::Plain,
+        0,
+    ));
+    lines
 }
 
 /// Has this step's line already run in `state` (in the current iteration,
@@ -299,13 +366,69 @@ mod tests {
 
     #[test]
     fn the_reader_is_ptep_get_lockless() {
-        let lines = reader_lines(1);
+        let mut scenario = Scenario::kernel();
+        scenario.readers = 2;
+        let program = Program::new(scenario).unwrap();
+        let lines = reader_lines(&program, 1);
         assert_eq!(lines.iter().filter(|l| l.code == "smp_rmb();").count(), 2);
         assert_eq!(lines[0].code, "local_irq_save(flags);");
-        assert_eq!(lines[8].code, "local_irq_restore(flags);");
+        assert_eq!(lines[1].code, "retry:");
         assert_eq!(
             lines[2].kind,
             LineKind::Step(Step::Reader { reader: 1, action: ReaderAction::Load(Register::R0) })
         );
+        assert_eq!(lines[8].code, "local_irq_restore(flags);");
+    }
+
+    #[test]
+    fn each_reader_kind_reads_like_its_code() {
+        let codes_of = |kind: ReaderKind| {
+            let mut scenario = Scenario::kernel();
+            scenario.set_reader_kind(0, kind);
+            let program = Program::new(scenario).unwrap();
+            reader_lines(&program, 0).into_iter().map(|line| line.code).collect::<Vec<_>>()
+        };
+        assert_eq!(codes_of(ReaderKind::Atomic64), ["r1:r0 = *ptep;", "return (r1 << 32) | r0;"]);
+        let gup = codes_of(ReaderKind::GupFast);
+        assert!(gup.contains(&"folio = try_grab_folio(page, 1, flags);".to_owned()));
+        assert!(gup.iter().any(|code| code.contains("back off")));
+        let seq = codes_of(ReaderKind::Seqcount);
+        assert_eq!(
+            seq[..9],
+            [
+                "local_irq_save(flags);",
+                "retry:",
+                "s = seq;",
+                "if (s & 1) goto retry;",
+                "smp_rmb();",
+                "r0 = ptep->pte_low;",
+                "r1 = ptep->pte_high;",
+                "smp_rmb();",
+                "s2 = seq;",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_sequence_counter_writer_wraps_each_update() {
+        let mut scenario = Scenario::kernel();
+        scenario.seqcount = true;
+        let program = Program::new(scenario).unwrap();
+        let blocks = writer_blocks(&program);
+        assert_eq!(
+            codes(&blocks[0].lines),
+            [
+                "seq = 1;",
+                "smp_wmb();",
+                "ptep->pte_low = 0x00000000;",
+                "smp_wmb();",
+                "ptep->pte_high = 0x00000000;",
+                "smp_wmb();",
+                "smp_wmb();",
+                "seq = 2;"
+            ]
+        );
+        assert_eq!(blocks[0].lines[1].kind, LineKind::Barrier(Barrier::SeqWmbBegin));
+        assert_eq!(blocks[0].lines[6].kind, LineKind::Barrier(Barrier::SeqWmbEnd));
     }
 }

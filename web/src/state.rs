@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use pte_core::{
-    catalog, link, Arch, Barrier, FlushMode, Judged, MemoryModel, Progress, Pte, Report, Scenario,
-    Session, Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
+    catalog, link, Arch, Barrier, FlushMode, Judged, MemoryModel, Progress, Pte, ReaderKind,
+    Report, Scenario, Session, Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
 };
 use yew::Reducible;
 
@@ -116,6 +116,10 @@ pub enum Action {
     SetReaders(u8),
     SetSameLow(bool),
     SetBarrier(Barrier, bool),
+    /// Reader (0-based) runs this kind of reader.
+    SetReaderKind(u8, ReaderKind),
+    /// The writer side of the sequence-counter fix, on or off.
+    SetSeqcount(bool),
     AddOp(WriterOp),
     RemoveOp(usize),
     /// Swaps operation `index` with the one before it.
@@ -199,7 +203,7 @@ impl AppState {
         let mut end = Session::clone(&self.session);
         end.jump(end.all_steps().len());
         let reads: Vec<Judged> = end.completed_reads().copied().collect();
-        match reads.iter().find(|judged| judged.verdict.is_torn()) {
+        match reads.iter().find(|judged| judged.returned_torn()) {
             Some(torn) => TraceEnd::Torn(*torn),
             None => reads.last().map_or(TraceEnd::NoRead, |last| TraceEnd::Allowed(*last)),
         }
@@ -371,7 +375,7 @@ impl AppState {
             Action::SetFlush(flush) => self.change_scenario(|scenario| scenario.flush = flush),
             Action::SetReaders(readers) => {
                 if (1..=MAX_READERS as u8).contains(&readers) {
-                    self.change_scenario(|scenario| scenario.readers = readers);
+                    self.change_scenario(|scenario| scenario.set_readers(readers));
                 }
             }
             Action::SetSameLow(same) => {
@@ -380,6 +384,12 @@ impl AppState {
             Action::SetBarrier(barrier, on) => {
                 self.change_scenario(|scenario| scenario.barriers.set(barrier, on))
             }
+            Action::SetReaderKind(reader, kind) => {
+                if reader < self.session.scenario().readers {
+                    self.change_scenario(|scenario| scenario.set_reader_kind(reader, kind));
+                }
+            }
+            Action::SetSeqcount(on) => self.change_scenario(|scenario| scenario.seqcount = on),
             Action::AddOp(op) => self.change_scenario(|scenario| {
                 if scenario.writer.len() < MAX_WRITER_OPS {
                     scenario.writer.push(op);
@@ -592,6 +602,27 @@ mod tests {
         assert_eq!(barriers, Barriers::KERNEL.with(Barrier::ReaderRmb1, false));
         state.apply(Action::SetBarrier(Barrier::ReaderRmb1, true));
         assert!(state.session.scenario().barriers.is_on(Barrier::ReaderRmb1));
+    }
+
+    #[test]
+    fn reader_kinds_and_the_sequence_counter_are_scenario_edits() {
+        let mut state = AppState::default();
+        state.apply(Action::SetReaders(2));
+        state.apply(Action::SetReaderKind(1, ReaderKind::Atomic64));
+        assert_eq!(state.session.scenario().reader_kind(1), ReaderKind::Atomic64);
+        // A reader that does not exist is not edited.
+        state.apply(Action::SetReaderKind(3, ReaderKind::GupFast));
+        assert_eq!(
+            state.session.scenario().reader_kinds,
+            [ReaderKind::Lockless, ReaderKind::Atomic64]
+        );
+        state.apply(Action::SetSeqcount(true));
+        assert!(state.session.scenario().seqcount);
+        // Fewer readers drop the kinds of those that are gone.
+        state.apply(Action::SetReaders(1));
+        assert!(state.session.scenario().reader_kinds.is_empty());
+        state.apply(Action::Undo);
+        assert_eq!(state.session.scenario().reader_kind(1), ReaderKind::Atomic64);
     }
 
     #[test]

@@ -9,6 +9,8 @@ use pte_core::{
 };
 use yew::prelude::*;
 
+use super::select_value;
+
 use crate::components::values::HexField;
 use crate::state::{Action, ValueSlot};
 
@@ -17,11 +19,6 @@ pub struct ControlsProps {
     pub session: Rc<Session>,
     /// Emits the scenario edits: the `Action`s that change the scenario.
     pub on_edit: Callback<Action>,
-}
-
-fn select_value(event: &Event) -> String {
-    let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-    select.value()
 }
 
 fn op_options(selected: WriterOp) -> Html {
@@ -204,6 +201,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let same_low = scenario.same_low();
+    let seqcount = scenario.seqcount;
     let on_same_low = on_edit.reform(move |_: Event| Action::SetSameLow(!same_low));
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
 
@@ -262,6 +260,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         <option value={n.to_string()} selected={scenario.readers == n}>{ n }</option>
                     }) }
                 </select>
+            </div>
+            <div class="field checkbox">
+                <input type="checkbox" id="seqcount" checked={scenario.seqcount} data-testid="seqcount"
+                    onchange={on_edit.reform(move |_: Event| Action::SetSeqcount(!seqcount))} />
+                <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
+                <p class="note">{ "The writer side of the fix the thread proposed (never merged). Readers of kind “sequence counter” check it." }</p>
             </div>
             <div class="field checkbox">
                 <input type="checkbox" id="same-low" checked={same_low} data-testid="same-low"

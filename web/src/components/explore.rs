@@ -6,7 +6,7 @@ use pte_core::{Report, TornAnswer};
 use yew::prelude::*;
 
 use crate::components::state_view::short_source;
-use crate::components::verdict::headline;
+use crate::components::verdict::Shown;
 use crate::state::{Exploration, BROWSER_MAX_STATES};
 
 #[derive(Properties, PartialEq, Debug)]
@@ -35,15 +35,16 @@ fn result_table(report: &Report, on_replay: &Callback<usize>) -> Html {
     let rows = report.outcomes.iter().enumerate().map(|(index, outcome)| {
         let on_replay = on_replay.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_replay.emit(index));
-        let torn = outcome.verdict.is_torn();
+        let shown = Shown::of(outcome.verdict, outcome.returned);
         let retries = outcome.read.retries.to_string();
         html! {
             <tr key={index} data-testid="outcome-row" data-verdict={outcome.verdict.id()}
-                class={classes!(torn.then_some("torn"))}>
+                data-returned={if outcome.returned { "true" } else { "false" }}
+                class={classes!(shown.id())}>
                 <td><code>{ outcome.value.to_string() }</code></td>
                 <td>
-                    <span aria-hidden="true">{ if torn { "✖ " } else { "✔ " } }</span>
-                    <strong>{ headline(outcome.verdict) }</strong>
+                    <span aria-hidden="true">{ format!("{} ", shown.icon()) }</span>
+                    <strong>{ shown.headline(outcome.verdict) }</strong>
                 </td>
                 <td>{ format!("low: {}; high: {}", short_source(outcome.read.low_source), short_source(outcome.read.high_source)) }</td>
                 <td class="number">{ thousands(outcome.occurrences) }</td>

@@ -10,3 +10,10 @@ pub mod thread;
 pub mod trace;
 pub mod values;
 pub mod verdict;
+
+/// The value of the `<select>` an event came from.
+pub(crate) fn select_value(event: &yew::Event) -> String {
+    use yew::TargetCast;
+    let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+    select.value()
+}

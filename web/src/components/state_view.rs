@@ -4,7 +4,20 @@
 
 use std::rc::Rc;
 
-use pte_core::{AccessKind, MemoryModel, Phase, Program, Pte, Register, Session, Source, Word};
+use pte_core::{
+    word_value, AccessKind, MemoryModel, Phase, Program, Pte, Register, Session, Source, Word,
+};
+
+/// The register columns, in the order a reader's code loads them.
+const COLUMNS: [Register; 7] = [
+    Register::S,
+    Register::R0,
+    Register::R1,
+    Register::R2,
+    Register::Q0,
+    Register::Q1,
+    Register::S2,
+];
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -88,6 +101,15 @@ fn memory_rows(program: &Program, session: &Session) -> Html {
                 { format!(": present bit (bit {present_bit}) is {}, so it is ", u8::from(present)) }
                 <strong>{ if present { "present" } else { "not present" } }</strong>{ "." }
             </p>
+            if program.scenario().seqcount {
+                <p class="seq-word" data-testid="memory-seq">
+                    { "Sequence counter " }<code>{ "seq" }</code>{ " = " }
+                    <code data-testid="memory-seq-value">{ program.memory_value(state, Word::Seq) }</code>
+                    { format!(" ({}; written by {})",
+                        if program.memory_value(state, Word::Seq) % 2 == 1 { "odd: a writer is inside its update" } else { "even: no update in progress" },
+                        program.source(state.memory_tag(Word::Seq))) }
+                </p>
+            }
         </>
     }
 }
@@ -125,32 +147,50 @@ fn store_buffer(program: &Program, session: &Session) -> Html {
 
 fn readers_table(program: &Program, session: &Session) -> Html {
     let state = session.state();
+    // Only the registers some reader's kind has: r0, r1, r2 for the loop.
+    let columns: Vec<Register> = COLUMNS
+        .into_iter()
+        .filter(|register| {
+            (0..program.readers())
+                .any(|reader| program.reader_program(reader).slot(*register).is_some())
+        })
+        .collect();
     let rows = (0..program.readers()).map(|reader| {
         let at = state.reader(reader);
-        let phase = match at.phase {
+        let phase = match program.phase(state, reader) {
             Phase::Start => "not started",
-            Phase::Loop => "in the loop",
-            Phase::Returned => "returned",
+            Phase::Loop => "reading",
+            Phase::Returned => "read complete",
             Phase::Done => "finished",
         };
-        let cells = Register::ALL.into_iter().map(|register| {
-            match program.register_value(state, reader, register) {
-                Some(value) => {
-                    let source = program.source(at.registers[register.index()]);
-                    html! { <td><code>{ format!("0x{value:08x}") }</code>
-                        <span class="source">{ format!(" ({})", short_source(source)) }</span></td> }
-                }
-                None => html! { <td><span aria-label="not loaded">{ "—" }</span></td> },
+        let kind = program.reader_kind(reader);
+        // Every kind has r0 and r1 (the value returned); the others only
+        // where the kind has them.
+        let cells = columns.iter().map(|&register| {
+            if program.reader_program(reader).slot(register).is_none() {
+                return html! { <td class="absent"><span aria-label="no such register">{ "" }</span></td> };
+            }
+            match (
+                program.register_value(state, reader, register),
+                program.register_source(state, reader, register),
+            ) {
+                (Some(value), Some(source)) => html! {
+                    <td><code>{ word_value(register.word(), value) }</code>
+                        <span class="source">{ format!(" ({})", short_source(source)) }</span></td>
+                },
+                _ => html! { <td><span aria-label="not loaded">{ "—" }</span></td> },
             }
         });
         html! {
             <tr key={reader} data-testid={format!("reader-{}-state", reader + 1)}>
-                <th scope="row">{ format!("reader {}", reader + 1) }<span class="phase">{ phase }</span></th>
+                <th scope="row">{ format!("reader {}", reader + 1) }
+                    <span class="phase">{ format!("{}, {phase}", kind.label()) }</span></th>
                 { for cells }
                 <td class="number">{ at.retries }</td>
             </tr>
         }
     });
+
     html! {
         <>
             <h3 id="registers-title">{ "Readers: registers and the write each value came from" }</h3>
@@ -158,9 +198,9 @@ fn readers_table(program: &Program, session: &Session) -> Html {
                 <table class="registers" aria-labelledby="registers-title">
                     <thead><tr>
                         <th scope="col">{ "thread" }</th>
-                        <th scope="col">{ "r0 ← low" }</th>
-                        <th scope="col">{ "r1 ← high" }</th>
-                        <th scope="col">{ "r2 ← low" }</th>
+                        { for columns.iter().map(|register| html! {
+                            <th scope="col">{ format!("{} ← {}", register.name(), register.word().name()) }</th>
+                        }) }
                         <th scope="col">{ "retries" }</th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>

@@ -5,10 +5,12 @@
 
 use std::rc::Rc;
 
-use pte_core::{Barrier, Blocked, MemoryModel, Phase, Program, Session, Step};
+use pte_core::{Barrier, Blocked, MemoryModel, Phase, Program, ReaderKind, Session, Step};
 use yew::prelude::*;
 
+use super::select_value;
 use crate::listing::{self, Line, LineKind};
+use crate::state::Action;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ThreadsProps {
@@ -24,6 +26,9 @@ pub struct ThreadsProps {
     /// can stay there when the button goes away.
     pub on_step: Callback<(Step, AttrValue)>,
     pub on_toggle_barrier: Callback<(Barrier, bool)>,
+    /// Scenario edits made from a column (a reader's kind).
+    #[prop_or_default]
+    pub on_edit: Callback<Action>,
 }
 
 /// What the page knows about one step line right now.
@@ -270,22 +275,45 @@ impl View<'_> {
 
     fn reader_column(&self, reader: u8) -> Html {
         let thread = AttrValue::from(format!("thread-reader-{}", reader + 1));
-        let at = self.session.state().reader(reader);
-        let status = match at.phase {
-            Phase::Start => "interrupts on, not started".to_owned(),
-            Phase::Loop => format!("interrupts off, iteration {}", u32::from(at.retries) + 1),
-            Phase::Returned => "read complete, interrupts still off".to_owned(),
-            Phase::Done => "finished".to_owned(),
+        let state = self.session.state();
+        let at = state.reader(reader);
+        let program = self.program();
+        let kind = program.reader_kind(reader);
+        let disables = program.reader_program(reader).disables_interrupts();
+        let status = match (program.phase(state, reader), disables) {
+            (Phase::Start, true) => "interrupts on, not started".to_owned(),
+            (Phase::Start, false) => "not started".to_owned(),
+            (Phase::Loop, true) => format!("interrupts off, attempt {}", u32::from(at.retries) + 1),
+            (Phase::Loop, false) => "reading".to_owned(),
+            (Phase::Returned, _) => "read complete, interrupts still off".to_owned(),
+            (Phase::Done, _) => "finished".to_owned(),
         };
         let title_id = format!("{thread}-title");
+        let select_id = format!("{thread}-kind");
+        let (call, comment) = listing::reader_call(kind);
+        let on_kind = self.props.on_edit.reform(move |event: Event| {
+            let kind = select_value(&event).parse::<ReaderKind>().unwrap_or_default();
+            Action::SetReaderKind(reader, kind)
+        });
         html! {
             <section class="thread reader" id={thread.clone()} aria-labelledby={title_id.clone()}>
                 <h3 id={title_id}>{ format!("Reader {}", reader + 1) }
                     <span class="thread-status">{ status }</span></h3>
-                <p class="call"><code>{ "pte = ptep_get_lockless(ptep);" }</code>
-                    <span class="comment">{ "/* inside GUP-fast */" }</span></p>
+                if self.props.editable {
+                    <p class="reader-kind">
+                        <label for={select_id.clone()}>{ "runs" }</label>
+                        <select id={select_id} data-testid={format!("reader-{}-kind", reader + 1)}
+                            onchange={on_kind} title={kind.title()}>
+                            { for ReaderKind::ALL.into_iter().map(|k| html! {
+                                <option value={k.id()} selected={k == kind} title={k.title()}>{ k.label() }</option>
+                            }) }
+                        </select>
+                    </p>
+                }
+                <p class="call"><code>{ call }</code>
+                    <span class="comment">{ format!("/* {comment} */") }</span></p>
                 <ol class="code">
-                    { for listing::reader_lines(reader).iter().map(|line| self.render_line(line, &thread)) }
+                    { for listing::reader_lines(program, reader).iter().map(|line| self.render_line(line, &thread)) }
                 </ol>
             </section>
         }

@@ -6,6 +6,8 @@ use std::rc::Rc;
 use pte_core::{Judged, Session};
 use yew::prelude::*;
 
+use crate::components::verdict::Shown;
+
 #[derive(Properties, PartialEq, Debug)]
 pub struct TraceProps {
     pub session: Rc<Session>,
@@ -61,8 +63,12 @@ pub fn Trace(props: &TraceProps) -> Html {
                     <span class="count">{ format!("{count}.") }</span>
                     <span class="text">{ text }</span>
                     if let Some(judged) = read {
-                        <span class={classes!("read", judged.verdict.is_torn().then_some("torn"))}>
-                            { if judged.verdict.is_torn() { " ✖ TORN" } else { " ✔ allowed" } }
+                        <span class={classes!("read", judged.returned_torn().then_some("torn"))}>
+                            { match Shown::of(judged.verdict, judged.read.returned) {
+                                Shown::Torn => " ✖ TORN",
+                                Shown::BackedOff { .. } => " ↩ backed off",
+                                Shown::Allowed => " ✔ allowed",
+                            } }
                         </span>
                     }
                     if undone { <span class="visually-hidden">{ " (undone)" }</span> }

@@ -34,12 +34,54 @@ fn meaning(verdict: Verdict) -> &'static str {
     }
 }
 
-fn icon(verdict: Verdict) -> &'static str {
-    if verdict.is_torn() {
-        "✖"
-    } else {
-        "✔"
+/// How a read result is shown: a torn value returned, a back-off (GUP-fast
+/// read a value and gave it up), or an allowed value returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    Torn,
+    BackedOff { after_torn: bool },
+    Allowed,
+}
+
+impl Shown {
+    pub fn of(verdict: Verdict, returned: bool) -> Shown {
+        match (returned, verdict.is_torn()) {
+            (false, after_torn) => Shown::BackedOff { after_torn },
+            (true, true) => Shown::Torn,
+            (true, false) => Shown::Allowed,
+        }
     }
+
+    /// `data-verdict` and class names: "torn", "backed-off", "allowed".
+    pub fn id(self) -> &'static str {
+        match self {
+            Shown::Torn => "torn",
+            Shown::BackedOff { .. } => "backed-off",
+            Shown::Allowed => "allowed",
+        }
+    }
+
+    /// ✖ for a torn value returned, ↩ for a back-off, ✔ for an allowed value.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Shown::Torn => "✖",
+            Shown::BackedOff { .. } => "↩",
+            Shown::Allowed => "✔",
+        }
+    }
+
+    /// The headline: the verdict, or "Backed off (after a torn read)".
+    pub fn headline(self, verdict: Verdict) -> String {
+        match self {
+            Shown::BackedOff { after_torn: true } => "Backed off after a TORN read".to_owned(),
+            Shown::BackedOff { after_torn: false } => "Backed off".to_owned(),
+            Shown::Torn | Shown::Allowed => headline(verdict),
+        }
+    }
+}
+
+fn icon(judged: &Judged) -> &'static str {
+    Shown::of(judged.verdict, judged.read.returned).icon()
 }
 
 /// The banner for the latest completed read, and a list of the earlier ones.
@@ -64,7 +106,8 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
             </section>
         };
     };
-    let kind = if latest.verdict.is_torn() { "torn" } else { "allowed" };
+    let shown = Shown::of(latest.verdict, latest.read.returned);
+    let kind = shown.id();
     let earlier = reads.len().saturating_sub(1);
     html! {
         <section class={classes!("verdict", format!("verdict-{kind}"), just_now.then_some("fresh"))}
@@ -72,15 +115,22 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
             aria-labelledby="verdict-title">
             <h2 id="verdict-title" class="visually-hidden">{ "Verdict" }</h2>
             <p class="verdict-headline">
-                <span class="icon" aria-hidden="true">{ icon(latest.verdict) }</span>
-                <strong data-testid="verdict-headline">{ headline(latest.verdict) }</strong>
+                <span class="icon" aria-hidden="true">{ shown.icon() }</span>
+                <strong data-testid="verdict-headline">{ shown.headline(latest.verdict) }</strong>
                 <span class="verdict-value">
-                    { format!(" — reader {} returned ", latest.read.reader + 1) }
+                    { format!(" — reader {} {} ", latest.read.reader + 1, if latest.read.returned { "returned" } else { "read" }) }
                     <code>{ latest.read.value.to_string() }</code>
                 </span>
             </p>
             <p class="verdict-detail">
-                { meaning(latest.verdict) }{ " " }
+                if let Shown::BackedOff { after_torn } = shown {
+                    { "GUP-fast's re-check saw the entry change: it drops the page reference and falls back to the slow path, so nothing is returned. " }
+                    if after_torn {
+                        { "But the value it read was torn: it took a reference on the page a torn entry points at. " }
+                    }
+                } else {
+                    { meaning(latest.verdict) }{ " " }
+                }
                 if latest.half_written {
                     { "Memory itself held this value for a moment, between the two stores of one \
                        update: a half-written entry. " }
@@ -101,7 +151,7 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
                     <summary>{ format!("{earlier} earlier read{} in this run", if earlier == 1 { "" } else { "s" }) }</summary>
                     <ul>
                         { for reads[..earlier].iter().map(|judged| html! {
-                            <li>{ format!("{} {}", icon(judged.verdict), judged.summary()) }</li>
+                            <li>{ format!("{} {}", icon(judged), judged.summary()) }</li>
                         }) }
                     </ul>
                 </details>
