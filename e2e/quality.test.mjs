@@ -3,37 +3,11 @@
 // screen, working without the network once loaded, and stepping by keyboard.
 
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { test } from "node:test";
-import { useSite } from "./helpers.mjs";
+import { assertAccessible, useSite } from "./helpers.mjs";
 import { StepperPage, TORN_INTERLEAVING } from "./pages/stepper-page.mjs";
 
 const environment = useSite();
-const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** Runs axe-core on the page (WCAG 2 A and AA rules) and returns its violations. */
-async function accessibilityViolations(page) {
-  // Evaluated through the DevTools protocol: an added <script> tag would be
-  // an inline script, which the page's Content-Security-Policy refuses.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
-    return result.violations.map((violation) => ({
-      rule: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      where: violation.nodes.slice(0, 3).map((node) => node.target.join(" ")),
-    }));
-  });
-  return violations;
-}
-
-async function assertAccessible(page, what) {
-  const violations = await accessibilityViolations(page);
-  assert.deepEqual(violations, [], `${what}: axe-core found violations:\n${JSON.stringify(violations, null, 2)}`);
-}
-
 test("the page has no accessibility violations in its main states", async () => {
   await environment.withPage("quality-1-accessibility", "", StepperPage, async (explorer, page) => {
     await assertAccessible(page, "the default page");

@@ -3,7 +3,9 @@
 //
 // Step buttons are found by `data-testid="step-<id>"`, where <id> is the
 // core's step id (w1 = the writer's first access, r1.off/r1.r0/r1.r1/r1.r2/
-// r1.chk/r1.on = reader 1's lines, wd = drain the store buffer).
+// r1.chk/r1.on = reader 1's lines, and for other reader kinds r1.grab,
+// r1.q0, r1.q1, r1.rechk, r1.ld64, r1.s, r1.odd, r1.s2; wd = drain the
+// store buffer).
 
 import { ExplorerPage } from "./explorer-page.mjs";
 
@@ -41,6 +43,12 @@ export class StepperPage extends ExplorerPage {
     for (const id of ids) {
       await this.stepButton(id).click();
     }
+  }
+
+  /** Sets reader `reader`'s (1-based) kind: lockless, gup_fast, atomic64 or seqcount. */
+  async chooseReaderKind(reader, kind) {
+    await this.page.getByTestId(`reader-${reader}-kind`).selectOption(kind);
+    await this.page.locator(`[data-testid="reader-${reader}-kind"] option[value="${kind}"]:checked`).waitFor({ state: "attached" });
   }
 
   async choosePreset(id) {
