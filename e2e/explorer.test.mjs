@@ -72,7 +72,7 @@ test("a permalink opened in a new page shows the same state", async () => {
     words = await explorer.memoryWords();
     steps = await explorer.stepsTaken();
   });
-  assert.match(link, /#v=1&/);
+  assert.match(link, /#v=2&/);
 
   await withExplorer("explorer-4b-permalink-opened", link.slice(environment.site.url.length), async (explorer) => {
     assert.equal(await explorer.stepsTaken(), steps);
