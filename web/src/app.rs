@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::browser::{self, Start};
 use crate::components::controls::Controls;
 use crate::components::explore::Explore;
+use crate::components::litmus::Litmus;
 use crate::components::player::Player;
 use crate::components::share::{page_link, Share};
 use crate::components::state_view::StateView;
@@ -341,6 +342,7 @@ pub fn App(props: &AppProps) -> Html {
                     { below }
                     <Explore exploration={state.exploration.clone()} on_run={on_run} on_cancel={on_cancel} on_replay={on_replay} />
                     <Share permalink={AttrValue::from(permalink)} title={title} />
+                    <Litmus session={session.clone()} />
                     { shortcuts_help() }
                 </main>
             </div>

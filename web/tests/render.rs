@@ -323,3 +323,35 @@ async fn the_verdict_banner_names_an_allowed_read() {
         &["✔", "Allowed: pre-zap (P0)", "0x0000000100001067", r#"aria-live="polite""#],
     );
 }
+
+#[tokio::test]
+async fn every_kernel_code_line_links_its_source_and_the_litmus_test_is_shown() {
+    let html = render_app(Start::default()).await;
+    // Every line of the threads' code is an <li class="line …">; each one of
+    // the kernel protocol names the kernel code it models, at v6.0.
+    let items: Vec<&str> = html
+        .split("<li ")
+        .skip(1)
+        .map(|item| &item[..item.find("</li>").unwrap_or(item.len())])
+        .filter(|item| item.contains(r#"class="line "#))
+        .collect();
+    assert!(items.len() >= 14, "the writer's and the reader's lines: {}", items.len());
+    for item in &items {
+        assert!(
+            item.contains(r#"data-testid="source-link""#),
+            "a line without a source link: {item}"
+        );
+    }
+    assert_contains(
+        &html,
+        &[
+            r#"href="https://elixir.bootlin.com/linux/v6.0/source/arch/x86/include/asm/pgtable-3level.h""#,
+            r#"href="https://elixir.bootlin.com/linux/v6.0/source/include/linux/pgtable.h""#,
+            r#"href="https://elixir.bootlin.com/linux/v6.0/source/mm/gup.c""#,
+        ],
+    );
+    let litmus = pte_core::litmus::export(&Scenario::kernel(), "pte-kernel").unwrap();
+    assert!(html.contains("herd7 -conf linux-kernel.cfg pte-kernel.litmus"));
+    let first_line = litmus.lines().next().unwrap();
+    assert!(html.contains(first_line), "the panel holds the export: {first_line}");
+}

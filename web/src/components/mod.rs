@@ -3,6 +3,7 @@
 
 pub mod controls;
 pub mod explore;
+pub mod litmus;
 pub mod player;
 pub mod share;
 pub mod state_view;
