@@ -12,6 +12,7 @@ use crate::browser::{self, Start};
 use crate::components::controls::Controls;
 use crate::components::explore::Explore;
 use crate::components::litmus::Litmus;
+use crate::components::pictures::Pictures;
 use crate::components::player::Player;
 use crate::components::share::{page_link, Share};
 use crate::components::state_view::StateView;
@@ -339,6 +340,7 @@ pub fn App(props: &AppProps) -> Html {
                 <main class="workspace">
                     { verdict }
                     { threads }
+                    <Pictures session={session.clone()} on_jump={on_jump.clone()} />
                     { below }
                     <Explore exploration={state.exploration.clone()} on_run={on_run} on_cancel={on_cancel} on_replay={on_replay} />
                     <Share permalink={AttrValue::from(permalink)} title={title} />

@@ -355,3 +355,36 @@ async fn every_kernel_code_line_links_its_source_and_the_litmus_test_is_shown() 
     let first_line = litmus.lines().next().unwrap();
     assert!(html.contains(first_line), "the panel holds the export: {first_line}");
 }
+
+#[tokio::test]
+async fn the_execution_graph_highlights_where_the_torn_halves_came_from() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let steps = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        Step::Writer(0),
+        Step::Writer(1),
+        reader(ReaderAction::Load(Register::R1)),
+        Step::Writer(2),
+        Step::Writer(3),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    let html = render_app(link_start(&scenario, &steps)).await;
+    assert_contains(
+        &html,
+        &[r#"class="execution-graph""#, "The picture's", "rf: init low = 0x00001067 (P0)"],
+    );
+    // The torn read's halves: P0's low half (event 0) and the zap's high
+    // store (event 5), drawn in the verdict's colour.
+    let from = |marker: &str| -> Vec<String> {
+        html.split(marker)
+            .skip(1)
+            .map(|rest| {
+                rest.split("data-from=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(from(r#"<g class="edge rf highlight torn""#), ["0", "5"]);
+    assert!(!html.contains(" style=\""), "no inline styles: the page's CSP refuses them");
+}

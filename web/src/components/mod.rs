@@ -4,6 +4,7 @@
 pub mod controls;
 pub mod explore;
 pub mod litmus;
+pub mod pictures;
 pub mod player;
 pub mod share;
 pub mod state_view;
