@@ -62,3 +62,15 @@ test("the pictures scroll inside their box on a 400 px screen", async () => {
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 400 px screen`);
   });
 });
+
+test("the embed view shows the graph with view=graph", async () => {
+  const link =
+    "v=2&model=sc&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300001067&readers=1&flush=none" +
+    "&off=zap_wmb2,establish_wmb2&t=r1.off,r1.r0,w1,w2,r1.r1,w3,w4,r1.r2,r1.chk";
+  await environment.withPage("pictures-4-embed", `?embed=1&view=graph#${link}`, StepperPage, async (_explorer, page) => {
+    await page.locator('[data-testid="picture"] .execution-graph').waitFor();
+  });
+  await environment.withPage("pictures-5-embed-plain", `?embed=1#${link}`, StepperPage, async (_explorer, page) => {
+    assert.equal(await page.getByTestId("picture").count(), 0, "without view=graph the embed stays compact");
+  });
+});

@@ -319,9 +319,12 @@ pub fn App(props: &AppProps) -> Html {
                 { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
                 <main class="workspace">
-                    <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump} />
+                    <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump.clone()} />
                     { verdict }
                     { threads }
+                    if browser::embed_shows_graph() {
+                        <Pictures session={session.clone()} on_jump={on_jump} />
+                    }
                     { below }
                 </main>
             </div>
