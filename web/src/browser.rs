@@ -347,8 +347,8 @@ mod tests {
         assert!(Start::from_parts("?x=2&embed", "").embed);
         assert!(!Start::from_parts("?embed=0", "").embed);
         assert!(!Start::from_parts("", "#v=1").embed);
-        assert!(query_asks_for_graph("?embed=1&view=graph"));
-        assert!(!query_asks_for_graph("?embed=1&view=graphs"));
+        assert!(super::query_asks_for_graph("?embed=1&view=graph"));
+        assert!(!super::query_asks_for_graph("?embed=1&view=graphs"));
         assert_eq!(Start::from_parts("", "#v=1&t=w1").fragment, "v=1&t=w1");
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use pte_core::{catalog, litmus, FlushMode, Session};
 use yew::prelude::*;
 
-use crate::browser;
+use super::{copy_on_click, data_url};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct LitmusProps {
@@ -23,19 +23,6 @@ pub fn test_name(session: &Session) -> String {
     }
 }
 
-/// A `data:` address holding `text`, for the Download link.
-fn data_url(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len() * 3 / 2);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    format!("data:text/plain;charset=utf-8,{encoded}")
-}
-
 #[component]
 pub fn Litmus(props: &LitmusProps) -> Html {
     let copied = use_state(|| None::<bool>);
@@ -47,19 +34,7 @@ pub fn Litmus(props: &LitmusProps) -> Html {
         Ok(text) => {
             let on_copy = {
                 let copied = copied.clone();
-                let text = text.clone();
-                Callback::from(move |_: MouseEvent| {
-                    let copied = copied.clone();
-                    browser::copy_text(
-                        text.clone(),
-                        Rc::new(move |ok| {
-                            if !ok {
-                                browser::select_text("litmus-text");
-                            }
-                            copied.set(Some(ok));
-                        }),
-                    );
-                })
+                copy_on_click(text.clone(), "litmus-text", Rc::new(move |ok| copied.set(Some(ok))))
             };
             html! {
                 <>
@@ -75,7 +50,7 @@ pub fn Litmus(props: &LitmusProps) -> Html {
                     </p>
                     <div class="toolbar">
                         <button type="button" onclick={on_copy} data-testid="copy-litmus">{ "Copy" }</button>
-                        <a href={data_url(&text)} download={file.clone()} data-testid="download-litmus">
+                        <a href={data_url("text/plain", &text)} download={file.clone()} data-testid="download-litmus">
                             { format!("Download {file}") }
                         </a>
                     </div>

@@ -12,6 +12,8 @@ use pte_core::Session;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::data_url;
+
 #[derive(Properties, PartialEq, Debug)]
 pub struct PicturesProps {
     pub session: Rc<Session>,
@@ -34,18 +36,6 @@ fn verdict_class(session: &Session) -> &'static str {
         Some(judged) if !judged.read.returned => "backed-off",
         _ => "allowed",
     }
-}
-
-fn data_url(svg: &str) -> String {
-    let mut encoded = String::with_capacity(svg.len() * 3 / 2);
-    for byte in svg.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    format!("data:image/svg+xml;charset=utf-8,{encoded}")
 }
 
 /// The number of steps a click on the timeline asks for: the `data-step` of
@@ -97,7 +87,7 @@ pub fn Pictures(props: &PicturesProps) -> Html {
                 <input type="radio" name="picture" id="picture-timeline" checked={*view == View::Timeline}
                     onchange={choose(View::Timeline)} data-testid="picture-timeline" />
                 <label for="picture-timeline">{ "timeline (click a row to go there)" }</label>
-                <a href={data_url(&picture::standalone(&svg))} download={file} data-testid="download-picture">
+                <a href={data_url("image/svg+xml", &picture::standalone(&svg))} download={file} data-testid="download-picture">
                     { format!("Download {file}") }
                 </a>
             </fieldset>
