@@ -78,6 +78,45 @@ fn dot_is_for_graphviz() {
     assert!(text.contains("e0 -> e3 [label=\"rf\", style=bold];"), "{text}");
     assert!(text.contains("e5 -> e6 [label=\"rf\", style=bold];"), "{text}");
     assert!(text.trim_end().ends_with('}'));
+    expect![[r#"
+        digraph execution {
+          rankdir=TB;
+          node [shape=box];
+          subgraph cluster_0 {
+            label="writer (initial values on top)";
+            e0 [label="low = 0x00001067 (P0)"];
+            e1 [label="high = 0x00000001 (P0)"];
+            e4 [label="low ← 0x00000000 (Z)"];
+            e5 [label="high ← 0x00000000 (Z)"];
+            e7 [label="high ← 0x00000003 (P1)"];
+            e8 [label="low ← 0x00001067 (P1)"];
+          }
+          subgraph cluster_1 {
+            label="reader 1";
+            e2 [label="irq_off"];
+            e3 [label="r0 ← low"];
+            e6 [label="r1 ← high"];
+            e9 [label="r2 ← low"];
+            e10 [label="check r0 = r2"];
+          }
+          e4 -> e5 [label="po", style=solid];
+          e5 -> e7 [label="po", style=solid];
+          e7 -> e8 [label="po", style=solid];
+          e2 -> e3 [label="po", style=solid];
+          e3 -> e6 [label="po", style=solid];
+          e6 -> e9 [label="po", style=solid];
+          e9 -> e10 [label="po", style=solid];
+          e0 -> e3 [label="rf", style=bold];
+          e5 -> e6 [label="rf", style=bold];
+          e8 -> e9 [label="rf", style=bold];
+          e0 -> e4 [label="co", style=dotted];
+          e4 -> e8 [label="co", style=dotted];
+          e1 -> e5 [label="co", style=dotted];
+          e5 -> e7 [label="co", style=dotted];
+          e3 -> e4 [label="fr", style=dashed];
+          e6 -> e7 [label="fr", style=dashed];
+        }
+    "#]].assert_eq(&text);
 }
 
 #[test]
