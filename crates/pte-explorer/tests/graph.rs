@@ -116,7 +116,8 @@ fn dot_is_for_graphviz() {
           e3 -> e4 [label="fr", style=dashed];
           e6 -> e7 [label="fr", style=dashed];
         }
-    "#]].assert_eq(&text);
+    "#]]
+    .assert_eq(&text);
 }
 
 #[test]
