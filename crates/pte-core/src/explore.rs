@@ -11,6 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::machine::{CompletedRead, State, Step};
 use crate::program::Program;
 use crate::scenario::{Pte, Scenario, ScenarioError};
+use crate::session::{ReplayError, Session};
 use crate::verdict::Verdict;
 
 /// The default cap on distinct states; each costs about 130 bytes.
@@ -84,6 +85,42 @@ impl Report {
         } else {
             TornAnswer::Never
         }
+    }
+}
+
+impl Report {
+    /// Rebuilds a report from its witnesses alone, in the order given (as a
+    /// web worker sends a report to the page): each witness is replayed
+    /// through the transition relation, which gives back the value, whether
+    /// it was returned, its verdict and its read. `occurrences` and the
+    /// counts are taken as they are.
+    pub fn from_witnesses(
+        scenario: &Scenario,
+        complete: bool,
+        states: u64,
+        transitions: u64,
+        witnesses: &[(Vec<Step>, u64)],
+    ) -> Result<Report, ReplayError> {
+        let program = Program::new(scenario.clone()).map_err(ReplayError::Scenario)?;
+        let outcomes = witnesses
+            .iter()
+            .map(|(witness, occurrences)| {
+                let mut session = Session::from_program(program.clone());
+                session.replay(witness)?;
+                let judged = session
+                    .last_read()
+                    .ok_or(ReplayError::CompletesNoRead { steps: witness.len() })?;
+                Ok(Outcome {
+                    value: judged.read.value,
+                    returned: judged.read.returned,
+                    verdict: judged.verdict,
+                    witness: witness.clone(),
+                    read: judged.read,
+                    occurrences: *occurrences,
+                })
+            })
+            .collect::<Result<Vec<_>, ReplayError>>()?;
+        Ok(Report { complete, states, transitions, outcomes })
     }
 }
 

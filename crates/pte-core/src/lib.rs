@@ -17,6 +17,7 @@ mod explore;
 pub mod link;
 pub mod litmus;
 mod machine;
+mod matrix;
 pub mod picture;
 mod program;
 mod reader;
@@ -31,6 +32,10 @@ pub use explore::{
 pub use machine::{
     word_value, Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step,
     StepParseError,
+};
+pub use matrix::{
+    barrier_matrix, explore_variant, Answer, BarrierMatrix, MatrixSearch, MinimalSets, ModelRow,
+    SiteCell, Variant,
 };
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,

@@ -269,6 +269,24 @@ impl Program {
         &self.readers.groups
     }
 
+    /// The barrier sites this program's code contains, switched on or off,
+    /// in [`Barrier::ALL`] order: those after some writer access and those
+    /// in some reader's program (the `seq_*` sites only with the sequence
+    /// counter, the `reader_rmb*` sites only with a lockless or GUP-fast
+    /// reader).
+    pub fn barrier_sites(&self) -> Vec<Barrier> {
+        let writer = self.accesses.iter().flat_map(WriterAccess::wmbs_after);
+        let readers = (0..self.scenario.readers).flat_map(|reader| {
+            self.reader_program(reader)
+                .blocks
+                .iter()
+                .flat_map(|block| block.items.iter().filter_map(|item| item.rmb_after))
+                .collect::<Vec<_>>()
+        });
+        let present: Vec<Barrier> = writer.chain(readers).collect();
+        Barrier::ALL.into_iter().filter(|site| present.contains(site)).collect()
+    }
+
     /// The mask with one bit per writer access.
     pub(crate) fn all_accesses(&self) -> u64 {
         mask_below(self.accesses.len())

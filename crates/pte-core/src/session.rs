@@ -86,6 +86,10 @@ pub enum ReplayError {
     TooLong {
         max: usize,
     },
+    /// A witness's last step completes no read.
+    CompletesNoRead {
+        steps: usize,
+    },
 }
 
 impl fmt::Display for ReplayError {
@@ -97,6 +101,9 @@ impl fmt::Display for ReplayError {
                 write!(f, "step {} ({step}) is not enabled: {reason}", index + 1)
             }
             ReplayError::TooLong { max } => write!(f, "a trace has at most {max} steps"),
+            ReplayError::CompletesNoRead { steps } => {
+                write!(f, "the witness's last step (step {steps}) completes no read")
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Laws the model must obey for any scenario, checked on random ones with
 //! mixed reader kinds and the sequence counter on or off: witnesses replay,
-//! random walks stay inside the explorer's results, and the outcome sets
-//! nest (SC ⊆ x86-TSO ⊆ weak).
+//! random walks stay inside the explorer's results, the outcome sets nest
+//! (SC ⊆ x86-TSO ⊆ weak), fewer barriers never remove a result (the law
+//! the barrier matrix prunes its search with), and the matrix's minimal
+//! sets are sufficient and minimal.
 
 use std::collections::BTreeSet;
 
@@ -9,8 +11,8 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 use pte_core::{
-    explore, Barrier, Barriers, FlushMode, MemoryModel, Program, Pte, ReaderKind, Scenario,
-    Session, Values, WriterOp,
+    barrier_matrix, explore, Barrier, Barriers, FlushMode, MemoryModel, MinimalSets, Program, Pte,
+    ReaderKind, Report, Scenario, Session, TornAnswer, Values, WriterOp,
 };
 
 /// A result: the value read, and whether it was returned (not backed off).
@@ -92,6 +94,13 @@ proptest! {
             prop_assert_eq!(read.read.returned, outcome.returned);
             prop_assert_eq!(read.verdict, outcome.verdict);
         }
+        // The witnesses alone (what a web worker sends) give the report back.
+        let witnesses: Vec<_> =
+            report.outcomes.iter().map(|o| (o.witness.clone(), o.occurrences)).collect();
+        let rebuilt = Report::from_witnesses(
+            &scenario, report.complete, report.states, report.transitions, &witnesses,
+        );
+        prop_assert_eq!(rebuilt, Ok(report));
     }
 
     #[test]
@@ -121,6 +130,26 @@ proptest! {
         let (sc, tso, weak) = (under(MemoryModel::Sc), under(MemoryModel::Tso), under(MemoryModel::Weak));
         prop_assert!(sc.is_subset(&tso), "SC {sc:?} ⊄ TSO {tso:?}");
         prop_assert!(tso.is_subset(&weak), "TSO {tso:?} ⊄ weak {weak:?}");
+    }
+
+    /// Switching barriers off only removes waits, so every trace (and so
+    /// every read result) of the scenario stays possible: the outcome set
+    /// with fewer barriers is a superset, and every witness replays there.
+    #[test]
+    fn fewer_barriers_never_remove_a_result(
+        scenario in scenarios(),
+        off in prop::collection::vec(any::<bool>(), Barrier::ALL.len()),
+    ) {
+        let fewer = Barrier::ALL.into_iter().zip(off).fold(scenario.barriers, |barriers, (barrier, off)| {
+            if off { barriers.with(barrier, false) } else { barriers }
+        });
+        let fewer = Scenario { barriers: fewer, ..scenario.clone() };
+        let (more_results, fewer_results) = (results(&scenario), results(&fewer));
+        prop_assert!(more_results.is_subset(&fewer_results), "{more_results:?} ⊄ {fewer_results:?}");
+        for outcome in explore(scenario.clone()).unwrap().outcomes {
+            let mut session = Session::new(fewer.clone()).unwrap();
+            prop_assert!(session.replay(&outcome.witness).is_ok(), "{:?} replays with fewer barriers", outcome.witness);
+        }
     }
 
     #[test]
@@ -240,6 +269,61 @@ fn witnesses_with_three_readers_replay_after_renaming() {
                 let read = session.last_read().expect("the witness completes a read");
                 assert_eq!(read.read.value, outcome.value, "{} under {model:?}", preset.id);
                 assert_eq!(read.read, outcome.read);
+            }
+        }
+    }
+}
+
+/// Explores `base` under `model` with exactly `on` among `sites` switched on.
+fn tears_with(base: &Scenario, sites: &[Barrier], on: &[Barrier], model: MemoryModel) -> bool {
+    let mut scenario = Scenario { model, ..base.clone() };
+    for site in sites {
+        scenario.barriers.set(*site, on.contains(site));
+    }
+    let report = explore(scenario).unwrap();
+    assert!(report.complete);
+    report.torn() == TornAnswer::Sometimes
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 24, ..Config::default() })]
+
+    /// Every minimal set the matrix names suffices and stops sufficing
+    /// without any one of its sites; every cell agrees with an exploration
+    /// of its variant, including the cells the law filled in.
+    #[test]
+    fn the_matrix_agrees_with_exploring_each_variant(scenario in scenarios()) {
+        let matrix = barrier_matrix(scenario.clone(), pte_core::DEFAULT_MAX_STATES).unwrap();
+        prop_assert!(matrix.is_finished());
+        for row in &matrix.models {
+            let MinimalSets::Decided(sets) = &row.minimal_sets else {
+                panic!("{:?}: minimal sets not decided", row.model)
+            };
+            for set in sets {
+                prop_assert!(!tears_with(&scenario, &matrix.sites, set, row.model), "{set:?} suffices");
+                for site in set {
+                    let fewer: Vec<Barrier> = set.iter().copied().filter(|s| s != site).collect();
+                    prop_assert!(tears_with(&scenario, &matrix.sites, &fewer, row.model), "{set:?} is minimal");
+                }
+            }
+            // Every set of sites that tears contains no minimal set; every
+            // set that does not tear contains one.
+            let all_on = tears_with(&scenario, &matrix.sites, &matrix.sites, row.model);
+            prop_assert_eq!(all_on, sets.is_empty(), "all sites on tears exactly when no set suffices");
+            for cell in &row.without {
+                let variant = Scenario {
+                    model: row.model,
+                    barriers: scenario.barriers.with(cell.barrier, false),
+                    ..scenario.clone()
+                };
+                let report = explore(variant.clone()).unwrap();
+                let answer = cell.answer.as_ref().unwrap();
+                prop_assert_eq!(answer.torn, report.torn(), "{:?} without {:?}", row.model, cell.barrier);
+                if let Some(witness) = &answer.witness {
+                    let mut session = Session::new(variant).unwrap();
+                    session.replay(witness).unwrap();
+                    prop_assert!(session.last_read().unwrap().returned_torn());
+                }
             }
         }
     }

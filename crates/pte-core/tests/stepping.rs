@@ -309,3 +309,16 @@ fn the_readme_scenario_example_is_valid() {
     assert!(scenario.same_low());
     assert!(!scenario.barriers.is_on(Barrier::ReaderRmb2));
 }
+
+#[test]
+fn a_report_is_rebuilt_only_from_witnesses_that_complete_a_read() {
+    use pte_core::{ReplayError, Report, Step};
+    let scenario = Scenario::kernel();
+    // The writer's first store completes no read.
+    let error = Report::from_witnesses(&scenario, true, 1, 1, &[(vec![Step::Writer(0)], 1)]);
+    assert_eq!(error, Err(ReplayError::CompletesNoRead { steps: 1 }));
+    assert!(error.unwrap_err().to_string().contains("completes no read"));
+    // A step that is not enabled is named.
+    let error = Report::from_witnesses(&scenario, true, 1, 1, &[(vec![Step::Writer(3)], 1)]);
+    assert!(matches!(error, Err(ReplayError::NotEnabled { index: 0, .. })), "{error:?}");
+}

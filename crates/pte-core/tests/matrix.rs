@@ -1,0 +1,537 @@
+//! The barrier matrix of every catalog preset, worked out by hand, and the
+//! properties every matrix must have: its minimal sets are sufficient and
+//! minimal (checked by exploring them), and every torn cell's witness is a
+//! real trace of that cell's variant.
+//!
+//! Under SC and x86-TSO the barriers do nothing (MODEL.md: SC ignores them,
+//! on x86 `smp_wmb()`/`smp_rmb()` are compiler barriers), so those rows are
+//! the preset's own answer in every cell, with the minimal sets `[[]]` (no
+//! barrier needed) when it never tears and `[]` (no placement helps) when it
+//! does. The rows below give that answer, and for the weak model the cells
+//! that tear and the minimal sets, each with its reason.
+//!
+//! Names: z1, z2 = zap_wmb1, zap_wmb2; e1, e2 = establish_wmb1,
+//! establish_wmb2; rmb1, rmb2 = reader_rmb1, reader_rmb2; swb, swe =
+//! seq_wmb_begin, seq_wmb_end; srb, srr = seq_rmb_begin, seq_rmb_retry.
+//! Under the weak model any enabled wmb between two stores orders them
+//! (MODEL.md), and a trailing wmb (z2, e2) sits after an operation's second
+//! store, so it never orders the operation's own two stores.
+
+use std::collections::BTreeSet;
+
+use pte_core::{
+    barrier_matrix, catalog, explore, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario,
+    Session, TornAnswer, Variant,
+};
+
+/// The sites of a zap, a flush and an establish with lockless (or GUP-fast) readers.
+const SIX: &[&str] =
+    &["zap_wmb1", "zap_wmb2", "establish_wmb1", "establish_wmb2", "reader_rmb1", "reader_rmb2"];
+/// The atomic zap and the overwrite have no zap wmb.
+const NO_ZAP: &[&str] = &["establish_wmb1", "establish_wmb2", "reader_rmb1", "reader_rmb2"];
+/// The walker's single 64-bit load has no rmb.
+const WALKER: &[&str] = &["zap_wmb1", "zap_wmb2", "establish_wmb1", "establish_wmb2"];
+/// The sequence-counter fix: its reader has only the seq rmbs.
+const SEQ: &[&str] = &[
+    "zap_wmb1",
+    "zap_wmb2",
+    "establish_wmb1",
+    "establish_wmb2",
+    "seq_wmb_begin",
+    "seq_wmb_end",
+    "seq_rmb_begin",
+    "seq_rmb_retry",
+];
+
+/// The kernel's four barriers: each is needed under the weak model (the
+/// catalog's weak-no-* presets tear without it, trailing wmbs on or off, as
+/// a trailing wmb never orders its own operation's stores), and together
+/// they suffice (the different-low preset never tears under weak).
+const KERNEL_FOUR: &[&[&str]] = &[&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]];
+/// Every cell tears.
+const ALL_TORN: Option<&[&str]> = None;
+
+struct Row {
+    preset: &'static str,
+    sites: &'static [&'static str],
+    /// Torn under SC, and under x86-TSO (barriers do nothing there).
+    sc: bool,
+    tso: bool,
+    /// Weak: the scenario's barriers as they are.
+    weak: bool,
+    /// Weak: the sites whose cell (that site switched off alone) tears;
+    /// `None`: every cell.
+    weak_torn_without: Option<&'static [&'static str]>,
+    weak_minimal: &'static [&'static [&'static str]],
+}
+
+const ROWS: &[Row] = &[
+    // Kernel barriers, IPI flush: never torn; under weak each of the four
+    // is needed even with the flush (the zap's halves, the establish's
+    // halves after the flush, the reader's reordered loads all tear first).
+    Row {
+        preset: "kernel",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]),
+        weak_minimal: KERNEL_FOUR,
+    },
+    // The same without a flush: Jason's argument, all ordering.
+    Row {
+        preset: "different-low",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]),
+        weak_minimal: KERNEL_FOUR,
+    },
+    // Torn under SC, where barriers do nothing; the weak model with every
+    // barrier on still has every SC trace, so no placement helps.
+    Row {
+        preset: "same-low-none",
+        sites: SIX,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // The IPI flush closes the same-low race; what is left is ordering,
+    // exactly as in the kernel row (each tear there needs no reused low).
+    Row {
+        preset: "same-low-ipi",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]),
+        weak_minimal: KERNEL_FOUR,
+    },
+    // Torn under SC: no placement helps.
+    Row {
+        preset: "same-low-paravirt",
+        sites: SIX,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // Torn under SC (Jann's interleaving is sequential): no placement helps.
+    Row {
+        preset: "jann-two-cycles",
+        sites: SIX,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // Torn under SC (the reused low half straddles the atomic zap).
+    Row {
+        preset: "atomic-zap-same-low",
+        sites: NO_ZAP,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // Torn under SC: memory itself holds P0:Z between the clear's stores.
+    Row {
+        preset: "mips-sh",
+        sites: SIX,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // Torn under SC: memory itself holds P0:P1 between set_pte()'s stores.
+    Row {
+        preset: "overwrite",
+        sites: NO_ZAP,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // Torn under SC: the zap's first store leaves a present high half.
+    Row {
+        preset: "present-high-x86-order",
+        sites: SIX,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // The mirror image of the kernel row with the present bit in high:
+    // without z1 low is cleared first (Z:P0 present), without e1 high is
+    // set first (Z:P1), without rmb1 P1:P0, without rmb2 P0:P1.
+    Row {
+        preset: "present-high-mirrored",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]),
+        weak_minimal: KERNEL_FOUR,
+    },
+    // z1 is off already: torn under weak, so every cell (a subset of its
+    // barriers) tears; the minimal set is the kernel's four.
+    Row {
+        preset: "weak-no-zap-wmb1",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: KERNEL_FOUR,
+    },
+    // Jason's sketch without z2: never torn; switching e2 off too leaves
+    // the kernel's four, still enough; the other four are needed.
+    Row {
+        preset: "weak-no-zap-wmb2",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]),
+        weak_minimal: KERNEL_FOUR,
+    },
+    // e1 off already: torn, every cell tears.
+    Row {
+        preset: "weak-no-establish-wmb1",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: KERNEL_FOUR,
+    },
+    // Jason's sketch without e2: as weak-no-zap-wmb2, the other way round.
+    Row {
+        preset: "weak-no-establish-wmb2",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]),
+        weak_minimal: KERNEL_FOUR,
+    },
+    // rmb1 off already: torn, every cell tears.
+    Row {
+        preset: "weak-no-rmb1",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: KERNEL_FOUR,
+    },
+    // rmb2 off already: torn, every cell tears.
+    Row {
+        preset: "weak-no-rmb2",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: KERNEL_FOUR,
+    },
+    // Every site off: never torn under SC and TSO, torn under weak; the
+    // same code as different-low, so the same minimal set.
+    Row {
+        preset: "tso-no-barriers",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: KERNEL_FOUR,
+    },
+    // The walker reads one moment of memory: only the writer's order
+    // matters. Without z1 memory holds P0.low with a zeroed high, without
+    // e1 P1.low (= P0.low) with a zeroed high; with both, never a present mix.
+    Row {
+        preset: "walker-x86",
+        sites: WALKER,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1"]),
+        weak_minimal: &[&["zap_wmb1", "establish_wmb1"]],
+    },
+    // Torn under SC: the high-first clear leaves P0:Z in memory.
+    Row {
+        preset: "walker-mips-sh",
+        sites: WALKER,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // GUP-fast's re-check reads the entry again after the full barrier of
+    // grab. Without z1 or e1 memory itself holds P0.low (= P1.low) with a
+    // zeroed high, which the re-check reads again and accepts. Without
+    // rmb2, r0 = r2 = P0.low early and r1 = 0 later, and the re-check's
+    // two plain loads (no barrier between) read high = 0 before P1's high
+    // store and low = P1.low after it: accepted. rmb1 is not needed: a
+    // torn loop result then has r2 = P1.low read after P1's high store
+    // (e1, and r2 after r1), so the re-check, after grab, reads P1's high
+    // and backs off.
+    Row {
+        preset: "gup-fast-same-low",
+        sites: SIX,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["zap_wmb1", "establish_wmb1", "reader_rmb2"]),
+        weak_minimal: &[&["zap_wmb1", "establish_wmb1", "reader_rmb2"]],
+    },
+    // Torn under SC: the re-check reads the half-written P0:Z again.
+    Row {
+        preset: "gup-fast-mips-sh",
+        sites: SIX,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+    },
+    // See SEQ_MINIMAL: with the kernel's barriers, z1 and e1 are each
+    // backed up by swb/swe and the other way round; srb and srr are not.
+    Row {
+        preset: "seqcount-fix",
+        sites: SEQ,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["seq_rmb_begin", "seq_rmb_retry"]),
+        weak_minimal: SEQ_MINIMAL,
+    },
+    Row {
+        preset: "seqcount-fix-tso",
+        sites: SEQ,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["seq_rmb_begin", "seq_rmb_retry"]),
+        weak_minimal: SEQ_MINIMAL,
+    },
+    Row {
+        preset: "seqcount-fix-weak",
+        sites: SEQ,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["seq_rmb_begin", "seq_rmb_retry"]),
+        weak_minimal: SEQ_MINIMAL,
+    },
+    // srb off already: torn under weak, every cell tears.
+    Row {
+        preset: "seqcount-fix-weak-no-rmb-begin",
+        sites: SEQ,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: SEQ_MINIMAL,
+    },
+];
+
+/// The sequence-counter fix under weak (same low half, no flush). The
+/// writer is a1 seq←1 [swb] a2 low←0 [z1] a3 high←0 [z2, swe] a4 seq←2
+/// a5 seq←3 [swb] a6 high←P1.h [e1] a7 low←P1.l [e2, swe] a8 seq←4; the
+/// reader's srb and srr keep r0, r1 between its two reads of an even,
+/// unchanged seq, so it returns what memory held while seq was 0, 2 or 4,
+/// and a tear (P0.low, which P1.low equals, with a zeroed high) needs:
+/// a3 before a1 (seq 0) unless swb or z1; a2 after a4 (seq 2) unless z1,
+/// z2 or swe; a7 before a5 (seq 2) unless swb or e1; a6 after a8 (seq 4)
+/// unless e1, e2 or swe. The minimal ways to block all four, with srb
+/// and srr:
+const SEQ_MINIMAL: &[&[&str]] = &[
+    &["zap_wmb1", "establish_wmb1", "seq_rmb_begin", "seq_rmb_retry"],
+    &["seq_wmb_begin", "seq_wmb_end", "seq_rmb_begin", "seq_rmb_retry"],
+    &["zap_wmb1", "establish_wmb2", "seq_wmb_begin", "seq_rmb_begin", "seq_rmb_retry"],
+    &["zap_wmb2", "establish_wmb1", "seq_wmb_begin", "seq_rmb_begin", "seq_rmb_retry"],
+    &["zap_wmb2", "establish_wmb2", "seq_wmb_begin", "seq_rmb_begin", "seq_rmb_retry"],
+];
+
+fn barriers(ids: &[&str]) -> Vec<Barrier> {
+    ids.iter().map(|id| id.parse().expect(id)).collect()
+}
+
+fn torn(answer: Option<&pte_core::Answer>, what: &str) -> bool {
+    let answer = answer.unwrap_or_else(|| panic!("{what}: no answer"));
+    assert!(answer.complete || answer.torn == TornAnswer::Sometimes, "{what}: incomplete");
+    answer.torn == TornAnswer::Sometimes
+}
+
+#[track_caller]
+fn check_row(matrix: &BarrierMatrix, model: MemoryModel, expected: ModelExpectation<'_>) {
+    let preset = expected.preset;
+    let row = matrix.row(model);
+    assert_eq!(row.model, model);
+    assert_eq!(torn(row.as_is.as_ref(), preset), expected.as_is, "{preset} {model:?}: as is");
+    for cell in &row.without {
+        let want = expected.torn_without.is_none_or(|sites| sites.contains(&cell.barrier.id()));
+        let what = format!("{preset} {model:?} without {}", cell.barrier.id());
+        assert_eq!(torn(cell.answer.as_ref(), &what), want, "{what}");
+    }
+    let sets: Vec<Vec<Barrier>> = expected.minimal.iter().map(|set| barriers(set)).collect();
+    assert_eq!(row.minimal_sets, MinimalSets::Decided(sets), "{preset} {model:?}: minimal sets");
+}
+
+struct ModelExpectation<'a> {
+    preset: &'a str,
+    as_is: bool,
+    torn_without: Option<&'a [&'a str]>,
+    minimal: &'a [&'a [&'a str]],
+}
+
+/// What SC and TSO rows must be: barriers change nothing there.
+fn barriers_do_nothing(preset: &str, torn: bool) -> ModelExpectation<'_> {
+    const NONE: &[&str] = &[];
+    const NO_BARRIER_NEEDED: &[&[&str]] = &[&[]];
+    ModelExpectation {
+        preset,
+        as_is: torn,
+        torn_without: if torn { None } else { Some(NONE) },
+        minimal: if torn { &[] } else { NO_BARRIER_NEEDED },
+    }
+}
+
+#[test]
+fn every_preset_s_matrix() {
+    for row in ROWS {
+        let scenario = catalog::find(row.preset).expect(row.preset).scenario();
+        let matrix = barrier_matrix(scenario, pte_core::DEFAULT_MAX_STATES).unwrap();
+        assert!(matrix.is_finished(), "{}", row.preset);
+        assert_eq!(matrix.sites, barriers(row.sites), "{}: sites", row.preset);
+        check_row(&matrix, MemoryModel::Sc, barriers_do_nothing(row.preset, row.sc));
+        check_row(&matrix, MemoryModel::Tso, barriers_do_nothing(row.preset, row.tso));
+        check_row(
+            &matrix,
+            MemoryModel::Weak,
+            ModelExpectation {
+                preset: row.preset,
+                as_is: row.weak,
+                torn_without: row.weak_torn_without,
+                minimal: row.weak_minimal,
+            },
+        );
+    }
+}
+
+#[test]
+fn the_table_covers_the_whole_catalog() {
+    let listed: BTreeSet<&str> = ROWS.iter().map(|row| row.preset).collect();
+    let catalog: BTreeSet<&str> = catalog::presets().iter().map(|p| p.id).collect();
+    assert_eq!(listed, catalog);
+}
+
+/// Explores the variant of `base` with exactly `on` among the sites on.
+fn tears_with(base: &Scenario, sites: &[Barrier], on: &[Barrier], model: MemoryModel) -> bool {
+    let mut scenario = Scenario { model, ..base.clone() };
+    for site in sites {
+        scenario.barriers.set(*site, on.contains(site));
+    }
+    let report = explore(scenario).unwrap();
+    assert!(report.complete);
+    report.torn() == TornAnswer::Sometimes
+}
+
+/// Each minimal set suffices, and drops below sufficiency without any one
+/// of its sites; each torn cell's witness replays to a torn read in that
+/// cell's variant (implied cells included).
+fn check_matrix_by_exploring(matrix: &BarrierMatrix) {
+    let base = &matrix.scenario;
+    for row in &matrix.models {
+        if let MinimalSets::Decided(sets) = &row.minimal_sets {
+            for set in sets {
+                assert!(!tears_with(base, &matrix.sites, set, row.model), "{set:?} suffices");
+                for site in set {
+                    let fewer: Vec<Barrier> = set.iter().copied().filter(|s| s != site).collect();
+                    assert!(tears_with(base, &matrix.sites, &fewer, row.model), "{set:?} minimal");
+                }
+            }
+        }
+        let cells = row.without.iter().map(|cell| {
+            (Variant { model: row.model, barriers: base.barriers.with(cell.barrier, false) }, cell)
+        });
+        for (variant, cell) in cells {
+            let Some(witness) = cell.answer.as_ref().and_then(|a| a.witness.as_ref()) else {
+                continue;
+            };
+            let mut session = Session::new(variant.scenario(base)).unwrap();
+            session.replay(witness).unwrap();
+            assert!(session.last_read().unwrap().returned_torn(), "{:?}", cell.barrier);
+        }
+    }
+}
+
+#[test]
+fn minimal_sets_of_the_weak_presets_are_sufficient_and_minimal() {
+    for id in ["kernel", "gup-fast-same-low", "walker-x86", "seqcount-fix-weak", "same-low-none"] {
+        let scenario = catalog::find(id).unwrap().scenario();
+        check_matrix_by_exploring(&barrier_matrix(scenario, pte_core::DEFAULT_MAX_STATES).unwrap());
+    }
+}
+
+#[test]
+fn sites_the_code_does_not_contain_are_left_out() {
+    // A writer with only an atomic zap and a walker: no site at all.
+    let mut scenario = catalog::find("walker-x86").unwrap().scenario();
+    scenario.writer = vec![pte_core::WriterOp::ZapAtomic];
+    scenario.fit_values();
+    let matrix = barrier_matrix(scenario, pte_core::DEFAULT_MAX_STATES).unwrap();
+    assert!(matrix.sites.is_empty());
+    for row in &matrix.models {
+        assert!(row.without.is_empty());
+        assert_eq!(row.minimal_sets, MinimalSets::Decided(vec![vec![]]), "no barrier needed");
+    }
+    assert!(matrix.never_needed().is_empty());
+}
+
+#[test]
+fn trailing_wmbs_are_never_needed_in_the_kernel_protocol() {
+    let matrix =
+        barrier_matrix(catalog::find("kernel").unwrap().scenario(), pte_core::DEFAULT_MAX_STATES)
+            .unwrap();
+    assert_eq!(matrix.never_needed(), barriers(&["zap_wmb2", "establish_wmb2"]));
+    // Where no placement helps, nothing is "never needed": the question has no answer.
+    let torn =
+        barrier_matrix(catalog::find("mips-sh").unwrap().scenario(), pte_core::DEFAULT_MAX_STATES)
+            .unwrap();
+    assert!(torn.never_needed().is_empty());
+}
+
+#[test]
+fn a_state_limit_leaves_answers_open_but_never_wrong() {
+    // Two cycles, two readers under the weak model: far more than 50 states.
+    let scenario = Scenario {
+        readers: 2,
+        flush: pte_core::FlushMode::None,
+        model: MemoryModel::Weak,
+        ..Scenario::cycles(2)
+    };
+    let matrix = barrier_matrix(scenario, 50).unwrap();
+    assert!(matrix.models.iter().any(|row| !row.as_is.as_ref().unwrap().complete), "capped");
+    for row in &matrix.models {
+        let as_is = row.as_is.as_ref().unwrap();
+        // A capped search may still find a torn read (a real witness), but
+        // never claims "never".
+        assert!(as_is.is_torn() != Some(false), "{:?}", row.model);
+        assert_ne!(row.minimal_sets, MinimalSets::Pending);
+        if let MinimalSets::Decided(sets) = &row.minimal_sets {
+            assert!(sets.is_empty(), "only 'no placement helps' can be decided from torn reads");
+        }
+    }
+}
