@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use crate::explore::{Explorer, Report, TornAnswer};
 use crate::machine::Step;
 use crate::program::Program;
-use crate::scenario::{Barrier, Barriers, MemoryModel, Scenario, ScenarioError};
+use crate::scenario::{Barrier, Barriers, MemoryModel, Pte, Scenario, ScenarioError};
 
 /// One scenario the matrix needs an answer for: the base scenario under
 /// `model` with exactly `barriers` switched on.
@@ -48,6 +48,8 @@ pub struct Answer {
     /// A shortest trace that returns a torn value, when one was found (for
     /// an implied answer, the witness of the variant it follows from).
     pub witness: Option<Vec<Step>>,
+    /// The torn value that witness returns.
+    pub torn_value: Option<Pte>,
     /// False when the answer follows from other answers by the law that
     /// fewer barriers never remove a behaviour ([`MatrixSearch`]).
     pub explored: bool,
@@ -57,17 +59,17 @@ impl Answer {
     /// The answer an exploration's report gives (a shortest torn witness;
     /// among equally short ones, the first by value).
     pub fn of(report: &Report) -> Answer {
-        let witness = report
+        let torn = report
             .outcomes
             .iter()
             .filter(|outcome| outcome.returned && outcome.verdict.is_torn())
-            .min_by_key(|outcome| outcome.witness.len())
-            .map(|outcome| outcome.witness.clone());
+            .min_by_key(|outcome| outcome.witness.len());
         Answer {
             torn: report.torn(),
             complete: report.complete,
             states: report.states,
-            witness,
+            witness: torn.map(|outcome| outcome.witness.clone()),
+            torn_value: torn.map(|outcome| outcome.value),
             explored: true,
         }
     }
@@ -355,6 +357,7 @@ impl MatrixSearch {
                 complete: true,
                 states: 0,
                 witness: None,
+                torn_value: None,
                 explored: false,
             }),
         }

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use pte_core::DEFAULT_MAX_STATES;
+use pte_core::{MemoryModel, DEFAULT_MAX_STATES};
 
-use crate::scenario_args::{parse_max_states, parse_seconds, ScenarioFlags};
+use crate::scenario_args::{parse_max_states, parse_model, parse_seconds, ScenarioFlags};
 
 /// The exit statuses, shown after `--help`.
 pub const EXIT_CODES: &str = "\
@@ -48,6 +48,45 @@ pub enum Command {
     Litmus(LitmusArgs),
     /// Draw a trace's execution (events with po, rf, co, fr) as SVG, DOT or JSON
     Graph(GraphArgs),
+    /// Which barriers matter: every model against every barrier site switched
+    /// off alone, and the minimal sets of sites that prevent a torn read
+    #[command(after_help = MATRIX_EXIT_CODES)]
+    Matrix(MatrixArgs),
+}
+
+/// The exit statuses of `matrix`.
+pub const MATRIX_EXIT_CODES: &str = "\
+Exit status:
+  0  no torn read under any model with the barriers as given (every
+     exploration complete)
+  1  a torn read under some model with the barriers as given
+  2  bad usage or input
+  3  a state limit was reached before any torn read was found with the
+     barriers as given: the answer is incomplete (raise --max-states)";
+
+/// `matrix [PRESET | --file FILE] [scenario flags] [--json] [--max-states N]`
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// A catalog preset id (see `pte-explorer list`); without one (and
+    /// without --file) the scenario is the kernel protocol, changed by the flags
+    #[arg(value_name = "PRESET", conflicts_with = "file")]
+    pub preset: Option<String>,
+
+    /// Read the scenario from a JSON scenario file instead of a preset
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Print the matrix as one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+
+    /// Stop each exploration after this many distinct states
+    #[arg(long, value_name = "N", value_parser = parse_max_states)]
+    #[arg(default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: u32,
+
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
 }
 
 /// The picture formats of `graph`.
@@ -175,6 +214,15 @@ pub struct BenchArgs {
     /// Measure only these presets (repeatable) and skip the scaled scenarios
     #[arg(long, value_name = "ID")]
     pub preset: Vec<String>,
+
+    /// Measure the scaled scenario (3 cycles, 3 readers, flush none) under
+    /// this model (repeatable: sc, tso, weak); with --preset, both
+    #[arg(long, value_name = "MODEL", value_parser = parse_model)]
+    pub scaled: Vec<MemoryModel>,
+
+    /// Print the measurements as one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `litmus [PRESET | --file FILE] [scenario flags] [-o FILE] [--name NAME]`

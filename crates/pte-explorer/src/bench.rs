@@ -1,6 +1,8 @@
 //! `bench`: how fast the explorer visits states, on every catalog preset
 //! and on a scaled scenario (three cycles, three readers, no flush) under
-//! each memory model. Timing lives here: the core has no clocks.
+//! each memory model, or on the ones asked for (`--preset`, `--scaled`), as
+//! a table or as JSON (`scripts/test.sh` compares the browser's time with
+//! it). Timing lives here: the core has no clocks.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -9,9 +11,11 @@ use pte_core::execution::Execution;
 use pte_core::picture::{self, Highlight};
 use pte_core::{catalog, Explorer, FlushMode, MemoryModel, Program, Progress, Scenario};
 
+use serde::Serialize;
+
 use crate::scenario_args::find_preset;
 use crate::text::table;
-use crate::{BenchArgs, CliError, Exit};
+use crate::{write_json_value, BenchArgs, CliError, Exit};
 
 /// Small explorations repeat until this much time has passed, so that their
 /// per-run time is not mostly timer noise.
@@ -26,24 +30,48 @@ const SCALED_READERS: u8 = 3;
 
 pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let mut rows: Vec<(String, Scenario)> = Vec::new();
-    if args.preset.is_empty() {
+    let everything = args.preset.is_empty() && args.scaled.is_empty();
+    if everything {
         rows.extend(
             catalog::presets().iter().map(|preset| (preset.id.to_owned(), preset.scenario())),
         );
-        for model in MemoryModel::ALL {
-            let scenario = Scenario {
-                model,
-                readers: SCALED_READERS,
-                flush: FlushMode::None,
-                ..Scenario::cycles(SCALED_CYCLES)
-            };
-            let name = format!("{SCALED_CYCLES} cycles, {SCALED_READERS} readers, flush none");
-            rows.push((name, scenario));
-        }
-    } else {
-        for id in &args.preset {
-            rows.push((id.clone(), find_preset(id)?.scenario()));
-        }
+    }
+    for id in &args.preset {
+        rows.push((id.clone(), find_preset(id)?.scenario()));
+    }
+    let scaled = if everything { MemoryModel::ALL.to_vec() } else { args.scaled.clone() };
+    for model in scaled {
+        rows.push((
+            format!("{SCALED_CYCLES} cycles, {SCALED_READERS} readers, flush none"),
+            scaled_scenario(model),
+        ));
+    }
+
+    let time_limit = Duration::from_secs_f64(args.seconds);
+    let mut measured = Vec::with_capacity(rows.len());
+    for (name, scenario) in &rows {
+        let measurement = measure(scenario, args.max_states, time_limit)
+            .map_err(|error| CliError::Input(format!("{name}: invalid scenario: {error}")))?;
+        measured.push((name, scenario.model, measurement));
+    }
+    if args.json {
+        let json = BenchJson {
+            optimized: !cfg!(debug_assertions),
+            rows: measured
+                .iter()
+                .map(|(name, model, m)| RowJson {
+                    scenario: name,
+                    model: model.id(),
+                    states: m.states,
+                    transitions: m.transitions,
+                    runs: m.runs,
+                    seconds_per_run: m.per_run().as_secs_f64(),
+                    status: m.status.id(),
+                })
+                .collect(),
+        };
+        write_json_value(out, &json)?;
+        return Ok(Exit::Clean);
     }
 
     if cfg!(debug_assertions) {
@@ -57,14 +85,6 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         MIN_MEASURED.as_millis()
     )?;
     writeln!(out)?;
-
-    let time_limit = Duration::from_secs_f64(args.seconds);
-    let mut measured = Vec::with_capacity(rows.len());
-    for (name, scenario) in &rows {
-        let measurement = measure(scenario, args.max_states, time_limit)
-            .map_err(|error| CliError::Input(format!("{name}: invalid scenario: {error}")))?;
-        measured.push((name, scenario.model, measurement));
-    }
 
     let first_rate = measured.first().map_or(0.0, |(_, _, m)| m.states_per_second());
     let table_rows: Vec<Vec<String>> = measured
@@ -102,7 +122,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let total: Duration = measured.iter().map(|(_, _, m)| m.total).sum();
     writeln!(out)?;
     writeln!(out, "total measured time: {}", duration_text(total))?;
-    if args.preset.is_empty() {
+    if everything {
         writeln!(out)?;
         pictures(out)?;
     }
@@ -153,6 +173,35 @@ fn pictures(out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The scaled scenario: three cycles, three readers, no flush, under `model`.
+pub fn scaled_scenario(model: MemoryModel) -> Scenario {
+    Scenario {
+        model,
+        readers: SCALED_READERS,
+        flush: FlushMode::None,
+        ..Scenario::cycles(SCALED_CYCLES)
+    }
+}
+
+#[derive(Serialize)]
+struct BenchJson<'a> {
+    /// False for a debug build, whose times say little.
+    optimized: bool,
+    rows: Vec<RowJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RowJson<'a> {
+    scenario: &'a str,
+    model: &'static str,
+    states: u64,
+    transitions: u64,
+    runs: u32,
+    seconds_per_run: f64,
+    /// complete, state_limit or time_limit.
+    status: &'static str,
+}
+
 /// How a measured exploration ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
@@ -162,6 +211,14 @@ enum Status {
 }
 
 impl Status {
+    fn id(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::StateLimit => "state_limit",
+            Status::TimeLimit => "time_limit",
+        }
+    }
+
     fn text(self) -> &'static str {
         match self {
             Status::Complete => "complete",

@@ -12,6 +12,7 @@ mod check;
 mod graph;
 mod list;
 mod litmus;
+mod matrix;
 mod narrate;
 mod replay;
 mod scenario_args;
@@ -22,8 +23,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 pub use args::{
-    BenchArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, ListArgs, LitmusArgs, ReplayArgs,
-    EXIT_CODES,
+    BenchArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, ListArgs, LitmusArgs, MatrixArgs,
+    ReplayArgs, EXIT_CODES, MATRIX_EXIT_CODES,
 };
 pub use scenario_args::ScenarioFlags;
 
@@ -107,5 +108,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         Command::Bench(args) => bench::run(args, out),
         Command::Litmus(args) => litmus::run(args, out),
         Command::Graph(args) => graph::run(args, out),
+        Command::Matrix(args) => matrix::run(args, out),
     }
 }

@@ -1027,3 +1027,348 @@ fn litmus_refuses_what_it_cannot_write() {
         expect!["cannot export a litmus test: the sequence-counter writer is not exported: the litmus test has the two PTE halves only"],
     );
 }
+
+#[test]
+fn matrix_of_the_kernel_protocol() {
+    check_output(
+        "matrix kernel",
+        0,
+        expect![[r#"
+        scenario: kernel (The kernel protocol as written)
+          model sc, x86 PAE (present bit 0), writer [zap, flush, establish], flush ipi, 1 reader, the kernel's barriers (Jason's trailing wmbs off)
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
+
+        can a read tear? with the barriers as given, and with each site switched off alone:
+        model  as given  zap_wmb1  zap_wmb2*  establish_wmb1  establish_wmb2*  reader_rmb1  reader_rmb2
+        sc     never     never     never      never           never            never        never
+        tso    never     never     never      never           never            never        never
+        weak   never     TORN      never      TORN            never            TORN         TORN
+        (* off in the scenario already: the column repeats the scenario's answer)
+
+        minimal sets of sites that, switched on alone, prevent a torn read:
+          sc    {}: no barrier is needed
+          tso   {}: no barrier is needed
+          weak  {zap_wmb1, establish_wmb1, reader_rmb1, reader_rmb2}
+        never needed in this scenario, under any model: zap_wmb2, establish_wmb2
+
+        torn: the value a shortest witness returns, and its steps
+          weak without zap_wmb1: 0x0000000000001067, 6 steps: w2,r1.off,r1.r0,r1.r1,r1.r2,r1.chk
+          weak without establish_wmb1: 0x0000000000002067, 9 steps: w1,w2,w3,w5,r1.off,r1.r0,r1.r1,r1.r2,r1.chk
+          weak without reader_rmb1: 0x0000000000002067, 10 steps: w1,w2,w3,r1.off,r1.r1,w4,w5,r1.r0,r1.r2,r1.chk
+          weak without reader_rmb2: 0x0000000000001067, 7 steps: r1.off,r1.r0,r1.r2,w1,w2,r1.r1,r1.chk
+
+        14 explorations, 1123 states; the other answers follow from them (fewer barriers never remove a result)
+    "#]],
+    );
+}
+
+#[test]
+fn matrix_of_the_seqcount_fix_names_every_minimal_set() {
+    check_output(
+        "matrix seqcount-fix-weak-no-rmb-begin",
+        1,
+        expect![[r#"
+        scenario: seqcount-fix-weak-no-rmb-begin (Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb)
+          model weak, x86 PAE (present bit 0), writer [zap, flush, establish] with the sequence counter, flush none, 1 reader (seqcount), the kernel's barriers without seq_rmb_begin
+          values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300001067 (same low half)
+
+        can a read tear? with the barriers as given, and with each site switched off alone:
+        model  as given  zap_wmb1  zap_wmb2*  establish_wmb1  establish_wmb2*  seq_wmb_begin  seq_wmb_end  seq_rmb_begin*  seq_rmb_retry
+        sc     never     never     never      never           never            never          never        never           never
+        tso    never     never     never      never           never            never          never        never           never
+        weak   TORN      TORN      TORN       TORN            TORN             TORN           TORN         TORN            TORN
+        (* off in the scenario already: the column repeats the scenario's answer)
+
+        minimal sets of sites that, switched on alone, prevent a torn read:
+          sc    {}: no barrier is needed
+          tso   {}: no barrier is needed
+          weak  {zap_wmb1, establish_wmb1, seq_rmb_begin, seq_rmb_retry}
+              or {seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry}
+              or {zap_wmb1, establish_wmb2, seq_wmb_begin, seq_rmb_begin, seq_rmb_retry}
+              or {zap_wmb2, establish_wmb1, seq_wmb_begin, seq_rmb_begin, seq_rmb_retry}
+              or {zap_wmb2, establish_wmb2, seq_wmb_begin, seq_rmb_begin, seq_rmb_retry}
+
+        torn: the value a shortest witness returns, and its steps
+          weak as given, without zap_wmb1, without establish_wmb1, without seq_wmb_begin, without seq_wmb_end, without seq_rmb_retry: 0x0000000000001067, 11 steps: w1,r1.off,r1.r0,w2,w3,w4,r1.s,r1.odd,r1.r1,r1.s2,r1.chk
+
+        50 explorations, 61673 states; the other answers follow from them (fewer barriers never remove a result)
+    "#]],
+    );
+}
+
+#[test]
+fn matrix_json_of_the_walker() {
+    check_output(
+        "matrix walker-x86 --json",
+        0,
+        expect![[r#"
+        {
+          "scenario": {
+            "format": 2,
+            "model": "sc",
+            "present_bit": 0,
+            "writer": [
+              "zap",
+              "flush",
+              "establish"
+            ],
+            "values": {
+              "p0": "0x0000000100001067",
+              "z": "0x0000000000000000",
+              "p": [
+                "0x0000000300001067"
+              ]
+            },
+            "readers": 1,
+            "flush": "none",
+            "barriers": {
+              "zap_wmb1": true,
+              "zap_wmb2": false,
+              "establish_wmb1": true,
+              "establish_wmb2": false,
+              "reader_rmb1": true,
+              "reader_rmb2": true,
+              "seq_wmb_begin": true,
+              "seq_wmb_end": true,
+              "seq_rmb_begin": true,
+              "seq_rmb_retry": true
+            },
+            "reader_kinds": [
+              "atomic64"
+            ]
+          },
+          "sites": [
+            "zap_wmb1",
+            "zap_wmb2",
+            "establish_wmb1",
+            "establish_wmb2"
+          ],
+          "models": [
+            {
+              "model": "sc",
+              "torn": "never",
+              "complete": true,
+              "without": [
+                {
+                  "barrier": "zap_wmb1",
+                  "on_in_scenario": true,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": false
+                },
+                {
+                  "barrier": "zap_wmb2",
+                  "on_in_scenario": false,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": true
+                },
+                {
+                  "barrier": "establish_wmb1",
+                  "on_in_scenario": true,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": false
+                },
+                {
+                  "barrier": "establish_wmb2",
+                  "on_in_scenario": false,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": true
+                }
+              ],
+              "minimal_sets": [
+                []
+              ]
+            },
+            {
+              "model": "tso",
+              "torn": "never",
+              "complete": true,
+              "without": [
+                {
+                  "barrier": "zap_wmb1",
+                  "on_in_scenario": true,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": false
+                },
+                {
+                  "barrier": "zap_wmb2",
+                  "on_in_scenario": false,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": true
+                },
+                {
+                  "barrier": "establish_wmb1",
+                  "on_in_scenario": true,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": false
+                },
+                {
+                  "barrier": "establish_wmb2",
+                  "on_in_scenario": false,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": true
+                }
+              ],
+              "minimal_sets": [
+                []
+              ]
+            },
+            {
+              "model": "weak",
+              "torn": "never",
+              "complete": true,
+              "without": [
+                {
+                  "barrier": "zap_wmb1",
+                  "on_in_scenario": true,
+                  "torn": "sometimes",
+                  "complete": true,
+                  "explored": true,
+                  "value": "0x0000000000001067",
+                  "witness": [
+                    "w2",
+                    "r1.ld64"
+                  ]
+                },
+                {
+                  "barrier": "zap_wmb2",
+                  "on_in_scenario": false,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": true
+                },
+                {
+                  "barrier": "establish_wmb1",
+                  "on_in_scenario": true,
+                  "torn": "sometimes",
+                  "complete": true,
+                  "explored": true,
+                  "value": "0x0000000000001067",
+                  "witness": [
+                    "w1",
+                    "w2",
+                    "w4",
+                    "r1.ld64"
+                  ]
+                },
+                {
+                  "barrier": "establish_wmb2",
+                  "on_in_scenario": false,
+                  "torn": "never",
+                  "complete": true,
+                  "explored": true
+                }
+              ],
+              "minimal_sets": [
+                [
+                  "zap_wmb1",
+                  "establish_wmb1"
+                ]
+              ]
+            }
+          ],
+          "never_needed": [
+            "zap_wmb2",
+            "establish_wmb2"
+          ],
+          "max_states": 20000000,
+          "explorations": 10,
+          "states": 160
+        }
+    "#]],
+    );
+}
+
+#[test]
+fn matrix_json_witnesses_replay_to_torn_reads() {
+    let ran = run("matrix weak-no-rmb2 --json");
+    assert_eq!(ran.code, 1, "torn under weak with the barriers as given: {ran:?}");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    let scenario: Scenario = serde_json::from_value(json["scenario"].clone()).unwrap();
+    let models = json["models"].as_array().unwrap();
+    assert_eq!(
+        models.iter().map(|m| m["model"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["sc", "tso", "weak"]
+    );
+    assert_eq!(models[0]["torn"], "never");
+    assert_eq!(models[2]["torn"], "sometimes");
+    assert_eq!(models[0]["minimal_sets"], serde_json::json!([[]]));
+    assert_eq!(
+        models[2]["minimal_sets"],
+        serde_json::json!([["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2"]])
+    );
+    let mut torn_cells = 0;
+    for model in models {
+        for cell in model["without"].as_array().unwrap() {
+            let Some(witness) = cell["witness"].as_array() else {
+                assert_eq!(cell["torn"], "never", "{cell}");
+                continue;
+            };
+            torn_cells += 1;
+            let mut variant = scenario.clone();
+            variant.model = model["model"].as_str().unwrap().parse().unwrap();
+            variant.barriers.set(cell["barrier"].as_str().unwrap().parse().unwrap(), false);
+            let steps = parse_steps(witness.iter().map(|id| id.as_str().unwrap())).unwrap();
+            let mut session = Session::new(variant).unwrap();
+            session.replay(&steps).unwrap();
+            let read = session.last_read().expect("the witness completes a read");
+            assert!(read.returned_torn());
+            assert_eq!(read.read.value.to_string(), cell["value"].as_str().unwrap());
+        }
+    }
+    assert_eq!(torn_cells, 6, "every weak cell tears");
+}
+
+#[test]
+fn matrix_stops_at_the_state_limit() {
+    let ran = run("matrix --cycles 2 --readers 2 --max-states 50");
+    assert_eq!(ran.code, 3, "{ran:?}");
+    assert!(ran.stdout.contains("sc     unknown"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("undecided: an exploration stopped at the limit of 50 states"));
+    let ran = run("matrix --cycles 2 --readers 2 --max-states 50 --json");
+    assert_eq!(ran.code, 3);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["models"][0]["complete"], false);
+    assert_eq!(json["models"][0]["minimal_sets"], serde_json::Value::Null);
+}
+
+#[test]
+fn matrix_refuses_bad_input() {
+    check_error(
+        "matrix no-such-preset",
+        expect![[r#"unknown preset "no-such-preset"; `pte-explorer list` shows the catalog"#]],
+    );
+    check_error(
+        "matrix kernel --file x.json",
+        expect![[r#"
+            error: the argument '[PRESET]' cannot be used with '--file <FILE>'
+
+            Usage: pte-explorer matrix <PRESET>
+
+            For more information, try '--help'."#]],
+    );
+    let mut command = Cli::command();
+    let help = command.find_subcommand_mut("matrix").unwrap().render_long_help().to_string();
+    assert!(help.contains(pte_explorer::MATRIX_EXIT_CODES), "{help}");
+}
+
+#[test]
+fn bench_json_of_one_scaled_model() {
+    let ran = run("bench --scaled sc --json --seconds 0.05 --max-states 2000");
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["model"], "sc");
+    assert_eq!(rows[0]["scenario"], "3 cycles, 3 readers, flush none");
+    assert!(rows[0]["seconds_per_run"].as_f64().unwrap() > 0.0);
+    assert_eq!(rows[0]["optimized"], serde_json::Value::Null, "a field of the whole run");
+    assert_eq!(json["optimized"], !cfg!(debug_assertions));
+}
