@@ -198,7 +198,7 @@ enum Subsets {
     Undecided,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct ModelSearch {
     model: MemoryModel,
     subsets: Subsets,
@@ -238,7 +238,7 @@ enum Implied {
 /// exploring: a torn answer with the witness of the superset that tore
 /// (every trace with more barriers is a trace with fewer), a "never" from
 /// a subset that never tears.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatrixSearch {
     scenario: Scenario,
     sites: Vec<Barrier>,
