@@ -20,6 +20,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod listing;
+pub mod live;
 pub mod runner;
 pub mod state;
 

@@ -4,8 +4,11 @@
 pub mod controls;
 pub mod explore;
 pub mod litmus;
+pub mod live;
+pub mod matrix;
 pub mod pictures;
 pub mod player;
+pub mod possible;
 pub mod share;
 pub mod state_view;
 pub mod thread;

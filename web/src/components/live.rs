@@ -1,0 +1,200 @@
+//! The live strip near the verdict: "SC: never · x86-TSO: never · weak:
+//! SOMETIMES" for the scenario shown, answered after every change with no
+//! click (progress and Cancel while a big one is explored), each torn entry
+//! a button that loads its shortest torn trace; and the list of read
+//! results the last change made possible or impossible, each with Replay.
+
+use std::rc::Rc;
+
+use pte_core::{Answer, MemoryModel, Scenario, Step, TornAnswer};
+use yew::prelude::*;
+
+use crate::components::explore::thousands;
+use crate::components::state_view::short_source;
+use crate::components::verdict::Shown;
+use crate::live::{Answers, Changes, LiveAction, LiveStatus};
+
+/// "SC", "x86-TSO", "weak": the models' short names.
+pub fn short_name(model: MemoryModel) -> &'static str {
+    match model {
+        MemoryModel::Sc => "SC",
+        MemoryModel::Tso => "x86-TSO",
+        MemoryModel::Weak => "weak",
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct LiveStripProps {
+    /// The answers of the scenario shown (none in the embed view).
+    pub answers: Option<Rc<Answers>>,
+    /// What the last scenario change did, once both sides are answered.
+    pub changes: Option<Rc<Changes>>,
+    pub on_live: Callback<LiveAction>,
+    /// Loads a scenario and replays steps in it.
+    pub on_load: Callback<(Scenario, Vec<Step>)>,
+}
+
+/// One model's entry: its answer in words, and the torn trace to load.
+fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
+    let name = short_name(model);
+    let testid = format!("live-{}", model.id());
+    let Some(report) = answers.report(model) else {
+        return html! {
+            <span class="live-entry pending" data-testid={testid} data-torn="pending">
+                { format!("{name}: …") }<span class="visually-hidden">{ " not answered yet" }</span>
+            </span>
+        };
+    };
+    match (report.torn(), report.complete) {
+        (TornAnswer::Sometimes, _) => {
+            let answer = Answer::of(report);
+            let steps = answer.witness.unwrap_or_default();
+            let scenario = answers.under(model);
+            let on_load = on_load.clone();
+            let count = steps.len();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                on_load.emit((scenario.clone(), steps.clone()))
+            });
+            html! {
+                <button type="button" class="live-entry torn" data-testid={testid} data-torn="sometimes" {onclick}
+                    aria-label={format!("{name}: torn read sometimes. Replay the shortest torn trace ({count} steps) under {name}")}>
+                    { format!("{name}: ") }<strong>{ "SOMETIMES" }</strong>
+                </button>
+            }
+        }
+        (TornAnswer::Never, true) => html! {
+            <span class="live-entry never" data-testid={testid} data-torn="never">
+                { format!("{name}: never") }
+            </span>
+        },
+        (TornAnswer::Never, false) => html! {
+            <span class="live-entry unknown" data-testid={testid} data-torn="unknown"
+                title="The search stopped at its state limit without finding a torn read: not a proof">
+                { format!("{name}: none found (limit)") }
+            </span>
+        },
+    }
+}
+
+fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
+    let compared: Vec<&str> = changes.compared.iter().map(|model| short_name(*model)).collect();
+    if changes.items.is_empty() {
+        return html! {
+            <p class="no-change" data-testid="what-changed" data-changes="0">
+                { format!("The last change left every read result as it was under {}.", compared.join(", ")) }
+            </p>
+        };
+    }
+    let items = changes.items.iter().enumerate().map(|(index, change)| {
+        let outcome = &change.outcome;
+        let shown = Shown::of(outcome.verdict, outcome.returned);
+        let name = short_name(change.model);
+        let (word, kind) = if change.appeared { ("new", "new") } else { ("gone", "gone") };
+        let where_ = if change.appeared { "" } else { " (in the scenario before)" };
+        let load = (change.scenario.clone(), outcome.witness.clone());
+        let on_load = on_load.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_load.emit(load.clone()));
+        let steps = outcome.witness.len();
+        html! {
+            <li key={index} data-testid="change" data-change={kind} data-model={change.model.id()}
+                data-verdict={shown.id()} class={classes!(kind, shown.id())}>
+                <span class="change-text">
+                    <strong>{ format!("{word}: ") }</strong>
+                    <code>{ outcome.value.to_string() }</code>
+                    { " " }<span aria-hidden="true">{ shown.icon() }</span>{ " " }
+                    <strong class="change-verdict">{ shown.headline(outcome.verdict) }</strong>
+                    { format!(
+                        ", reader {}, under {name} (low from {}, high from {}){where_}",
+                        outcome.read.reader + 1,
+                        short_source(outcome.read.low_source),
+                        short_source(outcome.read.high_source),
+                    ) }
+                </span>
+                <button type="button" data-testid="change-replay" {onclick}
+                    aria-label={format!("Replay the shortest trace ({steps} steps) to {} under {name}{where_}", outcome.value)}>
+                    { "Replay" }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <div class="what-changed" data-testid="what-changed" data-changes={changes.items.len().to_string()}>
+            <h3>{ "What the last change did" }</h3>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}
+
+/// The strip, its progress and the list of changes.
+#[component]
+pub fn LiveStrip(props: &LiveStripProps) -> Html {
+    let Some(answers) = &props.answers else { return html! {} };
+    let entries = MemoryModel::ALL.into_iter().enumerate().map(|(index, model)| {
+        html! {
+            <>
+                if index > 0 { <span class="separator" aria-hidden="true">{ " · " }</span> }
+                { entry(answers, model, &props.on_load) }
+            </>
+        }
+    });
+    // Said once all three are in, for screen readers.
+    let announcement = if answers.answered() {
+        let parts: Vec<String> = MemoryModel::ALL
+            .into_iter()
+            .filter_map(|model| {
+                let report = answers.report(model)?;
+                let word = match (report.torn(), report.complete) {
+                    (TornAnswer::Sometimes, _) => "sometimes",
+                    (TornAnswer::Never, true) => "never",
+                    (TornAnswer::Never, false) => "none found before the limit",
+                };
+                Some(format!("{} {word}", short_name(model)))
+            })
+            .collect();
+        format!("Torn read: {}.", parts.join(", "))
+    } else {
+        String::new()
+    };
+    let on_cancel = props.on_live.reform(|_: MouseEvent| LiveAction::Cancel);
+    let on_resume = props.on_live.reform(|_: MouseEvent| LiveAction::Resume);
+    let status = match &answers.status {
+        // Only once a progress report came: a small scenario is answered
+        // before the first one, and nothing flickers.
+        LiveStatus::Exploring { variant, states, .. } if *states > 0 && !answers.answered() => {
+            html! {
+                <p class="live-progress" data-testid="live-progress">
+                    <span class="spinner" aria-hidden="true"></span>
+                    { format!("Exploring under {}… {} states so far. ", short_name(variant.model), thousands(*states)) }
+                    <button type="button" data-testid="live-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                </p>
+            }
+        }
+        LiveStatus::Cancelled if !answers.answered() => html! {
+            <p class="live-progress" data-testid="live-stopped">
+                { "Stopped before every model was answered. " }
+                <button type="button" data-testid="live-resume" onclick={on_resume}>{ "Go on" }</button>
+            </p>
+        },
+        LiveStatus::Failed(message) => html! {
+            <p class="live-progress failed" data-testid="live-failed">
+                { format!("The exploration failed: {message}. ") }
+                <button type="button" data-testid="live-resume" onclick={on_resume}>{ "Try again" }</button>
+            </p>
+        },
+        _ => html! {},
+    };
+    html! {
+        <section class="live" aria-labelledby="live-title" data-testid="live">
+            <h2 id="live-title" class="visually-hidden">{ "Can a read tear under each memory model?" }</h2>
+            <p class="live-strip" data-testid="live-strip">
+                <span class="live-label">{ "Torn read? " }</span>
+                { for entries }
+            </p>
+            <p class="visually-hidden" role="status" aria-live="polite">{ announcement }</p>
+            { status }
+            if let Some(changes) = &props.changes {
+                { changes_list(changes, &props.on_load) }
+            }
+        </section>
+    }
+}

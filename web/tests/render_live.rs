@@ -1,0 +1,176 @@
+//! Native render tests of the live answers: the strip near the verdict,
+//! what a change did, under which models a read is possible, and the
+//! barrier matrix panel, rendered from answers explored here.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+
+use pte_core::{catalog, explore, Barrier, Scenario, Session};
+use web::browser::Start;
+use web::components::live::{LiveStrip, LiveStripProps};
+use web::components::matrix::{MatrixPanel, MatrixPanelProps};
+use web::components::possible::{ReadUnderModels, ReadUnderModelsProps};
+use web::live::{Live, LiveAction};
+use web::{App, AppProps};
+use yew::{Callback, LocalServerRenderer};
+
+/// The live answers after following `scenarios` in turn, each explored.
+fn answered(scenarios: &[Scenario]) -> Live {
+    let mut live = Live::default();
+    for scenario in scenarios {
+        live.follow(scenario);
+        while let Some((request, scenario)) = live.request() {
+            let report = Rc::new(explore(scenario).unwrap());
+            live.apply(LiveAction::Finished { request, report });
+        }
+    }
+    live
+}
+
+fn preset(id: &str) -> Scenario {
+    catalog::find(id).unwrap().scenario()
+}
+
+#[track_caller]
+fn assert_contains(html: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(html.contains(needle), "the HTML lacks {needle:?}:\n{html}");
+    }
+}
+
+#[tokio::test]
+async fn the_page_has_a_strip_near_the_verdict_and_a_matrix_panel() {
+    let html = LocalServerRenderer::<App>::with_props(AppProps { start: Some(Start::default()) })
+        .hydratable(false)
+        .render()
+        .await;
+    let strip = html.find(r#"data-testid="live-strip""#).expect("a strip");
+    let verdict = html.find(r#"data-testid="verdict""#).expect("a verdict");
+    assert!(strip < verdict, "the strip comes right before the verdict");
+    // Not explored yet in a rendering without effects.
+    assert_contains(
+        &html,
+        &[r#"data-testid="live-sc" data-torn="pending""#, "SC: …", r#"data-testid="matrix""#],
+    );
+    assert!(!html.contains(" style="), "a style attribute:\n{html}");
+
+    let embed = LocalServerRenderer::<App>::with_props(AppProps {
+        start: Some(Start { fragment: String::new(), embed: true }),
+    })
+    .hydratable(false)
+    .render()
+    .await;
+    assert!(!embed.contains("live-strip") && !embed.contains(r#"data-testid="matrix""#));
+}
+
+#[tokio::test]
+async fn the_strip_says_each_model_s_answer_and_what_the_change_did() {
+    let kernel = preset("different-low");
+    let mut fewer = kernel.clone();
+    fewer.barriers.set(Barrier::ReaderRmb1, false);
+    let live = answered(&[kernel, fewer]);
+    let props = LiveStripProps {
+        answers: live.current().cloned(),
+        changes: live.changes().map(Rc::new),
+        on_live: Callback::noop(),
+        on_load: Callback::noop(),
+    };
+    let html = LocalServerRenderer::<LiveStrip>::with_props(props).hydratable(false).render().await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="live-sc" data-torn="never""#,
+            "SC: never",
+            "x86-TSO: never",
+            r#"data-torn="sometimes""#,
+            "SOMETIMES",
+            "Torn read: SC never, x86-TSO never, weak sometimes.",
+            r#"data-testid="what-changed" data-changes="2""#,
+            "0x0000000000002067",
+            "TORN",
+            "under weak",
+            r#"data-testid="change-replay""#,
+        ],
+    );
+    assert!(html.contains("aria-label=\"weak: torn read sometimes. Replay the shortest torn trace"));
+}
+
+#[tokio::test]
+async fn a_read_by_hand_is_placed_under_the_models_that_allow_it() {
+    let scenario = preset("weak-no-rmb1");
+    let live = answered(std::slice::from_ref(&scenario));
+    let answers = live.current().cloned().unwrap();
+    let witness = &answers.report(pte_core::MemoryModel::Weak).unwrap().outcomes;
+    let torn = witness.iter().find(|outcome| outcome.verdict.is_torn()).unwrap();
+    let mut session = Session::new(scenario).unwrap();
+    session.replay(&torn.witness).unwrap();
+    let props = ReadUnderModelsProps {
+        answers: Some(answers),
+        read: session.last_read().copied(),
+        on_load: Callback::noop(),
+    };
+    let html =
+        LocalServerRenderer::<ReadUnderModels>::with_props(props).hydratable(false).render().await;
+    assert_contains(
+        &html,
+        &[
+            "possible under weak only",
+            r#"data-models="weak""#,
+            r#"data-model="sc" data-possible="no""#,
+            r#"data-model="weak" data-possible="yes""#,
+            "Replay under weak",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_matrix_panel_shows_every_cell_and_the_minimal_sets_in_words() {
+    let live = answered(&[preset("kernel")]);
+    let props = MatrixPanelProps {
+        answers: live.current().cloned(),
+        on_live: Callback::noop(),
+        on_load: Callback::noop(),
+    };
+    let html =
+        LocalServerRenderer::<MatrixPanel>::with_props(props).hydratable(false).render().await;
+    // 7 rows (as given and six sites) × 3 models, four of them torn (weak
+    // without each of the kernel's four barriers).
+    assert_eq!(html.matches(r#"data-testid="matrix-cell""#).count(), 21, "{html}");
+    assert_eq!(html.matches(r#"data-torn="sometimes""#).count(), 4, "{html}");
+    assert_contains(
+        &html,
+        &[
+            r#"data-finished="true""#,
+            "no barrier is needed.",
+            "needs zap_wmb1, establish_wmb1, reader_rmb1 and reader_rmb2; every other site can be off.",
+            "zap_wmb2 and establish_wmb2 are never needed in this scenario, under any model.",
+            "never needed</span>",
+            "off already",
+            "explorations",
+        ],
+    );
+    assert!(!html.contains(" style="));
+}
+
+#[tokio::test]
+async fn a_big_scenario_s_matrix_waits_for_a_click() {
+    let mut live = Live::default();
+    live.follow(&preset("kernel"));
+    for _ in 0..3 {
+        let (request, scenario) = live.request().unwrap();
+        let mut report = explore(scenario).unwrap();
+        report.states = web::live::AUTO_MATRIX_STATES + 1;
+        live.apply(LiveAction::Finished { request, report: Rc::new(report) });
+    }
+    let props = MatrixPanelProps {
+        answers: live.current().cloned(),
+        on_live: Callback::noop(),
+        on_load: Callback::noop(),
+    };
+    let html =
+        LocalServerRenderer::<MatrixPanel>::with_props(props).hydratable(false).render().await;
+    assert_contains(
+        &html,
+        &[r#"data-status="on-request""#, "Compute the matrix", "200,001 states"],
+    );
+}
