@@ -1,26 +1,29 @@
 //! The root component: owns the reducer, runs the effects (address bar,
-//! keyboard shortcuts, the exploration's timer, the embed view's height
+//! keyboard shortcuts, the explorations (in the web worker), the embed view's height
 //! messages) and lays out the page, full or compact (`?embed=1`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use pte_core::{catalog, Barrier, Step};
+use pte_core::{catalog, Barrier, Scenario, Step};
 use yew::prelude::*;
 
 use crate::browser::{self, Start};
 use crate::components::controls::Controls;
 use crate::components::explore::Explore;
 use crate::components::litmus::Litmus;
+use crate::components::live::LiveStrip;
+use crate::components::matrix::MatrixPanel;
 use crate::components::pictures::Pictures;
 use crate::components::player::Player;
+use crate::components::possible::ReadUnderModels;
 use crate::components::share::{page_link, Share};
 use crate::components::state_view::StateView;
 use crate::components::thread::Threads;
 use crate::components::trace::Trace;
 use crate::components::verdict::VerdictBanner;
 use crate::runner;
-use crate::state::{Action, AppState, Exploration, Notice, TraceEnd};
+use crate::state::{Action, AppState, Notice, TraceEnd};
 
 #[derive(Properties, PartialEq, Default, Debug)]
 pub struct AppProps {
@@ -237,19 +240,12 @@ pub fn App(props: &AppProps) -> Html {
             let _stopped = reporter;
         }
     });
-    // "Explore all": one run per run id; a new id or none stops the old run.
+    // The explorations the state wants ("Explore all", the live answers),
+    // in the web worker; one no longer wanted is cancelled.
     {
-        let running = match state.exploration {
-            Exploration::Running { run, .. } => Some(run),
-            _ => None,
-        };
-        let scenario = state.session.scenario().clone();
         let dispatcher = dispatcher.clone();
-        use_effect_with(running, move |running| {
-            let on_action = Callback::from(move |action| dispatcher.dispatch(action));
-            let handle = running.map(|run| runner::start(scenario, run, on_action));
-            move || drop(handle)
-        });
+        let on_action = use_callback((), move |action, _| dispatcher.dispatch(action));
+        runner::use_runner(runner::requests(&state), on_action);
     }
     // Keep keyboard focus among the step buttons when the clicked one goes away.
     let focus_thread = use_mut_ref(|| None::<AttrValue>);
@@ -279,6 +275,11 @@ pub fn App(props: &AppProps) -> Html {
     let on_run = use_intent(&dispatcher, |()| Action::StartExploration);
     let on_cancel = use_intent(&dispatcher, |()| Action::CancelExploration);
     let on_replay = use_intent(&dispatcher, Action::ReplayOutcome);
+    let on_live = use_intent(&dispatcher, Action::Live);
+    let on_load = use_intent(&dispatcher, |(scenario, steps): (Scenario, Vec<Step>)| {
+        Action::LoadVariant { scenario, steps }
+    });
+    let live = state.live.current().cloned();
     let on_dismiss = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::DismissNotice))
@@ -341,11 +342,16 @@ pub fn App(props: &AppProps) -> Html {
                     <Controls session={session.clone()} on_edit={on_edit} />
                 </aside>
                 <main class="workspace">
+                    <LiveStrip answers={live.clone()} changes={state.live.changes().map(Rc::new)}
+                        on_live={on_live.clone()} on_load={on_load.clone()} />
                     { verdict }
+                    <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
+                        on_load={on_load.clone()} />
                     { threads }
                     <Pictures session={session.clone()} on_jump={on_jump.clone()} />
                     { below }
                     <Explore exploration={state.exploration.clone()} on_run={on_run} on_cancel={on_cancel} on_replay={on_replay} />
+                    <MatrixPanel answers={live} on_live={on_live} on_load={on_load} />
                     <Share permalink={AttrValue::from(permalink)} title={title} />
                     <Litmus session={session.clone()} />
                     { shortcuts_help() }

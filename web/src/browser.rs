@@ -5,6 +5,8 @@
 //! Only effects and event callbacks call the functions that change the page;
 //! rendering may call [`start`] and [`page_address`], which only read it.
 
+pub mod worker;
+
 /// The `type` of the message the embed view posts to the page around it
 /// whenever its content height changes:
 /// `{"type": "pte-explorer:height", "height": N}` (N in CSS pixels).

@@ -1,110 +1,348 @@
-//! Runs "Explore all" in the browser: the core's resumable explorer, a slice
-//! at a time on timer callbacks, so the page keeps answering clicks and keys
-//! while it searches. Progress and the result come back as [`Action`]s.
+//! Explorations for the page, off its main thread: "Explore all" and the
+//! live answers ([`crate::live`]). Each job goes to the page's web worker
+//! (the `pte-worker` crate, which trunk builds next to the page); a page
+//! without one (the wasm-bindgen test page, a worker that fails to start,
+//! a cached worker of another build) runs the same engine
+//! ([`pte_worker::engine::Jobs`]) on its own timers, a slice at a time. Either
+//! way the page keeps answering clicks and keys, and the results come back
+//! as [`Action`]s.
+//!
+//! [`use_runner`] is the effect: it is handed the jobs the state wants
+//! ([`requests`]) after every render, starts the new ones and cancels the
+//! ones no longer wanted.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
-use pte_core::{Explorer, Progress, Scenario};
-use yew::Callback;
+use pte_core::Scenario;
+use pte_worker::engine::Jobs;
+use pte_worker::protocol::{Reply, Request, PROTOCOL};
+use yew::prelude::*;
 
-use crate::browser;
-use crate::state::{Action, BROWSER_MAX_STATES};
+use crate::browser::now_milliseconds;
+use crate::browser::worker::{PageWorker, WorkerEvent};
+use crate::live::{LiveAction, LIVE_MAX_STATES};
+use crate::state::{Action, AppState, Exploration, BROWSER_MAX_STATES};
 
-/// Transitions per call of [`Explorer::run`]; a few milliseconds of work.
-const SLICE: u64 = 4_000;
-/// How long one timer callback keeps searching before it yields.
+/// How long one timer callback of the in-page fallback explores.
 const TICK_MILLISECONDS: f64 = 12.0;
-/// How often progress is reported (each report re-renders the page).
-const REPORT_MILLISECONDS: f64 = 100.0;
+/// How long the page waits for its worker to say it is ready before it
+/// explores on its own.
+const READY_TIMEOUT_MILLISECONDS: u32 = 10_000;
 
-/// Stops a run when dropped or cancelled.
-#[derive(Debug)]
-pub struct RunHandle {
-    cancelled: Rc<Cell<bool>>,
+/// Who asked for a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// "Explore all", run `id`.
+    ExploreAll,
+    /// The live answers, request `id`.
+    Live,
 }
 
-impl RunHandle {
-    pub fn cancel(&self) {
-        self.cancelled.set(true);
+/// One exploration the state wants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobRequest {
+    pub purpose: Purpose,
+    pub id: u32,
+    pub scenario: Scenario,
+    pub max_states: u32,
+}
+
+/// The explorations `state` wants now (none in the embed view).
+pub fn requests(state: &AppState) -> Vec<JobRequest> {
+    if state.embed {
+        return Vec::new();
     }
-}
-
-impl Drop for RunHandle {
-    fn drop(&mut self) {
-        self.cancel();
+    let mut wanted = Vec::new();
+    if let Exploration::Running { run, .. } = state.exploration {
+        wanted.push(JobRequest {
+            purpose: Purpose::ExploreAll,
+            id: run,
+            scenario: state.session.scenario().clone(),
+            max_states: BROWSER_MAX_STATES,
+        });
     }
-}
-
-struct Job {
-    explorer: RefCell<Explorer>,
-    run: u32,
-    on_action: Callback<Action>,
-    cancelled: Rc<Cell<bool>>,
-    last_report: Cell<f64>,
-}
-
-/// Starts exploring `scenario` as run `run`; reports through `on_action`.
-/// An invalid scenario finishes at once with an empty report.
-pub fn start(scenario: Scenario, run: u32, on_action: Callback<Action>) -> RunHandle {
-    let cancelled = Rc::new(Cell::new(false));
-    match Explorer::new(scenario) {
-        Ok(explorer) => {
-            let job = Rc::new(Job {
-                explorer: RefCell::new(explorer.with_max_states(BROWSER_MAX_STATES)),
-                run,
-                on_action,
-                cancelled: cancelled.clone(),
-                last_report: Cell::new(browser::now_milliseconds()),
-            });
-            schedule(job);
-        }
-        Err(_) => on_action.emit(Action::CancelExploration),
+    if let Some((id, scenario)) = state.live.request() {
+        wanted.push(JobRequest {
+            purpose: Purpose::Live,
+            id,
+            scenario,
+            max_states: LIVE_MAX_STATES,
+        });
     }
-    RunHandle { cancelled }
+    wanted
 }
 
-fn schedule(job: Rc<Job>) {
-    // The timer frees its closure after it runs; cancelling is the flag.
-    gloo::timers::callback::Timeout::new(0, move || tick(job)).forget();
-}
-
-fn tick(job: Rc<Job>) {
-    if job.cancelled.get() {
-        return;
-    }
-    let started = browser::now_milliseconds();
-    let progress = {
-        let mut explorer = job.explorer.borrow_mut();
-        loop {
-            let progress = explorer.run(SLICE);
-            if progress != Progress::Running
-                || browser::now_milliseconds() - started >= TICK_MILLISECONDS
-            {
-                break progress;
-            }
-        }
+/// The action a job's reply stands for, if any.
+pub fn action_for(job: &JobRequest, reply: Reply) -> Option<Action> {
+    let failed = |message: String| match job.purpose {
+        Purpose::ExploreAll => Action::CancelExploration,
+        Purpose::Live => Action::Live(LiveAction::Failed { request: job.id, message }),
     };
-    let explorer = job.explorer.borrow();
-    match progress {
-        Progress::Running => {
-            let now = browser::now_milliseconds();
-            if now - job.last_report.get() >= REPORT_MILLISECONDS {
-                job.last_report.set(now);
-                job.on_action.emit(Action::ExplorationProgress {
-                    run: job.run,
-                    states: explorer.states(),
-                    transitions: explorer.transitions(),
-                    pending: explorer.pending(),
-                });
+    match reply {
+        Reply::Progress { states, transitions, pending, .. } => Some(match job.purpose {
+            Purpose::ExploreAll => {
+                Action::ExplorationProgress { run: job.id, states, transitions, pending }
             }
-            drop(explorer);
-            schedule(job);
-        }
-        finished => job.on_action.emit(Action::ExplorationFinished {
-            run: job.run,
-            report: Rc::new(explorer.report()),
-            progress: finished,
+            Purpose::Live => Action::Live(LiveAction::Progress { request: job.id, states }),
         }),
+        Reply::Done(finished) => Some(match finished.report(&job.scenario) {
+            Ok(report) => {
+                let report = Rc::new(report);
+                match job.purpose {
+                    Purpose::ExploreAll => Action::ExplorationFinished {
+                        run: job.id,
+                        report,
+                        progress: finished.progress(),
+                    },
+                    Purpose::Live => Action::Live(LiveAction::Finished { request: job.id, report }),
+                }
+            }
+            Err(error) => failed(format!("a result did not replay: {error}")),
+        }),
+        Reply::Failed { message, .. } => Some(failed(message)),
+        Reply::Ready { .. } | Reply::Refused { .. } => None,
     }
+}
+
+enum Backend {
+    /// The worker was created; requests wait for its `Ready`.
+    Starting {
+        worker: PageWorker,
+        queue: Vec<Request>,
+        _timeout: gloo::timers::callback::Timeout,
+    },
+    Worker(PageWorker),
+    /// The same engine on the page's timers.
+    Local {
+        jobs: Jobs,
+        scheduled: bool,
+    },
+}
+
+struct Shared {
+    on_action: Callback<Action>,
+    /// The jobs sent and not finished, by the number they were sent under.
+    running: RefCell<Vec<(u32, JobRequest)>>,
+    next_job: Cell<u32>,
+    backend: RefCell<Backend>,
+}
+
+/// Runs the page's explorations; stops them all (and the worker) when dropped.
+pub struct Runner {
+    shared: Rc<Shared>,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backend = match &*self.shared.backend.borrow() {
+            Backend::Starting { .. } => "starting the worker",
+            Backend::Worker(_) => "worker",
+            Backend::Local { .. } => "in the page",
+        };
+        f.debug_struct("Runner")
+            .field("backend", &backend)
+            .field("running", &self.shared.running.borrow().len())
+            .finish()
+    }
+}
+
+impl Runner {
+    /// A runner that uses the page's worker when there is one.
+    pub fn new(on_action: Callback<Action>) -> Runner {
+        let shared = Rc::new(Shared {
+            on_action,
+            running: RefCell::new(Vec::new()),
+            next_job: Cell::new(0),
+            backend: RefCell::new(Backend::Local { jobs: Jobs::new(), scheduled: false }),
+        });
+        let weak = Rc::downgrade(&shared);
+        let on_event: Rc<dyn Fn(WorkerEvent)> = Rc::new(move |event| {
+            if let Some(shared) = weak.upgrade() {
+                on_worker_event(&shared, event);
+            }
+        });
+        if let Some(worker) = PageWorker::start(on_event) {
+            let weak = Rc::downgrade(&shared);
+            let timeout =
+                gloo::timers::callback::Timeout::new(READY_TIMEOUT_MILLISECONDS, move || {
+                    if let Some(shared) = weak.upgrade() {
+                        if matches!(*shared.backend.borrow(), Backend::Starting { .. }) {
+                            explore_in_the_page(&shared);
+                        }
+                    }
+                });
+            *shared.backend.borrow_mut() =
+                Backend::Starting { worker, queue: Vec::new(), _timeout: timeout };
+        }
+        Runner { shared }
+    }
+
+    /// A runner that explores on the page's own timers only.
+    pub fn in_the_page(on_action: Callback<Action>) -> Runner {
+        let runner = Runner::new(on_action);
+        explore_in_the_page(&runner.shared);
+        runner
+    }
+
+    /// Does it explore in a worker (or wait for one to start)?
+    pub fn uses_a_worker(&self) -> bool {
+        !matches!(*self.shared.backend.borrow(), Backend::Local { .. })
+    }
+
+    /// Starts the wanted jobs that are not running and cancels the running
+    /// ones that are no longer wanted.
+    pub fn sync(&self, wanted: &[JobRequest]) {
+        let same = |a: &JobRequest, b: &JobRequest| a.purpose == b.purpose && a.id == b.id;
+        let stale: Vec<u32> = self
+            .shared
+            .running
+            .borrow()
+            .iter()
+            .filter(|(_, job)| !wanted.iter().any(|want| same(want, job)))
+            .map(|(number, _)| *number)
+            .collect();
+        for job in stale {
+            self.shared.running.borrow_mut().retain(|(number, _)| *number != job);
+            send(&self.shared, Request::Cancel { job });
+        }
+        for want in wanted {
+            if self.shared.running.borrow().iter().any(|(_, job)| same(want, job)) {
+                continue;
+            }
+            let number = self.shared.next_job.get() + 1;
+            self.shared.next_job.set(number);
+            self.shared.running.borrow_mut().push((number, want.clone()));
+            send(&self.shared, explore_request(number, want));
+        }
+    }
+}
+
+fn explore_request(number: u32, job: &JobRequest) -> Request {
+    Request::Explore { job: number, scenario: job.scenario.clone(), max_states: job.max_states }
+}
+
+fn send(shared: &Rc<Shared>, request: Request) {
+    let mut backend = shared.backend.borrow_mut();
+    match &mut *backend {
+        Backend::Starting { queue, .. } => queue.push(request),
+        Backend::Worker(worker) => worker.post(&request.to_text()),
+        Backend::Local { jobs, .. } => {
+            let replies = jobs.handle(request, now_milliseconds());
+            drop(backend);
+            deliver(shared, replies);
+            schedule(shared);
+        }
+    }
+}
+
+fn on_worker_event(shared: &Rc<Shared>, event: WorkerEvent) {
+    let text = match event {
+        WorkerEvent::Message(text) => text,
+        WorkerEvent::Error(_) => return explore_in_the_page(shared),
+    };
+    let Ok(reply) = Reply::from_text(&text) else { return explore_in_the_page(shared) };
+    match reply {
+        Reply::Ready { protocol } if protocol == PROTOCOL => {
+            let mut backend = shared.backend.borrow_mut();
+            if !matches!(*backend, Backend::Starting { .. }) {
+                return;
+            }
+            let idle = Backend::Local { jobs: Jobs::new(), scheduled: false };
+            if let Backend::Starting { worker, queue, .. } = std::mem::replace(&mut *backend, idle)
+            {
+                for request in queue {
+                    worker.post(&request.to_text());
+                }
+                *backend = Backend::Worker(worker);
+            }
+        }
+        // A cached worker of another build, or one that misunderstood us.
+        Reply::Ready { .. } | Reply::Refused { .. } => explore_in_the_page(shared),
+        reply => deliver(shared, vec![reply]),
+    }
+}
+
+/// Gives up the worker and runs every job still running in the page.
+fn explore_in_the_page(shared: &Rc<Shared>) {
+    {
+        let mut backend = shared.backend.borrow_mut();
+        if matches!(*backend, Backend::Local { .. }) {
+            return;
+        }
+        // Dropping the worker terminates it.
+        *backend = Backend::Local { jobs: Jobs::new(), scheduled: false };
+    }
+    let running: Vec<(u32, JobRequest)> = shared.running.borrow().clone();
+    for (number, job) in running {
+        send(shared, explore_request(number, &job));
+    }
+}
+
+/// Turns replies into actions; finished jobs leave the table.
+fn deliver(shared: &Rc<Shared>, replies: Vec<Reply>) {
+    for reply in replies {
+        let number = match &reply {
+            Reply::Progress { job, .. } | Reply::Failed { job, .. } => *job,
+            Reply::Done(finished) => finished.job,
+            Reply::Ready { .. } | Reply::Refused { .. } => continue,
+        };
+        let finished = !matches!(reply, Reply::Progress { .. });
+        let job = {
+            let mut running = shared.running.borrow_mut();
+            let Some(index) = running.iter().position(|(known, _)| *known == number) else {
+                // Cancelled meanwhile.
+                continue;
+            };
+            if finished {
+                running.remove(index).1
+            } else {
+                running[index].1.clone()
+            }
+        };
+        if let Some(action) = action_for(&job, reply) {
+            shared.on_action.emit(action);
+        }
+    }
+}
+
+/// The in-page fallback: one slice per timer callback.
+fn schedule(shared: &Rc<Shared>) {
+    {
+        let mut backend = shared.backend.borrow_mut();
+        let Backend::Local { jobs, scheduled } = &mut *backend else { return };
+        if *scheduled || jobs.is_idle() {
+            return;
+        }
+        *scheduled = true;
+    }
+    let weak: Weak<Shared> = Rc::downgrade(shared);
+    // The timer frees its closure after it runs.
+    gloo::timers::callback::Timeout::new(0, move || {
+        let Some(shared) = weak.upgrade() else { return };
+        let replies = {
+            let mut backend = shared.backend.borrow_mut();
+            let Backend::Local { jobs, scheduled } = &mut *backend else { return };
+            *scheduled = false;
+            jobs.run_slice(TICK_MILLISECONDS, &now_milliseconds)
+        };
+        deliver(&shared, replies);
+        schedule(&shared);
+    })
+    .forget();
+}
+
+/// The effect that runs the jobs `wanted` (see [`requests`]): created with
+/// the component, dropped (stopping everything) with it.
+#[hook]
+pub fn use_runner(wanted: Vec<JobRequest>, on_action: Callback<Action>) {
+    let runner = use_mut_ref(|| None::<Runner>);
+    {
+        let runner = runner.clone();
+        use_effect_with((), move |_| move || drop(runner.borrow_mut().take()));
+    }
+    use_effect_with(wanted, move |wanted| {
+        let mut slot = runner.borrow_mut();
+        slot.get_or_insert_with(|| Runner::new(on_action)).sync(wanted);
+    });
 }

@@ -11,6 +11,7 @@ use pte_core::{
 use yew::Reducible;
 
 use crate::browser::Start;
+use crate::live::{Live, LiveAction};
 
 /// The cap on distinct states for an exploration in the browser (about
 /// 100 MB at most).
@@ -37,6 +38,9 @@ pub struct AppState {
     /// Identifies the newest exploration run, so that progress from a
     /// cancelled one is ignored.
     pub run: u32,
+    /// The scenario under every model and its barrier matrix, answered
+    /// after every change (not in the embed view); see [`crate::live`].
+    pub live: Live,
 }
 
 /// Something that went wrong and the person should read.
@@ -146,6 +150,15 @@ pub enum Action {
         report: Rc<Report>,
         progress: Progress,
     },
+    /// The live answers: a runner's report, or the person's cancel, resume
+    /// or request for the matrix.
+    Live(LiveAction),
+    /// Load this scenario and replay these steps in it (a live answer's,
+    /// a matrix cell's or a change's trace); undo brings the old one back.
+    LoadVariant {
+        scenario: Scenario,
+        steps: Vec<Step>,
+    },
 }
 
 impl Default for AppState {
@@ -156,7 +169,7 @@ impl Default for AppState {
 
 impl AppState {
     fn with_session(session: Session, embed: bool) -> AppState {
-        AppState {
+        let mut state = AppState {
             session: Rc::new(session),
             past: Vec::new(),
             future: Vec::new(),
@@ -164,16 +177,29 @@ impl AppState {
             notice: None,
             exploration: Exploration::Idle,
             run: 0,
+            live: Live::default(),
+        };
+        state.follow_live();
+        state
+    }
+
+    /// The live answers follow the scenario shown (in the full page only);
+    /// the reducer calls this after every action.
+    pub fn follow_live(&mut self) {
+        if !self.embed {
+            self.live.follow(self.session.scenario());
         }
     }
 
     /// The state a page opened with `start` shows: the permalink's scenario
     /// and trace, or the kernel protocol (with a message if the link was bad).
     pub fn from_start(start: &Start) -> AppState {
-        let mut state = AppState { embed: start.embed, ..AppState::default() };
+        let mut state =
+            AppState { embed: start.embed, live: Live::default(), ..AppState::default() };
         if !start.fragment.trim().is_empty() {
             state.load_link(&start.fragment, false);
         }
+        state.follow_live();
         state
     }
 
@@ -344,6 +370,23 @@ impl AppState {
         }
     }
 
+    /// Loads `scenario` with `steps` replayed, keeping the old session for undo.
+    fn load_variant(&mut self, scenario: Scenario, steps: &[Step]) {
+        if self.embed {
+            return;
+        }
+        let Ok(mut session) = Session::new(scenario) else { return };
+        match session.replay(steps) {
+            Ok(()) => {
+                self.replace_session(session);
+                self.notice = None;
+            }
+            Err(error) => {
+                self.notice = Some(Notice::ReplayStopped(format!("The replay stopped: {error}")));
+            }
+        }
+    }
+
     /// The reducer's body: changes `self` in place.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -472,6 +515,8 @@ impl AppState {
                     self.exploration = Exploration::Finished { report, limit };
                 }
             }
+            Action::Live(action) => self.live.apply(action),
+            Action::LoadVariant { scenario, steps } => self.load_variant(scenario, &steps),
         }
     }
 }
@@ -482,6 +527,7 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.apply(action);
+        next.follow_live();
         if next == *self {
             self
         } else {

@@ -1,6 +1,6 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium) for what only a
 //! real page has: the address bar, mounting into the DOM, clicks, and the
-//! exploration's timer loop.
+//! explorations' timer loop where the page has no web worker.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -11,6 +11,7 @@ use pte_core::{catalog, link, ReaderAction, Register, Scenario, Step, TornAnswer
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web::browser;
+use web::runner::{JobRequest, Purpose, Runner};
 use web::state::{Action, AppState};
 use yew::Callback;
 
@@ -110,14 +111,21 @@ async fn a_broken_link_in_the_address_shows_an_alert() {
     root.remove();
 }
 
+fn explore_all(id: u32, scenario: Scenario) -> JobRequest {
+    JobRequest { purpose: Purpose::ExploreAll, id, scenario, max_states: 1_000_000 }
+}
+
 #[wasm_bindgen_test]
-async fn the_exploration_slice_loop_finishes_the_kernel_preset() {
+async fn without_a_worker_the_page_explores_on_its_own_timers() {
     let actions = Rc::new(RefCell::new(Vec::new()));
     let on_action = {
         let actions = actions.clone();
         Callback::from(move |action| actions.borrow_mut().push(action))
     };
-    let _handle = web::runner::start(Scenario::kernel(), 7, on_action);
+    // The test page names no worker script, so the runner explores in the page.
+    let runner = Runner::new(on_action);
+    assert!(!runner.uses_a_worker());
+    runner.sync(&[explore_all(7, Scenario::kernel())]);
     assert!(actions.borrow().is_empty(), "the search runs on timers, not at once");
     let mut report = None;
     for _ in 0..2_000 {
@@ -137,14 +145,15 @@ async fn the_exploration_slice_loop_finishes_the_kernel_preset() {
 }
 
 #[wasm_bindgen_test]
-async fn a_cancelled_run_reports_nothing_more() {
+async fn a_job_no_longer_wanted_reports_nothing_more() {
     let actions = Rc::new(RefCell::new(Vec::<Action>::new()));
     let on_action = {
         let actions = actions.clone();
         Callback::from(move |action| actions.borrow_mut().push(action))
     };
-    let handle = web::runner::start(Scenario::cycles(3), 1, on_action);
-    handle.cancel();
+    let runner = Runner::in_the_page(on_action);
+    runner.sync(&[explore_all(1, Scenario::cycles(3))]);
+    runner.sync(&[]);
     yew::platform::time::sleep(Duration::from_millis(50)).await;
     assert!(actions.borrow().is_empty());
 }

@@ -1,0 +1,150 @@
+//! The page's web worker, as the browser offers it: a module worker started
+//! from the script the page's loader names (`data-worker` on boot.js's
+//! element, see `Trunk.toml`), told the app's own hashed files (that
+//! element's `data-js` and `data-wasm`) so that it runs the same
+//! WebAssembly, and spoken to in strings. Inert on native targets, and
+//! absent where the page names no worker (the wasm-bindgen test page) or the
+//! browser refuses one (an opaque origin).
+
+use std::rc::Rc;
+
+/// What the worker sent, or that it failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkerEvent {
+    Message(String),
+    /// The script did not load or threw; the worker is of no more use.
+    Error(String),
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use std::rc::Rc;
+
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    use super::WorkerEvent;
+
+    pub struct PageWorker {
+        worker: web_sys::Worker,
+        _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+        _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    }
+
+    impl Drop for PageWorker {
+        fn drop(&mut self) {
+            self.worker.set_onmessage(None);
+            self.worker.set_onerror(None);
+            self.worker.terminate();
+        }
+    }
+
+    /// The worker script the page names, with the app's files in its query:
+    /// `./worker-loader.js?js=web-….js&wasm=web-…_bg.wasm`.
+    fn worker_url() -> Option<String> {
+        let document = web_sys::window()?.document()?;
+        let script = document.query_selector("script[data-worker]").ok()??;
+        let attribute = |name: &str| script.get_attribute(name).filter(|value| !value.is_empty());
+        let encode = |value: String| String::from(js_sys::encode_uri_component(&value));
+        Some(format!(
+            "{}?js={}&wasm={}",
+            attribute("data-worker")?,
+            encode(attribute("data-js")?),
+            encode(attribute("data-wasm")?)
+        ))
+    }
+
+    pub fn in_a_worker() -> bool {
+        js_sys::global().dyn_into::<web_sys::Window>().is_err()
+    }
+
+    impl PageWorker {
+        pub fn start(on_event: Rc<dyn Fn(WorkerEvent)>) -> Option<PageWorker> {
+            let url = worker_url()?;
+            // Throws in a frame with an opaque origin (sandboxed without
+            // allow-same-origin); the page then explores on its own.
+            let options = web_sys::WorkerOptions::new();
+            options.set_type(web_sys::WorkerType::Module);
+            let worker = web_sys::Worker::new_with_options(&url, &options).ok()?;
+            let on_message = {
+                let on_event = on_event.clone();
+                Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                    move |event: web_sys::MessageEvent| match event.data().as_string() {
+                        Some(text) => on_event(WorkerEvent::Message(text)),
+                        None => on_event(WorkerEvent::Error(
+                            "the worker sent something else than text".into(),
+                        )),
+                    },
+                )
+            };
+            let on_error =
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    // Keeps the browser from reporting it as the page's own error.
+                    event.prevent_default();
+                    let message = js_sys::Reflect::get(&event, &JsValue::from_str("message"))
+                        .ok()
+                        .and_then(|message| message.as_string())
+                        .unwrap_or_else(|| "the worker's script did not load".to_owned());
+                    on_event(WorkerEvent::Error(message))
+                });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            Some(PageWorker { worker, _on_message: on_message, _on_error: on_error })
+        }
+
+        pub fn post(&self, text: &str) {
+            // Posting a string to a live worker does not fail.
+            let _ = self.worker.post_message(&JsValue::from_str(text));
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use std::rc::Rc;
+
+    use super::WorkerEvent;
+
+    pub struct PageWorker;
+
+    pub fn in_a_worker() -> bool {
+        false
+    }
+
+    impl PageWorker {
+        pub fn start(_on_event: Rc<dyn Fn(WorkerEvent)>) -> Option<PageWorker> {
+            None
+        }
+
+        pub fn post(&self, _text: &str) {}
+    }
+}
+
+/// Is this code running in the page's web worker rather than in the page?
+/// (The worker runs the same WebAssembly as the page.)
+pub fn in_a_worker() -> bool {
+    imp::in_a_worker()
+}
+
+/// The page's web worker; terminated when dropped.
+pub struct PageWorker(imp::PageWorker);
+
+impl std::fmt::Debug for PageWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageWorker")
+    }
+}
+
+impl PageWorker {
+    /// Starts the worker the page names; `None` when it names none or the
+    /// browser refuses it (and always on native targets). `on_event` gets
+    /// every message and error.
+    pub fn start(on_event: Rc<dyn Fn(WorkerEvent)>) -> Option<PageWorker> {
+        imp::PageWorker::start(on_event).map(PageWorker)
+    }
+
+    /// Sends one message.
+    pub fn post(&self, text: &str) {
+        self.0.post(text)
+    }
+}
