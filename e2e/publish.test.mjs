@@ -1,7 +1,7 @@
 // A course copies dist/ into /docs/pte/ of its web server and embeds an
 // interleaving in a lecture page of another site: the page works there, links
-// to itself, loads nothing after loading, keeps to its Content-Security-
-// Policy, and the embed fits its iframe, sandboxed or not.
+// to itself, loads nothing once started (its web worker included), keeps to
+// its Content-Security-Policy, and the embed fits its iframe, sandboxed or not.
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -74,10 +74,15 @@ test("in a sub-folder the page renders, links to its own address and loads nothi
   let words;
   await withNewPage("publish-1-subfolder", site, async ({ page, errors, network }) => {
     const explorer = new StepperPage(page);
-    await explorer.waitUntilReady();
     await page.waitForLoadState("load");
+    // The app starts its web worker as it starts; that loads three more files.
+    await explorer.waitUntilStarted();
     assert.deepEqual(network.failures, [], "every file loaded");
     assert.ok(network.requests.some((url) => url.endsWith(".wasm")), `the wasm loaded: ${network.requests}`);
+    assert.ok(
+      network.requests.some((url) => url.startsWith(`${site}worker-loader.js?js=`)),
+      `the worker started from the folder: ${network.requests}`,
+    );
     for (const url of network.requests) {
       assert.ok(url.startsWith(site), `${url} is outside ${site}`);
     }
@@ -220,7 +225,7 @@ test("the published build has no reload script and its pages log nothing while i
       await page.goto(url);
       await page.waitForLoadState("load");
     }
-    await opened[0].page.getByTestId("app-ready").waitFor();
+    await new StepperPage(opened[0].page).waitUntilStarted();
     await new EmbedPage(opened[1].page, opened[1].page.frameLocator("iframe")).waitForPosition("step 0 of 9");
     const loaded = opened.map((record) => record.network.requests.length);
     // The one deliberate wait: trunk's reload script logs every 5 s.

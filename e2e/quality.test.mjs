@@ -42,6 +42,8 @@ test("a narrow screen never scrolls sideways", async () => {
 
 test("once loaded, the page works offline", async () => {
   await environment.withPage("quality-4-offline", "", StepperPage, async (explorer, page) => {
+    // Loaded means started: the web worker's files too.
+    await explorer.waitUntilStarted();
     const requests = [];
     page.on("request", (request) => requests.push(request.url()));
     await page.context().setOffline(true);

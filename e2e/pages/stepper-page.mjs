@@ -33,6 +33,18 @@ export class StepperPage extends ExplorerPage {
     this.memoryHigh = page.getByTestId("memory-high-hex");
   }
 
+  /**
+   * Waits until the app has started completely: rendered, and its web
+   * worker loaded and running (the live strip has answered under all three
+   * models). Only then has the page requested every file it will.
+   */
+  async waitUntilStarted() {
+    await this.waitUntilReady();
+    for (const model of ["sc", "tso", "weak"]) {
+      await this.page.locator(`[data-testid="live-${model}"]:not([data-torn="pending"])`).waitFor({ timeout: 60_000 });
+    }
+  }
+
   /** The button for one step; it must be offered and enabled. */
   stepButton(id) {
     return this.page.locator(`[data-testid="step-${id}"][aria-disabled="false"]`);

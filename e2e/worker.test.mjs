@@ -1,0 +1,131 @@
+// Explorations run in a web worker: while 3 cycles × 3 readers are explored
+// under SC, no task on the main thread runs longer than 50 ms (a
+// PerformanceObserver for long tasks), and the big scenario's live answers
+// show progress and Cancel. Prints the time from "Explore all" to its
+// result and, when the native CLI is built, the browser/native ratio
+// (scripts/test.sh builds it and prints the ratio again at the end).
+
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { pollUntil, useSite } from "./helpers.mjs";
+import { LivePage } from "./pages/live-page.mjs";
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** Where the measurement is written for scripts/test.sh. */
+const SPEED_FILE = join(REPO_ROOT, "target", "e2e-speed.json");
+/** The release CLI; `PTE_EXPLORER` overrides it. */
+const NATIVE = process.env.PTE_EXPLORER ?? join(REPO_ROOT, "target", "release", "pte-explorer");
+
+/** 3 cycles of zap, flush, establish; 3 readers; flush none; SC (`pte-explorer bench`'s scaled scenario). */
+const SCALED_SC =
+  "#v=2&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish,zap,flush,establish" +
+  "&p0=100001067&z=0&p=300002067,500003067,700004067&readers=3&flush=none&off=zap_wmb2,establish_wmb2";
+
+const environment = useSite();
+
+/** Starts recording the main thread's long tasks (over 50 ms) in the page. */
+function recordLongTasks(page) {
+  return page.evaluate(() => {
+    window.__longTasks = [];
+    window.__longTaskObserver = new PerformanceObserver((list) => {
+      window.__longTasks.push(...list.getEntries().map((entry) => entry.duration));
+    });
+    window.__longTaskObserver.observe({ type: "longtask" });
+  });
+}
+
+/** The long tasks recorded so far, in ms (including those not yet delivered). */
+function longTasks(page) {
+  return page.evaluate(() => [
+    ...window.__longTasks,
+    ...window.__longTaskObserver.takeRecords().map((entry) => entry.duration),
+  ]);
+}
+
+/** Clicks "Explore all" and resolves to the ms until its result is on the page. */
+function timeExploreAll(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const start = performance.now();
+        const observer = new MutationObserver(() => {
+          if (document.querySelector('[data-testid="explore-result"]')) {
+            observer.disconnect();
+            resolve(performance.now() - start);
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+        document.querySelector('[data-testid="explore-run"]').click();
+      }),
+  );
+}
+
+/** The native CLI's time for the same exploration, in ms, or null without a release build. */
+async function nativeMilliseconds() {
+  if (!existsSync(NATIVE)) {
+    return null;
+  }
+  const { stdout } = await promisify(execFile)(NATIVE, ["bench", "--scaled", "sc", "--json"]);
+  const bench = JSON.parse(stdout);
+  assert.equal(bench.optimized, true, `${NATIVE} is a release build`);
+  return bench.rows[0].seconds_per_run * 1000;
+}
+
+test("3 cycles × 3 readers under SC: explored in the worker, no long task on the main thread", async () => {
+  await environment.withPage("worker-1-scaled", SCALED_SC, LivePage, async (explorer, page) => {
+    assert.match(await explorer.page.getByTestId("present-bit").locator("..").textContent(), /3 readers/);
+    await recordLongTasks(page);
+    // The page started its worker (not the in-page fallback).
+    await pollUntil(page, () => page.workers().map((worker) => worker.url()), (urls) =>
+      urls.some((url) => url.includes("/worker-loader.js?js=")), { what: "the worker started" });
+
+    // The live answers explore by themselves; a big scenario shows
+    // progress and Cancel while it does.
+    await explorer.progress.waitFor({ timeout: 60_000 });
+    await explorer.waitForAnswer("sc", "never");
+    await page.getByTestId("live-cancel").click();
+    await page.getByTestId("live-stopped").waitFor();
+
+    const browser = await timeExploreAll(page);
+    assert.equal(await explorer.exploreResult.getAttribute("data-torn"), "Never");
+    assert.match(await explorer.exploreResult.textContent(), /238,428 states/);
+
+    const tasks = await longTasks(page);
+    const longest = Math.max(0, ...tasks);
+    console.log(`main-thread long tasks while exploring: ${tasks.length}, longest ${Math.round(longest)} ms`);
+    assert.ok(longest <= 50, `a main-thread task ran ${Math.round(longest)} ms: ${tasks.map(Math.round)}`);
+
+    const native = await nativeMilliseconds();
+    const ratio = native === null ? null : browser / native;
+    console.log(
+      `3 cycles × 3 readers under SC: browser ${Math.round(browser)} ms (click to result, in the worker), ` +
+        (native === null
+          ? "native not measured (cargo build --release -p pte-explorer)"
+          : `native ${Math.round(native)} ms, browser/native ${ratio.toFixed(2)}`),
+    );
+    await mkdir(dirname(SPEED_FILE), { recursive: true });
+    await writeFile(
+      SPEED_FILE,
+      JSON.stringify({ browser_ms: browser, native_ms: native, ratio, longest_task_ms: longest }, null, 2),
+    );
+  });
+});
+
+test("the big scenario's matrix waits for a click, and Cancel stops it", async () => {
+  await environment.withPage("worker-2-big-matrix", SCALED_SC, LivePage, async (explorer, page) => {
+    await explorer.waitForAnswer("weak", "never");
+    const status = page.getByTestId("matrix-status");
+    await page.locator('[data-testid="matrix-status"][data-status="on-request"]').waitFor({ timeout: 60_000 });
+    assert.match(await status.textContent(), /This scenario is big/);
+    await page.getByTestId("matrix-compute").click();
+    await page.locator('[data-testid="matrix-status"][data-status="exploring"]').waitFor();
+    await page.getByTestId("matrix-cancel").click();
+    await page.locator('[data-testid="matrix-status"][data-status="cancelled"]').waitFor();
+  });
+});
