@@ -18,6 +18,7 @@ pub mod litmus;
 mod machine;
 mod program;
 mod reader;
+mod relaxation;
 mod scenario;
 mod session;
 pub mod sources;
@@ -34,6 +35,7 @@ pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
 pub use reader::{Block, Effect, Item, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+pub use relaxation::{Relaxation, Unordered};
 pub use scenario::{
     Arch, Barrier, BarrierOrigin, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario,
     ScenarioError, Values, WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_ACCESSES,
