@@ -168,7 +168,7 @@ fn readers_table(program: &Program, session: &Session) -> Html {
         // where the kind has them.
         let cells = columns.iter().map(|&register| {
             if program.reader_program(reader).slot(register).is_none() {
-                return html! { <td class="absent"><span aria-label="no such register">{ "" }</span></td> };
+                return html! { <td class="absent"><span class="visually-hidden">{ "no such register" }</span></td> };
             }
             match (
                 program.register_value(state, reader, register),
@@ -178,7 +178,7 @@ fn readers_table(program: &Program, session: &Session) -> Html {
                     <td><code>{ word_value(register.word(), value) }</code>
                         <span class="source">{ format!(" ({})", short_source(source)) }</span></td>
                 },
-                _ => html! { <td><span aria-label="not loaded">{ "—" }</span></td> },
+                _ => html! { <td><span aria-hidden="true">{ "—" }</span><span class="visually-hidden">{ "not loaded" }</span></td> },
             }
         });
         html! {
@@ -194,7 +194,8 @@ fn readers_table(program: &Program, session: &Session) -> Html {
     html! {
         <>
             <h3 id="registers-title">{ "Readers: registers and the write each value came from" }</h3>
-            <div class="table-scroll">
+            // Focusable, so that a keyboard can scroll it when it is wider than the page.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="registers-title">
                 <table class="registers" aria-labelledby="registers-title">
                     <thead><tr>
                         <th scope="col">{ "thread" }</th>
@@ -218,7 +219,7 @@ pub fn StateView(props: &StateViewProps) -> Html {
     html! {
         <section class="state-view" aria-labelledby="state-title">
             <h2 id="state-title">{ format!("State after {} step{}", session.cursor(), if session.cursor() == 1 { "" } else { "s" }) }</h2>
-            <div class="table-scroll">{ memory_rows(program, session) }</div>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="memory-title">{ memory_rows(program, session) }</div>
             if program.model() == MemoryModel::Tso {
                 { store_buffer(program, session) }
             }
