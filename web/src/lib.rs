@@ -19,7 +19,9 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod identity;
 pub mod listing;
+pub mod numbers;
 pub mod runner;
 pub mod state;
 
