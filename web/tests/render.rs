@@ -431,9 +431,18 @@ async fn the_weak_reordering_is_explained_on_the_code_in_the_trace_and_in_the_ve
     // Three times: on the code line, in the trace and in the verdict.
     assert_eq!(html.matches(sentence).count(), 3, "{html}");
 
-    // At step 4 itself, the walk-through bar says it too.
+    // At step 4 itself, the walk-through bar says it too, with the state
+    // the step led to in one line.
     let html = render_walked_to(&scenario, &steps, Some(4)).await;
-    assert_contains(&html, &[r#"data-testid="walk-why""#, "Step 4: ", sentence]);
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="walk-why""#,
+            "Step 4: ",
+            sentence,
+            "(high from Z (writer op 1), low from Z (writer op 1)); reader 1: r1=0x00000000",
+        ],
+    );
 }
 
 #[tokio::test]

@@ -1,16 +1,52 @@
 //! The walk-through bar of the full page, kept at the top of the window
 //! while the threads scroll under it: the trace player (Start, Step back,
 //! Step forward, End, and the ← → keys), the step just taken with what a
-//! stricter memory model would not have allowed in it, the verdict so far
-//! in one line, and why a number key ran nothing.
+//! stricter memory model would not have allowed in it, the stepped-to state
+//! and the verdict so far in a line each, and why a number key ran nothing.
 
 use std::rc::Rc;
 
-use pte_core::Session;
+use pte_core::{Register, Session, Word};
 use yew::prelude::*;
 
 use crate::components::player::Player;
 use crate::components::verdict::Shown;
+
+/// The state in one line: the entry in memory with where each half came
+/// from, the store buffer's size, and each reader's loaded registers.
+fn state_line(session: &Session) -> Html {
+    let program = session.program();
+    let state = session.state();
+    let source = |word| program.source(state.memory_tag(word));
+    let buffered = program.buffered(state).count();
+    let readers = (0..program.readers()).filter_map(|reader| {
+        let loaded: Vec<String> = program
+            .reader_program(reader)
+            .registers
+            .iter()
+            .copied()
+            .filter_map(|register: Register| {
+                let value = program.register_value(state, reader, register)?;
+                Some(format!(
+                    "{}={}",
+                    register.name(),
+                    pte_core::word_value(register.word(), value)
+                ))
+            })
+            .collect();
+        (!loaded.is_empty()).then(|| format!("; reader {}: {}", reader + 1, loaded.join(" ")))
+    });
+    html! {
+        <p class="walk-state" data-testid="walk-state">
+            { "Memory: " }<code>{ program.memory_pte(state).to_string() }</code>
+            { format!(" (high from {}, low from {})", source(Word::High), source(Word::Low)) }
+            if buffered > 0 {
+                { format!("; {buffered} store{} in the store buffer", if buffered == 1 { "" } else { "s" }) }
+            }
+            { for readers }
+        </p>
+    }
+}
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct WalkProps {
@@ -81,6 +117,7 @@ pub fn WalkBar(props: &WalkProps) -> Html {
                         </>
                     },
                 } }
+                { state_line(session) }
                 { verdict }
             </div>
             <p class="key-notice" role="status" data-testid="key-notice">
