@@ -289,9 +289,10 @@ pub fn App(props: &AppProps) -> Html {
             browser::focus_without_scrolling("player-forward");
         }
     });
-    // Keep the line of the step just taken in view below the walk-through bar.
+    // Keep the line of the step just taken in view below the walk-through
+    // bar, unless the step was chosen in the trace or state below the threads.
     use_effect_with((state.session.cursor(), state.session.all_steps().len()), |_| {
-        browser::reveal(".threads .just-ran", "walk");
+        browser::reveal(".threads .just-ran", "walk", ".below");
     });
     // Keep keyboard focus among the step buttons when the clicked one goes away.
     let focus_thread = use_mut_ref(|| None::<AttrValue>);

@@ -229,9 +229,16 @@ mod imp {
         window.scroll_by_with_x_and_y(0.0, top - 8.0);
     }
 
-    pub fn reveal(selector: &str, cover_id: &str) {
+    pub fn reveal(selector: &str, cover_id: &str, unless_focus_in: &str) {
         let Some(window) = window() else { return };
         let Some(document) = window.document() else { return };
+        let focus_there = document
+            .active_element()
+            .and_then(|focused| focused.closest(unless_focus_in).ok().flatten())
+            .is_some();
+        if focus_there {
+            return;
+        }
         let Ok(Some(element)) = document.query_selector(selector) else { return };
         let covered = document
             .get_element_by_id(cover_id)
@@ -324,7 +331,7 @@ mod imp {
 
     pub fn scroll_to_top_of(_id: &str) {}
 
-    pub fn reveal(_selector: &str, _cover_id: &str) {}
+    pub fn reveal(_selector: &str, _cover_id: &str, _unless_focus_in: &str) {}
 
     pub fn is_narrow() -> bool {
         false
@@ -407,9 +414,11 @@ pub fn scroll_to_top_of(id: &str) {
 
 /// Scrolls the window as little as needed for the first element matching
 /// `selector` to be seen whole, below the element `cover_id` (a sticky bar
-/// at the top); nothing when it already is.
-pub fn reveal(selector: &str, cover_id: &str) {
-    imp::reveal(selector, cover_id)
+/// at the top); nothing when it already is, or when the keyboard focus is
+/// inside an element matching `unless_focus_in` (the person is working
+/// there: the page must not jump away from it).
+pub fn reveal(selector: &str, cover_id: &str, unless_focus_in: &str) {
+    imp::reveal(selector, cover_id, unless_focus_in)
 }
 
 /// Is the window as narrow as [`NARROW_MEDIA_QUERY`]? (False on native.)
