@@ -14,6 +14,8 @@ use crate::components::answer::AnswerBox;
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::Explore;
+use crate::components::litmus::Litmus;
+use crate::components::pictures::Pictures;
 use crate::components::player::Player;
 use crate::components::share::{page_link, Share};
 use crate::components::state_view::StateView;
@@ -369,9 +371,12 @@ pub fn App(props: &AppProps) -> Html {
                 { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
                 <main class="workspace">
-                    <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump} />
+                    <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump.clone()} />
                     { verdict }
                     { threads }
+                    if browser::embed_shows_graph() {
+                        <Pictures session={session.clone()} on_jump={on_jump} />
+                    }
                     { below }
                 </main>
             </div>
@@ -398,11 +403,13 @@ pub fn App(props: &AppProps) -> Html {
                         <AnswerBox exploration={state.exploration.clone()} on_run={on_run}
                             on_cancel={on_cancel} on_show_values={on_show_values} />
                     </div>
-                    <WalkBar session={session.clone()} notice={key_notice} on_jump={on_jump} />
+                    <WalkBar session={session.clone()} notice={key_notice} on_jump={on_jump.clone()} />
                     { threads }
+                    <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
                     <Explore exploration={state.exploration.clone()} replayed={state.replayed_outcome()} on_replay={on_replay} />
                     <Share permalink={AttrValue::from(permalink)} title={title} />
+                    <Litmus session={session.clone()} />
                     { shortcuts_help() }
                 </main>
                 <aside class="sidebar" aria-label="Scenario settings">

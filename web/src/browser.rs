@@ -67,6 +67,10 @@ mod imp {
             .unwrap_or_default()
     }
 
+    pub fn query() -> String {
+        window().and_then(|window| window.location().search().ok()).unwrap_or_default()
+    }
+
     /// Keeps the page around an iframe told of the content height; see
     /// [`super::report_height_to_parent`].
     pub struct HeightReporter {
@@ -304,6 +308,10 @@ mod imp {
         String::new()
     }
 
+    pub fn query() -> String {
+        String::new()
+    }
+
     #[derive(Debug)]
     pub struct HeightReporter;
 
@@ -347,6 +355,17 @@ mod imp {
 /// The page's query and fragment (on native targets: an empty start).
 pub fn start() -> Start {
     imp::start()
+}
+
+/// Does the query ask the embed view for the execution graph (`view=graph`)?
+pub fn query_asks_for_graph(query: &str) -> bool {
+    query.trim_start_matches('?').split('&').any(|pair| pair == "view=graph")
+}
+
+/// The embed view shows the execution graph when its address says
+/// `?embed=1&view=graph` (never on native targets).
+pub fn embed_shows_graph() -> bool {
+    query_asks_for_graph(&imp::query())
 }
 
 /// The page's address without query and fragment, e.g.
@@ -465,6 +484,8 @@ mod tests {
         assert!(Start::from_parts("?x=2&embed", "").embed);
         assert!(!Start::from_parts("?embed=0", "").embed);
         assert!(!Start::from_parts("", "#v=1").embed);
+        assert!(super::query_asks_for_graph("?embed=1&view=graph"));
+        assert!(!super::query_asks_for_graph("?embed=1&view=graphs"));
         assert_eq!(Start::from_parts("", "#v=1&t=w1").fragment, "v=1&t=w1");
     }
 }

@@ -2,6 +2,7 @@
 //! step, and where each barrier site sits. Pure, so the native tests check
 //! the listing without rendering it.
 
+use pte_core::sources::{self, SourceRef};
 use pte_core::{
     AccessKind, Barrier, Blocked, FlushMode, Program, ReaderAction, ReaderKind, Register, State,
     Step, Word, WriterOp,
@@ -17,6 +18,9 @@ pub struct Line {
     pub kind: LineKind,
     /// Nesting depth for indentation.
     pub depth: u8,
+    /// The kernel code the line models (`pte_core::sources`); none for
+    /// what no kernel has (the mirrored establish, the hardware walker).
+    pub source: Option<&'static SourceRef>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,11 +43,40 @@ pub struct Block {
     pub call: String,
     /// What the operation does, e.g. `zap: low, then high (present bit first)`.
     pub summary: String,
+    /// The kernel function the operation stands for, if any.
+    pub source: Option<&'static SourceRef>,
     pub lines: Vec<Line>,
 }
 
 fn line(code: impl Into<String>, comment: Option<String>, kind: LineKind, depth: u8) -> Line {
-    Line { code: code.into(), comment, kind, depth }
+    Line { code: code.into(), comment, kind, depth, source: None }
+}
+
+/// The source of an operation: its function, or its flush mode's.
+fn op_source(program: &Program, op: WriterOp) -> Option<&'static SourceRef> {
+    let scenario = program.scenario();
+    match op {
+        WriterOp::Flush => sources::for_flush(scenario.flush).first().copied(),
+        op => sources::for_writer_op(op, scenario.arch()).first().copied(),
+    }
+}
+
+/// The source of a barrier site's line: the function that has the site (or
+/// would, for Jason's sketch).
+fn barrier_source(
+    barrier: Barrier,
+    around: Option<&'static SourceRef>,
+) -> Option<&'static SourceRef> {
+    match barrier {
+        Barrier::ReaderRmb1 | Barrier::ReaderRmb2 => Some(&sources::PTEP_GET_LOCKLESS),
+        Barrier::SeqRmbBegin => Some(&sources::READ_SEQCOUNT_BEGIN),
+        Barrier::SeqRmbRetry => Some(&sources::READ_SEQCOUNT_RETRY),
+        Barrier::SeqWmbBegin => Some(&sources::WRITE_SEQCOUNT_BEGIN),
+        Barrier::SeqWmbEnd => Some(&sources::WRITE_SEQCOUNT_END),
+        Barrier::ZapWmb1 | Barrier::ZapWmb2 | Barrier::EstablishWmb1 | Barrier::EstablishWmb2 => {
+            around
+        }
+    }
 }
 
 fn field(word: Word) -> &'static str {
@@ -112,7 +145,8 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
             ),
             WriterOp::Flush => (String::new(), "TLB flush".to_owned()),
         };
-        blocks.push(Block { op: op_index, call, summary, lines: Vec::new() });
+        let source = op_source(program, *op);
+        blocks.push(Block { op: op_index, call, summary, source, lines: Vec::new() });
     }
     for (index, access) in program.accesses().iter().enumerate() {
         let op = usize::from(access.op);
@@ -166,6 +200,16 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         }
     }
     for block in &mut blocks {
+        for line in &mut block.lines {
+            line.source = match line.kind {
+                LineKind::Step(step) => sources::for_step(program, &program.initial(), step)
+                    .first()
+                    .copied()
+                    .or(block.source),
+                LineKind::Barrier(barrier) => barrier_source(barrier, block.source),
+                LineKind::Plain => block.source,
+            };
+        }
         if scenario.writer[block.op] == WriterOp::Flush && block.lines.is_empty() {
             block.lines.push(line(
                 "/* no flush here */",
@@ -173,6 +217,7 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                 LineKind::Plain,
                 1,
             ));
+            block.lines[0].source = block.source;
         }
     }
     blocks
@@ -235,17 +280,28 @@ pub fn reader_lines(program: &Program, reader: u8) -> Vec<Line> {
         } else {
             0
         };
+        if block.is_loop() {
+            // The loop is the function its first step stands for.
+            let first = block.items.first().map(|item| item.action);
+            lines.last_mut().expect("just pushed").source =
+                first.and_then(|action| sources::for_reader(kind, action).first().copied());
+        }
         for item in &block.items {
             let (code, comment) = reader_code(kind, item.action);
             let step = LineKind::Step(Step::Reader { reader, action: item.action });
-            lines.push(line(code, comment.map(str::to_owned), step, depth));
+            let mut step_line = line(code, comment.map(str::to_owned), step, depth);
+            step_line.source = sources::for_reader(kind, item.action).first().copied();
+            lines.push(step_line);
             if let Some(barrier) = item.rmb_after {
                 let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
-                lines.push(line("smp_rmb();", origin, LineKind::Barrier(barrier), depth));
+                let mut barrier_line =
+                    line("smp_rmb();", origin, LineKind::Barrier(barrier), depth);
+                barrier_line.source = barrier_source(barrier, None);
+                lines.push(barrier_line);
             }
         }
     }
-    lines.push(line(
+    let mut last = line(
         "return (r1 << 32) | r0;",
         Some(match kind {
             ReaderKind::GupFast => "unless it backed off".to_owned(),
@@ -253,7 +309,14 @@ pub fn reader_lines(program: &Program, reader: u8) -> Vec<Line> {
         }),
         LineKind::Plain,
         0,
-    ));
+    );
+    last.source = match kind {
+        ReaderKind::Lockless => Some(&sources::PTEP_GET_LOCKLESS),
+        ReaderKind::GupFast => Some(&sources::GUP_RECHECK),
+        ReaderKind::Seqcount => Some(&sources::READ_SEQCOUNT_RETRY),
+        ReaderKind::Atomic64 => None,
+    };
+    lines.push(last);
     lines
 }
 

@@ -10,6 +10,7 @@ use pte_core::{
 };
 use web::browser::Start;
 use web::components::explore::{Explore, ExploreProps};
+use web::components::pictures::{Pictures, PicturesProps};
 use web::components::state_view::{StateView, StateViewProps};
 use web::components::thread::Threads;
 use web::components::trace::Trace;
@@ -535,4 +536,79 @@ async fn a_changed_preset_keeps_its_name_and_explanation_and_names_are_whole() {
     let html = render_app(Start::default()).await;
     assert_contains(&html, &[r#"<input value="kernel" checked type="radio" name="preset""#]);
     assert!(!html.contains(r#"data-testid="scenario-changes""#));
+}
+
+#[tokio::test]
+async fn every_kernel_code_line_links_its_source_and_the_litmus_test_is_shown() {
+    let html = render_app(Start::default()).await;
+    // Every line of the threads' code is an <li class="line …">; each one of
+    // the kernel protocol names the kernel code it models, at v6.0.
+    let items: Vec<&str> = html
+        .split("<li ")
+        .skip(1)
+        .map(|item| &item[..item.find("</li>").unwrap_or(item.len())])
+        .filter(|item| item.contains(r#"class="line "#))
+        .collect();
+    assert!(items.len() >= 14, "the writer's and the reader's lines: {}", items.len());
+    for item in &items {
+        assert!(
+            item.contains(r#"data-testid="source-link""#),
+            "a line without a source link: {item}"
+        );
+    }
+    assert_contains(
+        &html,
+        &[
+            r#"href="https://elixir.bootlin.com/linux/v6.0/source/arch/x86/include/asm/pgtable-3level.h""#,
+            r#"href="https://elixir.bootlin.com/linux/v6.0/source/include/linux/pgtable.h""#,
+            r#"href="https://elixir.bootlin.com/linux/v6.0/source/mm/gup.c""#,
+        ],
+    );
+    let litmus = pte_core::litmus::export(&Scenario::kernel(), "pte-kernel").unwrap();
+    assert!(html.contains("herd7 -conf linux-kernel.cfg pte-kernel.litmus"));
+    let first_line = litmus.lines().next().unwrap();
+    assert!(html.contains(first_line), "the panel holds the export: {first_line}");
+}
+
+#[tokio::test]
+async fn the_execution_graph_highlights_where_the_torn_halves_came_from() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let steps = [
+        reader(ReaderAction::IrqOff),
+        reader(ReaderAction::Load(Register::R0)),
+        Step::Writer(0),
+        Step::Writer(1),
+        reader(ReaderAction::Load(Register::R1)),
+        Step::Writer(2),
+        Step::Writer(3),
+        reader(ReaderAction::Load(Register::R2)),
+        reader(ReaderAction::Check),
+    ];
+    // A linked trace opens at its start: the picture of its whole run is
+    // the one after its last step.
+    let mut session = Session::new(scenario).unwrap();
+    session.replay(&steps).unwrap();
+    let html = LocalServerRenderer::<Pictures>::with_props(PicturesProps {
+        session: Rc::new(session),
+        on_jump: Callback::noop(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
+    assert_contains(
+        &html,
+        &[r#"class="execution-graph""#, "The picture's", "rf: init low = 0x00001067 (P0)"],
+    );
+    // The torn read's halves: P0's low half (event 0) and the zap's high
+    // store (event 5), drawn in the verdict's colour.
+    let from = |marker: &str| -> Vec<String> {
+        html.split(marker)
+            .skip(1)
+            .map(|rest| {
+                rest.split("data-from=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(from(r#"<g class="edge rf highlight torn""#), ["0", "5"]);
+    assert!(!html.contains(" style=\""), "no inline styles: the page's CSP refuses them");
 }

@@ -12,10 +12,12 @@
 //! code runs natively and in WebAssembly.
 
 pub mod catalog;
+pub mod execution;
 mod explore;
 pub mod link;
 pub mod litmus;
 mod machine;
+pub mod picture;
 mod program;
 mod reader;
 mod relaxation;

@@ -46,7 +46,7 @@ pub struct ReaderState {
 
 /// A whole machine state. Fixed size and `Copy`, so the explorer hashes and
 /// stores it cheaply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct State {
     /// Bit i set: writer access i has been performed (under TSO: issued into
     /// the store buffer).
@@ -56,6 +56,30 @@ pub struct State {
     /// The tag of the write each word holds in memory: `[low, high, seq]`.
     pub(crate) memory: [Tag; 3],
     pub(crate) readers: [ReaderState; MAX_READERS],
+}
+
+impl std::hash::Hash for State {
+    /// Six words instead of a write per field: the explorer hashes every
+    /// state it meets, so the hash is packed (every field still counts, as
+    /// `Eq` needs).
+    fn hash<H: std::hash::Hasher>(&self, hasher: &mut H) {
+        hasher.write_u64(self.writer_done);
+        let [low, high, seq] = self.memory;
+        hasher.write_u64(u64::from_le_bytes([self.drained_to, low, high, seq, 0, 0, 0, 0]));
+        for reader in &self.readers {
+            let [r0, r1, r2, r3, r4] = reader.registers;
+            hasher.write_u64(u64::from_le_bytes([
+                reader.block,
+                reader.done,
+                r0,
+                r1,
+                r2,
+                r3,
+                r4,
+                reader.retries,
+            ]));
+        }
+    }
 }
 
 impl State {

@@ -259,6 +259,7 @@ impl Program {
     }
 
     /// Reader `reader`'s compiled program (shared by readers of its kind).
+    #[inline]
     pub fn reader_program(&self, reader: u8) -> &ReaderProgram {
         self.readers.program(reader)
     }
@@ -286,6 +287,7 @@ impl Program {
     }
 
     /// The first tag that stands for the same value in `word` as `tag`.
+    #[inline]
     pub(crate) fn first_tag_with_value(&self, word: Word, tag: Tag) -> Tag {
         self.first_tag[word.index()][usize::from(tag)]
     }

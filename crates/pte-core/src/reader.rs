@@ -48,6 +48,26 @@ impl ReaderAction {
         }
     }
 
+    /// The action's position in [`ReaderAction::ALL`].
+    fn index(self) -> usize {
+        match self {
+            ReaderAction::IrqOff => 0,
+            ReaderAction::Load(Register::R0) => 1,
+            ReaderAction::Load(Register::R1) => 2,
+            ReaderAction::Load(Register::R2) => 3,
+            ReaderAction::Load(Register::Q0) => 4,
+            ReaderAction::Load(Register::Q1) => 5,
+            ReaderAction::Load(Register::S) => 6,
+            ReaderAction::Load(Register::S2) => 7,
+            ReaderAction::Load64 => 8,
+            ReaderAction::Grab => 9,
+            ReaderAction::OddCheck => 10,
+            ReaderAction::Check => 11,
+            ReaderAction::Recheck => 12,
+            ReaderAction::IrqOn => 13,
+        }
+    }
+
     /// Every action, for parsing ids.
     pub const ALL: [ReaderAction; 14] = [
         ReaderAction::IrqOff,
@@ -127,10 +147,12 @@ pub struct Block {
 
 impl Block {
     /// The mask with one bit per item.
+    #[inline]
     pub fn full(&self) -> u8 {
         ((1u16 << self.items.len()) - 1) as u8
     }
 
+    #[inline]
     pub(crate) fn waits(&self, item: usize) -> u8 {
         self.waits[item]
     }
@@ -152,6 +174,9 @@ pub struct ReaderProgram {
     irq_blocks: Option<(u8, u8)>,
     /// The block whose last item completes the read.
     completes_in: u8,
+    /// Where each action sits (by [`ReaderAction`] index): looked up for
+    /// every candidate step, so a table rather than a search.
+    locations: [Option<(u8, u8)>; 14],
 }
 
 const LOCKLESS_REGISTERS: &[Register] = &[Register::R0, Register::R1, Register::R2];
@@ -266,22 +291,29 @@ impl ReaderProgram {
                 })
             })
             .expect("every kind completes a read") as u8;
-        ReaderProgram { kind, blocks, registers, irq_blocks, completes_in }
+        let mut locations = [None; 14];
+        for (b, block) in blocks.iter().enumerate() {
+            for (i, item) in block.items.iter().enumerate() {
+                locations[item.action.index()] = Some((b as u8, i as u8));
+            }
+        }
+        ReaderProgram { kind, blocks, registers, irq_blocks, completes_in, locations }
     }
 
     /// The slot of `register` in this kind's register file.
+    #[inline]
     pub fn slot(&self, register: Register) -> Option<usize> {
         self.registers.iter().position(|r| *r == register)
     }
 
     /// Where `action` sits: (block, item).
+    #[inline]
     pub fn locate(&self, action: ReaderAction) -> Option<(usize, usize)> {
-        self.blocks.iter().enumerate().find_map(|(b, block)| {
-            block.items.iter().position(|item| item.action == action).map(|i| (b, i))
-        })
+        self.locations[action.index()].map(|(b, i)| (usize::from(b), usize::from(i)))
     }
 
     /// The block whose last item completes the read.
+    #[inline]
     pub fn completes_in(&self) -> usize {
         usize::from(self.completes_in)
     }
@@ -384,6 +416,7 @@ impl Readers {
         Readers { programs, of, groups }
     }
 
+    #[inline]
     pub(crate) fn program(&self, reader: u8) -> &ReaderProgram {
         &self.programs[usize::from(self.of[usize::from(reader)])]
     }

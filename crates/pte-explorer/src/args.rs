@@ -46,6 +46,46 @@ pub enum Command {
     Bench(BenchArgs),
     /// Print the scenario as a C litmus test for herd7 and the kernel's memory model
     Litmus(LitmusArgs),
+    /// Draw a trace's execution (events with po, rf, co, fr) as SVG, DOT or JSON
+    Graph(GraphArgs),
+}
+
+/// The picture formats of `graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// A self-contained SVG file
+    Svg,
+    /// graphviz's DOT
+    Dot,
+    /// {"events": […], "edges": […]}
+    Json,
+}
+
+/// `graph [PRESET [scenario flags]] [--trace FILE] [--format svg|dot|json] [--timeline] [-o FILE]`
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A catalog preset whose first torn witness is drawn (see `pte-explorer list`)
+    #[arg(value_name = "PRESET", conflicts_with = "trace")]
+    pub preset: Option<String>,
+
+    /// Draw this trace file's execution instead (as `check --save-witness` writes)
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+
+    /// The picture's format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Svg)]
+    pub format: GraphFormat,
+
+    /// With --format svg: draw the timeline (one row per step) instead of the graph
+    #[arg(long)]
+    pub timeline: bool,
+
+    /// Write the picture to this file instead of printing it
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
 }
 
 /// `check [PRESET] [--file FILE] [scenario flags] [--json] [--link] …`

@@ -5,7 +5,9 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use pte_core::{catalog, Explorer, FlushMode, MemoryModel, Progress, Scenario};
+use pte_core::execution::Execution;
+use pte_core::picture::{self, Highlight};
+use pte_core::{catalog, Explorer, FlushMode, MemoryModel, Program, Progress, Scenario};
 
 use crate::scenario_args::find_preset;
 use crate::text::table;
@@ -100,7 +102,55 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let total: Duration = measured.iter().map(|(_, _, m)| m.total).sum();
     writeln!(out)?;
     writeln!(out, "total measured time: {}", duration_text(total))?;
+    if args.preset.is_empty() {
+        writeln!(out)?;
+        pictures(out)?;
+    }
     Ok(Exit::Clean)
+}
+
+/// The steps of the pictures benchmark.
+const PICTURE_STEPS: usize = 40;
+
+/// How long redrawing the page's pictures takes after a step: the execution
+/// of a 40-step trace (three cycles, three readers, each step the first one
+/// enabled) and both its SVG pictures, against one frame at 60 Hz.
+fn pictures(out: &mut dyn Write) -> Result<(), CliError> {
+    let scenario = Scenario {
+        readers: SCALED_READERS,
+        flush: FlushMode::None,
+        ..Scenario::cycles(SCALED_CYCLES)
+    };
+    let program = Program::new(scenario).expect("the scaled scenario is valid");
+    let mut state = program.initial();
+    let mut steps = Vec::with_capacity(PICTURE_STEPS);
+    while steps.len() < PICTURE_STEPS {
+        // Round-robin over the enabled steps, so every thread moves.
+        let enabled = program.enabled(&state);
+        let Some(step) = enabled.get(steps.len() % enabled.len().max(1)).copied() else { break };
+        state = program.apply(&state, step).expect("an enabled step applies").0;
+        steps.push(step);
+    }
+    let mut runs = 0u32;
+    let started = Instant::now();
+    let mut bytes = 0;
+    while started.elapsed() < MIN_MEASURED || runs == 0 {
+        let execution = Execution::of(&program, &steps).expect("the steps replay");
+        let highlight = Highlight::last_read(&execution, "allowed");
+        bytes = picture::graph_svg(&execution, highlight).len()
+            + picture::timeline_svg(&execution, highlight).len();
+        runs += 1;
+    }
+    let per_run = started.elapsed() / runs;
+    let frame = Duration::from_secs_f64(1.0 / 60.0);
+    writeln!(
+        out,
+        "pictures of a {}-step trace (execution, graph and timeline, {bytes} bytes of SVG): {} per redraw, {:.3} of a 60 Hz frame",
+        steps.len(),
+        duration_text(per_run),
+        per_run.as_secs_f64() / frame.as_secs_f64()
+    )?;
+    Ok(())
 }
 
 /// How a measured exploration ended.

@@ -9,6 +9,7 @@
 mod args;
 mod bench;
 mod check;
+mod graph;
 mod list;
 mod litmus;
 mod narrate;
@@ -20,7 +21,10 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-pub use args::{BenchArgs, CheckArgs, Cli, Command, ListArgs, LitmusArgs, ReplayArgs, EXIT_CODES};
+pub use args::{
+    BenchArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, ListArgs, LitmusArgs, ReplayArgs,
+    EXIT_CODES,
+};
 pub use scenario_args::ScenarioFlags;
 
 /// What a successful run found. Bad input is a [`CliError`] instead.
@@ -102,5 +106,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         Command::Replay(args) => replay::run(args, out),
         Command::Bench(args) => bench::run(args, out),
         Command::Litmus(args) => litmus::run(args, out),
+        Command::Graph(args) => graph::run(args, out),
     }
 }

@@ -5,6 +5,8 @@ pub mod answer;
 pub mod controls;
 pub mod editor;
 pub mod explore;
+pub mod litmus;
+pub mod pictures;
 pub mod player;
 pub mod share;
 pub mod state_view;
@@ -19,4 +21,39 @@ pub(crate) fn select_value(event: &yew::Event) -> String {
     use yew::TargetCast;
     let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
     select.value()
+}
+
+/// A `data:` address holding `text` of type `mime`, for a Download link.
+pub(crate) fn data_url(mime: &str, text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("data:{mime};charset=utf-8,{encoded}")
+}
+
+/// A click handler that copies `text` to the clipboard; when that fails it
+/// selects the field `field` for Ctrl+C instead. `done` hears whether it
+/// worked.
+pub(crate) fn copy_on_click(
+    text: String,
+    field: &'static str,
+    done: std::rc::Rc<dyn Fn(bool)>,
+) -> yew::Callback<yew::MouseEvent> {
+    yew::Callback::from(move |_: yew::MouseEvent| {
+        let done = done.clone();
+        crate::browser::copy_text(
+            text.clone(),
+            std::rc::Rc::new(move |ok| {
+                if !ok {
+                    crate::browser::select_text(field);
+                }
+                done(ok);
+            }),
+        );
+    })
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::copy_on_click;
 use crate::browser;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -75,18 +76,7 @@ pub fn Share(props: &ShareProps) -> Html {
 
     let copy = |text: String, field: &'static str, wrap: fn(bool) -> Copied| {
         let copied = copied.clone();
-        Callback::from(move |_: MouseEvent| {
-            let copied = copied.clone();
-            browser::copy_text(
-                text.clone(),
-                Rc::new(move |ok| {
-                    if !ok {
-                        browser::select_text(field);
-                    }
-                    copied.set(Some(wrap(ok)));
-                }),
-            );
-        })
+        copy_on_click(text, field, Rc::new(move |ok| copied.set(Some(wrap(ok)))))
     };
     let on_copy_link = copy(link.clone(), "permalink", Copied::Link);
     let on_copy_snippet = copy(snippet.clone(), "embed-snippet", Copied::Snippet);

@@ -168,7 +168,12 @@ fn readers_table(program: &Program, session: &Session) -> Html {
         // where the kind has them.
         let cells = columns.iter().map(|&register| {
             if program.reader_program(reader).slot(register).is_none() {
-                return html! { <td class="absent"><span class="visually-hidden">{ "no such register" }</span></td> };
+                return html! {
+                    <td class="absent">
+                        <span aria-hidden="true">{ "·" }</span>
+                        <span class="visually-hidden">{ "no such register" }</span>
+                    </td>
+                };
             }
             match (
                 program.register_value(state, reader, register),
@@ -194,7 +199,7 @@ fn readers_table(program: &Program, session: &Session) -> Html {
     html! {
         <>
             <h3 id="registers-title">{ "Readers: registers and the write each value came from" }</h3>
-            // Focusable, so that a keyboard can scroll it when it is wider than the page.
+            // Focusable: with several kinds the table can scroll sideways.
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="registers-title">
                 <table class="registers" aria-labelledby="registers-title">
                     <thead><tr>

@@ -112,7 +112,7 @@ impl View<'_> {
             LineKind::Plain => html! {
                 <li class={classes!("line", "plain", indent)}>
                     <span class="marker" aria-hidden="true"></span>
-                    <code>{ &line.code }</code>{ comment }
+                    <code>{ &line.code }</code>{ comment }{ source_link(line) }
                 </li>
             },
             LineKind::Barrier(barrier) => self.render_barrier(line, barrier, indent, thread),
@@ -162,6 +162,7 @@ impl View<'_> {
                     <code>{ &line.code }</code>
                     if let Some(note) = note { <span class="comment">{ format!("/* {note} */") }</span> }
                 </label>
+                { source_link(line) }
             </li>
         }
     }
@@ -217,6 +218,7 @@ impl View<'_> {
                             <code>{ &line.code }</code>{ comment }
                             if next { <span class="next-tag" aria-hidden="true">{ "◀ next in the trace" }</span> }
                         </button>
+                        { source_link(line) }
                         if let Some(reason) = blocked {
                             <span class="why" id={why_id}>{ reason }</span>
                         }
@@ -229,7 +231,7 @@ impl View<'_> {
                         <span aria-hidden="true">{ "▶" }</span>
                         <span class="visually-hidden">{ "runs next in the trace: " }</span>
                     </span>
-                    <code>{ &line.code }</code>{ comment }
+                    <code>{ &line.code }</code>{ comment }{ source_link(line) }
                 </li>
             },
             LineState::Done { in_store_buffer, ran_at, why } => html! {
@@ -252,7 +254,7 @@ impl View<'_> {
                             } }
                         </span>
                     </span>
-                    <code>{ &line.code }</code>{ comment }
+                    <code>{ &line.code }</code>{ comment }{ source_link(line) }
                     if !why.is_empty() {
                         <span class="why-allowed" data-testid={format!("why-{id}")}>
                             { for why.iter().map(|sentence| html! {
@@ -265,7 +267,7 @@ impl View<'_> {
             LineState::Waiting => html! {
                 <li class={classes!("line", "waiting", indent)} data-testid={format!("line-{id}")}>
                     <span class="marker" aria-hidden="true"></span>
-                    <code>{ &line.code }</code>{ comment }
+                    <code>{ &line.code }</code>{ comment }{ source_link(line) }
                 </li>
             },
         }
@@ -281,6 +283,13 @@ impl View<'_> {
                 comment: Some(oldest.trim_start_matches("writer: ").to_owned()),
                 kind: LineKind::Step(Step::Drain),
                 depth: 0,
+                source: pte_core::sources::for_step(
+                    self.program(),
+                    self.session.state(),
+                    Step::Drain,
+                )
+                .first()
+                .copied(),
             };
             html! {
                 <div class="drain">
@@ -303,6 +312,11 @@ impl View<'_> {
                             <span class="op-tag">{ format!("op {}", block.op + 1) }</span>
                             if !block.call.is_empty() { <code>{ &block.call }</code> }
                             <span class="comment">{ format!("/* {} */", block.summary) }</span>
+                            if let Some(source) = block.source {
+                                <a class="source-link" href={source.url()} target="_blank" rel="noopener noreferrer"
+                                    aria-label={format!("kernel source of op {}: {} at {}", block.op + 1, source.cite(), source.tag)}
+                                    title={format!("{} at {}", source.cite(), source.tag)}>{ source.tag }</a>
+                            }
                         </p>
                         <ol class="code">
                             { for block.lines.iter().map(|line| self.render_line(line, &thread)) }
@@ -361,6 +375,23 @@ impl View<'_> {
                 </ol>
             </section>
         }
+    }
+}
+
+/// A small link to the kernel code a line models, at the tag the table
+/// names (outside any button: links may not nest in buttons).
+fn source_link(line: &Line) -> Html {
+    match line.source {
+        Some(source) => html! {
+            <a class="source-link" href={source.url()} target="_blank" rel="noopener noreferrer"
+                data-testid="source-link"
+                aria-label={format!("kernel source: {} at {}", source.cite(), source.tag)}
+                title={format!("{} at {}{}", source.cite(), source.tag,
+                    source.mainline.map_or(String::new(), |note| format!("; mainline: {note}")))}>
+                { source.tag }
+            </a>
+        },
+        None => html! {},
     }
 }
 

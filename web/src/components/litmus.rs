@@ -1,0 +1,87 @@
+//! The scenario as a C litmus test for herd7 and the Linux-kernel memory
+//! model (`pte_core::litmus`), with the command that runs it, Copy and
+//! Download. A scenario the export cannot write says why.
+
+use std::rc::Rc;
+
+use pte_core::{catalog, litmus, FlushMode, Session};
+use yew::prelude::*;
+
+use super::{copy_on_click, data_url};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct LitmusProps {
+    pub session: Rc<Session>,
+}
+
+/// The test's name, as `pte-explorer litmus` names it: `pte-<preset>` for a
+/// catalog preset, else `pte-scenario`.
+pub fn test_name(session: &Session) -> String {
+    match catalog::matching(session.scenario()) {
+        Some(preset) => format!("pte-{}", preset.id),
+        None => "pte-scenario".to_owned(),
+    }
+}
+
+#[component]
+pub fn Litmus(props: &LitmusProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let scenario = props.session.scenario();
+    let name = test_name(&props.session);
+    let file = format!("{name}.litmus");
+    let exported = litmus::export(scenario, &name);
+    let body = match exported {
+        Ok(text) => {
+            let on_copy = {
+                let copied = copied.clone();
+                copy_on_click(text.clone(), "litmus-text", Rc::new(move |ok| copied.set(Some(ok))))
+            };
+            html! {
+                <>
+                    <p class="command">
+                        { "From the kernel's " }<code>{ "tools/memory-model/" }</code>{ ": " }
+                        <code data-testid="herd-command">{ format!("{} {file}", litmus::HERD_COMMAND) }</code>
+                    </p>
+                    if scenario.flush == FlushMode::Ipi {
+                        <p class="note" data-testid="ipi-note">{ litmus::IPI_NOTE }</p>
+                    }
+                    <p class="note">
+                        { "klitmus7, from the same herdtools7 suite, turns the file into a kernel module that runs the test on real hardware." }
+                    </p>
+                    <div class="toolbar">
+                        <button type="button" onclick={on_copy} data-testid="copy-litmus">{ "Copy" }</button>
+                        <a href={data_url("text/plain", &text)} download={file.clone()} data-testid="download-litmus">
+                            { format!("Download {file}") }
+                        </a>
+                    </div>
+                    if let Some(ok) = *copied {
+                        <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>
+                            { if ok { "Copied the litmus test to the clipboard." } else { "Could not copy automatically: the test is selected below; press Ctrl+C (⌘C on a Mac)." } }
+                        </p>
+                    }
+                    <label for="litmus-text" class="visually-hidden">{ format!("Litmus test {name}") }</label>
+                    <textarea id="litmus-text" data-testid="litmus-text" readonly=true rows="20"
+                        spellcheck="false" value={text} />
+                </>
+            }
+        }
+        Err(error) => html! {
+            <p class="note" data-testid="litmus-refused">
+                { format!("This scenario has no litmus test: {error}.") }
+            </p>
+        },
+    };
+    html! {
+        <section class="litmus" aria-labelledby="litmus-title">
+            <details>
+                <summary><h2 id="litmus-title">{ "Litmus test for herd7 and the kernel's memory model" }</h2></summary>
+                <p class="hint">
+                    { "The scenario as a C litmus test: the writer is P0, each reader one attempt of the loop, and " }
+                    <code>{ "exists" }</code>
+                    { " asks for a torn value passing the check. herd7 with the Linux-kernel memory model should answer as the explorer's weak model does." }
+                </p>
+                { body }
+            </details>
+        </section>
+    }
+}
