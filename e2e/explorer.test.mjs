@@ -52,8 +52,13 @@ test("Explore all finds the torn read and replays its witness", async () => {
     const torn = explorer.outcomesWithVerdict("torn");
     assert.ok((await torn.count()) >= 1, "a torn outcome is listed");
     await torn.first().getByTestId("replay").click();
+    // The replay starts at its first step; End walks it to the torn read.
+    const [cursor, total] = await explorer.position();
+    assert.equal(cursor, 0);
+    assert.ok(total > 0);
+    await explorer.endButton.click();
     await explorer.waitForVerdict("TORN");
-    assert.ok((await explorer.stepsTaken()) > 0);
+    assert.equal(await explorer.stepsTaken(), total);
   });
 });
 
@@ -75,6 +80,10 @@ test("a permalink opened in a new page shows the same state", async () => {
   assert.match(link, /#v=2&/);
 
   await withExplorer("explorer-4b-permalink-opened", link.slice(environment.site.url.length), async (explorer) => {
+    // The link opens at the start of its trace; End shows the same state.
+    await explorer.waitForPosition(`step 0 of ${steps}`);
+    await explorer.endButton.click();
+    await explorer.waitForPosition(`step ${steps} of ${steps}`);
     assert.equal(await explorer.stepsTaken(), steps);
     assert.deepEqual(await explorer.memoryWords(), words);
     assert.equal(await explorer.permalinkField.inputValue(), link);

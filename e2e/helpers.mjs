@@ -138,8 +138,9 @@ export async function pollUntil(page, read, accept, { timeout = 10_000, what = "
  * after. Returns `{ site, browser, withPage }`; `withPage(name, path,
  * PageObject, body)` opens `site.url + path` as a new `PageObject`, runs
  * `body(pageObject, page)`, asserts the page logged no errors, and saves the
- * screenshot `name` at the end whether or not the test passed. `options`
- * go to `startSite` (e.g. `{ base: "/docs/pte/" }`).
+ * screenshot `name` at the end whether or not the test passed; a sixth
+ * argument `{ viewport }` opens the page at that size. `options` go to
+ * `startSite` (e.g. `{ base: "/docs/pte/" }`).
  */
 export function useSite(options = {}) {
   const environment = { site: undefined, browser: undefined };
@@ -151,8 +152,8 @@ export function useSite(options = {}) {
     await environment.browser?.close();
     await environment.site?.close();
   });
-  environment.withPage = async (name, path, PageObject, body) => {
-    const { page, errors } = await openPage(environment.browser);
+  environment.withPage = async (name, path, PageObject, body, { viewport } = {}) => {
+    const { page, errors } = await openPage(environment.browser, viewport ? { viewport } : {});
     const pageObject = new PageObject(page);
     try {
       await pageObject.open(environment.site.url + path);

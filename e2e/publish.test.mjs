@@ -110,6 +110,9 @@ test("in a sub-folder the page renders, links to its own address and loads nothi
 
   await withNewPage("publish-2-permalink-reopened", link, async ({ page, errors, network }) => {
     const explorer = new StepperPage(page);
+    // A linked trace opens at its start; End walks it to its last step.
+    await explorer.waitForPosition(`step 0 of ${TORN_INTERLEAVING.length}`);
+    await explorer.endButton.click();
     await explorer.waitForVerdict("TORN");
     assert.equal(await explorer.stepsTaken(), TORN_INTERLEAVING.length);
     assert.deepEqual(await explorer.memoryWords(), words);

@@ -17,7 +17,7 @@ export class EmbedPage extends ExplorerPage {
     this.verdict = root.getByTestId("verdict");
     this.traceEnd = root.getByTestId("trace-end");
     this.traceEntries = root.getByTestId("trace-entry");
-    this.presetMenu = root.getByLabel("Scenario from the discussion");
+    this.presetMenu = root.getByRole("group", { name: "Scenario from the discussion" });
     this.fullExplorerLink = root.getByRole("link", { name: /Open in the full explorer/ });
     /** Every button but the trace's entries (which show the state after a step). */
     this.controlButtons = root.locator("button:not(.trace-entry)");

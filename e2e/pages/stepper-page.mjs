@@ -1,5 +1,7 @@
 // Page object for stepping, exploring and sharing: the threads' step buttons,
-// the verdict, the trace, "Explore all" and the permalink.
+// the verdict, the walk-through bar (player, step, why, verdict), the trace,
+// "Explore all" and the permalink, and the scenario editor (which folds on a
+// narrow screen).
 //
 // Step buttons are found by `data-testid="step-<id>"`, where <id> is the
 // core's step id (w1 = the writer's first access, r1.off/r1.r0/r1.r1/r1.r2/
@@ -22,7 +24,8 @@ export class StepperPage extends ExplorerPage {
     super(page);
     this.verdict = page.getByTestId("verdict");
     this.traceLength = page.getByTestId("trace-length");
-    this.presetMenu = page.getByLabel("Scenario from the discussion");
+    this.editor = page.getByTestId("editor");
+    this.presetList = page.getByRole("group", { name: "Scenario from the discussion" });
     this.exploreButton = page.getByTestId("explore-run");
     this.exploreResult = page.getByTestId("explore-result");
     this.outcomeRows = page.getByTestId("outcome-row");
@@ -31,6 +34,49 @@ export class StepperPage extends ExplorerPage {
     this.linkError = page.getByTestId("link-error");
     this.memoryLow = page.getByTestId("memory-low-hex");
     this.memoryHigh = page.getByTestId("memory-high-hex");
+    // The walk-through bar at the top of the workspace.
+    this.walk = page.getByTestId("walk");
+    this.walkPosition = page.getByTestId("player-position");
+    this.walkStep = page.getByTestId("walk-step");
+    this.walkWhy = page.getByTestId("walk-why");
+    this.walkVerdict = page.getByTestId("walk-verdict");
+    this.keyNotice = page.getByTestId("key-notice");
+    this.forwardButton = page.getByTestId("player-forward");
+    this.endButton = page.getByTestId("player-end");
+    this.scenarioName = page.getByTestId("scenario-name");
+    this.threadsTitle = page.locator("#threads-title");
+  }
+
+  /** The code line of a step that ran, or any state of it (by step id). */
+  line(id) {
+    return this.page.locator(`[data-testid="line-${id}"], li:has(> [data-testid="step-${id}"])`);
+  }
+
+  /** The line of the step just taken (the walk-through keeps it in view). */
+  get justRanLine() {
+    return this.page.locator(".threads .line.just-ran");
+  }
+
+  /** Waits until the player says "step N of M"; returns [N, M]. */
+  async waitForPosition(text) {
+    await this.walkPosition.filter({ hasText: text }).waitFor();
+  }
+
+  /** [cursor, total] from the player's "step N of M". */
+  async position() {
+    const match = /step (\d+) of (\d+)/.exec((await this.walkPosition.textContent()) ?? "");
+    if (!match) {
+      throw new Error("no player position");
+    }
+    return [Number(match[1]), Number(match[2])];
+  }
+
+  /** Opens the scenario editor when it is folded (on a narrow screen). */
+  async openEditor() {
+    if ((await this.editor.getAttribute("open")) === null) {
+      await this.editor.locator("summary").click();
+      await this.page.locator('[data-testid="editor"][open]').waitFor({ state: "attached" });
+    }
   }
 
   /**
@@ -64,8 +110,16 @@ export class StepperPage extends ExplorerPage {
   }
 
   async choosePreset(id) {
-    await this.presetMenu.selectOption(id);
-    await this.page.getByTestId("preset-explanation").waitFor();
+    await this.openEditor();
+    await this.page.getByTestId(`preset-${id}`).check();
+    await this.page.locator(`[data-testid="preset-${id}"]:checked`).waitFor({ state: "attached" });
+  }
+
+  /** Chooses the memory model: sc, tso or weak. */
+  async chooseModel(id) {
+    await this.openEditor();
+    await this.page.getByTestId(`model-${id}`).check();
+    await this.page.locator(`[data-testid="model-${id}"]:checked`).waitFor({ state: "attached" });
   }
 
   /** Waits until the verdict banner's text matches `pattern`. */

@@ -1,6 +1,7 @@
 //! The root component: owns the reducer, runs the effects (address bar,
 //! keyboard shortcuts, the explorations (in the web worker), the embed view's height
-//! messages) and lays out the page, full or compact (`?embed=1`).
+//! messages, keeping the walk-through in view) and lays out the page, full
+//! or compact (`?embed=1`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,7 +10,9 @@ use pte_core::{catalog, Barrier, Scenario, Step};
 use yew::prelude::*;
 
 use crate::browser::{self, Start};
+use crate::components::answer::AnswerBox;
 use crate::components::controls::Controls;
+use crate::components::editor::EditorPanel;
 use crate::components::explore::Explore;
 use crate::components::litmus::Litmus;
 use crate::components::live::LiveStrip;
@@ -22,6 +25,7 @@ use crate::components::state_view::StateView;
 use crate::components::thread::Threads;
 use crate::components::trace::Trace;
 use crate::components::verdict::VerdictBanner;
+use crate::components::walk::WalkBar;
 use crate::runner;
 use crate::state::{Action, AppState, Notice, TraceEnd};
 
@@ -43,9 +47,12 @@ pub fn shortcut(key: &str, ctrl: bool, shift: bool, alt: bool) -> Option<Action>
         ("r" | "R", false, _) => Some(Action::Redo),
         ("z" | "Z", true, false) => Some(Action::Undo),
         ("z" | "Z", true, true) | ("y" | "Y", true, _) => Some(Action::Redo),
+        ("ArrowRight", false, false) => Some(Action::StepForward),
+        ("ArrowLeft", false, false) => Some(Action::StepBack),
+        ("e" | "E", false, false) => Some(Action::StartExploration),
         (digit, false, false) if digit.len() == 1 => {
             let number = digit.chars().next().and_then(|c| c.to_digit(10))?;
-            (1..=9).contains(&number).then(|| Action::StepNumber(number as usize - 1))
+            (1..=9).contains(&number).then_some(Action::StepNumber(number as usize))
         }
         _ => None,
     }
@@ -78,23 +85,30 @@ fn listen_for_shortcuts(dispatcher: UseReducerDispatcher<AppState>) -> gloo::eve
         };
         event.prevent_default();
         // Holding a number key down must not run a burst of steps.
-        if !(event.repeat() && matches!(action, Action::StepNumber(_))) {
+        if !(event.repeat() && matches!(action, Action::StepNumber(_) | Action::StartExploration)) {
             dispatcher.dispatch(action);
         }
     })
 }
 
-/// One line with the scenario's values and settings.
+/// One line with the scenario's name, values and settings.
 fn summary(state: &AppState) -> Html {
     let scenario = state.session.scenario();
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
     html! {
         <p class="summary">
-            { "Initial PTE P0 = " }<code data-testid="initial-pte">{ scenario.values.p0.to_string() }</code>
-            { "; " }
-            <span data-testid="present-bit">{ format!("present bit: bit {} ({half})", scenario.present_bit) }</span>
-            { format!("; {}; {} reader{}; TLB flush: {}.",
-                scenario.model.title(), scenario.readers, if scenario.readers == 1 { "" } else { "s" }, scenario.flush.id()) }
+            if !state.embed {
+                <span class="summary-name" data-testid="summary-name">
+                    { "Scenario: " }<strong>{ state.identity().title() }</strong>{ ". " }
+                </span>
+            }
+            <span class="summary-details">
+                { "Initial PTE P0 = " }<code data-testid="initial-pte">{ scenario.values.p0.to_string() }</code>
+                { "; " }
+                <span data-testid="present-bit">{ format!("present bit: bit {} ({half})", scenario.present_bit) }</span>
+                { format!("; {}; {} reader{}; TLB flush: {}.",
+                    scenario.model.title(), scenario.readers, if scenario.readers == 1 { "" } else { "s" }, scenario.flush.id()) }
+            </span>
         </p>
     }
 }
@@ -112,7 +126,7 @@ fn header(state: &AppState) -> Html {
                 <li>{ "Pick a scenario from the 2022 linux-mm thread." }</li>
                 <li>{ "Click a highlighted line (or press its number) to run it." }</li>
                 <li>{ "When a reader passes its check, the verdict judges its value." }</li>
-                <li>{ "“Explore all” checks every interleaving." }</li>
+                <li>{ "“Explore all” (key e) checks every interleaving; Replay walks a trace step by step (→)." }</li>
             </ol>
             { summary(state) }
         </header>
@@ -154,10 +168,13 @@ fn embed_header(state: &AppState, full_explorer: String) -> Html {
 }
 
 fn notice(state: &AppState, on_dismiss: Callback<MouseEvent>) -> Html {
-    let Some(notice) = &state.notice else { return html! {} };
+    // A key's notice is shown in the walk-through bar, where the eye is.
+    let Some(notice) = state.notice.as_ref().filter(|notice| notice.is_about_the_link()) else {
+        return html! {};
+    };
     let kind = match notice {
         Notice::BrokenLink(_) => "broken-link",
-        Notice::ReplayStopped(_) => "replay-stopped",
+        _ => "replay-stopped",
     };
     html! {
         <div class="notice" role="alert" data-testid="link-error" data-kind={kind}>
@@ -172,7 +189,9 @@ fn shortcuts_help() -> Html {
         <section class="shortcuts" aria-labelledby="shortcuts-title">
             <h2 id="shortcuts-title">{ "Keyboard" }</h2>
             <dl>
-                <dt><kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd></dt><dd>{ "run the step with that number (shown on its line)" }</dd>
+                <dt><kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd></dt><dd>{ "run the line with that number (a number stays on its line while the line can run; one that runs nothing says why)" }</dd>
+                <dt><kbd>{ "→" }</kbd>{ " / " }<kbd>{ "←" }</kbd></dt><dd>{ "step forward / back through the trace (a replayed trace, or the steps undone)" }</dd>
+                <dt><kbd>{ "e" }</kbd></dt><dd>{ "Explore all" }</dd>
                 <dt><kbd>{ "u" }</kbd>{ " or " }<kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Z" }</kbd></dt><dd>{ "undo" }</dd>
                 <dt><kbd>{ "r" }</kbd>{ " or " }<kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Y" }</kbd>{ " / " }
                     <kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Shift" }</kbd>{ "+" }<kbd>{ "Z" }</kbd></dt><dd>{ "redo" }</dd>
@@ -217,10 +236,23 @@ pub fn App(props: &AppProps) -> Html {
     {
         let dispatcher = dispatcher.clone();
         use_effect_with((), move |_| {
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                    dispatcher.dispatch(Action::LoadLink(browser::start().fragment));
-                });
+            let listener = gloo::events::EventListener::new(
+                &gloo::utils::window(),
+                "hashchange",
+                move |event| {
+                    use wasm_bindgen::JsCast;
+                    let fragment = browser::start().fragment;
+                    // An in-page anchor is not a permalink: put the link back.
+                    if browser::names_an_element(&fragment) {
+                        if let Some(change) = event.dyn_ref::<web_sys::HashChangeEvent>() {
+                            browser::restore_address(&change.old_url());
+                        }
+                        browser::focus_element(&fragment);
+                        return;
+                    }
+                    dispatcher.dispatch(Action::LoadLink(fragment));
+                },
+            );
             move || drop(listener)
         });
     }
@@ -247,6 +279,19 @@ pub fn App(props: &AppProps) -> Html {
         let on_action = use_callback((), move |action, _| dispatcher.dispatch(action));
         runner::use_runner(runner::requests(&state), on_action);
     }
+    // A replay is walked from its start: bring the verdict, the answer and
+    // the player to the top of the window, focus on Step forward.
+    use_effect_with(state.replays, |replays| {
+        if *replays > 0 {
+            browser::scroll_to_top_of("status");
+            browser::focus_without_scrolling("player-forward");
+        }
+    });
+    // Keep the line of the step just taken in view below the walk-through
+    // bar, unless the step was chosen in the trace or state below the threads.
+    use_effect_with((state.session.cursor(), state.session.all_steps().len()), |_| {
+        browser::reveal(".threads .just-ran", "walk", ".below");
+    });
     // Keep keyboard focus among the step buttons when the clicked one goes away.
     let focus_thread = use_mut_ref(|| None::<AttrValue>);
     {
@@ -280,14 +325,21 @@ pub fn App(props: &AppProps) -> Html {
         Action::LoadVariant { scenario, steps }
     });
     let live = state.live.current().cloned();
+    // In-page moves focus their target and leave the address (the permalink) alone.
+    let on_show_values = use_callback((), |(), _| browser::focus_element("values-title"));
+    let on_skip = use_callback((), |event: MouseEvent, _| {
+        event.prevent_default();
+        browser::focus_element("threads-title");
+    });
     let on_dismiss = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::DismissNotice))
     };
 
     let session = state.session.clone();
-    // In the embed view: the step the linked trace takes next.
-    let next_step = session.all_steps().get(session.cursor()).copied().filter(|_| state.embed);
+    // The step the trace takes next: the embed view's linked trace, or the
+    // rest of a replayed trace.
+    let next_step = session.all_steps().get(session.cursor()).copied();
     let threads = html! {
         <Threads session={session.clone()} editable={!state.embed} next={next_step}
             on_step={on_step} on_toggle_barrier={on_toggle_barrier} on_edit={on_edit.clone()} />
@@ -332,30 +384,45 @@ pub fn App(props: &AppProps) -> Html {
         };
     }
 
+    let key_notice = state
+        .notice
+        .as_ref()
+        .filter(|notice| !notice.is_about_the_link())
+        .map(|notice| AttrValue::from(notice.message().to_owned()));
+    // The verdict and the answer first, then the walk-through bar (it stays
+    // at the top of the window), the threads, and the rest; the editor last
+    // (beside the workspace when wide, folded below it when narrow).
     html! {
         <div class="app" data-testid="app-ready">
-            <a class="skip-link" href="#threads-title">{ "Skip to the threads" }</a>
+            <a class="skip-link" href="#threads-title" onclick={on_skip}>{ "Skip to the threads" }</a>
             { header(&state) }
             { notice(&state, on_dismiss) }
             <div class="layout">
-                <aside class="sidebar" aria-label="Scenario settings">
-                    <Controls session={session.clone()} on_edit={on_edit} />
-                </aside>
                 <main class="workspace">
                     <LiveStrip answers={live.clone()} changes={state.live.changes().map(Rc::new)}
                         on_live={on_live.clone()} on_load={on_load.clone()} />
-                    { verdict }
+                    <div class="status" id="status">
+                        { verdict }
+                        <AnswerBox exploration={state.exploration.clone()} on_run={on_run}
+                            on_cancel={on_cancel} on_show_values={on_show_values} />
+                    </div>
                     <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
                         on_load={on_load.clone()} />
+                    <WalkBar session={session.clone()} notice={key_notice} on_jump={on_jump.clone()} />
                     { threads }
-                    <Pictures session={session.clone()} on_jump={on_jump.clone()} />
+                    <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
-                    <Explore exploration={state.exploration.clone()} on_run={on_run} on_cancel={on_cancel} on_replay={on_replay} />
+                    <Explore exploration={state.exploration.clone()} replayed={state.replayed_outcome()} on_replay={on_replay} />
                     <MatrixPanel answers={live} on_live={on_live} on_load={on_load} />
                     <Share permalink={AttrValue::from(permalink)} title={title} />
                     <Litmus session={session.clone()} />
                     { shortcuts_help() }
                 </main>
+                <aside class="sidebar" aria-label="Scenario settings">
+                    <EditorPanel title={AttrValue::from(state.identity().title())}>
+                        <Controls session={session.clone()} chosen_preset={state.chosen_preset} on_edit={on_edit} />
+                    </EditorPanel>
+                </aside>
             </div>
         </div>
     }
@@ -373,7 +440,11 @@ mod tests {
         assert_eq!(shortcut("y", true, false, false), Some(Action::Redo));
         assert_eq!(shortcut("r", false, false, false), Some(Action::Redo));
         assert_eq!(shortcut("r", true, false, false), None, "Ctrl+R reloads the page");
-        assert_eq!(shortcut("3", false, false, false), Some(Action::StepNumber(2)));
+        assert_eq!(shortcut("3", false, false, false), Some(Action::StepNumber(3)));
+        assert_eq!(shortcut("ArrowRight", false, false, false), Some(Action::StepForward));
+        assert_eq!(shortcut("ArrowLeft", false, false, false), Some(Action::StepBack));
+        assert_eq!(shortcut("ArrowLeft", false, true, false), None, "Shift+← selects text");
+        assert_eq!(shortcut("e", false, false, false), Some(Action::StartExploration));
         assert_eq!(shortcut("0", false, false, false), None);
         assert_eq!(shortcut("1", false, false, true), None);
         assert_eq!(shortcut("Enter", false, false, false), None);

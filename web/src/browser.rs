@@ -210,6 +210,78 @@ mod imp {
         }
     }
 
+    fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
+        let document = window()?.document()?;
+        document.get_element_by_id(id)?.dyn_into::<web_sys::HtmlElement>().ok()
+    }
+
+    pub fn focus_element(id: &str) {
+        if let Some(element) = html_element(id) {
+            let _ = element.focus();
+        }
+    }
+
+    pub fn focus_without_scrolling(id: &str) {
+        if let Some(element) = html_element(id) {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = element.focus_with_options(&options);
+        }
+    }
+
+    pub fn scroll_to_top_of(id: &str) {
+        let (Some(window), Some(element)) = (window(), html_element(id)) else { return };
+        let top = element.get_bounding_client_rect().top();
+        window.scroll_by_with_x_and_y(0.0, top - 8.0);
+    }
+
+    pub fn reveal(selector: &str, cover_id: &str, unless_focus_in: &str) {
+        let Some(window) = window() else { return };
+        let Some(document) = window.document() else { return };
+        let focus_there = document
+            .active_element()
+            .and_then(|focused| focused.closest(unless_focus_in).ok().flatten())
+            .is_some();
+        if focus_there {
+            return;
+        }
+        let Ok(Some(element)) = document.query_selector(selector) else { return };
+        let covered = document
+            .get_element_by_id(cover_id)
+            .map_or(0.0, |cover| cover.get_bounding_client_rect().bottom().max(0.0));
+        let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+        let rect = element.get_bounding_client_rect();
+        let (top, bottom) = (covered + 8.0, height - 8.0);
+        if rect.top() < top {
+            window.scroll_by_with_x_and_y(0.0, rect.top() - top);
+        } else if rect.bottom() > bottom {
+            // Down far enough to show it, never so far that it goes under the cover.
+            let down = (rect.bottom() - bottom).min(rect.top() - top);
+            window.scroll_by_with_x_and_y(0.0, down);
+        }
+    }
+
+    pub fn is_narrow() -> bool {
+        window()
+            .and_then(|window| window.match_media(super::NARROW_MEDIA_QUERY).ok().flatten())
+            .is_some_and(|query| query.matches())
+    }
+
+    pub fn names_an_element(fragment: &str) -> bool {
+        !fragment.is_empty()
+            && window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.get_element_by_id(fragment))
+                .is_some()
+    }
+
+    pub fn restore_address(url: &str) {
+        let Some(window) = window() else { return };
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+        }
+    }
+
     /// Selects the text of the input or text area with this id.
     pub fn select_text(id: &str) {
         let Some(document) = window().and_then(|window| window.document()) else { return };
@@ -262,6 +334,24 @@ mod imp {
     pub fn refocus_step(_thread_id: &str) {}
 
     pub fn select_text(_id: &str) {}
+
+    pub fn focus_element(_id: &str) {}
+
+    pub fn focus_without_scrolling(_id: &str) {}
+
+    pub fn scroll_to_top_of(_id: &str) {}
+
+    pub fn reveal(_selector: &str, _cover_id: &str, _unless_focus_in: &str) {}
+
+    pub fn is_narrow() -> bool {
+        false
+    }
+
+    pub fn names_an_element(_fragment: &str) -> bool {
+        false
+    }
+
+    pub fn restore_address(_url: &str) {}
 }
 
 /// The page's query and fragment (on native targets: an empty start).
@@ -320,6 +410,53 @@ pub fn refocus_step(thread_id: &str) {
 /// Focuses and selects the text of the field with this id.
 pub fn select_text(id: &str) {
     imp::select_text(id)
+}
+
+/// The layout's single-column width (as in `web/style.css`): the scenario
+/// editor starts folded there.
+pub const NARROW_MEDIA_QUERY: &str = "(max-width: 800px)";
+
+/// Moves keyboard focus to the element with this id (a heading gets
+/// `tabindex="-1"` for it), scrolling it into view. For in-page links: the
+/// address is left alone, since its fragment is the permalink.
+pub fn focus_element(id: &str) {
+    imp::focus_element(id)
+}
+
+/// Focuses the element with this id where it is, without scrolling.
+pub fn focus_without_scrolling(id: &str) {
+    imp::focus_without_scrolling(id)
+}
+
+/// Scrolls the window so that the element with this id starts at its top.
+pub fn scroll_to_top_of(id: &str) {
+    imp::scroll_to_top_of(id)
+}
+
+/// Scrolls the window as little as needed for the first element matching
+/// `selector` to be seen whole, below the element `cover_id` (a sticky bar
+/// at the top); nothing when it already is, or when the keyboard focus is
+/// inside an element matching `unless_focus_in` (the person is working
+/// there: the page must not jump away from it).
+pub fn reveal(selector: &str, cover_id: &str, unless_focus_in: &str) {
+    imp::reveal(selector, cover_id, unless_focus_in)
+}
+
+/// Is the window as narrow as [`NARROW_MEDIA_QUERY`]? (False on native.)
+pub fn is_narrow() -> bool {
+    imp::is_narrow()
+}
+
+/// Is `fragment` the id of an element of the page: an in-page anchor that
+/// a link set, not a permalink?
+pub fn names_an_element(fragment: &str) -> bool {
+    imp::names_an_element(fragment)
+}
+
+/// Puts `url` back in the address bar without a new history entry or a
+/// `hashchange` (after an in-page anchor replaced the permalink).
+pub fn restore_address(url: &str) {
+    imp::restore_address(url)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

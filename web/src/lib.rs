@@ -19,8 +19,10 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod identity;
 pub mod listing;
 pub mod live;
+pub mod numbers;
 pub mod runner;
 pub mod state;
 

@@ -41,6 +41,12 @@ pub struct AppState {
     /// The scenario under every model and its barrier matrix, answered
     /// after every change (not in the embed view); see [`crate::live`].
     pub live: Live,
+    /// The preset the person chose last (its id): a changed scenario keeps
+    /// its name ([`crate::identity`]).
+    pub chosen_preset: Option<&'static str>,
+    /// Counts the replays loaded, so that the page scrolls the walk-through
+    /// into view after each one (an effect keyed on it).
+    pub replays: u32,
 }
 
 /// Something that went wrong and the person should read.
@@ -50,13 +56,23 @@ pub enum Notice {
     BrokenLink(String),
     /// The permalink's scenario loaded but a step of its trace did not.
     ReplayStopped(String),
+    /// A number key ran nothing: why (no line has that number, or its line
+    /// is blocked). Cleared by the next intent.
+    KeyRunsNothing(String),
 }
 
 impl Notice {
     pub fn message(&self) -> &str {
         match self {
-            Notice::BrokenLink(message) | Notice::ReplayStopped(message) => message,
+            Notice::BrokenLink(message)
+            | Notice::ReplayStopped(message)
+            | Notice::KeyRunsNothing(message) => message,
         }
+    }
+
+    /// Is it about the page's link (shown as an alert at the top)?
+    pub fn is_about_the_link(&self) -> bool {
+        matches!(self, Notice::BrokenLink(_) | Notice::ReplayStopped(_))
     }
 }
 
@@ -106,10 +122,15 @@ pub enum ValueSlot {
 pub enum Action {
     /// Take this step (ignored when it is not enabled).
     Step(Step),
-    /// Take the n-th (0-based) enabled step, in the order the page numbers them.
+    /// Take the step on the line numbered n (1-based; see
+    /// [`crate::numbers`]); when it cannot run, say why in a notice.
     StepNumber(usize),
     Undo,
     Redo,
+    /// Walk the trace: show the state after one step more (the redo tail
+    /// is the rest of a replayed trace) or one less; never a scenario undo.
+    StepForward,
+    StepBack,
     /// Show the state after this many steps of the run.
     Jump(usize),
     ChoosePreset(String),
@@ -178,6 +199,8 @@ impl AppState {
             exploration: Exploration::Idle,
             run: 0,
             live: Live::default(),
+            chosen_preset: None,
+            replays: 0,
         };
         state.follow_live();
         state
@@ -203,11 +226,11 @@ impl AppState {
         state
     }
 
-    /// The permalink of what the page shows: the steps up to the cursor, or
-    /// in the embed view the whole fixed trace.
+    /// The permalink of what the page shows: the scenario and the whole
+    /// trace, wherever the cursor is (a link opens at the trace's start, to
+    /// walk through it; steps undone stay in it until a new step cuts them).
     pub fn permalink(&self) -> String {
-        let steps = if self.embed { self.session.all_steps() } else { self.session.trace() };
-        link::encode(self.session.scenario(), steps)
+        link::encode(self.session.scenario(), self.session.all_steps())
     }
 
     pub fn can_undo(&self) -> bool {
@@ -235,9 +258,26 @@ impl AppState {
         }
     }
 
-    /// The enabled steps in the order the page numbers them (keys 1–9).
-    pub fn numbered_steps(&self) -> Vec<Step> {
-        self.session.enabled()
+    /// The lines that can run next with their numbers (keys 1–9), lowest
+    /// first; a number stays on its line while the line is offered.
+    pub fn numbered_steps(&self) -> Vec<(Step, usize)> {
+        crate::numbers::line_numbers(self.session.program(), self.session.trace())
+    }
+
+    /// The scenario's name: its preset, with what was changed.
+    pub fn identity(&self) -> crate::identity::Identity {
+        crate::identity::identify(self.session.scenario(), self.chosen_preset)
+    }
+
+    /// The outcome of the finished exploration whose shortest trace the
+    /// session holds, if any: the row being replayed.
+    pub fn replayed_outcome(&self) -> Option<usize> {
+        let Exploration::Finished { report, .. } = &self.exploration else { return None };
+        let steps = self.session.all_steps();
+        if steps.is_empty() {
+            return None;
+        }
+        report.outcomes.iter().position(|outcome| outcome.witness == steps)
     }
 
     fn session_mut(&mut self) -> &mut Session {
@@ -282,16 +322,16 @@ impl AppState {
             Ok(link) => {
                 let mut session = session_for(link.scenario);
                 let replayed = session.replay(&link.steps);
-                if self.embed {
-                    // The embed view plays its fixed trace from the start.
-                    session.jump(0);
-                }
+                // A linked trace opens at its start, to walk through.
+                session.jump(0);
                 if keep_old {
                     self.replace_session(session);
                 } else {
                     self.session = Rc::new(session);
                     self.reset_exploration();
                 }
+                // Someone else's scenario: named after the preset it is nearest.
+                self.chosen_preset = None;
                 self.notice = replayed.err().map(|error| {
                     Notice::ReplayStopped(format!(
                         "The link's trace stops early: {error}. The steps before it are shown."
@@ -360,9 +400,12 @@ impl AppState {
         let mut session = session_for(self.session.scenario().clone());
         match session.replay(&witness) {
             Ok(()) => {
-                // Same scenario: the exploration's results stay.
+                // Positioned at its start, to walk through; same scenario, so
+                // the exploration's results stay.
+                session.jump(0);
                 self.replace_session(session);
                 self.notice = None;
+                self.replays += 1;
             }
             Err(error) => {
                 self.notice = Some(Notice::ReplayStopped(format!("The replay stopped: {error}")));
@@ -387,17 +430,53 @@ impl AppState {
         }
     }
 
+    /// A number key: runs the line with that number, or says why not.
+    fn step_number(&mut self, number: usize) {
+        if self.embed {
+            return;
+        }
+        let numbered = self.numbered_steps();
+        let program = self.session.program();
+        let reason = match numbered.iter().find(|(_, on_line)| *on_line == number) {
+            Some((step, _)) => match program.check(self.session.state(), *step) {
+                Ok(()) => return self.step(*step),
+                Err(blocked) => {
+                    format!("{} cannot run yet: {}", program.name(*step), program.explain(blocked))
+                }
+            },
+            None if numbered.is_empty() => "every thread has finished".to_owned(),
+            None => {
+                let numbers: Vec<String> = numbered.iter().map(|(_, n)| n.to_string()).collect();
+                format!(
+                    "no line that can run next has this number (the numbers now: {})",
+                    numbers.join(", ")
+                )
+            }
+        };
+        self.notice = Some(Notice::KeyRunsNothing(format!("Key {number} runs nothing: {reason}.")));
+    }
+
     /// The reducer's body: changes `self` in place.
     pub fn apply(&mut self, action: Action) {
+        // A key's notice answers that key press only.
+        let background = matches!(
+            action,
+            Action::ExplorationProgress { .. } | Action::ExplorationFinished { .. }
+        );
+        if !background && matches!(self.notice, Some(Notice::KeyRunsNothing(_))) {
+            self.notice = None;
+        }
         match action {
             Action::Step(step) => self.step(step),
-            Action::StepNumber(number) => {
-                if let Some(step) = self.numbered_steps().get(number) {
-                    self.step(*step);
-                }
-            }
+            Action::StepNumber(number) => self.step_number(number),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
+            Action::StepForward => {
+                self.session_mut().redo();
+            }
+            Action::StepBack => {
+                self.session_mut().undo();
+            }
             Action::Jump(count) => {
                 if count != self.session.cursor() && count <= self.session.all_steps().len() {
                     self.session_mut().jump(count);
@@ -406,6 +485,9 @@ impl AppState {
             Action::ChoosePreset(id) => {
                 if let Some(preset) = catalog::find(&id) {
                     self.change_scenario(|scenario| *scenario = preset.scenario());
+                    if !self.embed {
+                        self.chosen_preset = Some(preset.id);
+                    }
                 }
             }
             Action::ChooseArch(arch) => self.change_scenario(|scenario| scenario.apply_arch(arch)),
@@ -483,7 +565,8 @@ impl AppState {
             Action::ReplayOutcome(index) => self.replay_outcome(index),
             Action::DismissNotice => self.notice = None,
             Action::StartExploration => {
-                if !matches!(self.exploration, Exploration::Running { .. }) {
+                // The embed view has no list of results to fill (the key e).
+                if !self.embed && !matches!(self.exploration, Exploration::Running { .. }) {
                     self.run += 1;
                     self.exploration = Exploration::Running {
                         run: self.run,
@@ -590,13 +673,82 @@ mod tests {
     }
 
     #[test]
-    fn numbered_steps_follow_the_page_order() {
+    fn number_keys_run_the_numbered_line_or_say_why_not() {
         let mut state = AppState::default();
-        assert_eq!(state.numbered_steps(), [Step::Writer(0), reader(ReaderAction::IrqOff)]);
-        state.apply(Action::StepNumber(1));
+        assert_eq!(
+            state.numbered_steps(),
+            [(Step::Writer(0), 1), (reader(ReaderAction::IrqOff), 2)]
+        );
+        state.apply(Action::StepNumber(2));
         assert_eq!(state.session.trace(), [reader(ReaderAction::IrqOff)]);
+        assert_eq!(state.notice, None);
+
         state.apply(Action::StepNumber(9));
-        assert_eq!(state.session.cursor(), 1, "no tenth step: nothing happens");
+        assert_eq!(state.session.cursor(), 1, "no line numbered 9: nothing runs");
+        let Some(Notice::KeyRunsNothing(message)) = &state.notice else {
+            panic!("expected a key notice, got {:?}", state.notice)
+        };
+        assert_eq!(
+            message,
+            "Key 9 runs nothing: no line that can run next has this number (the numbers now: 1, 2)."
+        );
+        assert!(!state.notice.as_ref().unwrap().is_about_the_link());
+
+        // Background progress keeps the notice; the next intent clears it.
+        state.apply(Action::ExplorationProgress { run: 0, states: 1, transitions: 1, pending: 1 });
+        assert!(state.notice.is_some());
+        state.apply(Action::StepNumber(1));
+        assert_eq!(state.notice, None);
+        assert_eq!(state.session.trace(), [reader(ReaderAction::IrqOff), Step::Writer(0)]);
+    }
+
+    #[test]
+    fn a_number_on_a_blocked_line_says_why_and_the_other_numbers_stay() {
+        // The reader has interrupts off, so the IPI flush (w3) cannot run.
+        let mut state = AppState::default();
+        run(&mut state, [Action::StepNumber(1), Action::StepNumber(1), Action::StepNumber(2)]);
+        assert_eq!(
+            state.session.trace(),
+            [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)]
+        );
+        assert_eq!(
+            state.numbered_steps(),
+            [(Step::Writer(2), 1), (load(Register::R0), 2)],
+            "the reader's line keeps number 2 while the flush blocks"
+        );
+        state.apply(Action::StepNumber(1));
+        assert_eq!(state.session.cursor(), 3);
+        assert_eq!(
+            state.notice,
+            Some(Notice::KeyRunsNothing(
+                "Key 1 runs nothing: writer: TLB flush cannot run yet: flush waits: reader 1 \
+                 has interrupts off."
+                    .to_owned()
+            ))
+        );
+        state.apply(Action::StepNumber(2));
+        assert_eq!(state.session.trace().last(), Some(&load(Register::R0)));
+    }
+
+    #[test]
+    fn when_every_thread_has_finished_a_number_says_so() {
+        let mut state = AppState::default();
+        for _ in 0..40 {
+            let Some((_, number)) = state.numbered_steps().into_iter().find(|(step, _)| {
+                state.session.program().check(state.session.state(), *step).is_ok()
+            }) else {
+                break;
+            };
+            state.apply(Action::StepNumber(number));
+        }
+        assert!(state.session.program().is_final(state.session.state()));
+        state.apply(Action::StepNumber(1));
+        assert_eq!(
+            state.notice,
+            Some(Notice::KeyRunsNothing(
+                "Key 1 runs nothing: every thread has finished.".to_owned()
+            ))
+        );
     }
 
     #[test]
@@ -628,6 +780,26 @@ mod tests {
 
         state.apply(Action::Redo);
         assert_eq!(state.session.scenario().model, MemoryModel::Tso);
+    }
+
+    #[test]
+    fn a_changed_preset_keeps_its_name() {
+        let mut state = AppState::default();
+        assert_eq!(state.identity().title(), "The kernel protocol as written");
+        state.apply(Action::SetModel(MemoryModel::Weak));
+        assert_eq!(
+            state.identity().title(),
+            "The kernel protocol as written (changed: model weak)"
+        );
+        state.apply(Action::ChoosePreset("same-low-none".to_owned()));
+        state.apply(Action::SetReaders(2));
+        state.apply(Action::SetFlush(FlushMode::Ipi));
+        assert_eq!(state.chosen_preset, Some("same-low-none"));
+        assert_eq!(
+            state.identity().title(),
+            "Same low half, no flush (changed: flush ipi, 2 readers)",
+            "the chosen preset, though same-low-ipi is as near"
+        );
     }
 
     #[test]
@@ -729,10 +901,14 @@ mod tests {
         scenario.readers = 2;
         let steps = [Step::Writer(0), reader(ReaderAction::IrqOff), load(Register::R0)];
         let start = Start { fragment: link::encode(&scenario, &steps), embed: false };
-        let state = AppState::from_start(&start);
+        let mut state = AppState::from_start(&start);
         assert_eq!(state.session.scenario(), &scenario);
-        assert_eq!(state.session.trace(), steps);
+        assert_eq!(state.session.all_steps(), steps);
+        assert_eq!(state.session.cursor(), 0, "a linked trace opens at its start");
         assert_eq!(state.notice, None);
+        assert_eq!(state.permalink(), start.fragment, "the address keeps the whole trace");
+        state.apply(Action::StepForward);
+        assert_eq!(state.session.trace(), [Step::Writer(0)]);
         assert_eq!(state.permalink(), start.fragment);
     }
 
@@ -755,7 +931,7 @@ mod tests {
         let scenario = Scenario::kernel();
         let fragment = format!("{}&t=w1,r1.r0", link::encode(&scenario, &[]));
         let state = AppState::from_start(&Start { fragment, embed: false });
-        assert_eq!(state.session.trace(), [Step::Writer(0)]);
+        assert_eq!(state.session.all_steps(), [Step::Writer(0)]);
         let Some(Notice::ReplayStopped(message)) = &state.notice else {
             panic!("expected a replay notice, got {:?}", state.notice)
         };
@@ -801,16 +977,19 @@ mod tests {
             &mut state,
             [
                 Action::Step(reader(ReaderAction::IrqOff)),
-                Action::StepNumber(0),
                 Action::StepNumber(1),
+                Action::StepNumber(2),
             ],
         );
         assert_eq!(state.session.cursor(), 0);
         assert_eq!(state.session.all_steps(), steps, "the linked trace is whole");
         assert_eq!(state.permalink(), fragment);
-        // The player and the keys u and r still move along it.
+        assert_eq!(state.notice, None, "keys are silent in the embed view");
+        // The player and the keys u, r, ← and → still move along it.
         run(&mut state, [Action::Jump(2), Action::Redo, Action::Undo, Action::Undo]);
         assert_eq!(state.session.cursor(), 1);
+        run(&mut state, [Action::StepForward, Action::StepForward, Action::StepBack]);
+        assert_eq!(state.session.cursor(), 2);
         assert_eq!(state.session.all_steps(), steps);
     }
 
@@ -889,9 +1068,29 @@ mod tests {
         let torn = report.outcomes.iter().position(|o| o.verdict.is_torn()).expect("a torn read");
 
         state.apply(Action::ReplayOutcome(torn));
-        assert_eq!(state.session.trace(), report.outcomes[torn].witness);
-        assert_eq!(state.session.last_read().unwrap().verdict, Verdict::Torn);
+        assert_eq!(state.session.all_steps(), report.outcomes[torn].witness);
+        assert_eq!(state.session.cursor(), 0, "the replay starts at its first step");
+        assert_eq!(state.replays, 1, "the page scrolls the walk-through into view");
+        assert_eq!(state.replayed_outcome(), Some(torn));
         assert!(matches!(state.exploration, Exploration::Finished { .. }), "results kept");
+
+        // Step forward one step at a time to the read; step back once.
+        let length = state.session.all_steps().len();
+        for _ in 0..length + 2 {
+            state.apply(Action::StepForward);
+        }
+        assert_eq!(state.session.cursor(), length, "forward stops at the trace's end");
+        assert_eq!(state.session.last_read().unwrap().verdict, Verdict::Torn);
+        state.apply(Action::StepBack);
+        assert_eq!(state.session.cursor(), length - 1);
+        assert_eq!(state.replayed_outcome(), Some(torn), "still that row's trace");
+        // Back at the start, step back does not undo the replay itself.
+        state.apply(Action::Jump(0));
+        state.apply(Action::StepBack);
+        assert_eq!(state.session.all_steps(), report.outcomes[torn].witness);
+        // A step of one's own cuts the rest of the trace: no row is replayed.
+        state.apply(Action::Step(reader(ReaderAction::IrqOff)));
+        assert_eq!(state.replayed_outcome(), None);
 
         state.apply(Action::SetReaders(2));
         assert_eq!(state.exploration, Exploration::Idle, "a new scenario forgets the results");

@@ -69,7 +69,8 @@ fn a_permalink_is_read_from_the_real_location() {
     assert!(!start.embed);
     let state = AppState::from_start(&start);
     assert_eq!(state.session.scenario(), &scenario);
-    assert_eq!(state.session.trace(), steps);
+    assert_eq!(state.session.all_steps(), steps);
+    assert_eq!(state.session.cursor(), 0, "a linked trace opens at its start");
 }
 
 #[wasm_bindgen_test]
@@ -80,10 +81,22 @@ async fn the_app_mounts_restores_the_link_and_keeps_the_address_in_step() {
     find(&root, r#"[data-testid="app-ready"]"#).await;
     let length = find(&root, r#"[data-testid="trace-length"]"#).await;
     assert!(
-        length.text_content().unwrap().starts_with("3 steps taken"),
+        length.text_content().unwrap().starts_with("0 steps taken (3 more to redo)"),
         "{:?}",
         length.text_content()
     );
+    // The player walks to the trace's end.
+    let end = find(&root, r#"[data-testid="player-end"]"#).await;
+    end.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    find(&root, r#"[data-testid="player-position"]"#).await;
+    for _ in 0..100 {
+        yew::scheduler::flush().await;
+        if length.text_content().unwrap().starts_with("3 steps taken") {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(length.text_content().unwrap().starts_with("3 steps taken"));
 
     // A click on the reader's next line takes the step and updates the address.
     let button = find(&root, r#"[data-testid="step-r1.r0"][aria-disabled="false"]"#).await;
@@ -166,4 +179,26 @@ fn the_page_address_is_the_real_location_without_query_and_fragment() {
     assert_eq!(address, format!("{}{}", location.origin().unwrap(), location.pathname().unwrap()));
     assert!(location.href().unwrap().starts_with(&address));
     assert!(!address.contains('#'), "{address}");
+}
+
+#[wasm_bindgen_test]
+async fn an_in_page_anchor_never_replaces_the_permalink() {
+    let fragment = link::encode(&Scenario::kernel(), &[Step::Writer(0)]);
+    set_fragment(&fragment);
+    let root = mount();
+    find(&root, r#"[data-testid="app-ready"]"#).await;
+    // What the "Skip to the threads" link would do without its click handler.
+    gloo::utils::window().location().set_hash("threads-title").unwrap();
+    for _ in 0..100 {
+        yew::scheduler::flush().await;
+        if current_fragment() == fragment {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(current_fragment(), fragment, "the permalink is put back");
+    assert!(root.query_selector(r#"[data-testid="link-error"]"#).unwrap().is_none());
+    let focused = gloo::utils::document().active_element().unwrap();
+    assert_eq!(focused.id(), "threads-title");
+    root.remove();
 }

@@ -5,11 +5,20 @@
 
 use std::rc::Rc;
 
-use pte_core::{catalog, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step};
+use pte_core::{
+    catalog, explore, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step,
+};
 use web::browser::Start;
+use web::components::explore::{Explore, ExploreProps};
+use web::components::pictures::{Pictures, PicturesProps};
 use web::components::state_view::{StateView, StateViewProps};
+use web::components::thread::Threads;
+use web::components::trace::Trace;
 use web::components::verdict::{VerdictBanner, VerdictProps};
+use web::components::walk::WalkBar;
+use web::state::Exploration;
 use web::{App, AppProps};
+use yew::prelude::*;
 use yew::LocalServerRenderer;
 
 async fn render_app(start: Start) -> String {
@@ -21,6 +30,49 @@ async fn render_app(start: Start) -> String {
 
 fn link_start(scenario: &Scenario, steps: &[Step]) -> Start {
     Start { fragment: link::encode(scenario, steps), embed: false }
+}
+
+#[derive(Properties, PartialEq)]
+struct WalkedProps {
+    session: Rc<Session>,
+}
+
+/// The parts of the full page that show a state: the walk-through bar, the
+/// verdict, the threads, the state and the trace.
+#[component]
+fn Walked(props: &WalkedProps) -> Html {
+    let session = props.session.clone();
+    html! {
+        <>
+            <WalkBar session={session.clone()} on_jump={Callback::noop()} />
+            <VerdictBanner session={session.clone()} />
+            <Threads session={session.clone()} editable={true} next={session.all_steps().get(session.cursor()).copied()}
+                on_step={Callback::noop()} on_toggle_barrier={Callback::noop()} />
+            <StateView session={session.clone()} />
+            <Trace session={session} can_undo={true} can_redo={false} undo_restores_session={false}
+                on_undo={Callback::noop()} on_redo={Callback::noop()} on_jump={Callback::noop()} />
+        </>
+    }
+}
+
+/// The page's state after `steps`, shown after the first `shown` of them
+/// (all of them when `None`), as the walk-through shows it.
+async fn render_walked_to(scenario: &Scenario, steps: &[Step], shown: Option<usize>) -> String {
+    let mut session = Session::new(scenario.clone()).unwrap();
+    session.replay(steps).unwrap();
+    session.jump(shown.unwrap_or(steps.len()));
+    LocalServerRenderer::<Walked>::with_props(WalkedProps { session: Rc::new(session) })
+        .hydratable(false)
+        .render()
+        .await
+}
+
+async fn render_walked(scenario: &Scenario, steps: &[Step]) -> String {
+    render_walked_to(scenario, steps, None).await
+}
+
+fn parse(ids: &[&str]) -> Vec<Step> {
+    ids.iter().map(|id| Step::parse(id).unwrap()).collect()
 }
 
 fn reader(action: ReaderAction) -> Step {
@@ -70,7 +122,7 @@ async fn a_blocked_step_says_why() {
     // Under IPI flush, a reader inside its interrupts-off section blocks the flush.
     let scenario = Scenario::kernel();
     let steps = [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)];
-    let html = render_app(link_start(&scenario, &steps)).await;
+    let html = render_walked(&scenario, &steps).await;
     assert_contains(
         &html,
         &[
@@ -78,6 +130,9 @@ async fn a_blocked_step_says_why() {
             r#"aria-disabled="true""#,
             r#"aria-describedby="why-w3""#,
             "flush waits: reader 1 has interrupts off",
+            // The blocked flush keeps number 1 and the reader's line number 2.
+            r#"<li data-number="1" class="line offered blocked depth-1"><button type="button" data-testid="step-w3""#,
+            r#"<li data-number="2" class="line offered depth-1"><button type="button" data-testid="step-r1.r0""#,
         ],
     );
 }
@@ -85,13 +140,13 @@ async fn a_blocked_step_says_why() {
 #[tokio::test]
 async fn the_weak_model_offers_every_access_and_tso_offers_a_drain() {
     let weak = Scenario { model: MemoryModel::Weak, ..Scenario::kernel() };
-    let html = render_app(link_start(&weak, &[reader(ReaderAction::IrqOff)])).await;
+    let html = render_walked(&weak, &[reader(ReaderAction::IrqOff)]).await;
     for id in ["step-r1.r0", "step-r1.r1", "step-r1.r2", "step-w1", "step-w2"] {
         assert_contains(&html, &[&format!(r#"data-testid="{id}""#)]);
     }
 
     let tso = Scenario { model: MemoryModel::Tso, ..Scenario::kernel() };
-    let html = render_app(link_start(&tso, &[Step::Writer(0)])).await;
+    let html = render_walked(&tso, &[Step::Writer(0)]).await;
     assert_contains(
         &html,
         &[
@@ -117,7 +172,7 @@ async fn a_torn_read_is_announced() {
         reader(ReaderAction::Load(Register::R2)),
         reader(ReaderAction::Check),
     ];
-    let html = render_app(link_start(&scenario, &steps)).await;
+    let html = render_walked(&scenario, &steps).await;
     assert_contains(
         &html,
         &[
@@ -145,7 +200,7 @@ async fn a_mid_clear_value_is_called_a_half_written_entry() {
         reader(ReaderAction::Load(Register::R2)),
         reader(ReaderAction::Check),
     ];
-    let html = render_app(link_start(&scenario, &steps)).await;
+    let html = render_walked(&scenario, &steps).await;
     assert_contains(
         &html,
         &[
@@ -325,6 +380,165 @@ async fn the_verdict_banner_names_an_allowed_read() {
 }
 
 #[tokio::test]
+async fn a_linked_trace_opens_at_its_start_with_the_player() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let steps = parse(&["r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk"]);
+    let html = render_app(link_start(&scenario, &steps)).await;
+    assert_contains(
+        &html,
+        &[
+            "step 0 of 9",
+            r#"data-testid="player-forward""#,
+            "Next: reader 1: irq_off",
+            "0 steps taken (9 more to redo)",
+            // The trace's next line is marked on the code, and still a button.
+            r#"<li data-number="2" class="line offered next-in-trace depth-0"><button"#,
+            "runs next in the trace: ",
+            "Verdict: no read has completed yet.",
+        ],
+    );
+    // The verdict and the answer come before the walk-through bar, which
+    // comes before the threads; the editor comes last (Tab order).
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    assert!(at(r#"data-testid="verdict""#) < at(r#"data-testid="explore-run""#));
+    assert!(at(r#"data-testid="explore-run""#) < at(r#"data-testid="walk""#));
+    assert!(at(r#"data-testid="walk""#) < at(r#"id="threads-title""#));
+    assert!(at(r#"id="threads-title""#) < at(r#"data-testid="editor""#));
+}
+
+#[tokio::test]
+async fn the_weak_reordering_is_explained_on_the_code_in_the_trace_and_in_the_verdict() {
+    let scenario = catalog::find("weak-no-rmb1").unwrap().scenario();
+    let steps = parse(&["w1", "w2", "r1.off", "r1.r1", "w3", "w4", "r1.r0", "r1.r2", "r1.chk"]);
+    let sentence =
+        "reader 1: r1 ← high was performed before r0 ← low: allowed because reader_rmb1 is off";
+    let html = render_walked(&scenario, &steps).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-verdict="torn""#,
+            // The code: each line that ran says which step ran it; r1 ran
+            // before r0, and its line says why that was allowed.
+            r#"data-testid="line-r1.r1" data-ran-at="4""#,
+            r#"data-testid="line-r1.r0" data-ran-at="7""#,
+            r#"data-testid="why-r1.r1""#,
+            // The trace and the verdict.
+            r#"data-testid="trace-why""#,
+            r#"data-testid="verdict-why""#,
+            "Why weak (ARM/POWER-like) allowed it (sequential consistency would not):",
+            &format!("step 4: {sentence}"),
+        ],
+    );
+    // Three times: on the code line, in the trace and in the verdict.
+    assert_eq!(html.matches(sentence).count(), 3, "{html}");
+
+    // At step 4 itself, the walk-through bar says it too, with the state
+    // the step led to in one line.
+    let html = render_walked_to(&scenario, &steps, Some(4)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="walk-why""#,
+            "Step 4: ",
+            sentence,
+            "(high from Z (writer op 1), low from Z (writer op 1)); reader 1: r1=0x00000000",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_tso_read_past_the_store_buffer_says_so() {
+    let scenario =
+        Scenario { model: MemoryModel::Tso, ..catalog::find("same-low-none").unwrap().scenario() };
+    let steps = parse(&["w1", "r1.off", "r1.r0"]);
+    let html = render_walked(&scenario, &steps).await;
+    assert_contains(
+        &html,
+        &[
+            "writer: low ← 0x00000000 (Z) was still in the store buffer when reader 1 read low",
+            r#"data-testid="line-w1" data-ran-at="1""#,
+            r#"data-testid="why-r1.r0""#,
+        ],
+    );
+}
+
+#[tokio::test]
+async fn sequential_consistency_explains_nothing_and_other_models_say_when_it_would_agree() {
+    let steps = parse(&["r1.off", "r1.r0", "r1.r1", "r1.r2", "r1.chk"]);
+    let html = render_walked(&Scenario::kernel(), &steps).await;
+    assert!(!html.contains("why-allowed"), "{html}");
+    assert!(!html.contains("verdict-why"));
+
+    let weak = Scenario { model: MemoryModel::Weak, ..Scenario::kernel() };
+    let html = render_walked(&weak, &steps).await;
+    assert_contains(
+        &html,
+        &["Every step of this run is allowed under sequential consistency too."],
+    );
+}
+
+#[tokio::test]
+async fn explore_lists_torn_values_first_and_marks_the_replayed_row() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let report = explore(scenario).unwrap();
+    let torn = report.outcomes.iter().position(|o| o.verdict.is_torn()).unwrap();
+    assert!(torn > 0, "the report lists a torn value after an allowed one");
+    let html = LocalServerRenderer::<Explore>::with_props(ExploreProps {
+        exploration: Exploration::Finished { report: Rc::new(report), limit: None },
+        replayed: Some(torn),
+        on_replay: Callback::noop(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
+    let first_row = html.find(r#"data-testid="outcome-row""#).unwrap();
+    assert!(
+        html[first_row..].starts_with(r#"data-testid="outcome-row" data-verdict="torn""#),
+        "{html}"
+    );
+    assert_contains(
+        &html,
+        &[
+            r#"data-replayed="true" aria-current="true""#,
+            "◀ in the stepper",
+            "times seen",
+            "counts ways to reach a value, not how likely it is",
+            r#"data-label="shortest trace""#,
+        ],
+    );
+    assert_eq!(html.matches(r#"data-replayed="true""#).count(), 1);
+}
+
+#[tokio::test]
+async fn a_changed_preset_keeps_its_name_and_explanation_and_names_are_whole() {
+    let weak = Scenario { model: MemoryModel::Weak, ..Scenario::kernel() };
+    let html = render_app(link_start(&weak, &[])).await;
+    let kernel = catalog::find("kernel").unwrap();
+    assert_contains(
+        &html,
+        &[
+            "The kernel protocol as written (changed: model weak)",
+            r#"data-testid="scenario-changes" class="changed"> (changed: model weak)</span>"#,
+            kernel.explanation,
+            r#"data-testid="preset-reset""#,
+        ],
+    );
+    // Every preset is a radio button whose label is its whole title.
+    for preset in catalog::presets() {
+        assert_contains(
+            &html,
+            &[&format!(r#"<label for="preset-{}">{}</label>"#, preset.id, preset.title)],
+        );
+    }
+    // A changed scenario is none of the presets: no radio button is checked
+    // (so choosing the kernel's again is a change); the page as it opens is.
+    assert!(!html.contains(r#"<input value="kernel" checked type="radio" name="preset""#));
+    let html = render_app(Start::default()).await;
+    assert_contains(&html, &[r#"<input value="kernel" checked type="radio" name="preset""#]);
+    assert!(!html.contains(r#"data-testid="scenario-changes""#));
+}
+
+#[tokio::test]
 async fn every_kernel_code_line_links_its_source_and_the_litmus_test_is_shown() {
     let html = render_app(Start::default()).await;
     // Every line of the threads' code is an <li class="line …">; each one of
@@ -370,7 +584,17 @@ async fn the_execution_graph_highlights_where_the_torn_halves_came_from() {
         reader(ReaderAction::Load(Register::R2)),
         reader(ReaderAction::Check),
     ];
-    let html = render_app(link_start(&scenario, &steps)).await;
+    // A linked trace opens at its start: the picture of its whole run is
+    // the one after its last step.
+    let mut session = Session::new(scenario).unwrap();
+    session.replay(&steps).unwrap();
+    let html = LocalServerRenderer::<Pictures>::with_props(PicturesProps {
+        session: Rc::new(session),
+        on_jump: Callback::noop(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
     assert_contains(
         &html,
         &[r#"class="execution-graph""#, "The picture's", "rf: init low = 0x00001067 (P0)"],

@@ -21,6 +21,7 @@ mod matrix;
 pub mod picture;
 mod program;
 mod reader;
+mod relaxation;
 mod scenario;
 mod session;
 pub mod sources;
@@ -41,6 +42,7 @@ pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
 pub use reader::{Block, Effect, Item, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+pub use relaxation::{Relaxation, Unordered};
 pub use scenario::{
     Arch, Barrier, BarrierOrigin, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario,
     ScenarioError, Values, WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_ACCESSES,

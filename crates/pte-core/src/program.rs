@@ -9,7 +9,7 @@
 
 use crate::reader::{ReaderProgram, Readers};
 use crate::scenario::{
-    Barrier, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
+    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
 };
 
 /// One 32-bit word of memory: the PTE's two halves, and the sequence
@@ -323,9 +323,20 @@ impl Program {
 
     /// Why later access `later` waits for earlier access `earlier`, if it does.
     pub(crate) fn writer_order(&self, earlier: usize, later: usize) -> Option<Order> {
+        self.writer_order_with(self.scenario.barriers, earlier, later)
+    }
+
+    /// [`Program::writer_order`] as if `barriers` were the switched-on sites:
+    /// what a site switched on would have ordered.
+    pub(crate) fn writer_order_with(
+        &self,
+        barriers: Barriers,
+        earlier: usize,
+        later: usize,
+    ) -> Option<Order> {
         match self.model() {
             MemoryModel::Sc | MemoryModel::Tso => (earlier < later).then_some(Order::ProgramOrder),
-            MemoryModel::Weak => weak_writer_order(&self.scenario, &self.accesses, earlier, later),
+            MemoryModel::Weak => weak_writer_order(barriers, &self.accesses, earlier, later),
         }
     }
 
@@ -338,13 +349,19 @@ impl Program {
         earlier: usize,
         later: usize,
     ) -> Option<Order> {
-        self.reader_program(reader).order(
-            block,
-            earlier,
-            later,
-            self.model(),
-            self.scenario.barriers,
-        )
+        self.reader_order_with(self.scenario.barriers, reader, block, earlier, later)
+    }
+
+    /// [`Program::reader_order`] as if `barriers` were the switched-on sites.
+    pub(crate) fn reader_order_with(
+        &self,
+        barriers: Barriers,
+        reader: u8,
+        block: usize,
+        earlier: usize,
+        later: usize,
+    ) -> Option<Order> {
+        self.reader_program(reader).order(block, earlier, later, self.model(), barriers)
     }
 }
 
@@ -379,7 +396,7 @@ pub(crate) fn mask_below(count: usize) -> u64 {
 /// point, two stores to a common word stay in order, and otherwise the
 /// latest enabled wmb between them orders them.
 fn weak_writer_order(
-    scenario: &Scenario,
+    barriers: Barriers,
     accesses: &[WriterAccess],
     earlier: usize,
     later: usize,
@@ -395,7 +412,7 @@ fn weak_writer_order(
         .iter()
         .rev()
         .flat_map(|access| access.wmbs_after().rev())
-        .find(|barrier| scenario.barriers.is_on(*barrier))
+        .find(|barrier| barriers.is_on(*barrier))
         .map(Order::Barrier)
 }
 
@@ -472,7 +489,7 @@ fn writer_waits(scenario: &Scenario, accesses: &[WriterAccess]) -> Vec<u64> {
             .map(|later| {
                 (0..later)
                     .filter(|&earlier| {
-                        weak_writer_order(scenario, accesses, earlier, later).is_some()
+                        weak_writer_order(scenario.barriers, accesses, earlier, later).is_some()
                     })
                     .fold(0u64, |mask, earlier| mask | (1 << earlier))
             })

@@ -146,6 +146,12 @@ impl Session {
         &self.states[self.cursor]
     }
 
+    /// The state after the first `count` steps of the run (0 = the initial
+    /// state), wherever the cursor is; `None` past the run's end.
+    pub fn state_after(&self, count: usize) -> Option<&State> {
+        self.states.get(count)
+    }
+
     /// The steps up to the cursor.
     pub fn trace(&self) -> &[Step] {
         &self.steps[..self.cursor]

@@ -1,6 +1,9 @@
-//! The scenario editor: preset menu with its explanation, architecture,
-//! memory model, present bit, TLB flush mode, readers, the writer's
-//! operations and the values. Every edit starts a new run (undo restores).
+//! The scenario editor: the scenario's name (its preset, with what was
+//! changed) and the preset's explanation, the presets of the discussion as a
+//! list of radio buttons whose names wrap rather than being cut off,
+//! architecture, memory model, present bit, TLB flush mode, readers, the
+//! writer's operations and the values. Every edit starts a new run (undo
+//! restores).
 
 use std::rc::Rc;
 
@@ -12,11 +15,15 @@ use yew::prelude::*;
 use super::select_value;
 
 use crate::components::values::HexField;
+use crate::identity::identify;
 use crate::state::{Action, ValueSlot};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ControlsProps {
     pub session: Rc<Session>,
+    /// The preset the person chose last, whose name a changed scenario keeps.
+    #[prop_or_default]
+    pub chosen_preset: Option<&'static str>,
     /// Emits the scenario edits: the `Action`s that change the scenario.
     pub on_edit: Callback<Action>,
 }
@@ -29,30 +36,33 @@ fn op_options(selected: WriterOp) -> Html {
     }
 }
 
-/// The preset menu and the explanation of the preset the scenario matches.
-fn preset_menu(session: &Session, on_edit: &Callback<Action>) -> Html {
-    let matching = catalog::matching(session.scenario());
-    let onchange = on_edit.reform(|event: Event| Action::ChoosePreset(select_value(&event)));
+/// The scenario's name and explanation, and the presets to choose from.
+fn preset_menu(session: &Session, chosen: Option<&str>, on_edit: &Callback<Action>) -> Html {
+    let matching = catalog::matching(session.scenario()).map(|preset| preset.id);
+    let identity = identify(session.scenario(), chosen);
+    let preset = identity.preset;
+    let back = preset.id;
     html! {
         <div class="field preset">
-            <label for="preset">{ "Scenario from the discussion" }</label>
-            <select id="preset" data-testid="preset-select" {onchange}>
-                if matching.is_none() {
-                    <option value="" selected=true disabled=true>{ "custom (edited)" }</option>
+            <p class="scenario-name" data-testid="scenario-name">
+                <strong>{ preset.title }</strong>
+                if identity.is_changed() {
+                    <span class="changed" data-testid="scenario-changes">
+                        { format!(" (changed: {})", identity.changes.join(", ")) }
+                    </span>
                 }
-                { for catalog::presets().iter().map(|preset| html! {
-                    <option value={preset.id} selected={matching.map(|m| m.id) == Some(preset.id)}>
-                        { preset.title }
-                    </option>
-                }) }
-            </select>
-            <p class="explanation" data-testid="preset-explanation">
-                { match matching {
-                    Some(preset) => preset.explanation.to_owned(),
-                    None => "A scenario of your own: pick a preset above to start again from one of the discussion's cases.".to_owned(),
-                } }
             </p>
-            if let Some(preset) = matching.filter(|preset| !preset.messages.is_empty()) {
+            <p class="explanation" data-testid="preset-explanation">{ preset.explanation }</p>
+            if identity.is_changed() {
+                <p class="note">
+                    { "The explanation is the preset's; the changes in brackets are yours. " }
+                    <button type="button" class="link-button" data-testid="preset-reset"
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::ChoosePreset(back.to_owned()))}>
+                        { "Back to the preset" }
+                    </button>
+                </p>
+            }
+            if !preset.messages.is_empty() {
                 <ul class="sources" data-testid="preset-sources" aria-label="Messages this rests on">
                     { for preset.messages.iter().map(|message| html! {
                         <li>
@@ -65,6 +75,23 @@ fn preset_menu(session: &Session, on_edit: &Callback<Action>) -> Html {
                     }) }
                 </ul>
             }
+            <fieldset class="preset-list">
+                <legend>{ "Scenario from the discussion" }</legend>
+                <div class="preset-options">
+                    { for catalog::presets().iter().map(|preset| {
+                        let id = format!("preset-{}", preset.id);
+                        let chosen = preset.id;
+                        html! {
+                            <div class="radio">
+                                <input type="radio" name="preset" id={id.clone()} value={preset.id}
+                                    checked={matching == Some(preset.id)} data-testid={id.clone()}
+                                    onchange={on_edit.reform(move |_: Event| Action::ChoosePreset(chosen.to_owned()))} />
+                                <label for={id}>{ preset.title }</label>
+                            </div>
+                        }
+                    }) }
+                </div>
+            </fieldset>
         </div>
     }
 }
@@ -207,8 +234,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
 
     html! {
         <section class="controls" aria-labelledby="controls-title">
-            <h2 id="controls-title">{ "Scenario" }</h2>
-            { preset_menu(session, on_edit) }
+            { preset_menu(session, props.chosen_preset, on_edit) }
             <div class="field">
                 <label for="arch">{ "Architecture" }</label>
                 <select id="arch" data-testid="arch-select" onchange={on_arch}>

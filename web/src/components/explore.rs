@@ -1,19 +1,21 @@
-//! "Explore all": every interleaving of the scenario, searched in slices in
-//! the background, then the herd-style answer and one row per read result,
-//! each with a Replay button that loads its shortest trace.
+//! Every value a read can return, found by "Explore all" (the answer and
+//! the button are at the top of the page, [`super::answer`]): one row per
+//! read result, torn ones first, each with a Replay button that loads its
+//! shortest trace to walk through; the row being replayed is marked.
 
-use pte_core::{Report, TornAnswer};
+use pte_core::Report;
 use yew::prelude::*;
 
 use crate::components::state_view::short_source;
 use crate::components::verdict::Shown;
-use crate::state::{Exploration, BROWSER_MAX_STATES};
+use crate::state::Exploration;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ExploreProps {
     pub exploration: Exploration,
-    pub on_run: Callback<()>,
-    pub on_cancel: Callback<()>,
+    /// The outcome whose shortest trace the stepper holds.
+    #[prop_or_default]
+    pub replayed: Option<usize>,
     /// Replays the shortest trace of outcome `index`.
     pub on_replay: Callback<usize>,
 }
@@ -31,29 +33,50 @@ pub fn thousands(number: u64) -> String {
     out
 }
 
-fn result_table(report: &Report, on_replay: &Callback<usize>) -> Html {
-    let rows = report.outcomes.iter().enumerate().map(|(index, outcome)| {
+/// The report's outcomes in the order shown: torn values returned first,
+/// then back-offs after a torn read, then the rest, each group in the
+/// report's order. Returns indexes into `report.outcomes`.
+pub fn display_order(report: &Report) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..report.outcomes.len()).collect();
+    order.sort_by_key(|index| {
+        let outcome = &report.outcomes[*index];
+        match Shown::of(outcome.verdict, outcome.returned) {
+            Shown::Torn => 0,
+            Shown::BackedOff { after_torn: true } => 1,
+            _ => 2,
+        }
+    });
+    order
+}
+
+fn result_table(report: &Report, replayed: Option<usize>, on_replay: &Callback<usize>) -> Html {
+    let rows = display_order(report).into_iter().map(|index| {
+        let outcome = &report.outcomes[index];
         let on_replay = on_replay.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_replay.emit(index));
         let shown = Shown::of(outcome.verdict, outcome.returned);
         let retries = outcome.read.retries.to_string();
+        let current = replayed == Some(index);
         html! {
             <tr key={index} data-testid="outcome-row" data-verdict={outcome.verdict.id()}
                 data-returned={if outcome.returned { "true" } else { "false" }}
-                class={classes!(shown.id())}>
-                <td><code>{ outcome.value.to_string() }</code></td>
-                <td>
+                data-replayed={if current { "true" } else { "false" }}
+                aria-current={current.then_some("true")}
+                class={classes!(shown.id(), current.then_some("replayed"))}>
+                <td data-label="value"><code>{ outcome.value.to_string() }</code></td>
+                <td data-label="verdict">
                     <span aria-hidden="true">{ format!("{} ", shown.icon()) }</span>
                     <strong>{ shown.headline(outcome.verdict) }</strong>
                 </td>
-                <td>{ format!("low: {}; high: {}", short_source(outcome.read.low_source), short_source(outcome.read.high_source)) }</td>
-                <td class="number">{ thousands(outcome.occurrences) }</td>
-                <td class="number">{ retries }</td>
-                <td>
+                <td data-label="halves written by">{ format!("low: {}; high: {}", short_source(outcome.read.low_source), short_source(outcome.read.high_source)) }</td>
+                <td data-label="times seen" class="number">{ thousands(outcome.occurrences) }</td>
+                <td data-label="retries" class="number">{ retries }</td>
+                <td data-label="shortest trace">
                     <button type="button" data-testid="replay" {onclick}
                         aria-label={format!("Replay the shortest trace ({} steps) to {}", outcome.witness.len(), outcome.value)}>
                         { format!("Replay ({} steps)", outcome.witness.len()) }
                     </button>
+                    if current { <span class="replaying">{ " ◀ in the stepper" }</span> }
                 </td>
             </tr>
         }
@@ -61,7 +84,7 @@ fn result_table(report: &Report, on_replay: &Callback<usize>) -> Html {
     html! {
         <div class="table-scroll">
             <table class="outcomes">
-                <caption>{ "Every value a read can return, with a shortest trace to it" }</caption>
+                <caption>{ "Every value a read can return, torn ones first, with a shortest trace to it" }</caption>
                 <thead><tr>
                     <th scope="col">{ "value returned" }</th>
                     <th scope="col">{ "verdict" }</th>
@@ -78,89 +101,41 @@ fn result_table(report: &Report, on_replay: &Callback<usize>) -> Html {
 
 #[component]
 pub fn Explore(props: &ExploreProps) -> Html {
-    let on_run = props.on_run.reform(|_: MouseEvent| ());
-    let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
-    let running = matches!(props.exploration, Exploration::Running { .. });
-    // A short sentence for screen readers; the table itself is not announced.
-    let announcement = match &props.exploration {
-        Exploration::Idle => String::new(),
-        Exploration::Running { .. } => "Exploring all interleavings.".to_owned(),
-        Exploration::Cancelled { .. } => "Exploration cancelled.".to_owned(),
-        Exploration::Finished { report, limit } => format!(
-            "Exploration {}: torn read {}, {} distinct values.",
-            if limit.is_some() { "stopped at its limit, incomplete" } else { "finished" },
-            report.torn(),
-            report.outcomes.len()
-        ),
-    };
-    let status = match &props.exploration {
+    let body = match &props.exploration {
         Exploration::Idle => html! {
-            <p>{ "Visit every reachable state of this scenario and list every value a read can return." }</p>
+            <p class="hint">{ "Explore all (at the top of the page, or the key e) visits every reachable state of this scenario and lists here every value a read can return." }</p>
         },
-        Exploration::Running { states, transitions, pending, .. } => html! {
-            <p data-testid="explore-progress">
-                <span class="spinner" aria-hidden="true"></span>
-                { format!(
-                    "Exploring… {} states, {} transitions, {} states still to expand.",
-                    thousands(*states), thousands(*transitions), thousands(*pending)
-                ) }
-            </p>
-        },
-        Exploration::Cancelled { states, transitions } => html! {
-            <p>{ format!("Cancelled after {} states and {} transitions.", thousands(*states), thousands(*transitions)) }</p>
-        },
-        Exploration::Finished { report, limit } => {
-            let answer = report.torn();
-            let torn = answer == TornAnswer::Sometimes;
-            // "Never" is a proof only when every state was visited.
-            let (word, id) = match (torn, limit.is_some()) {
-                (true, _) => ("Sometimes".to_owned(), "Sometimes"),
-                (false, false) => ("Never".to_owned(), "Never"),
-                (false, true) => {
-                    ("none found before the limit (not a proof)".to_owned(), "Unknown")
-                }
-            };
-            html! {
-                <div data-testid="explore-result" data-torn={id}>
-                    <p class={classes!("answer", torn.then_some("torn"))}>
-                        <span aria-hidden="true">{ if torn { "✖ " } else if limit.is_some() { "? " } else { "✔ " } }</span>
-                        { "Torn read: " }<strong>{ word }</strong>
+        Exploration::Running { .. } => {
+            html! { <p class="hint">{ "Exploring: the values appear here when the search ends." }</p> }
+        }
+        Exploration::Cancelled { .. } => {
+            html! { <p class="hint">{ "Cancelled: run Explore all again to list the values." }</p> }
+        }
+        Exploration::Finished { report, limit } => html! {
+            <>
+                if let Some(limit) = limit {
+                    <p class="limit" data-testid="explore-limit">
+                        <strong>{ "Incomplete: " }</strong>
                         { format!(
-                            " — {} states, {} transitions{}.",
-                            thousands(report.states),
-                            thousands(report.transitions),
-                            if report.complete { ", every interleaving checked" } else { "" }
+                            "the search stopped at its limit of {} states, so the list below may \
+                             miss some values (each value listed is really reachable).",
+                            thousands(u64::from(*limit))
                         ) }
                     </p>
-                    if let Some(limit) = limit {
-                        <p class="limit" data-testid="explore-limit">
-                            <strong>{ "Incomplete: " }</strong>
-                            { format!(
-                                "the search stopped at its limit of {} states, so the list below may \
-                                 miss some values (each value listed is really reachable).",
-                                thousands(u64::from(*limit))
-                            ) }
-                        </p>
-                    }
-                    { result_table(report, &props.on_replay) }
-                </div>
-            }
-        }
+                }
+                { result_table(report, props.replayed, &props.on_replay) }
+                <p class="hint" data-testid="times-seen-note">
+                    <strong>{ "times seen" }</strong>
+                    { ": how many transitions of the explored state graph complete a read with this \
+                       value (equivalent states merged), so it counts ways to reach a value, not how likely it is." }
+                </p>
+            </>
+        },
     };
     html! {
-        <section class="explore" aria-labelledby="explore-title">
-            <h2 id="explore-title">{ "Explore all interleavings" }</h2>
-            <div class="toolbar">
-                <button type="button" class="primary" data-testid="explore-run" onclick={on_run} disabled={running}>
-                    { "Explore all" }
-                </button>
-                if running {
-                    <button type="button" data-testid="explore-cancel" onclick={on_cancel}>{ "Cancel" }</button>
-                }
-                <span class="hint">{ format!("(at most {} states, in the background)", thousands(u64::from(BROWSER_MAX_STATES))) }</span>
-            </div>
-            <p class="visually-hidden" role="status" aria-live="polite">{ announcement }</p>
-            { status }
+        <section class="explore" aria-labelledby="values-title">
+            <h2 id="values-title" tabindex="-1">{ "Every value a read can return" }</h2>
+            { body }
         </section>
     }
 }

@@ -1,7 +1,9 @@
 //! The page's components; each draws one part of [`crate::state::AppState`]
 //! and reports what the person does through callbacks.
 
+pub mod answer;
 pub mod controls;
+pub mod editor;
 pub mod explore;
 pub mod litmus;
 pub mod live;
@@ -15,6 +17,7 @@ pub mod thread;
 pub mod trace;
 pub mod values;
 pub mod verdict;
+pub mod walk;
 
 /// The value of the `<select>` an event came from.
 pub(crate) fn select_value(event: &yew::Event) -> String {

@@ -1,5 +1,5 @@
-//! The embed view's player: step through the link's fixed trace forward and
-//! back.
+//! The trace player: step through the trace forward and back (the embed
+//! view's fixed trace, and on the full page the rest of a replayed trace).
 
 use yew::prelude::*;
 
@@ -11,6 +11,10 @@ pub struct PlayerProps {
     /// The description of the next step, if there is one.
     #[prop_or_default]
     pub next: Option<AttrValue>,
+    /// Show the keys (← →) on the buttons (the full page; the embed view
+    /// keeps its buttons bare).
+    #[prop_or_default]
+    pub show_keys: bool,
     pub on_jump: Callback<usize>,
 }
 
@@ -25,16 +29,24 @@ pub fn Player(props: &PlayerProps) -> Html {
                     { "⇤ Start" }
                 </button>
                 <button type="button" onclick={jump(cursor.saturating_sub(1))} disabled={cursor == 0}
-                    data-testid="player-back">{ "◀ Step back" }</button>
-                <button type="button" class="primary" onclick={jump(cursor + 1)} disabled={cursor >= total}
-                    data-testid="player-forward">{ "Step forward ▶" }</button>
+                    data-testid="player-back" aria-keyshortcuts="ArrowLeft">
+                    { "◀ Step back" }
+                    if props.show_keys { <kbd aria-hidden="true">{ "←" }</kbd> }
+                </button>
+                <button type="button" class="primary" id="player-forward" onclick={jump(cursor + 1)}
+                    disabled={cursor >= total} data-testid="player-forward" aria-keyshortcuts="ArrowRight">
+                    { "Step forward ▶" }
+                    if props.show_keys { <kbd aria-hidden="true">{ "→" }</kbd> }
+                </button>
                 <button type="button" onclick={jump(total)} disabled={cursor >= total} data-testid="player-end">
                     { "End ⇥" }
                 </button>
-                <span class="player-position" role="status">{ format!("step {cursor} of {total}") }</span>
+                <span class="player-position" role="status" data-testid="player-position">
+                    { format!("step {cursor} of {total}") }
+                </span>
             </div>
             if let Some(next) = &props.next {
-                <p class="hint">{ "Next: " }{ next.clone() }</p>
+                <p class="hint player-next">{ "Next: " }{ next.clone() }</p>
             }
         </section>
     }

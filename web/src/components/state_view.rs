@@ -224,7 +224,7 @@ pub fn StateView(props: &StateViewProps) -> Html {
     html! {
         <section class="state-view" aria-labelledby="state-title">
             <h2 id="state-title">{ format!("State after {} step{}", session.cursor(), if session.cursor() == 1 { "" } else { "s" }) }</h2>
-            <div class="table-scroll">{ memory_rows(program, session) }</div>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="memory-title">{ memory_rows(program, session) }</div>
             if program.model() == MemoryModel::Tso {
                 { store_buffer(program, session) }
             }

@@ -1,8 +1,11 @@
 //! The threads as code: one column per thread, its program written like the
-//! kernel source, each line that can run next a button (in the embed view:
-//! the line the linked trace runs next marked instead), each barrier site a
-//! switch in place.
+//! kernel source, each line that can run next a button with its number key
+//! (in the embed view: the line the linked trace runs next marked instead),
+//! each barrier site a switch in place. A line that ran shows the number of
+//! the step that ran it, and what a stricter memory model would not have
+//! allowed in that step.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use pte_core::{Barrier, Blocked, MemoryModel, Phase, Program, ReaderKind, Session, Step};
@@ -18,8 +21,8 @@ pub struct ThreadsProps {
     /// False in the embed view, which plays the link's fixed trace: barrier
     /// switches are shown but fixed, and code lines are not steps to take.
     pub editable: bool,
-    /// In the embed view, the step the linked trace takes next: its line is
-    /// marked.
+    /// The step the trace takes next (the embed view's linked trace, or the
+    /// rest of a replayed trace): its line is marked.
     #[prop_or_default]
     pub next: Option<Step>,
     /// Takes a step; the string is the id of the thread's column, so focus
@@ -34,15 +37,21 @@ pub struct ThreadsProps {
 /// What the page knows about one step line right now.
 #[derive(Clone, PartialEq)]
 enum LineState {
-    /// A candidate: enabled (with its key number, if it has one) or blocked.
+    /// A candidate: enabled or blocked, with its number (see
+    /// [`crate::numbers`]); `next`: the trace being walked runs it next.
     Offered {
         number: Option<usize>,
         blocked: Option<String>,
+        next: bool,
     },
     /// The embed view's mark: the linked trace runs this line next.
     Next,
+    /// Ran in step `ran_at` (1-based), with what a stricter model would not
+    /// have allowed there.
     Done {
         in_store_buffer: bool,
+        ran_at: Option<usize>,
+        why: Vec<String>,
     },
     Waiting,
 }
@@ -50,7 +59,9 @@ enum LineState {
 struct View<'a> {
     session: &'a Session,
     options: Vec<(Step, Result<(), Blocked>)>,
-    numbers: Vec<Step>,
+    numbers: Vec<(Step, usize)>,
+    /// The last step (0-based index into the trace) that ran each line.
+    ran: HashMap<Step, usize>,
     props: &'a ThreadsProps,
 }
 
@@ -66,8 +77,9 @@ impl View<'_> {
         let offered = self.options.iter().find(|(offered, _)| *offered == step);
         if let Some((_, check)) = offered.filter(|_| self.props.editable) {
             return LineState::Offered {
-                number: self.numbers.iter().position(|s| *s == step).map(|i| i + 1),
+                number: self.numbers.iter().find(|(s, _)| *s == step).map(|(_, n)| *n),
                 blocked: check.err().map(|blocked| self.program().explain(blocked)),
+                next: self.props.next == Some(step),
             };
         }
         let state = self.session.state();
@@ -78,7 +90,12 @@ impl View<'_> {
                 }
                 _ => false,
             };
-            LineState::Done { in_store_buffer }
+            let ran = self.ran.get(&step).copied();
+            let why = ran.map_or_else(Vec::new, |index| {
+                let relaxations = self.session.relaxations(index);
+                relaxations.iter().map(|r| self.program().explain_relaxation(r)).collect()
+            });
+            LineState::Done { in_store_buffer, ran_at: ran.map(|index| index + 1), why }
         } else {
             LineState::Waiting
         }
@@ -159,8 +176,11 @@ impl View<'_> {
         thread: &AttrValue,
     ) -> Html {
         let id = step.id();
+        // The line of the step just taken: the walk-through keeps it in view.
+        let just_ran = self.session.trace().last() == Some(&step);
+        let indent = classes!(indent, just_ran.then_some("just-ran"));
         match self.line_state(step) {
-            LineState::Offered { number, blocked } => {
+            LineState::Offered { number, blocked, next } => {
                 let why_id = format!("why-{id}");
                 let enabled = blocked.is_none();
                 let title = match &blocked {
@@ -173,24 +193,30 @@ impl View<'_> {
                     Callback::from(move |_: MouseEvent| on_step.emit((step, thread.clone())))
                 });
                 html! {
-                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"), indent)}>
+                    <li class={classes!("line", "offered", (!enabled).then_some("blocked"), next.then_some("next-in-trace"), indent)}
+                        data-number={number.map(|n| n.to_string())}>
                         <button
                             type="button"
                             class="step"
                             data-testid={format!("step-{id}")}
                             aria-disabled={if enabled { "false" } else { "true" }}
                             aria-describedby={(!enabled).then(|| why_id.clone())}
+                            aria-keyshortcuts={number.filter(|n| *n <= 9).map(|n| n.to_string())}
                             {title}
                             {onclick}
                         >
-                            <span class="marker" aria-hidden="true">
-                                { match number {
-                                    Some(number) if number <= 9 => html! { <kbd>{ number }</kbd> },
-                                    _ if enabled => html! { "▶" },
-                                    _ => html! { "‖" },
-                                } }
+                            <span class="marker">
+                                <span aria-hidden="true">
+                                    { match number {
+                                        Some(number) if number <= 9 => html! { <kbd>{ number }</kbd> },
+                                        _ if enabled => html! { "▶" },
+                                        _ => html! { "‖" },
+                                    } }
+                                </span>
+                                if next { <span class="visually-hidden">{ "runs next in the trace: " }</span> }
                             </span>
                             <code>{ &line.code }</code>{ comment }
+                            if next { <span class="next-tag" aria-hidden="true">{ "◀ next in the trace" }</span> }
                         </button>
                         { source_link(line) }
                         if let Some(reason) = blocked {
@@ -208,16 +234,34 @@ impl View<'_> {
                     <code>{ &line.code }</code>{ comment }{ source_link(line) }
                 </li>
             },
-            LineState::Done { in_store_buffer } => html! {
-                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"), indent)}
-                    data-testid={format!("line-{id}")}>
+            LineState::Done { in_store_buffer, ran_at, why } => html! {
+                <li class={classes!("line", "done", in_store_buffer.then_some("buffered"), (!why.is_empty()).then_some("relaxed"), indent)}
+                    data-testid={format!("line-{id}")} data-ran-at={ran_at.map(|n| n.to_string())}>
                     <span class="marker">
-                        <span aria-hidden="true">{ if in_store_buffer { "⇢" } else { "✓" } }</span>
+                        <span aria-hidden="true" class="ran-at">
+                            { match ran_at {
+                                Some(count) => format!("{count}{}", if in_store_buffer { "⇢" } else { "" }),
+                                None if in_store_buffer => "⇢".to_owned(),
+                                None => "✓".to_owned(),
+                            } }
+                        </span>
                         <span class="visually-hidden">
-                            { if in_store_buffer { "in the store buffer: " } else { "done: " } }
+                            { match (ran_at, in_store_buffer) {
+                                (Some(count), true) => format!("step {count}, in the store buffer: "),
+                                (Some(count), false) => format!("ran in step {count}: "),
+                                (None, true) => "in the store buffer: ".to_owned(),
+                                (None, false) => "done: ".to_owned(),
+                            } }
                         </span>
                     </span>
                     <code>{ &line.code }</code>{ comment }{ source_link(line) }
+                    if !why.is_empty() {
+                        <span class="why-allowed" data-testid={format!("why-{id}")}>
+                            { for why.iter().map(|sentence| html! {
+                                <span class="sentence"><span aria-hidden="true">{ "↯ " }</span>{ sentence }</span>
+                            }) }
+                        </span>
+                    }
                 </li>
             },
             LineState::Waiting => html! {
@@ -367,9 +411,10 @@ fn depth_class(depth: u8) -> &'static str {
 pub fn Threads(props: &ThreadsProps) -> Html {
     let session = &props.session;
     let options = session.options();
-    let numbers: Vec<Step> =
-        options.iter().filter(|(_, check)| check.is_ok()).map(|(step, _)| *step).collect();
-    let view = View { session, options, numbers, props };
+    let numbers = crate::numbers::line_numbers(session.program(), session.trace());
+    let ran: HashMap<Step, usize> =
+        session.trace().iter().enumerate().map(|(index, step)| (*step, index)).collect();
+    let view = View { session, options, numbers, ran, props };
     let model = session.scenario().model;
     let note = match model {
         MemoryModel::Sc => "Sequential consistency: each thread runs its next line, in order. Barriers have no effect here but stay visible.",
@@ -378,10 +423,10 @@ pub fn Threads(props: &ThreadsProps) -> Html {
     };
     html! {
         <section class="threads-section" aria-labelledby="threads-title">
-            <h2 id="threads-title">{ "Threads" }</h2>
+            <h2 id="threads-title" tabindex="-1">{ "Threads" }</h2>
             <p class="hint">
                 if props.editable {
-                    { "Click a highlighted line (or press its number key) to run it on that CPU. " }
+                    { "Click a highlighted line (or press its number key) to run it on that CPU; a line that ran shows the number of its step. " }
                 } else {
                     { "▶ marks the line the trace runs next; step with the player above. " }
                 }

@@ -1,5 +1,7 @@
 //! The trace: every step taken, as a sentence, with undo, redo and
-//! jump-to-step. Steps undone but not yet redone stay listed, greyed.
+//! jump-to-step. Steps undone but not yet redone (the rest of a replayed
+//! trace) stay listed, greyed. A step that a stricter memory model would not
+//! have allowed says why it was allowed.
 
 use std::rc::Rc;
 
@@ -25,21 +27,18 @@ pub struct TraceProps {
     pub fixed: bool,
 }
 
-/// One line per step: what it did, read from the state before it, and the
-/// read it completed as the session judged it.
-fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>)> {
+/// One line per step: what it did, read from the state before it, the read
+/// it completed as the session judged it, and why it was allowed where a
+/// stricter model would not have allowed it.
+fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>, Vec<String>)> {
     let program = session.program();
-    let mut state = program.initial();
     let mut lines = Vec::with_capacity(session.all_steps().len());
-    for (step, read) in session.all_steps().iter().zip(session.judged_reads()) {
-        let text = program.describe(&state, *step);
-        match program.apply(&state, *step) {
-            Ok((next, _)) => {
-                lines.push((text, *read));
-                state = next;
-            }
-            Err(_) => break,
-        }
+    for (index, (step, read)) in session.all_steps().iter().zip(session.judged_reads()).enumerate()
+    {
+        let Some(before) = session.state_after(index) else { break };
+        let why = session.relaxations(index);
+        let why = why.iter().map(|relaxation| program.explain_relaxation(relaxation)).collect();
+        lines.push((program.describe(before, *step), *read, why));
     }
     lines
 }
@@ -49,7 +48,7 @@ pub fn Trace(props: &TraceProps) -> Html {
     let session = &props.session;
     let cursor = session.cursor();
     let lines = describe_steps(session);
-    let entry = |count: usize, text: String, read: Option<Judged>| {
+    let entry = |count: usize, text: String, read: Option<Judged>, why: Vec<String>| {
         let on_jump = props.on_jump.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_jump.emit(count));
         let current = count == cursor;
@@ -73,6 +72,13 @@ pub fn Trace(props: &TraceProps) -> Html {
                     }
                     if undone { <span class="visually-hidden">{ " (undone)" }</span> }
                 </button>
+                if !why.is_empty() {
+                    <ul class="why-allowed" data-testid="trace-why">
+                        { for why.into_iter().map(|sentence| html! {
+                            <li><span aria-hidden="true">{ "↯ " }</span>{ sentence }</li>
+                        }) }
+                    </ul>
+                }
             </li>
         }
     };
@@ -96,6 +102,9 @@ pub fn Trace(props: &TraceProps) -> Html {
                     <button type="button" onclick={on_start} disabled={cursor == 0} data-testid="restart">
                         { "⇤ Back to start" }
                     </button>
+                    if lines.len() > cursor {
+                        <span class="hint">{ "Walk the rest with Step forward at the top, or →." }</span>
+                    }
                 </div>
             }
             if props.fixed {
@@ -114,7 +123,7 @@ pub fn Trace(props: &TraceProps) -> Html {
                         <span class="count">{ "0." }</span><span class="text">{ "initial state: memory holds P0" }</span>
                     </button>
                 </li>
-                { for lines.into_iter().enumerate().map(|(index, (text, read))| entry(index + 1, text, read)) }
+                { for lines.into_iter().enumerate().map(|(index, (text, read, why))| entry(index + 1, text, read, why)) }
             </ol>
         </section>
     }

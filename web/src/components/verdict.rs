@@ -1,10 +1,11 @@
 //! The verdict banner: what the last completed read returned and whether
 //! that is allowed, in words and an icon (readable without colour), announced
-//! to screen readers.
+//! to screen readers, and which steps of the run the memory model allowed
+//! where a stricter one would not have.
 
 use std::rc::Rc;
 
-use pte_core::{Judged, Session, Verdict};
+use pte_core::{Judged, MemoryModel, Session, Verdict};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -99,7 +100,7 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
                     <span class="icon" aria-hidden="true">{ "…" }</span>
                     { "No read has completed yet." }
                 </p>
-                <p class="verdict-detail">
+                <p class="verdict-detail verdict-hint">
                     { "Step a reader through " }<code>{ "if (r0 != r2) goto retry;" }</code>
                     { " to see what it returns and whether that is allowed." }
                 </p>
@@ -109,6 +110,33 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
     let shown = Shown::of(latest.verdict, latest.read.returned);
     let kind = shown.id();
     let earlier = reads.len().saturating_sub(1);
+    let program = session.program();
+    let read_at =
+        (0..session.cursor()).rev().find(|index| session.judged_reads()[*index].is_some());
+    let behind = read_at.map(|index| session.relaxations_behind_read(index)).unwrap_or_default();
+    let why = if !behind.is_empty() {
+        html! {
+            <div class="verdict-why" data-testid="verdict-why">
+                <p><strong>{ format!("Why {} allowed it (sequential consistency would not):", session.scenario().model.title()) }</strong></p>
+                <ul class="why-allowed">
+                    { for behind.iter().map(|(index, relaxation)| html! {
+                        <li>
+                            <span aria-hidden="true">{ "↯ " }</span>
+                            { format!("step {}: {}", index + 1, program.explain_relaxation(relaxation)) }
+                        </li>
+                    }) }
+                </ul>
+            </div>
+        }
+    } else if session.scenario().model != MemoryModel::Sc {
+        html! {
+            <p class="verdict-why" data-testid="verdict-why">
+                { "Every step of this run is allowed under sequential consistency too." }
+            </p>
+        }
+    } else {
+        html! {}
+    };
     html! {
         <section class={classes!("verdict", format!("verdict-{kind}"), just_now.then_some("fresh"))}
             role="status" aria-live="polite" data-testid="verdict" data-verdict={kind}
@@ -146,6 +174,7 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
                     }
                 ) }
             </p>
+            { why }
             if earlier > 0 {
                 <details class="earlier-reads">
                     <summary>{ format!("{earlier} earlier read{} in this run", if earlier == 1 { "" } else { "s" }) }</summary>

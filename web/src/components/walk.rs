@@ -1,0 +1,130 @@
+//! The walk-through bar of the full page, kept at the top of the window
+//! while the threads scroll under it: the trace player (Start, Step back,
+//! Step forward, End, and the ← → keys), the step just taken with what a
+//! stricter memory model would not have allowed in it, the stepped-to state
+//! and the verdict so far in a line each, and why a number key ran nothing.
+
+use std::rc::Rc;
+
+use pte_core::{Register, Session, Word};
+use yew::prelude::*;
+
+use crate::components::player::Player;
+use crate::components::verdict::Shown;
+
+/// The state in one line: the entry in memory with where each half came
+/// from, the store buffer's size, and each reader's loaded registers.
+fn state_line(session: &Session) -> Html {
+    let program = session.program();
+    let state = session.state();
+    let source = |word| program.source(state.memory_tag(word));
+    let buffered = program.buffered(state).count();
+    let readers = (0..program.readers()).filter_map(|reader| {
+        let loaded: Vec<String> = program
+            .reader_program(reader)
+            .registers
+            .iter()
+            .copied()
+            .filter_map(|register: Register| {
+                let value = program.register_value(state, reader, register)?;
+                Some(format!(
+                    "{}={}",
+                    register.name(),
+                    pte_core::word_value(register.word(), value)
+                ))
+            })
+            .collect();
+        (!loaded.is_empty()).then(|| format!("; reader {}: {}", reader + 1, loaded.join(" ")))
+    });
+    html! {
+        <p class="walk-state" data-testid="walk-state">
+            { "Memory: " }<code>{ program.memory_pte(state).to_string() }</code>
+            { format!(" (high from {}, low from {})", source(Word::High), source(Word::Low)) }
+            if buffered > 0 {
+                { format!("; {buffered} store{} in the store buffer", if buffered == 1 { "" } else { "s" }) }
+            }
+            { for readers }
+        </p>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct WalkProps {
+    pub session: Rc<Session>,
+    /// Why the number key just pressed ran nothing.
+    #[prop_or_default]
+    pub notice: Option<AttrValue>,
+    /// Shows the state after this many steps.
+    pub on_jump: Callback<usize>,
+}
+
+#[component]
+pub fn WalkBar(props: &WalkProps) -> Html {
+    let session = &props.session;
+    let program = session.program();
+    let cursor = session.cursor();
+    let steps = session.all_steps();
+    let next =
+        steps.get(cursor).map(|step| AttrValue::from(program.describe(session.state(), *step)));
+    let current = cursor.checked_sub(1).and_then(|index| {
+        let before = session.state_after(index)?;
+        Some((index + 1, program.describe(before, steps[index]), session.relaxations(index)))
+    });
+    let verdict = match session.completed_reads().last() {
+        None => html! {
+            <p class="walk-verdict" data-testid="walk-verdict" data-verdict="none">
+                <span aria-hidden="true">{ "… " }</span>{ "Verdict: no read has completed yet." }
+            </p>
+        },
+        Some(judged) => {
+            let shown = Shown::of(judged.verdict, judged.read.returned);
+            html! {
+                <p class={classes!("walk-verdict", shown.id())} data-testid="walk-verdict" data-verdict={shown.id()}>
+                    <span aria-hidden="true">{ format!("{} ", shown.icon()) }</span>
+                    { "Verdict: " }<strong>{ shown.headline(judged.verdict) }</strong>
+                    { format!(" — reader {} {} ", judged.read.reader + 1, if judged.read.returned { "returned" } else { "read" }) }
+                    <code>{ judged.read.value.to_string() }</code>
+                </p>
+            }
+        }
+    };
+    html! {
+        <section class="walk" id="walk" aria-labelledby="walk-title" data-testid="walk">
+            <h2 id="walk-title" class="visually-hidden">{ "Walk through the trace" }</h2>
+            // No trace yet: nothing to play.
+            if !steps.is_empty() {
+                <Player cursor={cursor} total={steps.len()} next={next} show_keys={true} on_jump={props.on_jump.clone()} />
+            }
+            <div class="walk-now">
+                { match current {
+                    None => html! {
+                        <p class="walk-step" data-testid="walk-step">
+                            { "Initial state: memory holds P0. Click a highlighted line (or press its number) to take a step." }
+                        </p>
+                    },
+                    Some((count, text, relaxations)) => html! {
+                        <>
+                            <p class="walk-step" data-testid="walk-step">
+                                <strong>{ format!("Step {count}: ") }</strong>{ text }
+                            </p>
+                            if !relaxations.is_empty() {
+                                <ul class="why-allowed" data-testid="walk-why" aria-label="Why the memory model allowed this step">
+                                    { for relaxations.iter().map(|relaxation| html! {
+                                        <li><span aria-hidden="true">{ "↯ " }</span>{ program.explain_relaxation(relaxation) }</li>
+                                    }) }
+                                </ul>
+                            }
+                        </>
+                    },
+                } }
+                { state_line(session) }
+                { verdict }
+            </div>
+            <p class="key-notice" role="status" data-testid="key-notice">
+                if let Some(notice) = &props.notice {
+                    <span aria-hidden="true">{ "⚠ " }</span>{ notice.clone() }
+                }
+            </p>
+        </section>
+    }
+}
