@@ -459,9 +459,13 @@ impl AppState {
     /// The reducer's body: changes `self` in place.
     pub fn apply(&mut self, action: Action) {
         // A key's notice answers that key press only.
+        // Reports of explorations (Explore all's and the live answers')
+        // arrive at any time: they leave a key's notice in place.
         let background = matches!(
             action,
-            Action::ExplorationProgress { .. } | Action::ExplorationFinished { .. }
+            Action::ExplorationProgress { .. }
+                | Action::ExplorationFinished { .. }
+                | Action::Live(_)
         );
         if !background && matches!(self.notice, Some(Notice::KeyRunsNothing(_))) {
             self.notice = None;
@@ -693,6 +697,9 @@ mod tests {
             "Key 9 runs nothing: no line that can run next has this number (the numbers now: 1, 2)."
         );
         assert!(!state.notice.as_ref().unwrap().is_about_the_link());
+        // A live answer's progress arriving meanwhile leaves the notice.
+        state.apply(Action::Live(crate::live::LiveAction::Progress { request: 0, states: 1 }));
+        assert!(matches!(state.notice, Some(Notice::KeyRunsNothing(_))));
 
         // Background progress keeps the notice; the next intent clears it.
         state.apply(Action::ExplorationProgress { run: 0, states: 1, transitions: 1, pending: 1 });
