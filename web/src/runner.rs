@@ -343,6 +343,11 @@ pub fn use_runner(wanted: Vec<JobRequest>, on_action: Callback<Action>) {
     }
     use_effect_with(wanted, move |wanted| {
         let mut slot = runner.borrow_mut();
+        // No worker until something is to be explored: the embed view never
+        // explores, so a page that embeds it loads nothing more.
+        if slot.is_none() && wanted.is_empty() {
+            return;
+        }
         slot.get_or_insert_with(|| Runner::new(on_action)).sync(wanted);
     });
 }
