@@ -8,7 +8,7 @@ use pte_core::{link, Explorer, Outcome, Report, Scenario, TornAnswer, Trace, Ver
 use serde::Serialize;
 
 use crate::narrate::{narrate, Narration};
-use crate::scenario_args::{base_scenario, warnings, write_file};
+use crate::scenario_args::{scenario_and_base, warnings, write_file};
 use crate::text::{
     hex32, hex64, origin, outcome_label, scenario_block, source_json, sources_line, step_line,
     table, torn_id, SourceJson,
@@ -16,15 +16,8 @@ use crate::text::{
 use crate::{write_json_value, CheckArgs, CliError, Exit};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let mut scenario = base_scenario(args.preset.as_deref(), args.file.as_deref())?;
-    args.scenario.apply(&mut scenario)?;
-    let base = match (&args.preset, &args.file) {
-        (_, Some(path)) => path.display().to_string(),
-        (Some(id), None) if args.scenario.is_empty() => id.clone(),
-        (Some(id), None) => format!("{id}, changed by flags"),
-        (None, None) if args.scenario.is_empty() => "kernel".to_owned(),
-        (None, None) => "kernel, changed by flags".to_owned(),
-    };
+    let (scenario, base) =
+        scenario_and_base(args.preset.as_deref(), args.file.as_deref(), &args.scenario)?;
     let origin = origin(&base, &scenario);
 
     let mut explorer = Explorer::new(scenario.clone())

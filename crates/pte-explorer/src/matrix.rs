@@ -11,20 +11,13 @@ use pte_core::{
 };
 use serde::Serialize;
 
-use crate::scenario_args::{base_scenario, warnings};
+use crate::scenario_args::{scenario_and_base, warnings};
 use crate::text::{hex64, origin, scenario_block, table, torn_id};
 use crate::{write_json_value, CliError, Exit, MatrixArgs};
 
 pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let mut scenario = base_scenario(args.preset.as_deref(), args.file.as_deref())?;
-    args.scenario.apply(&mut scenario)?;
-    let base = match (&args.preset, &args.file) {
-        (_, Some(path)) => path.display().to_string(),
-        (Some(id), None) if args.scenario.is_empty() => id.clone(),
-        (Some(id), None) => format!("{id}, changed by flags"),
-        (None, None) if args.scenario.is_empty() => "kernel".to_owned(),
-        (None, None) => "kernel, changed by flags".to_owned(),
-    };
+    let (scenario, base) =
+        scenario_and_base(args.preset.as_deref(), args.file.as_deref(), &args.scenario)?;
 
     let mut search = MatrixSearch::new(scenario.clone())
         .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;

@@ -221,6 +221,26 @@ pub fn base_scenario(preset: Option<&str>, file: Option<&Path>) -> Result<Scenar
     }
 }
 
+/// The scenario a command works on (a preset, a file or the kernel
+/// protocol, changed by the flags) and the name of where it came from:
+/// "same-low-none", "kernel, changed by flags", a file's path.
+pub fn scenario_and_base(
+    preset: Option<&str>,
+    file: Option<&Path>,
+    flags: &ScenarioFlags,
+) -> Result<(Scenario, String), CliError> {
+    let mut scenario = base_scenario(preset, file)?;
+    flags.apply(&mut scenario)?;
+    let base = match (preset, file) {
+        (_, Some(path)) => path.display().to_string(),
+        (Some(id), None) if flags.is_empty() => id.to_owned(),
+        (Some(id), None) => format!("{id}, changed by flags"),
+        (None, None) if flags.is_empty() => "kernel".to_owned(),
+        (None, None) => "kernel, changed by flags".to_owned(),
+    };
+    Ok((scenario, base))
+}
+
 /// The catalog preset with this id, or an error that says where to look.
 pub fn find_preset(id: &str) -> Result<&'static catalog::Preset, CliError> {
     catalog::find(id).ok_or_else(|| {
