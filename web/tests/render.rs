@@ -75,7 +75,21 @@ fn parse(ids: &[&str]) -> Vec<Step> {
     ids.iter().map(|id| Step::parse(id).unwrap()).collect()
 }
 
-fn reader(action: ReaderAction) -> Step {
+/// The same-low-half tear in same-low-none (flush none: w1, w2 zap low and
+/// high, w3, w4 establish high and low).
+const SAME_LOW_TEAR: [Step; 9] = [
+    reader(ReaderAction::IrqOff),
+    reader(ReaderAction::Load(Register::R0)),
+    Step::Writer(0),
+    Step::Writer(1),
+    reader(ReaderAction::Load(Register::R1)),
+    Step::Writer(2),
+    Step::Writer(3),
+    reader(ReaderAction::Load(Register::R2)),
+    reader(ReaderAction::Check),
+];
+
+const fn reader(action: ReaderAction) -> Step {
     Step::Reader { reader: 0, action }
 }
 
@@ -161,17 +175,7 @@ async fn the_weak_model_offers_every_access_and_tso_offers_a_drain() {
 #[tokio::test]
 async fn a_torn_read_is_announced() {
     let scenario = catalog::find("same-low-none").unwrap().scenario();
-    let steps = [
-        reader(ReaderAction::IrqOff),
-        reader(ReaderAction::Load(Register::R0)),
-        Step::Writer(0),
-        Step::Writer(1),
-        reader(ReaderAction::Load(Register::R1)),
-        Step::Writer(2),
-        Step::Writer(3),
-        reader(ReaderAction::Load(Register::R2)),
-        reader(ReaderAction::Check),
-    ];
+    let steps = SAME_LOW_TEAR;
     let html = render_walked(&scenario, &steps).await;
     assert_contains(
         &html,
@@ -258,17 +262,7 @@ async fn the_embed_view_has_a_player_and_no_editor() {
 #[tokio::test]
 async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls() {
     let scenario = catalog::find("same-low-none").unwrap().scenario();
-    let steps = [
-        reader(ReaderAction::IrqOff),
-        reader(ReaderAction::Load(Register::R0)),
-        Step::Writer(0),
-        Step::Writer(1),
-        reader(ReaderAction::Load(Register::R1)),
-        Step::Writer(2),
-        Step::Writer(3),
-        reader(ReaderAction::Load(Register::R2)),
-        reader(ReaderAction::Check),
-    ];
+    let steps = SAME_LOW_TEAR;
     let html = render_app(Start { fragment: link::encode(&scenario, &steps), embed: true }).await;
     assert_contains(
         &html,
@@ -573,17 +567,7 @@ async fn every_kernel_code_line_links_its_source_and_the_litmus_test_is_shown() 
 #[tokio::test]
 async fn the_execution_graph_highlights_where_the_torn_halves_came_from() {
     let scenario = catalog::find("same-low-none").unwrap().scenario();
-    let steps = [
-        reader(ReaderAction::IrqOff),
-        reader(ReaderAction::Load(Register::R0)),
-        Step::Writer(0),
-        Step::Writer(1),
-        reader(ReaderAction::Load(Register::R1)),
-        Step::Writer(2),
-        Step::Writer(3),
-        reader(ReaderAction::Load(Register::R2)),
-        reader(ReaderAction::Check),
-    ];
+    let steps = SAME_LOW_TEAR;
     // A linked trace opens at its start: the picture of its whole run is
     // the one after its last step.
     let mut session = Session::new(scenario).unwrap();
