@@ -596,3 +596,16 @@ async fn the_execution_graph_highlights_where_the_torn_halves_came_from() {
     assert_eq!(from(r#"<g class="edge rf highlight torn""#), ["0", "5"]);
     assert!(!html.contains(" style=\""), "no inline styles: the page's CSP refuses them");
 }
+
+#[test]
+fn the_stylesheet_closes_every_block() {
+    // An unclosed block (a merge once dropped one `}`) silently nests every
+    // later rule in a media query: the pictures lost their styles.
+    let css = include_str!("../style.css");
+    let mut depth = 0i32;
+    for (line, text) in css.lines().enumerate() {
+        depth += text.matches('{').count() as i32 - text.matches('}').count() as i32;
+        assert!(depth >= 0, "line {}: a `}}` closes nothing", line + 1);
+    }
+    assert_eq!(depth, 0, "a block is left open at the end of style.css");
+}
