@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let origin = origin(&base, &scenario);
 
     let mut explorer = Explorer::new(scenario.clone())
-        .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?
+        .map_err(CliError::invalid_scenario)?
         .with_max_states(args.max_states);
     explorer.run_to_end();
     let report = explorer.report();
@@ -82,8 +82,8 @@ struct Checked<'a> {
 
 impl<'a> Checked<'a> {
     fn new(scenario: &Scenario, outcome: &'a Outcome) -> Result<Checked<'a>, CliError> {
-        let narration = narrate(scenario.clone(), &outcome.witness)
-            .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+        let narration =
+            narrate(scenario.clone(), &outcome.witness).map_err(CliError::invalid_scenario)?;
         if let Some(blocked) = &narration.not_enabled {
             // The explorer and the session share one transition relation, so
             // this would be a bug in the core; say so rather than panic.

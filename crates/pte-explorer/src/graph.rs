@@ -23,8 +23,7 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         (None, preset) => {
             let mut scenario = base_scenario(preset.as_deref(), None)?;
             args.scenario.apply(&mut scenario)?;
-            let report = explore(scenario.clone())
-                .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+            let report = explore(scenario.clone()).map_err(CliError::invalid_scenario)?;
             let Some(torn) = report.outcomes.iter().find(|o| o.returned && o.verdict.is_torn())
             else {
                 return Err(CliError::Input(
@@ -36,8 +35,7 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             (scenario, torn.witness.clone())
         }
     };
-    let program = Program::new(scenario.clone())
-        .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+    let program = Program::new(scenario.clone()).map_err(CliError::invalid_scenario)?;
     let execution =
         Execution::of(&program, &steps).map_err(|error| CliError::Input(error.to_string()))?;
     let mut session = Session::from_program(program);

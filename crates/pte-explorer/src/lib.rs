@@ -66,6 +66,13 @@ pub enum CliError {
     Output(io::Error),
 }
 
+impl CliError {
+    /// A scenario that does not validate; the core's error names the field.
+    pub fn invalid_scenario(error: impl fmt::Display) -> Self {
+        CliError::Input(format!("invalid scenario: {error}"))
+    }
+}
+
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

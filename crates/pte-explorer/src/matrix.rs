@@ -19,11 +19,10 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let (scenario, base) =
         scenario_and_base(args.preset.as_deref(), args.file.as_deref(), &args.scenario)?;
 
-    let mut search = MatrixSearch::new(scenario.clone())
-        .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+    let mut search = MatrixSearch::new(scenario.clone()).map_err(CliError::invalid_scenario)?;
     while let Some(variant) = search.next_variant() {
         let report = pte_core::explore_variant(&scenario, variant, args.max_states)
-            .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+            .map_err(CliError::invalid_scenario)?;
         search.record(variant, Answer::of(&report));
     }
     let matrix = search.matrix();

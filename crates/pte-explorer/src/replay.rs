@@ -34,8 +34,7 @@ pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     args.scenario.apply(&mut scenario)?;
     let steps = parse_steps(ids.iter().map(String::as_str))
         .map_err(|error| CliError::Input(error.to_string()))?;
-    let narration = narrate(scenario.clone(), &steps)
-        .map_err(|error| CliError::Input(format!("invalid scenario: {error}")))?;
+    let narration = narrate(scenario.clone(), &steps).map_err(CliError::invalid_scenario)?;
 
     if args.json {
         write_json(out, &scenario, &narration)?;

@@ -204,7 +204,7 @@ impl ScenarioFlags {
         for site in &self.barrier_on {
             scenario.barriers.set(*site, true);
         }
-        scenario.validate().map_err(|error| CliError::Input(format!("invalid scenario: {error}")))
+        scenario.validate().map_err(CliError::invalid_scenario)
     }
 }
 
