@@ -64,9 +64,10 @@ Exit status:
   3  a state limit was reached before any torn read was found with the
      barriers as given: the answer is incomplete (raise --max-states)";
 
-/// `matrix [PRESET | --file FILE] [scenario flags] [--json] [--max-states N]`
+/// Where the scenario of `check`, `matrix` and `litmus` starts: a preset,
+/// a scenario file, or (with neither) the kernel protocol.
 #[derive(Debug, Args)]
-pub struct MatrixArgs {
+pub struct ScenarioSource {
     /// A catalog preset id (see `pte-explorer list`); without one (and
     /// without --file) the scenario is the kernel protocol, changed by the flags
     #[arg(value_name = "PRESET", conflicts_with = "file")]
@@ -75,6 +76,13 @@ pub struct MatrixArgs {
     /// Read the scenario from a JSON scenario file instead of a preset
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+}
+
+/// `matrix [PRESET | --file FILE] [scenario flags] [--json] [--max-states N]`
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub source: ScenarioSource,
 
     /// Print the matrix as one JSON object instead of text
     #[arg(long)]
@@ -130,14 +138,8 @@ pub struct GraphArgs {
 /// `check [PRESET] [--file FILE] [scenario flags] [--json] [--link] …`
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A catalog preset id (see `pte-explorer list`); without one (and
-    /// without --file) the scenario is the kernel protocol, changed by the flags
-    #[arg(value_name = "PRESET", conflicts_with = "file")]
-    pub preset: Option<String>,
-
-    /// Read the scenario from a JSON scenario file instead of a preset
-    #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: ScenarioSource,
 
     /// Print the result as one JSON object instead of text
     #[arg(long)]
@@ -228,14 +230,8 @@ pub struct BenchArgs {
 /// `litmus [PRESET | --file FILE] [scenario flags] [-o FILE] [--name NAME]`
 #[derive(Debug, Args)]
 pub struct LitmusArgs {
-    /// A catalog preset id (see `pte-explorer list`); without one (and
-    /// without --file) the scenario is the kernel protocol, changed by the flags
-    #[arg(value_name = "PRESET", conflicts_with = "file")]
-    pub preset: Option<String>,
-
-    /// Read the scenario from a JSON scenario file instead of a preset
-    #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: ScenarioSource,
 
     /// Write the test to this file instead of printing it
     #[arg(short = 'o', long = "output", value_name = "FILE")]

@@ -16,8 +16,7 @@ use crate::text::{
 use crate::{write_json_value, CheckArgs, CliError, Exit};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let (scenario, base) =
-        scenario_and_base(args.preset.as_deref(), args.file.as_deref(), &args.scenario)?;
+    let (scenario, base) = scenario_and_base(&args.source, &args.scenario)?;
     let origin = origin(&base, &scenario);
 
     let mut explorer = Explorer::new(scenario.clone())

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 pub use args::{
     BenchArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, ListArgs, LitmusArgs, MatrixArgs,
-    ReplayArgs, EXIT_CODES, MATRIX_EXIT_CODES,
+    ReplayArgs, ScenarioSource, EXIT_CODES, MATRIX_EXIT_CODES,
 };
 pub use scenario_args::ScenarioFlags;
 

@@ -9,7 +9,7 @@ use crate::scenario_args::{base_scenario, write_file};
 use crate::{CliError, Exit, LitmusArgs};
 
 pub fn run(args: &LitmusArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let mut scenario = base_scenario(args.preset.as_deref(), args.file.as_deref())?;
+    let mut scenario = base_scenario(args.source.preset.as_deref(), args.source.file.as_deref())?;
     args.scenario.apply(&mut scenario)?;
     let name = match &args.name {
         Some(name) => name.clone(),
@@ -42,7 +42,7 @@ fn default_name(args: &LitmusArgs, scenario: &pte_core::Scenario) -> String {
     if let Some(preset) = catalog::matching(scenario) {
         return format!("pte-{}", preset.id);
     }
-    match (&args.preset, &args.file) {
+    match (&args.source.preset, &args.source.file) {
         (_, Some(path)) => litmus::test_name(
             &path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default(),
         ),

@@ -16,8 +16,7 @@ use crate::text::{hex64, origin, scenario_block, table, torn_id};
 use crate::{write_json_value, CliError, Exit, MatrixArgs};
 
 pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let (scenario, base) =
-        scenario_and_base(args.preset.as_deref(), args.file.as_deref(), &args.scenario)?;
+    let (scenario, base) = scenario_and_base(&args.source, &args.scenario)?;
 
     let mut search = MatrixSearch::new(scenario.clone()).map_err(CliError::invalid_scenario)?;
     while let Some(variant) = search.next_variant() {

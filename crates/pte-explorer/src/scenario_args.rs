@@ -11,7 +11,7 @@ use pte_core::{
     MAX_READERS, MAX_WRITER_OPS,
 };
 
-use crate::CliError;
+use crate::{CliError, ScenarioSource};
 
 /// Flags that change one field of the scenario. They apply in a fixed
 /// order: writer (--writer or --cycles), arch, present bit, values, same or
@@ -225,10 +225,10 @@ pub fn base_scenario(preset: Option<&str>, file: Option<&Path>) -> Result<Scenar
 /// protocol, changed by the flags) and the name of where it came from:
 /// "same-low-none", "kernel, changed by flags", a file's path.
 pub fn scenario_and_base(
-    preset: Option<&str>,
-    file: Option<&Path>,
+    source: &ScenarioSource,
     flags: &ScenarioFlags,
 ) -> Result<(Scenario, String), CliError> {
+    let (preset, file) = (source.preset.as_deref(), source.file.as_deref());
     let mut scenario = base_scenario(preset, file)?;
     flags.apply(&mut scenario)?;
     let base = match (preset, file) {
