@@ -25,5 +25,6 @@ pub mod live;
 pub mod numbers;
 pub mod runner;
 pub mod state;
+pub mod tour;
 
 pub use app::{App, AppProps};
