@@ -74,7 +74,8 @@ pub fn TourPanel(props: &TourProps) -> Html {
     let next = tour::lesson(number + 1);
     html! {
         <section class="tour" aria-labelledby="tour-title">
-            <div class="lesson" data-testid="lesson" data-lesson={number.to_string()}>
+            <div class="lesson" data-testid="lesson" data-lesson={number.to_string()}
+                data-goal={if explores { "explore" } else { "read" }} data-met={open.met.to_string()}>
                 <h2 id="tour-title" tabindex="-1">{ format!("Lesson {number} of {count}: {}", lesson.title) }</h2>
                 <p class="lesson-text" data-testid="lesson-text">{ lesson.text }</p>
                 <ul class="sources" aria-label="Messages this rests on">
