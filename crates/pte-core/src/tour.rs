@@ -234,7 +234,8 @@ static LESSONS: &[Lesson] = &[
         title: "The same low half, no flush",
         text: "Jann Horn: the comment above ptep_get_lockless() assumes a present PTE cannot \
             become non-present and then present again without a TLB flush in between. But \
-            MADV_DONTNEED racing with a page fault can re-install a PTE before the zap's flush: \
+            MADV_DONTNEED racing with an anonymous page fault can re-install a PTE before the \
+            zap's flush: \
             zap_pte_range() flushes before dropping the page-table lock only when force_flush \
             is set. Here P1 has P0's low half (on x86 PAE: the same physical address modulo \
             4 GiB, same flags).",
@@ -338,7 +339,7 @@ static LESSONS: &[Lesson] = &[
         ],
         solution: Solution::Steps(&["r1.off", "r1.r0", "w1", "r1.r1", "r1.r2", "r1.chk"]),
         taught: "Clearing the other half before the present bit leaves a present, half-written \
-            entry in memory: no flush and no low half can help.",
+            entry in memory: neither the IPI flush nor a different low half helps.",
         preset: "mips-sh",
         model: None,
     },
