@@ -451,8 +451,17 @@ impl AppState {
                     self.replace_session(session_for(scenario));
                 }
                 self.notice = None;
-                self.apply(Action::StartExploration);
+                self.start_exploration();
             }
+        }
+    }
+
+    fn start_exploration(&mut self) {
+        // The embed view has no list of results to fill (the key e).
+        if !self.embed && !matches!(self.exploration, Exploration::Running { .. }) {
+            self.run += 1;
+            self.exploration =
+                Exploration::Running { run: self.run, states: 1, transitions: 0, pending: 1 };
         }
     }
 
@@ -680,18 +689,7 @@ impl AppState {
             }
             Action::ReplayOutcome(index) => self.replay_outcome(index),
             Action::DismissNotice => self.notice = None,
-            Action::StartExploration => {
-                // The embed view has no list of results to fill (the key e).
-                if !self.embed && !matches!(self.exploration, Exploration::Running { .. }) {
-                    self.run += 1;
-                    self.exploration = Exploration::Running {
-                        run: self.run,
-                        states: 1,
-                        transitions: 0,
-                        pending: 1,
-                    };
-                }
-            }
+            Action::StartExploration => self.start_exploration(),
             Action::CancelExploration => {
                 if let Exploration::Running { states, transitions, .. } = self.exploration {
                     self.run += 1;

@@ -126,11 +126,11 @@ impl Goal {
                 session.scenario() == start
                     && session.completed_reads().any(|judged| wanted.accepts(judged))
             }
+            // The report first: the change may compile a program.
             Goal::Explore { change, answer } => {
-                change.made(start, session.scenario())
-                    && report.is_some_and(|report| {
-                        report.torn() == answer && (report.complete || answer != TornAnswer::Never)
-                    })
+                report.is_some_and(|report| {
+                    report.torn() == answer && (report.complete || answer != TornAnswer::Never)
+                }) && change.made(start, session.scenario())
             }
         }
     }
