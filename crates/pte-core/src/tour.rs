@@ -224,8 +224,8 @@ static LESSONS: &[Lesson] = &[
             "Let the writer's low ← 0 run before the reader's first read of low.",
         ],
         solution: Solution::Steps(&["r1.off", "w1", "r1.r0", "r1.r1", "r1.r2", "r1.chk"]),
-        taught: "A not-present result is allowed whatever its other half holds: the caller \
-            sees the entry is not present and does not use it.",
+        taught: "A not-present value is allowed whatever its halves hold: the seed defines a \
+            non-torn read as the TLB's, and a not-present entry maps nothing.",
         preset: "different-low",
         model: None,
     },
