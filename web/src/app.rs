@@ -23,11 +23,13 @@ use crate::components::possible::ReadUnderModels;
 use crate::components::share::{page_link, Share};
 use crate::components::state_view::StateView;
 use crate::components::thread::Threads;
+use crate::components::tour::TourPanel;
 use crate::components::trace::Trace;
 use crate::components::verdict::VerdictBanner;
 use crate::components::walk::WalkBar;
 use crate::runner;
 use crate::state::{Action, AppState, Notice, TraceEnd};
+use crate::tour::PROGRESS_KEY;
 
 #[derive(Properties, PartialEq, Default, Debug)]
 pub struct AppProps {
@@ -216,7 +218,10 @@ fn use_intent<T: 'static>(
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let start = props.start.clone();
-    let state = use_reducer(move || AppState::from_start(&start.unwrap_or_else(browser::start)));
+    let state = use_reducer(move || {
+        AppState::from_start(&start.unwrap_or_else(browser::start))
+            .with_progress(&browser::load_text(PROGRESS_KEY))
+    });
     let dispatcher = state.dispatcher();
     let permalink = state.permalink();
 
@@ -279,6 +284,21 @@ pub fn App(props: &AppProps) -> Html {
         let on_action = use_callback((), move |action, _| dispatcher.dispatch(action));
         runner::use_runner(runner::requests(&state), on_action);
     }
+    // The lessons done are kept in the browser (by the full page only).
+    use_effect_with((state.embed, state.tour.progress_text()), |(embed, progress)| {
+        if !*embed {
+            browser::save_text(PROGRESS_KEY, progress);
+        }
+    });
+    // A lesson opened after the page started takes the focus to its title.
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.tour.open.map(|open| open.number), move |number| {
+            if !first.replace(false) && number.is_some() {
+                browser::focus_element("tour-title");
+            }
+        });
+    }
     // A replay is walked from its start: bring the verdict, the answer and
     // the player to the top of the window, focus on Step forward.
     use_effect_with(state.replays, |replays| {
@@ -324,6 +344,7 @@ pub fn App(props: &AppProps) -> Html {
     let on_load = use_intent(&dispatcher, |(scenario, steps): (Scenario, Vec<Step>)| {
         Action::LoadVariant { scenario, steps }
     });
+    let on_tour = use_intent(&dispatcher, Action::Tour);
     let live = state.live.current().cloned();
     // In-page moves focus their target and leave the address (the permalink) alone.
     let on_show_values = use_callback((), |(), _| browser::focus_element("values-title"));
@@ -367,10 +388,18 @@ pub fn App(props: &AppProps) -> Html {
             .map(|step| AttrValue::from(session.program().describe(session.state(), step)));
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
+        // A lesson opens there at its start, for the student to do.
+        let full_lesson = state.tour.open.map(|open| {
+            AttrValue::from(page_link(&browser::page_address(), &format!("lesson={}", open.number)))
+        });
+        let shows_tour = state.tour.open.is_some() || state.tour.list_open;
         return html! {
             <div class="app embed" data-testid="app-ready">
                 { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
+                if shows_tour {
+                    <TourPanel tour={state.tour} embed=true full_lesson={full_lesson} on_tour={on_tour} />
+                }
                 <main class="workspace">
                     <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump.clone()} />
                     { verdict }
@@ -397,6 +426,7 @@ pub fn App(props: &AppProps) -> Html {
             <a class="skip-link" href="#threads-title" onclick={on_skip}>{ "Skip to the threads" }</a>
             { header(&state) }
             { notice(&state, on_dismiss) }
+            <TourPanel tour={state.tour} on_tour={on_tour} />
             <div class="layout">
                 <main class="workspace">
                     <LiveStrip answers={live.clone()} changes={state.live.changes().map(Rc::new)}

@@ -1,5 +1,5 @@
 //! The few browser APIs the app touches (location, history, clipboard,
-//! clock, focus, the embed view's size), behind functions that do nothing on
+//! clock, focus, the embed view's size, local storage for the tour's progress), behind functions that do nothing on
 //! native targets so that components still render in the native tests.
 //!
 //! Only effects and event callbacks call the functions that change the page;
@@ -147,6 +147,23 @@ mod imp {
             // still does the job then.
             let _ = function.call0(&window);
         }
+    }
+
+    /// The browser's local storage; `None` where it is refused (a
+    /// sandboxed iframe, storage switched off).
+    fn storage() -> Option<web_sys::Storage> {
+        window().and_then(|window| window.local_storage().ok().flatten())
+    }
+
+    pub fn load_text(key: &str) -> String {
+        storage().and_then(|storage| storage.get_item(key).ok().flatten()).unwrap_or_default()
+    }
+
+    pub fn save_text(key: &str, text: &str) {
+        let Some(storage) = storage() else { return };
+        // A full or refused storage only loses the record, never the page.
+        let _ =
+            if text.is_empty() { storage.remove_item(key) } else { storage.set_item(key, text) };
     }
 
     pub fn replace_fragment(fragment: &str) {
@@ -323,6 +340,12 @@ mod imp {
 
     pub fn replace_fragment(_fragment: &str) {}
 
+    pub fn load_text(_key: &str) -> String {
+        String::new()
+    }
+
+    pub fn save_text(_key: &str, _text: &str) {}
+
     pub fn now_milliseconds() -> f64 {
         0.0
     }
@@ -385,6 +408,16 @@ pub fn report_height_to_parent() -> Option<HeightReporter> {
 }
 
 pub use imp::HeightReporter;
+
+/// The text the browser keeps under `key` (local storage), or "".
+pub fn load_text(key: &str) -> String {
+    imp::load_text(key)
+}
+
+/// Keeps `text` under `key` in the browser (an empty text removes it).
+pub fn save_text(key: &str, text: &str) {
+    imp::save_text(key, text)
+}
 
 /// Puts `fragment` after `#` in the address bar without a new history entry
 /// and without a `hashchange` event.

@@ -14,7 +14,9 @@
 //! fragment's trace loaded at step 0 with forward and back buttons and never
 //! changed, and its content height posted to the page around it
 //! ([`browser::HEIGHT_MESSAGE_TYPE`]). The query, not the fragment, carries
-//! `embed` so that the fragment stays exactly a permalink.
+//! `embed` so that the fragment stays exactly a permalink. `#lesson=N` (with
+//! a permalink after it once the student steps) opens a lesson of the
+//! guided tour ([`tour`], the lessons being `pte_core::tour`'s).
 
 pub mod app;
 pub mod browser;
@@ -25,5 +27,6 @@ pub mod live;
 pub mod numbers;
 pub mod runner;
 pub mod state;
+pub mod tour;
 
 pub use app::{App, AppProps};

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use pte_core::tour::Solution;
 use pte_core::{
     catalog, link, Arch, Barrier, FlushMode, Judged, MemoryModel, Progress, Pte, ReaderKind,
     Report, Scenario, Session, Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
@@ -12,6 +13,7 @@ use yew::Reducible;
 
 use crate::browser::Start;
 use crate::live::{Live, LiveAction};
+use crate::tour::{OpenLesson, Tour, TourAction};
 
 /// The cap on distinct states for an exploration in the browser (about
 /// 100 MB at most).
@@ -47,6 +49,8 @@ pub struct AppState {
     /// Counts the replays loaded, so that the page scrolls the walk-through
     /// into view after each one (an effect keyed on it).
     pub replays: u32,
+    /// The guided tour: the lesson open and the lessons done.
+    pub tour: Tour,
 }
 
 /// Something that went wrong and the person should read.
@@ -180,6 +184,8 @@ pub enum Action {
         scenario: Scenario,
         steps: Vec<Step>,
     },
+    /// The guided tour: open a lesson, a hint, Show me, close, reset.
+    Tour(TourAction),
 }
 
 impl Default for AppState {
@@ -201,9 +207,17 @@ impl AppState {
             live: Live::default(),
             chosen_preset: None,
             replays: 0,
+            tour: Tour::default(),
         };
         state.follow_live();
         state
+    }
+
+    /// The same state with the lessons done that the browser kept (see
+    /// [`Tour::progress_text`]).
+    pub fn with_progress(mut self, progress: &str) -> AppState {
+        self.tour.done = Tour::with_progress(progress).done;
+        self
     }
 
     /// The live answers follow the scenario shown (in the full page only);
@@ -229,8 +243,25 @@ impl AppState {
     /// The permalink of what the page shows: the scenario and the whole
     /// trace, wherever the cursor is (a link opens at the trace's start, to
     /// walk through it; steps undone stay in it until a new step cuts them).
+    /// With a lesson open it starts `lesson=N`, and is only that while the
+    /// lesson's scenario is shown with no step taken.
     pub fn permalink(&self) -> String {
-        link::encode(self.session.scenario(), self.session.all_steps())
+        let (scenario, steps) = (self.session.scenario(), self.session.all_steps());
+        match &self.tour.open {
+            Some(open) if steps.is_empty() && *scenario == open.lesson().scenario() => {
+                link::encode_lesson(open.number, None)
+            }
+            Some(open) => link::encode_lesson(open.number, Some((scenario, steps))),
+            None => link::encode(scenario, steps),
+        }
+    }
+
+    /// The finished exploration's report (of the scenario shown), if any.
+    pub fn finished_report(&self) -> Option<&Report> {
+        match &self.exploration {
+            Exploration::Finished { report, .. } => Some(report),
+            _ => None,
+        }
     }
 
     pub fn can_undo(&self) -> bool {
@@ -318,6 +349,22 @@ impl AppState {
     }
 
     fn load_link(&mut self, fragment: &str, keep_old: bool) {
+        match link::lesson(fragment, pte_core::tour::lessons().len()) {
+            None => self.tour.open = None,
+            Some(Ok(number)) if !link::has_scenario(fragment) => {
+                return self.open_lesson(number, keep_old);
+            }
+            Some(Ok(number)) => self.tour.open = Some(OpenLesson::new(number)),
+            Some(Err(error)) => {
+                // Say so, and unfold the list of lessons to pick from.
+                let shown = if keep_old { "the page is unchanged" } else { "pick one below" };
+                self.notice = Some(Notice::BrokenLink(format!(
+                    "This lesson link could not be read: {error}; {shown}."
+                )));
+                self.tour.list_open = true;
+                return;
+            }
+        }
         match link::decode(fragment) {
             Ok(link) => {
                 let mut session = session_for(link.scenario);
@@ -349,6 +396,80 @@ impl AppState {
                     "This link could not be read: {error}; {shown}."
                 )));
             }
+        }
+    }
+
+    /// Opens lesson `number` at its start (in the embed view: with its
+    /// solution's trace to play, when it has one).
+    fn open_lesson(&mut self, number: usize, keep_old: bool) {
+        let Some(lesson) = pte_core::tour::lesson(number) else { return };
+        let mut session = session_for(lesson.scenario());
+        if let (true, Solution::Steps(ids)) = (self.embed, lesson.solution) {
+            if let Ok(steps) = pte_core::parse_steps(ids.iter().copied()) {
+                let _ = session.replay(&steps);
+                session.jump(0);
+            }
+        }
+        if keep_old {
+            self.replace_session(session);
+        } else {
+            self.session = Rc::new(session);
+        }
+        // An earlier exploration of the same scenario is not the lesson's answer.
+        self.reset_exploration();
+        self.chosen_preset = Some(lesson.preset());
+        self.notice = None;
+        self.tour.apply(TourAction::Open(number));
+    }
+
+    /// Show me: the open lesson's stored solution through the stepper (its
+    /// steps loaded at their start, to walk), or its change and an exploration.
+    fn show_me(&mut self) {
+        let Some(open) = self.tour.open else { return };
+        let lesson = open.lesson();
+        match lesson.solution {
+            Solution::Steps(ids) => {
+                let Ok(steps) = pte_core::parse_steps(ids.iter().copied()) else { return };
+                let mut session = session_for(lesson.scenario());
+                if session.replay(&steps).is_ok() {
+                    session.jump(0);
+                    if self.embed {
+                        self.session = Rc::new(session);
+                    } else {
+                        self.replace_session(session);
+                    }
+                    self.replays += 1;
+                    self.notice = None;
+                }
+            }
+            Solution::Explore { .. } => {
+                if self.embed {
+                    return;
+                }
+                let scenario = lesson.solution_scenario();
+                if *self.session.scenario() != scenario {
+                    self.replace_session(session_for(scenario));
+                }
+                self.notice = None;
+                self.start_exploration();
+            }
+        }
+    }
+
+    fn start_exploration(&mut self) {
+        // The embed view has no list of results to fill (the key e).
+        if !self.embed && !matches!(self.exploration, Exploration::Running { .. }) {
+            self.run += 1;
+            self.exploration =
+                Exploration::Running { run: self.run, states: 1, transitions: 0, pending: 1 };
+        }
+    }
+
+    /// Marks the open lesson done when the core says its goal is met.
+    fn check_lesson(&mut self) {
+        let Some(open) = self.tour.open else { return };
+        if !open.met && open.lesson().met(&self.session, self.finished_report()) {
+            self.tour.complete_open_lesson();
         }
     }
 
@@ -568,18 +689,7 @@ impl AppState {
             }
             Action::ReplayOutcome(index) => self.replay_outcome(index),
             Action::DismissNotice => self.notice = None,
-            Action::StartExploration => {
-                // The embed view has no list of results to fill (the key e).
-                if !self.embed && !matches!(self.exploration, Exploration::Running { .. }) {
-                    self.run += 1;
-                    self.exploration = Exploration::Running {
-                        run: self.run,
-                        states: 1,
-                        transitions: 0,
-                        pending: 1,
-                    };
-                }
-            }
+            Action::StartExploration => self.start_exploration(),
             Action::CancelExploration => {
                 if let Exploration::Running { states, transitions, .. } = self.exploration {
                     self.run += 1;
@@ -604,7 +714,11 @@ impl AppState {
             }
             Action::Live(action) => self.live.apply(action),
             Action::LoadVariant { scenario, steps } => self.load_variant(scenario, &steps),
+            Action::Tour(TourAction::Open(number)) => self.open_lesson(number, !self.embed),
+            Action::Tour(TourAction::ShowMe) => self.show_me(),
+            Action::Tour(action) => self.tour.apply(action),
         }
+        self.check_lesson();
     }
 }
 
@@ -1046,6 +1160,137 @@ mod tests {
             embed: true,
         });
         assert_eq!(unfinished.trace_end(), TraceEnd::NoRead);
+    }
+
+    /// Finishes the running exploration of `state` with a real report.
+    fn finish_exploration(state: &mut AppState) {
+        let Exploration::Running { run, .. } = state.exploration else { panic!("not running") };
+        let mut explorer = pte_core::Explorer::new(state.session.scenario().clone()).unwrap();
+        let progress = explorer.run_to_end();
+        state.apply(Action::ExplorationFinished {
+            run,
+            report: Rc::new(explorer.report()),
+            progress,
+        });
+    }
+
+    #[test]
+    fn every_lesson_is_completed_by_its_show_me() {
+        let mut state = AppState::default();
+        for number in 1..=pte_core::tour::lessons().len() {
+            state.apply(Action::Tour(TourAction::Open(number)));
+            let lesson = pte_core::tour::lesson(number).unwrap();
+            assert_eq!(state.session.scenario(), &lesson.scenario());
+            assert_eq!(state.permalink(), format!("lesson={number}"));
+            assert!(!state.tour.open.unwrap().met, "lesson {number} met at its start");
+            state.apply(Action::Tour(TourAction::ShowMe));
+            match lesson.solution {
+                Solution::Steps(ids) => {
+                    assert_eq!(state.session.cursor(), 0, "walked from its start");
+                    assert_eq!(state.session.all_steps().len(), ids.len());
+                    assert!(!state.tour.open.unwrap().met);
+                    for _ in ids {
+                        state.apply(Action::StepForward);
+                    }
+                }
+                Solution::Explore { .. } => finish_exploration(&mut state),
+            }
+            assert!(state.tour.open.unwrap().met, "lesson {number} not met by Show me");
+            assert!(state.tour.is_done(number));
+        }
+        assert_eq!(state.tour.done_count(), pte_core::tour::lessons().len());
+    }
+
+    #[test]
+    fn a_lesson_is_completed_by_hand_and_its_link_keeps_the_trace() {
+        let start = Start { fragment: "lesson=3".to_owned(), embed: false };
+        let mut state = AppState::from_start(&start).with_progress("reader-loop");
+        assert_eq!(state.tour.open.map(|open| open.number), Some(3));
+        assert!(state.tour.is_done(1));
+        assert_eq!(state.permalink(), "lesson=3", "the lesson's start is just its number");
+        let torn = [
+            reader(ReaderAction::IrqOff),
+            load(Register::R0),
+            Step::Writer(0),
+            Step::Writer(1),
+            load(Register::R1),
+            Step::Writer(2),
+            Step::Writer(3),
+            load(Register::R2),
+        ];
+        run(&mut state, torn.map(Action::Step));
+        assert!(!state.tour.open.unwrap().met, "no read completed yet");
+        let link = state.permalink();
+        assert!(link.starts_with("lesson=3&v=2&"), "{link}");
+        // The link opens the lesson with the trace at its start.
+        let reopened = AppState::from_start(&Start { fragment: link.clone(), embed: false });
+        assert_eq!(reopened.tour.open.map(|open| open.number), Some(3));
+        assert_eq!(reopened.session.all_steps(), torn);
+        state.apply(Action::Step(reader(ReaderAction::Check)));
+        assert!(state.tour.open.unwrap().met);
+        assert_eq!(state.tour.progress_text(), "reader-loop,same-low-none");
+        // Walking back does not take the completion away; reset does.
+        state.apply(Action::StepBack);
+        assert!(state.tour.open.unwrap().met);
+        state.apply(Action::Tour(TourAction::Reset));
+        assert_eq!(state.tour.done, 0);
+        // Leaving the tour gives the plain permalink back.
+        state.apply(Action::Tour(TourAction::Close));
+        assert!(!state.permalink().starts_with("lesson="));
+    }
+
+    #[test]
+    fn a_goal_needs_the_core_to_agree() {
+        let mut state = AppState::default();
+        // Lesson 4: proving never torn needs an exploration of its scenario.
+        state.apply(Action::Tour(TourAction::Open(4)));
+        state.apply(Action::SetFlush(FlushMode::None));
+        state.apply(Action::StartExploration);
+        finish_exploration(&mut state);
+        assert!(!state.tour.open.unwrap().met, "another scenario's answer");
+        state.apply(Action::Undo);
+        state.apply(Action::StartExploration);
+        finish_exploration(&mut state);
+        assert!(state.tour.open.unwrap().met);
+        // Lesson 10: a switched-off barrier, then a torn answer.
+        state.apply(Action::Tour(TourAction::Open(10)));
+        state.apply(Action::StartExploration);
+        finish_exploration(&mut state);
+        assert!(!state.tour.open.unwrap().met, "no barrier switched off");
+        state.apply(Action::SetBarrier(Barrier::EstablishWmb1, false));
+        assert!(!state.tour.open.unwrap().met, "not explored yet");
+        state.apply(Action::StartExploration);
+        finish_exploration(&mut state);
+        assert!(state.tour.open.unwrap().met);
+    }
+
+    #[test]
+    fn a_broken_lesson_link_says_so_and_unfolds_the_list() {
+        let state = AppState::from_start(&Start { fragment: "lesson=99".to_owned(), embed: false });
+        assert_eq!(state.session.scenario(), &Scenario::kernel());
+        assert_eq!(state.tour.open, None);
+        assert!(state.tour.list_open);
+        let Some(Notice::BrokenLink(message)) = &state.notice else {
+            panic!("expected a broken-link notice, got {:?}", state.notice)
+        };
+        assert!(message.contains("lesson=\"99\": there is no such lesson"), "{message}");
+        assert!(message.contains("lessons 1 to 10"), "{message}");
+    }
+
+    #[test]
+    fn the_embed_view_shows_one_lesson_with_its_solution_to_play() {
+        let start = Start { fragment: "lesson=3".to_owned(), embed: true };
+        let mut state = AppState::from_start(&start);
+        let Solution::Steps(ids) = pte_core::tour::lesson(3).unwrap().solution else { panic!() };
+        assert_eq!(state.session.all_steps().len(), ids.len());
+        assert_eq!(state.session.cursor(), 0);
+        state.apply(Action::Jump(ids.len()));
+        assert!(state.tour.open.unwrap().met, "played to its end");
+        // An exploring lesson has no trace to play there.
+        state.apply(Action::Tour(TourAction::Open(4)));
+        assert!(state.session.all_steps().is_empty());
+        state.apply(Action::Tour(TourAction::ShowMe));
+        assert_eq!(state.exploration, Exploration::Idle, "the embed view never explores");
     }
 
     #[test]

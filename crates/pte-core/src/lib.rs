@@ -6,7 +6,8 @@
 //! the one transition relation ([`Program::initial`], [`Program::candidates`],
 //! [`Program::check`], [`Program::apply`]). A [`Session`] steps it by hand,
 //! an [`Explorer`] visits every reachable state, and [`catalog`] names the
-//! scenarios of the 2022 linux-mm discussion.
+//! scenarios of the 2022 linux-mm discussion; [`tour`] walks through them
+//! as lessons with goals the core checks.
 //!
 //! The crate is pure: no I/O, clocks, threads or randomness, so the same
 //! code runs natively and in WebAssembly.
@@ -25,6 +26,7 @@ mod relaxation;
 mod scenario;
 mod session;
 pub mod sources;
+pub mod tour;
 mod verdict;
 
 pub use explore::{

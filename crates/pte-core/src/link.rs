@@ -2,7 +2,9 @@
 //! (`v=2&model=sc&bit=0&writer=zap,flush,establish&…&t=w1,r1.off`), so a
 //! reviewer can paste one into a mail. Links of version 1 (before reader
 //! kinds and the sequence counter) still decode. The web app puts it after `#`; the
-//! CLI prints it. Decoding never panics and names the bad parameter.
+//! CLI prints it. Decoding never panics and names the bad parameter. A
+//! lesson of the guided tour adds `lesson=N` in front (`lesson=3`, or
+//! `lesson=3&v=2&…` with a scenario and trace).
 
 use std::fmt;
 
@@ -52,6 +54,36 @@ pub fn encode(scenario: &Scenario, steps: &[Step]) -> String {
         parts.push(format!("t={}", join(steps.iter().map(|s| s.id()).collect())));
     }
     parts.join("&")
+}
+
+/// A lesson's permalink (`lesson=3`), followed by the scenario and trace
+/// when they are given (`lesson=3&v=2&…&t=…`).
+pub fn encode_lesson(number: usize, shown: Option<(&Scenario, &[Step])>) -> String {
+    match shown {
+        Some((scenario, steps)) => format!("lesson={number}&{}", encode(scenario, steps)),
+        None => format!("lesson={number}"),
+    }
+}
+
+/// The lesson a link names, if it has a `lesson` parameter: its number
+/// (1-based) among `count` lessons, or why it names none. Whether the rest
+/// of the link holds a scenario is [`has_scenario`]'s question.
+pub fn lesson(query: &str, count: usize) -> Option<Result<usize, LinkError>> {
+    let query = query.trim().trim_start_matches(['#', '?']);
+    let value = query.split('&').find_map(|part| part.strip_prefix("lesson="))?;
+    Some(value.parse::<usize>().ok().filter(|number| (1..=count).contains(number)).ok_or_else(
+        || LinkError::Invalid {
+            parameter: "lesson".to_owned(),
+            value: value.to_owned(),
+            reason: format!("there is no such lesson; the tour has lessons 1 to {count}"),
+        },
+    ))
+}
+
+/// Does the link carry a scenario (a `v` parameter), beside a lesson?
+pub fn has_scenario(query: &str) -> bool {
+    let query = query.trim().trim_start_matches(['#', '?']);
+    query.split('&').any(|part| part.starts_with("v="))
 }
 
 /// What a permalink holds.
@@ -116,7 +148,7 @@ impl fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 /// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; unknown
-/// parameters are ignored (a future version may add some); `%2C` is read
+/// parameters (`lesson` among them) are ignored (a future version may add some); `%2C` is read
 /// as a comma, since mail clients sometimes escape it.
 pub fn decode(query: &str) -> Result<Link, LinkError> {
     if query.len() > MAX_LINK_LENGTH {

@@ -14,6 +14,7 @@ pub mod possible;
 pub mod share;
 pub mod state_view;
 pub mod thread;
+pub mod tour;
 pub mod trace;
 pub mod values;
 pub mod verdict;
