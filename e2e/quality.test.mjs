@@ -40,6 +40,15 @@ test("a narrow screen never scrolls sideways", async () => {
   });
 });
 
+test("a narrow embed view still says the scenario's settings (it has no editor to show them)", async () => {
+  await environment.withPage("quality-3-narrow-embed", "?embed=1", StepperPage, async (_explorer, page) => {
+    await page.setViewportSize({ width: 400, height: 800 });
+    const summary = page.locator(".summary");
+    assert.ok(await page.getByTestId("initial-pte").isVisible(), "the initial PTE is shown");
+    assert.match(await summary.innerText(), /present bit: bit 0 \(low half\).*TLB flush: ipi/s);
+  });
+});
+
 test("once loaded, the page works offline", async () => {
   await environment.withPage("quality-4-offline", "", StepperPage, async (explorer, page) => {
     // Loaded means started: the web worker's files too.
