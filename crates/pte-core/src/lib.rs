@@ -21,6 +21,7 @@ mod matrix;
 pub mod picture;
 mod program;
 mod reader;
+mod reduction;
 mod relaxation;
 mod scenario;
 mod session;
