@@ -119,3 +119,56 @@ impl Program {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn eager(scenario: Scenario, steps: &[&str]) -> Option<String> {
+        let program = Program::new(scenario).unwrap();
+        let mut state = program.initial();
+        for step in steps {
+            state = program.apply(&state, Step::parse(step).unwrap()).unwrap().0;
+        }
+        program.eager_step(&state, &program.enabled(&state)).map(Step::id)
+    }
+
+    #[test]
+    fn irq_off_waits_while_an_ipi_flush_is_to_come() {
+        let ipi = Scenario { readers: 2, ..Scenario::kernel() };
+        assert_eq!(eager(ipi.clone(), &[]), None, "an IPI flush observes irq_off");
+        // Past the flush, nothing observes interrupts any more.
+        assert_eq!(eager(ipi, &["w1", "w2", "w3"]).as_deref(), Some("r1.off"));
+        let none = Scenario { readers: 2, flush: FlushMode::None, ..Scenario::kernel() };
+        assert_eq!(eager(none, &[]).as_deref(), Some("r1.off"));
+    }
+
+    #[test]
+    fn loads_wait_for_the_writer_and_tso_issues_do_not() {
+        let sc = Scenario { readers: 2, flush: FlushMode::None, ..Scenario::kernel() };
+        assert_eq!(eager(sc.clone(), &["r1.off", "r2.off"]), None, "low is still to be written");
+        // Every store performed: the loads read settled words.
+        let done = ["w1", "w2", "w3", "w4", "r1.off", "r2.off"];
+        assert_eq!(eager(sc, &done).as_deref(), Some("r1.r0"));
+        let tso = Scenario {
+            model: MemoryModel::Tso,
+            readers: 2,
+            flush: FlushMode::None,
+            ..Scenario::kernel()
+        };
+        assert_eq!(eager(tso.clone(), &["r1.off", "r2.off"]).as_deref(), Some("w1"));
+        // Issued but not drained: low is not settled.
+        let issued = ["r1.off", "r2.off", "w1", "w2", "w3", "w4"];
+        assert_eq!(eager(tso, &issued), None);
+    }
+
+    #[test]
+    fn checks_and_irq_on_are_local() {
+        let sc = Scenario { readers: 2, flush: FlushMode::Ipi, ..Scenario::kernel() };
+        let read = ["r1.off", "r1.r0", "r1.r1", "r1.r2"];
+        assert_eq!(eager(sc.clone(), &read).as_deref(), Some("r1.chk"));
+        let returned = ["r1.off", "r1.r0", "r1.r1", "r1.r2", "r1.chk"];
+        assert_eq!(eager(sc, &returned).as_deref(), Some("r1.on"));
+    }
+}

@@ -343,6 +343,34 @@ fn the_reduction_keeps_the_results_of_two_cycles_and_three_readers() {
 }
 
 #[test]
+fn equally_short_witnesses_of_two_kinds_are_chosen_as_without_the_reduction() {
+    // A sequence-counter reader (reader 1) and a lockless one (reader 2)
+    // both reach the torn 0x0000000000001067 in eight steps; the search
+    // without the partial-order reduction meets the lockless one's first
+    // (it starts with writer steps), and so must the witness searches.
+    let mut scenario = Scenario {
+        writer: vec![WriterOp::ZapAtomic, WriterOp::Flush, WriterOp::EstablishLowFirst],
+        readers: 2,
+        barriers: Barriers::ALL_OFF,
+        ..Scenario::kernel()
+    };
+    scenario.fit_values();
+    scenario.set_same_low(true);
+    scenario.set_reader_kind(0, ReaderKind::Seqcount);
+    let mut reduced = Explorer::new(scenario.clone()).unwrap();
+    let mut full = Explorer::new(scenario).unwrap().without_partial_order_reduction();
+    reduced.run_to_end();
+    full.run_to_end();
+    let (reduced, full) = (reduced.report(), full.report());
+    let torn = |report: &Report| {
+        let outcome = report.outcomes.iter().find(|o| o.value == Pte(0x1067)).unwrap().clone();
+        (outcome.witness.len(), outcome.read.reader, outcome.witness)
+    };
+    assert_eq!(torn(&reduced), torn(&full));
+    assert_eq!(torn(&reduced).1, 1, "the lockless reader's witness");
+}
+
+#[test]
 fn mixed_kinds_are_renamed_only_within_their_kind() {
     // Readers of different kinds are never interchangeable: the explorer
     // sorts readers within a kind only, and every witness replays with the
