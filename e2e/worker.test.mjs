@@ -1,6 +1,6 @@
-// Explorations run in a web worker: while 3 cycles × 3 readers are explored
-// under SC, no task on the main thread runs longer than 50 ms (a
-// PerformanceObserver for long tasks), and the big scenario's live answers
+// Explorations run in a web worker: while 3 cycles × 4 readers are explored
+// under x86-TSO, no task on the main thread runs longer than 50 ms (a
+// PerformanceObserver for long tasks), and the scenario's live answers
 // show progress and Cancel. Prints the time from "Explore all" to its
 // result and, when the native CLI is built, the browser/native ratio
 // (scripts/test.sh builds it and prints the ratio again at the end).
@@ -22,10 +22,15 @@ const SPEED_FILE = join(REPO_ROOT, "target", "e2e-speed.json");
 /** The release CLI; `PTE_EXPLORER` overrides it. */
 const NATIVE = process.env.PTE_EXPLORER ?? join(REPO_ROOT, "target", "release", "pte-explorer");
 
-/** 3 cycles of zap, flush, establish; 3 readers; flush none; SC (`pte-explorer bench`'s scaled scenario). */
-const SCALED_SC =
-  "#v=2&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish,zap,flush,establish" +
-  "&p0=100001067&z=0&p=300002067,500003067,700004067&readers=3&flush=none&off=zap_wmb2,establish_wmb2";
+/** 3 cycles of zap, flush, establish; 4 readers; flush none; x86-TSO (`pte-explorer bench`'s scaled scenario with 4 readers). */
+const SCALED_TSO =
+  "#v=2&model=tso&bit=0&writer=zap,flush,establish,zap,flush,establish,zap,flush,establish" +
+  "&p0=100001067&z=0&p=300002067,500003067,700004067&readers=4&flush=none&off=zap_wmb2,establish_wmb2";
+
+/** 4 cycles, 4 readers, flush none, SC: over 200,000 states, so the matrix waits for a click. */
+const BIG =
+  "#v=2&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish,zap,flush,establish,zap,flush,establish" +
+  "&p0=100001067&z=0&p=300002067,500003067,700004067,900005067&readers=4&flush=none&off=zap_wmb2,establish_wmb2";
 
 const environment = useSite();
 
@@ -71,15 +76,17 @@ async function nativeMilliseconds() {
   if (!existsSync(NATIVE)) {
     return null;
   }
-  const { stdout } = await promisify(execFile)(NATIVE, ["bench", "--scaled", "sc", "--json"]);
+  const { stdout } = await promisify(execFile)(NATIVE, [
+    "bench", "--scaled", "tso", "--scaled-readers", "4", "--json",
+  ]);
   const bench = JSON.parse(stdout);
   assert.equal(bench.optimized, true, `${NATIVE} is a release build`);
   return bench.rows[0].seconds_per_run * 1000;
 }
 
-test("3 cycles × 3 readers under SC: explored in the worker, no long task on the main thread", async () => {
-  await environment.withPage("worker-1-scaled", SCALED_SC, LivePage, async (explorer, page) => {
-    assert.match(await explorer.page.getByTestId("present-bit").locator("..").textContent(), /3 readers/);
+test("3 cycles × 4 readers under x86-TSO: explored in the worker, no long task on the main thread", async () => {
+  await environment.withPage("worker-1-scaled", SCALED_TSO, LivePage, async (explorer, page) => {
+    assert.match(await explorer.page.getByTestId("present-bit").locator("..").textContent(), /4 readers/);
     await recordLongTasks(page);
     // The page started its worker (not the in-page fallback).
     await pollUntil(page, () => page.workers().map((worker) => worker.url()), (urls) =>
@@ -94,7 +101,7 @@ test("3 cycles × 3 readers under SC: explored in the worker, no long task on th
 
     const browser = await timeExploreAll(page);
     assert.equal(await explorer.exploreResult.getAttribute("data-torn"), "Never");
-    assert.match(await explorer.exploreResult.textContent(), /238,428 states/);
+    assert.match(await explorer.exploreResult.textContent(), /177,799 states/);
 
     const tasks = await longTasks(page);
     const longest = Math.max(0, ...tasks);
@@ -104,7 +111,7 @@ test("3 cycles × 3 readers under SC: explored in the worker, no long task on th
     const native = await nativeMilliseconds();
     const ratio = native === null ? null : browser / native;
     console.log(
-      `3 cycles × 3 readers under SC: browser ${Math.round(browser)} ms (click to result, in the worker), ` +
+      `3 cycles × 4 readers under x86-TSO: browser ${Math.round(browser)} ms (click to result, in the worker), ` +
         (native === null
           ? "native not measured (cargo build --release -p pte-explorer)"
           : `native ${Math.round(native)} ms, browser/native ${ratio.toFixed(2)}`),
@@ -118,7 +125,7 @@ test("3 cycles × 3 readers under SC: explored in the worker, no long task on th
 });
 
 test("the big scenario's matrix waits for a click, and Cancel stops it", async () => {
-  await environment.withPage("worker-2-big-matrix", SCALED_SC, LivePage, async (explorer, page) => {
+  await environment.withPage("worker-2-big-matrix", BIG, LivePage, async (explorer, page) => {
     await explorer.waitForAnswer("weak", "never");
     const status = page.getByTestId("matrix-status");
     await page.locator('[data-testid="matrix-status"][data-status="on-request"]').waitFor({ timeout: 60_000 });

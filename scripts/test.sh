@@ -44,7 +44,7 @@ WASM_BINDGEN_USE_BROWSER=1 cargo test -p web --target wasm32-unknown-unknown
 stage "./scripts/publish.sh"
 PTE_SETUP_DONE=1 ./scripts/publish.sh
 
-# e2e/worker.test.mjs times 3 cycles × 3 readers under SC in the browser and
+# e2e/worker.test.mjs times 3 cycles × 4 readers under x86-TSO in the browser and
 # with this binary, and writes both to target/e2e-speed.json.
 stage "cargo build --release -p pte-explorer (the native time to compare with)"
 cargo build --release -p pte-explorer
@@ -58,7 +58,7 @@ node --test --test-reporter=tap --test-concurrency=1 e2e/*.test.mjs
 node -e '
   const speed = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(
-    `speed, 3 cycles x 3 readers under SC: browser ${Math.round(speed.browser_ms)} ms (web worker), ` +
+    `speed, 3 cycles x 4 readers under x86-TSO: browser ${Math.round(speed.browser_ms)} ms (web worker), ` +
       `native ${Math.round(speed.native_ms)} ms, browser/native ${speed.ratio.toFixed(2)}; ` +
       `longest main-thread task ${Math.round(speed.longest_task_ms)} ms`,
   );

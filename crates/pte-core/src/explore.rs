@@ -1,9 +1,19 @@
 //! The exhaustive explorer: breadth-first search over every reachable state,
 //! in bounded slices that can be resumed, so a browser stays responsive.
 //!
-//! Breadth-first order makes the first trace that reaches a read result a
-//! shortest one; that trace is the result's witness and replays in a
-//! [`crate::Session`].
+//! With several readers the search is reduced twice: equivalent states are
+//! merged ([`Program::canonical`]) and steps that commute with everything
+//! another thread can do are taken alone (the partial-order reduction of
+//! `reduction.rs`). Both keep every read result, but the second makes the
+//! first trace that reaches a result longer than it need be. So each
+//! result's witness comes from a second, small search: the writer with one
+//! reader of the completing reader's kind, merged but not reduced. Its
+//! breadth-first order makes the first trace that reaches a result a
+//! shortest one, and a shortest trace of the whole scenario has no step of
+//! any other reader (removing them keeps the trace enabled: another reader
+//! only ever holds off an IPI flush). That trace is the result's witness
+//! and replays in a [`crate::Session`]. With one reader the two searches are
+//! one: the search is not reduced and is its own witness search.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -53,15 +63,17 @@ pub struct Outcome {
     pub returned: bool,
     pub verdict: Verdict,
     /// A shortest trace from the initial state whose last step completes a
-    /// read returning `value`.
+    /// read returning `value` (after a capped search, possibly only a
+    /// trace: see [`Explorer::report`]).
     pub witness: Vec<Step>,
     /// The read as the witness completes it: reader, where each half came
     /// from, and how many retries it took.
     pub read: CompletedRead,
     /// How many explored transitions complete a read with this value. The
     /// explorer stores one state per class of equivalent states (readers
-    /// renamed, retries and returned registers forgotten), so
-    /// this counts transitions between classes, not between raw states.
+    /// renamed, retries and returned registers forgotten) and, with several
+    /// readers, takes the steps that commute with all others alone, so this
+    /// counts transitions of the reduced graph, not of all raw runs.
     pub occurrences: u64,
 }
 
@@ -148,7 +160,53 @@ pub struct Explorer {
     found: BTreeMap<(bool, u64), Found>,
     max_states: u32,
     limit_reached: bool,
+    /// Take eager steps alone (the partial-order reduction).
+    reduce: bool,
+    /// With `reduce`: one search per reader kind for shortest witnesses.
+    witness_searches: Vec<WitnessSearch>,
     scratch: Vec<Step>,
+}
+
+/// The writer and one reader of a kind, searched without the partial-order
+/// reduction: its first trace to each result is a shortest one for the
+/// whole scenario.
+struct WitnessSearch {
+    /// The scenario's first reader of the kind, which the search's reader 0
+    /// stands for.
+    reader: u8,
+    /// The scenario's last reader of the kind.
+    last_of_kind: u8,
+    explorer: Explorer,
+}
+
+impl WitnessSearch {
+    /// Where each step of one of this search's traces comes in the order in
+    /// which the whole scenario's search without the partial-order
+    /// reduction offers steps ([`Program::candidates`]): writer accesses,
+    /// then the drain, then readers by their position in the stored state
+    /// and items in program order. In a stored state the readers of a kind
+    /// are sorted, readers at their start first, so the one reader that
+    /// moves is the kind's first reader for its first step and its last
+    /// reader after that. Breadth-first search meets the shortest traces to
+    /// a result in this order, first the least.
+    fn order(&self, steps: &[Step]) -> Vec<[u8; 4]> {
+        let program = &self.explorer.program;
+        let mut started = false;
+        steps
+            .iter()
+            .map(|step| match *step {
+                Step::Writer(index) => [0, index, 0, 0],
+                Step::Drain => [1, 0, 0, 0],
+                Step::Reader { reader, action } => {
+                    let position = if started { self.last_of_kind } else { self.reader };
+                    started = true;
+                    let (block, item) =
+                        program.reader_program(reader).locate(action).unwrap_or((0, 0));
+                    [2, position, block as u8, item as u8]
+                }
+            })
+            .collect()
+    }
 }
 
 impl std::fmt::Debug for Explorer {
@@ -167,6 +225,33 @@ impl Explorer {
     }
 
     pub fn from_program(program: Program) -> Explorer {
+        let reduce = program.readers() > 1;
+        let witness_searches = if reduce {
+            program
+                .reader_groups()
+                .iter()
+                .map(|group| {
+                    let (reader, last_of_kind) = (group[0], group[group.len() - 1]);
+                    let mut alone = Scenario {
+                        readers: 1,
+                        reader_kinds: Vec::new(),
+                        ..program.scenario().clone()
+                    };
+                    alone.set_reader_kind(0, program.reader_kind(reader));
+                    let program = Program::new(alone)
+                        .expect("one reader of a valid scenario's kind is valid");
+                    WitnessSearch { reader, last_of_kind, explorer: Explorer::unreduced(program) }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Explorer { reduce, witness_searches, ..Explorer::unreduced(program) }
+    }
+
+    /// A search that takes every enabled step (still merging equivalent
+    /// states), with no witness searches of its own.
+    fn unreduced(program: Program) -> Explorer {
         let initial = program.initial();
         let mut index = HashMap::default();
         index.insert(initial, 0);
@@ -180,13 +265,29 @@ impl Explorer {
             found: BTreeMap::new(),
             max_states: DEFAULT_MAX_STATES,
             limit_reached: false,
+            reduce: false,
+            witness_searches: Vec::new(),
             scratch: Vec::new(),
         }
     }
 
-    /// Caps the number of distinct states (memory); at least 1.
+    /// Caps the number of distinct states (memory); at least 1. Each
+    /// witness search has the same cap.
     pub fn with_max_states(mut self, max_states: u32) -> Explorer {
         self.max_states = max_states.max(1);
+        for search in &mut self.witness_searches {
+            search.explorer.max_states = self.max_states;
+        }
+        self
+    }
+
+    /// Expands every enabled step in every state: no partial-order
+    /// reduction (readers are still renamed and equal states merged), and
+    /// so no witness searches. For tests and measurements that compare the
+    /// reduced search with the fuller one.
+    pub fn without_partial_order_reduction(mut self) -> Explorer {
+        self.reduce = false;
+        self.witness_searches.clear();
         self
     }
 
@@ -202,14 +303,31 @@ impl Explorer {
         self.transitions
     }
 
-    /// States found but not yet expanded.
+    /// States found but not yet expanded (the witness searches' included).
     pub fn pending(&self) -> u64 {
-        (self.states.len() - self.frontier) as u64
+        let own = (self.states.len() - self.frontier) as u64;
+        own + self.witness_searches.iter().map(|search| search.explorer.pending()).sum::<u64>()
     }
 
     /// Expands states until about `budget` transitions have been taken (at
-    /// least one state is expanded), the search is done, or the cap is hit.
+    /// least one state is expanded), the search and then the witness
+    /// searches are done, or the cap is hit. The counts and the progress are
+    /// the main search's; a witness search that reaches the cap stops there.
     pub fn run(&mut self, budget: u64) -> Progress {
+        let progress = self.search(budget);
+        if progress == Progress::Running {
+            return progress;
+        }
+        for search in &mut self.witness_searches {
+            if search.explorer.search(budget) == Progress::Running {
+                return Progress::Running;
+            }
+        }
+        progress
+    }
+
+    /// [`Explorer::run`] for this search alone.
+    fn search(&mut self, budget: u64) -> Progress {
         let stop_at = self.transitions.saturating_add(budget.max(1));
         while self.frontier < self.states.len() {
             if self.limit_reached {
@@ -242,10 +360,14 @@ impl Explorer {
         let state = self.states[at];
         let mut steps = std::mem::take(&mut self.scratch);
         self.program.candidates(&state, &mut steps);
-        for &step in &steps {
-            if self.program.check(&state, step).is_err() {
-                continue;
+        steps.retain(|step| self.program.check(&state, *step).is_ok());
+        if self.reduce {
+            if let Some(eager) = self.program.eager_step(&state, &steps) {
+                steps.clear();
+                steps.push(eager);
             }
+        }
+        for &step in &steps {
             let (next, read) = self.program.apply_enabled(&state, step);
             let next = self.program.canonical(&next);
             self.transitions += 1;
@@ -309,14 +431,23 @@ impl Explorer {
     }
 
     /// The results so far (complete once [`Explorer::run`] returned
-    /// [`Progress::Done`]).
+    /// [`Progress::Done`]). Each witness is the witness search's shortest
+    /// trace to the result; a result that search has not reached (it
+    /// reached the cap, or is still running) gets the trace of the reduced
+    /// search that found it, which replays but may not be shortest.
     pub fn report(&self) -> Report {
         let scenario = self.program.scenario();
         let outcomes = self
             .found
-            .values()
-            .map(|found| {
-                let (witness, read) = self.witness(found.parent, found.step);
+            .iter()
+            .map(|(key, found)| {
+                let (witness, read) = match self.shortest(*key) {
+                    Some(witness) => {
+                        let read = self.replay(&witness);
+                        (witness, read)
+                    }
+                    None => self.witness(found.parent, found.step),
+                };
                 Outcome {
                     value: found.read.value,
                     returned: found.read.returned,
@@ -333,6 +464,50 @@ impl Explorer {
             transitions: self.transitions,
             outcomes,
         }
+    }
+
+    /// The shortest witness the witness searches found for a result, with
+    /// their reader renamed to the scenario's. Among equally short ones, the
+    /// first in the order a search without the partial-order reduction
+    /// would have met them (see [`WitnessSearch::order`]), so the witness is
+    /// the one that search reports.
+    fn shortest(&self, key: (bool, u64)) -> Option<Vec<Step>> {
+        let mut best: Option<(Vec<[u8; 4]>, Vec<Step>)> = None;
+        for search in &self.witness_searches {
+            let Some(found) = search.explorer.found.get(&key) else { continue };
+            let (steps, _) = search.explorer.witness(found.parent, found.step);
+            let order = search.order(&steps);
+            let better = best.as_ref().is_none_or(|(best_order, _)| {
+                (order.len(), &order) < (best_order.len(), best_order)
+            });
+            if better {
+                let renamed = steps
+                    .into_iter()
+                    .map(|step| match step {
+                        Step::Reader { action, .. } => {
+                            Step::Reader { reader: search.reader, action }
+                        }
+                        other => other,
+                    })
+                    .collect();
+                best = Some((order, renamed));
+            }
+        }
+        best.map(|(_, steps)| steps)
+    }
+
+    /// The read the last step of `steps` completes in this scenario.
+    fn replay(&self, steps: &[Step]) -> Option<CompletedRead> {
+        let mut state = self.program.initial();
+        let mut read = None;
+        for step in steps {
+            // A witness search's trace is enabled here too: the other
+            // readers stay at their start, where they hold nothing off.
+            let (next, completed) = self.program.apply(&state, *step).ok()?;
+            state = next;
+            read = completed;
+        }
+        read
     }
 }
 

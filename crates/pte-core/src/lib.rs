@@ -22,6 +22,7 @@ mod matrix;
 pub mod picture;
 mod program;
 mod reader;
+mod reduction;
 mod relaxation;
 mod scenario;
 mod session;

@@ -207,6 +207,10 @@ pub struct Program {
     readers: Readers,
     /// Per word: for each tag, the first tag that stands for the same value.
     first_tag: [Vec<Tag>; 3],
+    /// Per word: the mask of writer accesses that store to it.
+    stores_to: [u64; 3],
+    /// The mask of flushes that wait for readers' interrupts (flush mode IPI).
+    ipi_flushes: u64,
 }
 
 impl Program {
@@ -217,12 +221,24 @@ impl Program {
         let kinds: Vec<ReaderKind> =
             (0..scenario.readers).map(|reader| scenario.reader_kind(reader)).collect();
         let readers = Readers::new(&kinds, scenario.model, scenario.barriers);
+        let mask_of = |keep: &dyn Fn(&WriterAccess) -> bool| {
+            accesses
+                .iter()
+                .enumerate()
+                .filter(|(_, access)| keep(access))
+                .fold(0u64, |mask, (index, _)| mask | (1 << index))
+        };
+        let stores_to = Word::ALL.map(|word| mask_of(&|access| access.touches(word)));
+        let ipi = scenario.flush == FlushMode::Ipi;
+        let ipi_flushes = mask_of(&|access| ipi && access.kind == AccessKind::Flush);
         let mut program = Program {
             scenario,
             accesses,
             writer_waits,
             readers,
             first_tag: [Vec::new(), Vec::new(), Vec::new()],
+            stores_to,
+            ipi_flushes,
         };
         for word in Word::ALL {
             let tags = 0..=program.accesses.len() as Tag;
@@ -285,6 +301,18 @@ impl Program {
         });
         let present: Vec<Barrier> = writer.chain(readers).collect();
         Barrier::ALL.into_iter().filter(|site| present.contains(site)).collect()
+    }
+
+    /// The mask of writer accesses that store to `word`.
+    #[inline]
+    pub(crate) fn stores_to(&self, word: Word) -> u64 {
+        self.stores_to[word.index()]
+    }
+
+    /// The mask of flushes that wait for readers' interrupts.
+    #[inline]
+    pub(crate) fn ipi_flushes(&self) -> u64 {
+        self.ipi_flushes
     }
 
     /// The mask with one bit per writer access.

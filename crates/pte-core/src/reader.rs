@@ -7,7 +7,7 @@
 //! its block). A failed test that retries starts its block again from
 //! scratch. A kind is data: the transition relation only interprets items.
 
-use crate::program::{Order, Register};
+use crate::program::{Order, Register, Word};
 use crate::scenario::{Barrier, Barriers, MemoryModel, ReaderKind, MAX_READERS};
 
 /// A reader step's name: what trace files and permalinks write after `rN.`.
@@ -177,6 +177,9 @@ pub struct ReaderProgram {
     /// Where each action sits (by [`ReaderAction`] index): looked up for
     /// every candidate step, so a table rather than a search.
     locations: [Option<(u8, u8)>; 14],
+    /// Per word (by [`Word`] index): the last block that loads it, if any.
+    /// A reader past that block never reads the word again.
+    last_load_block: [Option<u8>; 3],
 }
 
 const LOCKLESS_REGISTERS: &[Register] = &[Register::R0, Register::R1, Register::R2];
@@ -297,7 +300,28 @@ impl ReaderProgram {
                 locations[item.action.index()] = Some((b as u8, i as u8));
             }
         }
-        ReaderProgram { kind, blocks, registers, irq_blocks, completes_in, locations }
+        let mut last_load_block = [None; 3];
+        for (b, block) in blocks.iter().enumerate() {
+            for item in &block.items {
+                let words: &[Word] = match item.effect {
+                    Effect::Load(register) => &[register.word()],
+                    Effect::Load64 => &[Word::Low, Word::High],
+                    _ => &[],
+                };
+                for word in words {
+                    last_load_block[word.index()] = Some(b as u8);
+                }
+            }
+        }
+        ReaderProgram {
+            kind,
+            blocks,
+            registers,
+            irq_blocks,
+            completes_in,
+            locations,
+            last_load_block,
+        }
     }
 
     /// The slot of `register` in this kind's register file.
@@ -327,6 +351,18 @@ impl ReaderProgram {
     /// Does this kind disable interrupts at all?
     pub fn disables_interrupts(&self) -> bool {
         self.irq_blocks.is_some()
+    }
+
+    /// Can a reader at `block` still disable interrupts (is it at or before
+    /// its `irq_off`)?
+    pub(crate) fn may_disable_interrupts_at(&self, block: usize) -> bool {
+        self.irq_blocks.is_some_and(|(off, _)| block <= usize::from(off))
+    }
+
+    /// Can a reader at `block` still load `word` (now or after a retry)?
+    #[inline]
+    pub(crate) fn may_load_at(&self, block: usize, word: Word) -> bool {
+        self.last_load_block[word.index()].is_some_and(|last| block <= usize::from(last))
     }
 
     /// Why item `later` of `block` waits for item `earlier` of it, if it does.

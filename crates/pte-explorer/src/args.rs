@@ -200,7 +200,8 @@ pub struct ReplayArgs {
     pub scenario: ScenarioFlags,
 }
 
-/// `bench [--seconds S] [--max-states N] [--preset ID…]`
+/// `bench [--seconds S] [--max-states N] [--preset ID…] [--scaled MODEL…]
+/// [--scaled-readers N…] [--unreduced] [--save FILE] [--compare FILE]`
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Time limit for each scaled scenario; one that is not done by then is
@@ -217,10 +218,30 @@ pub struct BenchArgs {
     #[arg(long, value_name = "ID")]
     pub preset: Vec<String>,
 
-    /// Measure the scaled scenario (3 cycles, 3 readers, flush none) under
-    /// this model (repeatable: sc, tso, weak); with --preset, both
+    /// Measure the scaled scenario (3 cycles, flush none) under this model
+    /// (repeatable: sc, tso, weak); with --preset, both
     #[arg(long, value_name = "MODEL", value_parser = parse_model)]
     pub scaled: Vec<MemoryModel>,
+
+    /// The scaled scenario's readers (repeatable, 1..=4) [default: 3; without
+    /// --preset and --scaled, 3 and 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub scaled_readers: Vec<u8>,
+
+    /// Explore without the partial-order reduction (every enabled step in
+    /// every state, as before it existed), to measure what it saves
+    #[arg(long)]
+    pub unreduced: bool,
+
+    /// Also write the measurements as JSON to this file (for --compare)
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Compare with measurements saved by --save: each row the saved run
+    /// also measured gets this run's time, states and peak memory divided
+    /// by the saved ones
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
 
     /// Print the measurements as one JSON object instead of a table
     #[arg(long)]

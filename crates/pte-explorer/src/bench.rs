@@ -1,17 +1,21 @@
 //! `bench`: how fast the explorer visits states, on every catalog preset
-//! and on a scaled scenario (three cycles, three readers, no flush) under
-//! each memory model, or on the ones asked for (`--preset`, `--scaled`), as
-//! a table or as JSON (`scripts/test.sh` compares the browser's time with
-//! it). Timing lives here: the core has no clocks.
+//! and on a scaled scenario (three cycles, three or four readers, no flush)
+//! under each memory model, or on the ones asked for (`--preset`,
+//! `--scaled`, `--scaled-readers`), as a table or as JSON (`scripts/test.sh`
+//! compares the browser's time with it). `--save` keeps a run's figures and
+//! `--compare` divides a later run's by them, so a regression shows.
+//! Timing and memory live here: the core has no clocks.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use pte_core::execution::Execution;
 use pte_core::picture::{self, Highlight};
 use pte_core::{catalog, Explorer, FlushMode, MemoryModel, Program, Progress, Scenario};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario_args::find_preset;
 use crate::text::table;
@@ -24,9 +28,11 @@ const MIN_MEASURED: Duration = Duration::from_millis(50);
 /// Transitions per slice between two looks at the clock.
 const SLICE: u64 = 20_000;
 
-/// The scaled scenario: writer cycles and readers.
+/// The scaled scenario's writer cycles, and its readers by default.
 const SCALED_CYCLES: usize = 3;
 const SCALED_READERS: u8 = 3;
+/// The scaled scenarios measured when no row is asked for.
+const EVERY_SCALED_READERS: [u8; 2] = [3, 4];
 
 pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let mut rows: Vec<(String, Scenario)> = Vec::new();
@@ -40,42 +46,65 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         rows.push((id.clone(), find_preset(id)?.scenario()));
     }
     let scaled = if everything { MemoryModel::ALL.to_vec() } else { args.scaled.clone() };
-    for model in scaled {
-        rows.push((
-            format!("{SCALED_CYCLES} cycles, {SCALED_READERS} readers, flush none"),
-            scaled_scenario(model),
-        ));
+    let readers = match (&args.scaled_readers[..], everything) {
+        ([], true) => EVERY_SCALED_READERS.to_vec(),
+        ([], false) => vec![SCALED_READERS],
+        (asked, _) => asked.to_vec(),
+    };
+    for readers in readers {
+        for model in &scaled {
+            rows.push((scaled_name(readers), scaled_scenario(*model, readers)));
+        }
     }
+    let saved = args.compare.as_deref().map(read_saved).transpose()?;
 
     let time_limit = Duration::from_secs_f64(args.seconds);
     let mut measured = Vec::with_capacity(rows.len());
     for (name, scenario) in &rows {
-        let measurement = measure(scenario, args.max_states, time_limit)
+        let measurement = measure(scenario, args.max_states, time_limit, !args.unreduced)
             .map_err(|error| CliError::Input(format!("{name}: invalid scenario: {error}")))?;
-        measured.push((name, scenario.model, measurement));
+        let before = saved.as_ref().and_then(|saved| saved.get(&(name.clone(), scenario.model)));
+        let compared = before.map(|before| measurement.compared_with(before));
+        measured.push((name, scenario.model, measurement, compared));
+    }
+    let json = BenchJson {
+        optimized: !cfg!(debug_assertions),
+        reduced: !args.unreduced,
+        rows: measured
+            .iter()
+            .map(|(name, model, m, compared)| RowJson {
+                scenario: name,
+                model: model.id(),
+                states: m.states,
+                transitions: m.transitions,
+                runs: m.runs,
+                seconds_per_run: m.per_run().as_secs_f64(),
+                states_per_second: m.states_per_second(),
+                peak_rss_bytes: m.peak_rss_bytes,
+                status: m.status.id(),
+                vs_saved: *compared,
+            })
+            .collect(),
+    };
+    if let Some(path) = &args.save {
+        let mut file = Vec::new();
+        write_json_value(&mut file, &json)?;
+        std::fs::write(path, file).map_err(|source| CliError::File {
+            action: "write",
+            path: path.clone(),
+            source,
+        })?;
     }
     if args.json {
-        let json = BenchJson {
-            optimized: !cfg!(debug_assertions),
-            rows: measured
-                .iter()
-                .map(|(name, model, m)| RowJson {
-                    scenario: name,
-                    model: model.id(),
-                    states: m.states,
-                    transitions: m.transitions,
-                    runs: m.runs,
-                    seconds_per_run: m.per_run().as_secs_f64(),
-                    status: m.status.id(),
-                })
-                .collect(),
-        };
         write_json_value(out, &json)?;
         return Ok(Exit::Clean);
     }
 
     if cfg!(debug_assertions) {
         writeln!(out, "note: a debug build; `cargo run --release` explores many times faster")?;
+    }
+    if args.unreduced {
+        writeln!(out, "without the partial-order reduction (--unreduced)")?;
     }
     writeln!(
         out,
@@ -86,12 +115,12 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     )?;
     writeln!(out)?;
 
-    let first_rate = measured.first().map_or(0.0, |(_, _, m)| m.states_per_second());
+    let first_rate = measured.first().map_or(0.0, |(_, _, m, _)| m.states_per_second());
     let table_rows: Vec<Vec<String>> = measured
         .iter()
-        .map(|(name, model, m)| {
+        .map(|(name, model, m, compared)| {
             let ratio = if first_rate > 0.0 { m.states_per_second() / first_rate } else { 0.0 };
-            vec![
+            let mut row = vec![
                 (*name).clone(),
                 model.id().to_owned(),
                 m.states.to_string(),
@@ -99,12 +128,25 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
                 m.runs.to_string(),
                 duration_text(m.per_run()),
                 rate_text(m.states_per_second()),
+                m.peak_rss_bytes.map_or_else(|| "-".to_owned(), bytes_text),
                 format!("{ratio:.2}"),
                 m.status.text().to_owned(),
-            ]
+            ];
+            if saved.is_some() {
+                let ratio = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), ratio_text);
+                row.extend(match compared {
+                    Some(compared) => [
+                        ratio(Some(compared.seconds_per_run)),
+                        ratio(Some(compared.states)),
+                        ratio(compared.peak_rss_bytes),
+                    ],
+                    None => ["-".to_owned(), "-".to_owned(), "-".to_owned()],
+                });
+            }
+            row
         })
         .collect();
-    let header = [
+    let mut header = vec![
         "scenario",
         "model",
         "states",
@@ -112,16 +154,29 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         "runs",
         "time/run",
         "states/s",
+        "peak RSS",
         "vs row 1",
         "status",
     ];
-    let right = [false, false, true, true, true, true, true, true, false];
+    let mut right = vec![false, false, true, true, true, true, true, true, true, false];
+    if saved.is_some() {
+        header.extend(["time ×", "states ×", "RSS ×"]);
+        right.extend([true, true, true]);
+    }
     for line in table(&header, &right, &table_rows) {
         writeln!(out, "{line}")?;
     }
-    let total: Duration = measured.iter().map(|(_, _, m)| m.total).sum();
+    let total: Duration = measured.iter().map(|(_, _, m, _)| m.total).sum();
     writeln!(out)?;
     writeln!(out, "total measured time: {}", duration_text(total))?;
+    writeln!(out, "peak RSS: the process's peak resident memory while the row ran (Linux only)")?;
+    if let Some(path) = &args.compare {
+        writeln!(
+            out,
+            "×: this run divided by {} (below 1: faster, fewer states, less memory)",
+            path.display()
+        )?;
+    }
     if everything {
         writeln!(out)?;
         pictures(out)?;
@@ -136,11 +191,7 @@ const PICTURE_STEPS: usize = 40;
 /// of a 40-step trace (three cycles, three readers, each step the first one
 /// enabled) and both its SVG pictures, against one frame at 60 Hz.
 fn pictures(out: &mut dyn Write) -> Result<(), CliError> {
-    let scenario = Scenario {
-        readers: SCALED_READERS,
-        flush: FlushMode::None,
-        ..Scenario::cycles(SCALED_CYCLES)
-    };
+    let scenario = scaled_scenario(MemoryModel::Sc, SCALED_READERS);
     let program = Program::new(scenario).expect("the scaled scenario is valid");
     let mut state = program.initial();
     let mut steps = Vec::with_capacity(PICTURE_STEPS);
@@ -173,20 +224,22 @@ fn pictures(out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The scaled scenario: three cycles, three readers, no flush, under `model`.
-pub fn scaled_scenario(model: MemoryModel) -> Scenario {
-    Scenario {
-        model,
-        readers: SCALED_READERS,
-        flush: FlushMode::None,
-        ..Scenario::cycles(SCALED_CYCLES)
-    }
+/// The scaled scenario: three cycles, `readers` readers, no flush, under
+/// `model`.
+pub fn scaled_scenario(model: MemoryModel, readers: u8) -> Scenario {
+    Scenario { model, readers, flush: FlushMode::None, ..Scenario::cycles(SCALED_CYCLES) }
+}
+
+fn scaled_name(readers: u8) -> String {
+    format!("{SCALED_CYCLES} cycles, {readers} readers, flush none")
 }
 
 #[derive(Serialize)]
 struct BenchJson<'a> {
     /// False for a debug build, whose times say little.
     optimized: bool,
+    /// False with `--unreduced`.
+    reduced: bool,
     rows: Vec<RowJson<'a>>,
 }
 
@@ -198,8 +251,59 @@ struct RowJson<'a> {
     transitions: u64,
     runs: u32,
     seconds_per_run: f64,
+    states_per_second: f64,
+    /// The process's peak resident memory while the row ran; null where
+    /// it cannot be read (not Linux).
+    peak_rss_bytes: Option<u64>,
     /// complete, state_limit or time_limit.
     status: &'static str,
+    /// With `--compare`, for a row the saved run has: this run divided by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vs_saved: Option<Compared>,
+}
+
+/// A row as `--save` wrote it (only what `--compare` reads).
+#[derive(Deserialize)]
+struct SavedRow {
+    scenario: String,
+    model: String,
+    states: u64,
+    seconds_per_run: f64,
+    #[serde(default)]
+    peak_rss_bytes: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct SavedBench {
+    rows: Vec<SavedRow>,
+}
+
+/// This run's figures divided by the saved run's.
+#[derive(Clone, Copy, Debug, Serialize)]
+struct Compared {
+    seconds_per_run: f64,
+    states: f64,
+    peak_rss_bytes: Option<f64>,
+}
+
+/// The rows of a file `--save` wrote, by scenario name and model.
+fn read_saved(path: &Path) -> Result<BTreeMap<(String, MemoryModel), SavedRow>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::File {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })?;
+    let saved: SavedBench = serde_json::from_str(&text).map_err(|error| {
+        CliError::Input(format!("{}: not a file bench --save wrote: {error}", path.display()))
+    })?;
+    Ok(saved
+        .rows
+        .into_iter()
+        .filter_map(|row| {
+            let model = MemoryModel::ALL.into_iter().find(|model| model.id() == row.model)?;
+            Some(((row.scenario.clone(), model), row))
+        })
+        .collect())
 }
 
 /// How a measured exploration ended.
@@ -236,9 +340,22 @@ struct Measurement {
     /// Time over all runs.
     total: Duration,
     status: Status,
+    peak_rss_bytes: Option<u64>,
 }
 
 impl Measurement {
+    fn compared_with(&self, saved: &SavedRow) -> Compared {
+        let divide = |now: f64, before: f64| if before > 0.0 { now / before } else { f64::NAN };
+        Compared {
+            seconds_per_run: divide(self.per_run().as_secs_f64(), saved.seconds_per_run),
+            states: divide(self.states as f64, saved.states as f64),
+            peak_rss_bytes: self
+                .peak_rss_bytes
+                .zip(saved.peak_rss_bytes)
+                .map(|(now, before)| divide(now as f64, before as f64)),
+        }
+    }
+
     fn per_run(&self) -> Duration {
         self.total / self.runs.max(1)
     }
@@ -255,15 +372,21 @@ impl Measurement {
 
 /// Explores `scenario` from scratch until done, the state limit or the time
 /// limit; repeats short explorations until [`MIN_MEASURED`] has passed.
+/// `reduced`: with the partial-order reduction (the explorer's default).
 fn measure(
     scenario: &Scenario,
     max_states: u32,
     time_limit: Duration,
+    reduced: bool,
 ) -> Result<Measurement, pte_core::ScenarioError> {
     let mut runs = 0;
     let mut total = Duration::ZERO;
+    reset_peak_rss();
     loop {
         let mut explorer = Explorer::new(scenario.clone())?.with_max_states(max_states);
+        if !reduced {
+            explorer = explorer.without_partial_order_reduction();
+        }
         let start = Instant::now();
         let status = loop {
             match explorer.run(SLICE) {
@@ -282,8 +405,45 @@ fn measure(
                 runs,
                 total,
                 status,
+                peak_rss_bytes: peak_rss_bytes(),
             });
         }
+    }
+}
+
+/// Starts the process's peak resident memory afresh (Linux: writing 5 to
+/// `/proc/self/clear_refs`); elsewhere nothing is measured.
+fn reset_peak_rss() {
+    // A failure only leaves the peak of earlier rows in; the row then shows
+    // the larger of the two.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since [`reset_peak_rss`] (Linux's
+/// `VmHWM`), in bytes.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
+    let kilobytes: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+fn bytes_text(bytes: u64) -> String {
+    let megabytes = bytes as f64 / (1024.0 * 1024.0);
+    if megabytes >= 1024.0 {
+        format!("{:.2} GB", megabytes / 1024.0)
+    } else {
+        format!("{megabytes:.1} MB")
+    }
+}
+
+fn ratio_text(ratio: f64) -> String {
+    if ratio.is_nan() {
+        "-".to_owned()
+    } else if ratio < 0.1 {
+        format!("{ratio:.3}")
+    } else {
+        format!("{ratio:.2}")
     }
 }
 

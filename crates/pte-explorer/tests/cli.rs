@@ -1372,3 +1372,41 @@ fn bench_json_of_one_scaled_model() {
     assert_eq!(rows[0]["optimized"], serde_json::Value::Null, "a field of the whole run");
     assert_eq!(json["optimized"], !cfg!(debug_assertions));
 }
+
+#[test]
+fn bench_saves_and_compares() {
+    let saved = temp_path("bench-saved.json");
+    let path = saved.to_str().expect("UTF-8 path");
+    let ran = run_args(&["bench", "--preset", "kernel", "--seconds", "0.05", "--save", path]);
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let text = std::fs::read_to_string(&saved).expect("bench --save wrote the file");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["reduced"], true);
+    assert!(json["rows"][0]["states_per_second"].as_f64().unwrap() > 0.0);
+
+    // The kernel preset has one reader: the reduction changes nothing there.
+    let args = ["bench", "--preset", "kernel", "--preset", "overwrite", "--seconds", "0.05"];
+    let ran = run_args(&[&args[..], &["--unreduced", "--compare", path]].concat());
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let kernel = ran.stdout.lines().find(|line| line.starts_with("kernel ")).unwrap();
+    assert!(kernel.contains(" 1.00 "), "same states as saved: {kernel}");
+    let overwrite = ran.stdout.lines().find(|line| line.starts_with("overwrite ")).unwrap();
+    assert!(overwrite.ends_with("-  -  -") || overwrite.ends_with('-'), "not saved: {overwrite}");
+
+    let ran = run_args(&[
+        "bench",
+        "--preset",
+        "kernel",
+        "--seconds",
+        "0.05",
+        "--json",
+        "--compare",
+        path,
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["rows"][0]["vs_saved"]["states"], 1.0);
+    std::fs::remove_file(&saved).ok();
+
+    let ran = run_args(&["bench", "--preset", "kernel", "--compare", "/nonexistent/bench.json"]);
+    assert_eq!(ran.code, 2, "{ran:?}");
+}

@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn jobs_take_turns_and_report_progress() {
-        let big = Scenario { readers: 2, flush: pte_core::FlushMode::None, ..Scenario::cycles(2) };
+        let big = Scenario { readers: 3, flush: pte_core::FlushMode::None, ..Scenario::cycles(3) };
         let mut jobs = Jobs::new();
         jobs.handle(Request::Explore { job: 1, scenario: big.clone(), max_states: 1_000_000 }, 0.0);
         jobs.handle(Request::Explore { job: 2, scenario: Scenario::kernel(), max_states: 10 }, 0.0);
