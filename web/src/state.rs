@@ -326,6 +326,17 @@ impl AppState {
         self.future.clear();
     }
 
+    /// Shows a session a link opened: undoably when the page showed one
+    /// before (`keep_old`), else as the page's first.
+    fn open_session(&mut self, session: Session, keep_old: bool) {
+        if keep_old {
+            self.replace_session(session);
+        } else {
+            self.session = Rc::new(session);
+            self.reset_exploration();
+        }
+    }
+
     fn reset_exploration(&mut self) {
         self.exploration = Exploration::Idle;
         self.run += 1;
@@ -371,12 +382,7 @@ impl AppState {
                 let replayed = session.replay(&link.steps);
                 // A linked trace opens at its start, to walk through.
                 session.jump(0);
-                if keep_old {
-                    self.replace_session(session);
-                } else {
-                    self.session = Rc::new(session);
-                    self.reset_exploration();
-                }
+                self.open_session(session, keep_old);
                 // Someone else's scenario: named after the preset it is nearest.
                 self.chosen_preset = None;
                 self.notice = replayed.err().map(|error| {
@@ -410,11 +416,7 @@ impl AppState {
                 session.jump(0);
             }
         }
-        if keep_old {
-            self.replace_session(session);
-        } else {
-            self.session = Rc::new(session);
-        }
+        self.open_session(session, keep_old);
         // An earlier exploration of the same scenario is not the lesson's answer.
         self.reset_exploration();
         self.chosen_preset = Some(lesson.preset());

@@ -20,6 +20,23 @@ use pte_core::{
 /// A result: the value read, and whether it was returned (not backed off).
 type Result = (Pte, bool);
 
+/// `scenario` with values that fit its writer, the same low half or not,
+/// the sequence-counter writer or not, and its readers of these kinds.
+fn with_readers(
+    mut scenario: Scenario,
+    same_low: bool,
+    seqcount: bool,
+    kinds: Vec<ReaderKind>,
+) -> Scenario {
+    scenario.fit_values();
+    scenario.set_same_low(same_low);
+    scenario.seqcount = seqcount;
+    for (reader, kind) in (0..scenario.readers).zip(kinds) {
+        scenario.set_reader_kind(reader, kind);
+    }
+    scenario
+}
+
 /// Small scenarios: up to four writer operations and two readers of any
 /// kinds, so each exploration takes milliseconds.
 fn scenarios() -> impl Strategy<Value = Scenario> {
@@ -65,13 +82,7 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 } else if heavy {
                     scenario.writer.truncate(3);
                 }
-                scenario.fit_values();
-                scenario.set_same_low(same_low);
-                scenario.seqcount = seqcount;
-                for (reader, kind) in (0..scenario.readers).zip(kinds) {
-                    scenario.set_reader_kind(reader, kind);
-                }
-                scenario
+                with_readers(scenario, same_low, seqcount, kinds)
             },
         )
 }
@@ -274,13 +285,7 @@ fn cycle_scenarios() -> impl Strategy<Value = Scenario> {
             if seqcount && readers == 3 {
                 scenario.readers = 2;
             }
-            scenario.fit_values();
-            scenario.set_same_low(same_low);
-            scenario.seqcount = seqcount;
-            for (reader, kind) in (0..scenario.readers).zip(kinds) {
-                scenario.set_reader_kind(reader, kind);
-            }
-            scenario
+            with_readers(scenario, same_low, seqcount, kinds)
         })
 }
 
