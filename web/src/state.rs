@@ -759,6 +759,22 @@ mod tests {
         reader(ReaderAction::Load(register))
     }
 
+    /// The same-low-none tear: interrupts off, P0's low, the zap, the zeroed
+    /// high, P1's establish, low again (P1's, the same as P0's), the check.
+    fn same_low_tear() -> [Step; 9] {
+        [
+            reader(ReaderAction::IrqOff),
+            load(Register::R0),
+            Step::Writer(0),
+            Step::Writer(1),
+            load(Register::R1),
+            Step::Writer(2),
+            Step::Writer(3),
+            load(Register::R2),
+            reader(ReaderAction::Check),
+        ]
+    }
+
     #[track_caller]
     fn run(state: &mut AppState, actions: impl IntoIterator<Item = Action>) {
         for action in actions {
@@ -1118,17 +1134,7 @@ mod tests {
 
     #[test]
     fn the_trace_end_is_judged_at_the_last_step_wherever_the_cursor_is() {
-        let torn_steps = [
-            reader(ReaderAction::IrqOff),
-            load(Register::R0),
-            Step::Writer(0),
-            Step::Writer(1),
-            load(Register::R1),
-            Step::Writer(2),
-            Step::Writer(3),
-            load(Register::R2),
-            reader(ReaderAction::Check),
-        ];
+        let torn_steps = same_low_tear();
         let scenario = catalog::find("same-low-none").unwrap().scenario();
         let torn = AppState::from_start(&Start {
             fragment: link::encode(&scenario, &torn_steps),
@@ -1210,16 +1216,8 @@ mod tests {
         assert_eq!(state.tour.open.map(|open| open.number), Some(3));
         assert!(state.tour.is_done(1));
         assert_eq!(state.permalink(), "lesson=3", "the lesson's start is just its number");
-        let torn = [
-            reader(ReaderAction::IrqOff),
-            load(Register::R0),
-            Step::Writer(0),
-            Step::Writer(1),
-            load(Register::R1),
-            Step::Writer(2),
-            Step::Writer(3),
-            load(Register::R2),
-        ];
+        // The tear but its check: the read has not completed.
+        let torn: [Step; 8] = same_low_tear()[..8].try_into().unwrap();
         run(&mut state, torn.map(Action::Step));
         assert!(!state.tour.open.unwrap().met, "no read completed yet");
         let link = state.permalink();
