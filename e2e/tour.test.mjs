@@ -40,10 +40,16 @@ test("a lesson done by hand is kept across a reload, and Reset progress clears i
   await environment.withPage("tour-2-by-hand", "#lesson=3", TourPage, async (tour, page) => {
     await tour.waitForLesson(3);
     assert.equal(await tour.done(), 0);
+    // The live answers would hand over the torn trace: hidden until the goal.
+    assert.ok(await page.getByTestId("live-hidden").isVisible());
+    assert.equal(await page.getByTestId("live-sc").count(), 0);
+    assert.equal(await page.getByTestId("matrix").count(), 0);
     await tour.takeSteps(TORN_INTERLEAVING);
     await tour.complete.waitFor();
     await tour.waitForVerdict(/TORN/);
     assert.equal(await tour.done(), 1);
+    await page.locator('[data-testid="live-sc"][data-torn="sometimes"]').waitFor();
+    assert.equal(await page.getByTestId("live-hidden").count(), 0);
     // The address holds the lesson and the trace.
     assert.match(new URL(page.url()).hash, /^#lesson=3&v=2&.*&t=r1\.off,r1\.r0,/);
 

@@ -429,21 +429,31 @@ pub fn App(props: &AppProps) -> Html {
             <TourPanel tour={state.tour} on_tour={on_tour} />
             <div class="layout">
                 <main class="workspace">
-                    <LiveStrip answers={live.clone()} changes={state.live.changes().map(Rc::new)}
-                        on_live={on_live.clone()} on_load={on_load.clone()} />
+                    if state.answers_hidden() {
+                        <p class="live-hidden" data-testid="live-hidden">
+                            { "During the lesson the answers under every model and the barrier matrix are hidden: they would give it away. They come back when you reach its goal." }
+                        </p>
+                    } else {
+                        <LiveStrip answers={live.clone()} changes={state.live.changes().map(Rc::new)}
+                            on_live={on_live.clone()} on_load={on_load.clone()} />
+                    }
                     <div class="status" id="status">
                         { verdict }
                         <AnswerBox exploration={state.exploration.clone()} on_run={on_run}
                             on_cancel={on_cancel} on_show_values={on_show_values} />
                     </div>
-                    <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
-                        on_load={on_load.clone()} />
+                    if !state.answers_hidden() {
+                        <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
+                            on_load={on_load.clone()} />
+                    }
                     <WalkBar session={session.clone()} notice={key_notice} on_jump={on_jump.clone()} />
                     { threads }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
                     <Explore exploration={state.exploration.clone()} replayed={state.replayed_outcome()} on_replay={on_replay} />
-                    <MatrixPanel answers={live} on_live={on_live} on_load={on_load} />
+                    if !state.answers_hidden() {
+                        <MatrixPanel answers={live} on_live={on_live} on_load={on_load} />
+                    }
                     <Share permalink={AttrValue::from(permalink)} title={title} />
                     <Litmus session={session.clone()} />
                     { shortcuts_help() }

@@ -62,7 +62,8 @@ pub fn requests(state: &AppState) -> Vec<JobRequest> {
             max_states: BROWSER_MAX_STATES,
         });
     }
-    if let Some((id, scenario)) = state.live.request() {
+    // During a lesson the live answers wait until its goal is met.
+    if let Some((id, scenario)) = state.live.request().filter(|_| !state.answers_hidden()) {
         wanted.push(JobRequest {
             purpose: Purpose::Live,
             id,

@@ -264,6 +264,14 @@ impl AppState {
         }
     }
 
+    /// True while a lesson is open and its goal not met yet: the answers
+    /// under every model and the barrier matrix would give the lesson away
+    /// (a torn trace one click from the strip, "never" before the student
+    /// tried), so the page neither shows nor explores them until then.
+    pub fn answers_hidden(&self) -> bool {
+        self.tour.open.is_some_and(|open| !open.met)
+    }
+
     pub fn can_undo(&self) -> bool {
         self.session.can_undo() || !self.past.is_empty()
     }
@@ -1207,6 +1215,30 @@ mod tests {
             assert!(state.tour.is_done(number));
         }
         assert_eq!(state.tour.done_count(), pte_core::tour::lessons().len());
+    }
+
+    #[test]
+    fn a_lesson_hides_the_live_answers_until_its_goal_is_met() {
+        use crate::runner::{requests, Purpose};
+        let live_jobs = |state: &AppState| {
+            requests(state).iter().filter(|job| job.purpose == Purpose::Live).count()
+        };
+        let plain = AppState::from_start(&Start { fragment: String::new(), embed: false });
+        assert!(!plain.answers_hidden());
+        assert_eq!(live_jobs(&plain), 1, "outside the tour the live answers explore");
+
+        let start = Start { fragment: "lesson=3".to_owned(), embed: false };
+        let mut state = AppState::from_start(&start);
+        assert!(state.answers_hidden());
+        assert_eq!(live_jobs(&state), 0, "a torn trace would be one click away");
+        run(&mut state, same_low_tear().map(Action::Step));
+        assert!(state.tour.open.unwrap().met);
+        assert!(!state.answers_hidden());
+        assert_eq!(live_jobs(&state), 1, "the goal met, the answers come back");
+        // Leaving the tour shows them too.
+        let mut state = AppState::from_start(&start);
+        state.apply(Action::Tour(TourAction::Close));
+        assert!(!state.answers_hidden());
     }
 
     #[test]
