@@ -9,12 +9,15 @@
 
 use std::collections::BTreeSet;
 
+mod common;
+use common::{assert_minimal_sets_explored, tears_with};
+
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 use pte_core::{
     barrier_matrix, explore, Barrier, Barriers, Explorer, FlushMode, MemoryModel, MinimalSets,
-    Outcome, Program, Pte, ReaderKind, Report, Scenario, Session, TornAnswer, Values, WriterOp,
+    Outcome, Program, Pte, ReaderKind, Report, Scenario, Session, Values, WriterOp,
 };
 
 /// A result: the value read, and whether it was returned (not backed off).
@@ -394,15 +397,22 @@ fn mixed_kinds_are_renamed_only_within_their_kind() {
             for (reader, kind) in kinds.iter().enumerate() {
                 scenario.set_reader_kind(reader as u8, *kind);
             }
-            let report = explore(scenario.clone()).unwrap();
-            assert!(report.complete);
-            for outcome in &report.outcomes {
-                let mut session = Session::new(scenario.clone()).unwrap();
-                session.replay(&outcome.witness).unwrap();
-                let read = session.last_read().expect("the witness completes a read");
-                assert_eq!(read.read, outcome.read, "{kinds:?} under {model:?}");
-            }
+            assert_witnesses_replay(&scenario, &format!("{kinds:?} under {model:?}"));
         }
+    }
+}
+
+/// Explores `scenario` completely and replays every outcome's witness: it
+/// completes, as its last read, exactly the read the outcome reports.
+fn assert_witnesses_replay(scenario: &Scenario, what: &str) {
+    let report = explore(scenario.clone()).unwrap();
+    assert!(report.complete, "{what}");
+    for outcome in &report.outcomes {
+        let mut session = Session::new(scenario.clone()).unwrap();
+        session.replay(&outcome.witness).unwrap();
+        let read = session.last_read().expect("the witness completes a read");
+        assert_eq!(read.read.value, outcome.value, "{what}");
+        assert_eq!(read.read, outcome.read, "{what}");
     }
 }
 
@@ -413,28 +423,9 @@ fn witnesses_with_three_readers_replay_after_renaming() {
     for preset in pte_core::catalog::presets() {
         for model in MemoryModel::ALL {
             let scenario = Scenario { model, readers: 3, ..preset.scenario() };
-            let report = explore(scenario.clone()).unwrap();
-            assert!(report.complete);
-            for outcome in &report.outcomes {
-                let mut session = Session::new(scenario.clone()).unwrap();
-                session.replay(&outcome.witness).unwrap();
-                let read = session.last_read().expect("the witness completes a read");
-                assert_eq!(read.read.value, outcome.value, "{} under {model:?}", preset.id);
-                assert_eq!(read.read, outcome.read);
-            }
+            assert_witnesses_replay(&scenario, &format!("{} under {model:?}", preset.id));
         }
     }
-}
-
-/// Explores `base` under `model` with exactly `on` among `sites` switched on.
-fn tears_with(base: &Scenario, sites: &[Barrier], on: &[Barrier], model: MemoryModel) -> bool {
-    let mut scenario = Scenario { model, ..base.clone() };
-    for site in sites {
-        scenario.barriers.set(*site, on.contains(site));
-    }
-    let report = explore(scenario).unwrap();
-    assert!(report.complete);
-    report.torn() == TornAnswer::Sometimes
 }
 
 proptest! {
@@ -447,17 +438,11 @@ proptest! {
     fn the_matrix_agrees_with_exploring_each_variant(scenario in scenarios()) {
         let matrix = barrier_matrix(scenario.clone(), pte_core::DEFAULT_MAX_STATES).unwrap();
         prop_assert!(matrix.is_finished());
+        assert_minimal_sets_explored(&matrix);
         for row in &matrix.models {
             let MinimalSets::Decided(sets) = &row.minimal_sets else {
                 panic!("{:?}: minimal sets not decided", row.model)
             };
-            for set in sets {
-                prop_assert!(!tears_with(&scenario, &matrix.sites, set, row.model), "{set:?} suffices");
-                for site in set {
-                    let fewer: Vec<Barrier> = set.iter().copied().filter(|s| s != site).collect();
-                    prop_assert!(tears_with(&scenario, &matrix.sites, &fewer, row.model), "{set:?} is minimal");
-                }
-            }
             // Every set of sites that tears contains no minimal set; every
             // set that does not tear contains one.
             let all_on = tears_with(&scenario, &matrix.sites, &matrix.sites, row.model);

@@ -19,9 +19,12 @@
 
 use std::collections::BTreeSet;
 
+mod common;
+use common::assert_minimal_sets_explored;
+
 use pte_core::{
-    barrier_matrix, catalog, explore, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario,
-    Session, TornAnswer, Variant,
+    barrier_matrix, catalog, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario, Session,
+    TornAnswer, Variant,
 };
 
 /// The sites of a zap, a flush and an establish with lockless (or GUP-fast) readers.
@@ -437,32 +440,13 @@ fn the_table_covers_the_whole_catalog() {
     assert_eq!(listed, catalog);
 }
 
-/// Explores the variant of `base` with exactly `on` among the sites on.
-fn tears_with(base: &Scenario, sites: &[Barrier], on: &[Barrier], model: MemoryModel) -> bool {
-    let mut scenario = Scenario { model, ..base.clone() };
-    for site in sites {
-        scenario.barriers.set(*site, on.contains(site));
-    }
-    let report = explore(scenario).unwrap();
-    assert!(report.complete);
-    report.torn() == TornAnswer::Sometimes
-}
-
 /// Each minimal set suffices, and drops below sufficiency without any one
 /// of its sites; each torn cell's witness replays to a torn read in that
 /// cell's variant (implied cells included).
 fn check_matrix_by_exploring(matrix: &BarrierMatrix) {
+    assert_minimal_sets_explored(matrix);
     let base = &matrix.scenario;
     for row in &matrix.models {
-        if let MinimalSets::Decided(sets) = &row.minimal_sets {
-            for set in sets {
-                assert!(!tears_with(base, &matrix.sites, set, row.model), "{set:?} suffices");
-                for site in set {
-                    let fewer: Vec<Barrier> = set.iter().copied().filter(|s| s != site).collect();
-                    assert!(tears_with(base, &matrix.sites, &fewer, row.model), "{set:?} minimal");
-                }
-            }
-        }
         let cells = row.without.iter().map(|cell| {
             (Variant { model: row.model, barriers: base.barriers.with(cell.barrier, false) }, cell)
         });
