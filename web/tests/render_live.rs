@@ -31,6 +31,16 @@ fn preset(id: &str) -> Scenario {
     catalog::find(id).unwrap().scenario()
 }
 
+/// The matrix panel of the scenario `live` shows.
+async fn render_matrix(live: &Live) -> String {
+    let props = MatrixPanelProps {
+        answers: live.current().cloned(),
+        on_live: Callback::noop(),
+        on_load: Callback::noop(),
+    };
+    LocalServerRenderer::<MatrixPanel>::with_props(props).hydratable(false).render().await
+}
+
 #[track_caller]
 fn assert_contains(html: &str, needles: &[&str]) {
     for needle in needles {
@@ -126,13 +136,7 @@ async fn a_read_by_hand_is_placed_under_the_models_that_allow_it() {
 #[tokio::test]
 async fn the_matrix_panel_shows_every_cell_and_the_minimal_sets_in_words() {
     let live = answered(&[preset("kernel")]);
-    let props = MatrixPanelProps {
-        answers: live.current().cloned(),
-        on_live: Callback::noop(),
-        on_load: Callback::noop(),
-    };
-    let html =
-        LocalServerRenderer::<MatrixPanel>::with_props(props).hydratable(false).render().await;
+    let html = render_matrix(&live).await;
     // 7 rows (as given and six sites) × 3 models, four of them torn (weak
     // without each of the kernel's four barriers).
     assert_eq!(html.matches(r#"data-testid="matrix-cell""#).count(), 21, "{html}");
@@ -162,13 +166,7 @@ async fn a_big_scenario_s_matrix_waits_for_a_click() {
         report.states = web::live::AUTO_MATRIX_STATES + 1;
         live.apply(LiveAction::Finished { request, report: Rc::new(report) });
     }
-    let props = MatrixPanelProps {
-        answers: live.current().cloned(),
-        on_live: Callback::noop(),
-        on_load: Callback::noop(),
-    };
-    let html =
-        LocalServerRenderer::<MatrixPanel>::with_props(props).hydratable(false).render().await;
+    let html = render_matrix(&live).await;
     assert_contains(
         &html,
         &[r#"data-status="on-request""#, "Compute the matrix", "200,001 states"],
