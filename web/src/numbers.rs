@@ -5,7 +5,7 @@
 //! page's order. Pure: a function of the program and the steps taken, so
 //! undo gives the numbers back as they were.
 
-use pte_core::{Program, Step};
+use pte_core::{short_sort, Program, Step};
 
 /// The lines offered after `trace` (the core's candidates, enabled or
 /// blocked) with their numbers, lowest number first.
@@ -29,7 +29,7 @@ pub fn line_numbers(program: &Program, trace: &[Step]) -> Vec<(Step, usize)> {
             }
         }
     }
-    numbered.sort_by_key(|(_, number)| *number);
+    short_sort::sort_by_key(&mut numbered, |(_, number)| *number);
     numbered
 }
 

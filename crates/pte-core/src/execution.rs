@@ -14,6 +14,7 @@ use crate::program::{AccessKind, Program, Register, Tag, Word, INITIAL};
 use crate::reader::Effect;
 use crate::scenario::Barrier;
 use crate::session::ReplayError;
+use crate::short_sort;
 
 /// The thread an event belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -417,7 +418,7 @@ impl<'a> Builder<'a> {
         let mut edges = Vec::new();
         let mut barriers = Vec::new();
         for (thread, events) in &mut self.po {
-            events.sort_by_key(|(key, _)| *key);
+            short_sort::sort_by_key(events, |(key, _)| *key);
             for pair in events.windows(2) {
                 edges.push(Edge { from: pair[0].1, to: pair[1].1, kind: EdgeKind::Po });
             }
@@ -448,11 +449,13 @@ impl<'a> Builder<'a> {
             }
         }
         // fr = rf⁻¹;co: from each load to the co-successor of what it read.
-        let successor: BTreeMap<usize, usize> = edges
-            .iter()
-            .filter(|edge| edge.kind == EdgeKind::Co)
-            .map(|edge| (edge.from, edge.to))
-            .collect();
+        // Inserted one by one: collecting into a map sorts with the standard
+        // sort, a copy of which the page's WebAssembly would carry for this
+        // alone (see short_sort).
+        let mut successor = BTreeMap::new();
+        for edge in edges.iter().filter(|edge| edge.kind == EdgeKind::Co) {
+            successor.insert(edge.from, edge.to);
+        }
         let fr: Vec<Edge> = edges
             .iter()
             .filter(|edge| edge.kind == EdgeKind::Rf)

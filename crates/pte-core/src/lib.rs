@@ -26,6 +26,7 @@ mod reduction;
 mod relaxation;
 mod scenario;
 mod session;
+pub mod short_sort;
 pub mod sources;
 pub mod tour;
 mod verdict;

@@ -12,6 +12,7 @@ use crate::program::{
 pub use crate::reader::ReaderAction;
 use crate::reader::{Effect, OnFail, ReaderProgram, Test, MAX_REGISTERS};
 use crate::scenario::{FlushMode, MemoryModel, Pte, ReaderKind, MAX_READERS};
+use crate::short_sort;
 
 /// Where a reader is in its program ([`Program::phase`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -235,7 +236,7 @@ impl Program {
             for (slot, reader) in members.iter_mut().zip(group) {
                 *slot = canonical.readers[usize::from(*reader)];
             }
-            members[..group.len()].sort_unstable();
+            short_sort::sort(&mut members[..group.len()]);
             for (reader, member) in group.iter().zip(members) {
                 canonical.readers[usize::from(*reader)] = member;
             }
@@ -250,7 +251,7 @@ impl Program {
         for group in self.reader_groups() {
             let mut members = [0u8; MAX_READERS];
             members[..group.len()].copy_from_slice(group);
-            members[..group.len()].sort_by_key(|reader| {
+            short_sort::sort_by_key(&mut members[..group.len()], |reader| {
                 self.reader_future(*reader, &state.readers[usize::from(*reader)])
             });
             for (position, reader) in group.iter().zip(members) {

@@ -22,6 +22,7 @@ use crate::explore::{Explorer, Report, TornAnswer};
 use crate::machine::Step;
 use crate::program::Program;
 use crate::scenario::{Barrier, Barriers, MemoryModel, Pte, Scenario, ScenarioError};
+use crate::short_sort;
 
 /// One scenario the matrix needs an answer for: the base scenario under
 /// `model` with exactly `barriers` switched on.
@@ -253,13 +254,15 @@ pub struct MatrixSearch {
 impl MatrixSearch {
     pub fn new(scenario: Scenario) -> Result<MatrixSearch, ScenarioError> {
         let sites = Program::new(scenario.clone())?.barrier_sites();
-        let mut order: Vec<u16> = (0..1u16 << sites.len()).collect();
         // By size, then lexicographically by the sites each mask holds.
-        order.sort_by_key(|mask| {
-            let members: Vec<u32> =
-                (0..sites.len() as u32).filter(|bit| mask & (1 << bit) != 0).collect();
-            (mask.count_ones(), members)
-        });
+        let mut keyed: Vec<(u32, Vec<u32>, u16)> = (0..1u16 << sites.len())
+            .map(|mask| {
+                let members = (0..sites.len() as u32).filter(|bit| mask & (1 << bit) != 0);
+                (mask.count_ones(), members.collect(), mask)
+            })
+            .collect();
+        short_sort::sort(&mut keyed);
+        let order: Vec<u16> = keyed.into_iter().map(|(_, _, mask)| mask).collect();
         let models = MemoryModel::ALL
             .into_iter()
             .map(|model| ModelSearch {

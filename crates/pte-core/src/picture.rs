@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use crate::execution::{EdgeKind, Event, EventKind, Execution, Thread};
 use crate::program::Word;
+use crate::short_sort;
 
 const BOX_WIDTH: i32 = 200;
 const BOX_HEIGHT: i32 = 30;
@@ -58,7 +59,7 @@ fn columns(execution: &Execution) -> Vec<Thread> {
             _ => None,
         })
         .collect();
-    readers.sort_unstable();
+    short_sort::sort(&mut readers);
     readers.dedup();
     threads.extend(readers.into_iter().map(Thread::Reader));
     threads
@@ -91,7 +92,7 @@ fn graph_positions(execution: &Execution, columns: &[Thread]) -> Vec<(i32, i32)>
             .filter(|e| !execution.edges_of(EdgeKind::Po).any(|edge| edge.to == e.id))
             .map(|e| e.id)
             .collect();
-        starts.sort_unstable();
+        short_sort::sort(&mut starts);
         for start in starts {
             let mut at = Some(start);
             while let Some(id) = at {

@@ -3,7 +3,7 @@
 //! read result, torn ones first, each with a Replay button that loads its
 //! shortest trace to walk through; the row being replayed is marked.
 
-use pte_core::Report;
+use pte_core::{short_sort, Report};
 use yew::prelude::*;
 
 use crate::components::state_view::short_source;
@@ -38,7 +38,7 @@ pub fn thousands(number: u64) -> String {
 /// report's order. Returns indexes into `report.outcomes`.
 pub fn display_order(report: &Report) -> Vec<usize> {
     let mut order: Vec<usize> = (0..report.outcomes.len()).collect();
-    order.sort_by_key(|index| {
+    short_sort::sort_by_key(&mut order, |index| {
         let outcome = &report.outcomes[*index];
         match Shown::of(outcome.verdict, outcome.returned) {
             Shown::Torn => 0,
