@@ -10,23 +10,23 @@ use pte_core::{catalog, Barrier, Scenario, Step};
 use yew::prelude::*;
 
 use crate::browser::{self, Start};
-use crate::components::answer::AnswerBox;
+use crate::components::answer::{answer_box, AnswerProps};
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
-use crate::components::explore::Explore;
+use crate::components::explore::{explore, ExploreProps};
 use crate::components::litmus::Litmus;
-use crate::components::live::LiveStrip;
-use crate::components::matrix::MatrixPanel;
+use crate::components::live::{live_strip, LiveStripProps};
+use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
-use crate::components::player::Player;
-use crate::components::possible::ReadUnderModels;
+use crate::components::player::{player, PlayerProps};
+use crate::components::possible::{read_under_models, ReadUnderModelsProps};
 use crate::components::share::{page_link, Share};
-use crate::components::state_view::StateView;
-use crate::components::thread::Threads;
-use crate::components::tour::TourPanel;
-use crate::components::trace::Trace;
-use crate::components::verdict::VerdictBanner;
-use crate::components::walk::WalkBar;
+use crate::components::state_view::{state_view, StateViewProps};
+use crate::components::thread::{threads, ThreadsProps};
+use crate::components::tour::{tour_panel, TourProps};
+use crate::components::trace::{trace, TraceProps};
+use crate::components::verdict::{verdict_banner, VerdictProps};
+use crate::components::walk::{walk_bar, WalkProps};
 use crate::runner;
 use crate::state::{Action, AppState, Notice, TraceEnd};
 use crate::tour::PROGRESS_KEY;
@@ -361,16 +361,25 @@ pub fn App(props: &AppProps) -> Html {
     // The step the trace takes next: the embed view's linked trace, or the
     // rest of a replayed trace.
     let next_step = session.all_steps().get(session.cursor()).copied();
-    let threads = html! {
-        <Threads session={session.clone()} editable={!state.embed} next={next_step}
-            on_step={on_step} on_toggle_barrier={on_toggle_barrier} on_edit={on_edit.clone()} />
-    };
-    let verdict = html! { <VerdictBanner session={session.clone()} /> };
-    let trace = html! {
-        <Trace session={session.clone()} can_undo={state.can_undo()} can_redo={state.can_redo()}
-            undo_restores_session={state.undo_restores_session()} fixed={state.embed}
-            on_undo={on_undo} on_redo={on_redo} on_jump={on_jump.clone()} />
-    };
+    let thread_columns = threads(&ThreadsProps {
+        session: session.clone(),
+        editable: !state.embed,
+        next: next_step,
+        on_step,
+        on_toggle_barrier,
+        on_edit: on_edit.clone(),
+    });
+    let verdict = verdict_banner(&VerdictProps { session: session.clone() });
+    let trace_list = trace(&TraceProps {
+        session: session.clone(),
+        can_undo: state.can_undo(),
+        can_redo: state.can_redo(),
+        undo_restores_session: state.undo_restores_session(),
+        fixed: state.embed,
+        on_undo,
+        on_redo,
+        on_jump: on_jump.clone(),
+    });
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -378,8 +387,8 @@ pub fn App(props: &AppProps) -> Html {
 
     let below = html! {
         <div class="below">
-            <StateView session={session.clone()} />
-            { trace }
+            { state_view(&StateViewProps { session: session.clone() }) }
+            { trace_list }
         </div>
     };
 
@@ -398,12 +407,18 @@ pub fn App(props: &AppProps) -> Html {
                 { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
                 if shows_tour {
-                    <TourPanel tour={state.tour} embed=true full_lesson={full_lesson} on_tour={on_tour} />
+                    { tour_panel(&TourProps { tour: state.tour, embed: true, full_lesson, on_tour }) }
                 }
                 <main class="workspace">
-                    <Player cursor={session.cursor()} total={session.all_steps().len()} next={next} on_jump={on_jump.clone()} />
+                    { player(&PlayerProps {
+                        cursor: session.cursor(),
+                        total: session.all_steps().len(),
+                        next,
+                        show_keys: false,
+                        on_jump: on_jump.clone(),
+                    }) }
                     { verdict }
-                    { threads }
+                    { thread_columns }
                     if browser::embed_shows_graph() {
                         <Pictures session={session.clone()} on_jump={on_jump} />
                     }
@@ -426,7 +441,7 @@ pub fn App(props: &AppProps) -> Html {
             <a class="skip-link" href="#threads-title" onclick={on_skip}>{ "Skip to the threads" }</a>
             { header(&state) }
             { notice(&state, on_dismiss) }
-            <TourPanel tour={state.tour} on_tour={on_tour} />
+            { tour_panel(&TourProps { tour: state.tour, embed: false, full_lesson: None, on_tour }) }
             <div class="layout">
                 <main class="workspace">
                     if state.answers_hidden() {
@@ -434,25 +449,40 @@ pub fn App(props: &AppProps) -> Html {
                             { "During the lesson the answers under every model and the barrier matrix are hidden: they would give it away. They come back when you reach its goal." }
                         </p>
                     } else {
-                        <LiveStrip answers={live.clone()} changes={state.live.changes().map(Rc::new)}
-                            on_live={on_live.clone()} on_load={on_load.clone()} />
+                        { live_strip(&LiveStripProps {
+                            answers: live.clone(),
+                            changes: state.live.changes().map(Rc::new),
+                            on_live: on_live.clone(),
+                            on_load: on_load.clone(),
+                        }) }
                     }
                     <div class="status" id="status">
                         { verdict }
-                        <AnswerBox exploration={state.exploration.clone()} on_run={on_run}
-                            on_cancel={on_cancel} on_show_values={on_show_values} />
+                        { answer_box(&AnswerProps {
+                            exploration: state.exploration.clone(),
+                            on_run,
+                            on_cancel,
+                            on_show_values,
+                        }) }
                     </div>
                     if !state.answers_hidden() {
-                        <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
-                            on_load={on_load.clone()} />
+                        { read_under_models(&ReadUnderModelsProps {
+                            answers: live.clone(),
+                            read: session.completed_reads().last().copied(),
+                            on_load: on_load.clone(),
+                        }) }
                     }
-                    <WalkBar session={session.clone()} notice={key_notice} on_jump={on_jump.clone()} />
-                    { threads }
+                    { walk_bar(&WalkProps { session: session.clone(), notice: key_notice, on_jump: on_jump.clone() }) }
+                    { thread_columns }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
-                    <Explore exploration={state.exploration.clone()} replayed={state.replayed_outcome()} on_replay={on_replay} />
+                    { explore(&ExploreProps {
+                        exploration: state.exploration.clone(),
+                        replayed: state.replayed_outcome(),
+                        on_replay,
+                    }) }
                     if !state.answers_hidden() {
-                        <MatrixPanel answers={live} on_live={on_live} on_load={on_load} />
+                        { matrix_panel(&MatrixPanelProps { answers: live, on_live, on_load }) }
                     }
                     <Share permalink={AttrValue::from(permalink)} title={title} />
                     <Litmus session={session.clone()} />

@@ -9,17 +9,20 @@ use pte_core::{
     catalog, explore, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step,
 };
 use web::browser::Start;
-use web::components::explore::{Explore, ExploreProps};
+use web::components::explore::{explore as explore_view, ExploreProps};
 use web::components::pictures::{Pictures, PicturesProps};
-use web::components::state_view::{StateView, StateViewProps};
-use web::components::thread::Threads;
-use web::components::trace::Trace;
-use web::components::verdict::{VerdictBanner, VerdictProps};
-use web::components::walk::WalkBar;
+use web::components::state_view::{state_view, StateViewProps};
+use web::components::thread::{threads, ThreadsProps};
+use web::components::trace::{trace, TraceProps};
+use web::components::verdict::{verdict_banner, VerdictProps};
+use web::components::walk::{walk_bar, WalkProps};
 use web::state::Exploration;
 use web::{App, AppProps};
 use yew::prelude::*;
 use yew::LocalServerRenderer;
+
+mod common;
+use common::render_view;
 
 async fn render_app(start: Start) -> String {
     LocalServerRenderer::<App>::with_props(AppProps { start: Some(start) })
@@ -32,25 +35,32 @@ fn link_start(scenario: &Scenario, steps: &[Step]) -> Start {
     Start { fragment: link::encode(scenario, steps), embed: false }
 }
 
-#[derive(Properties, PartialEq)]
-struct WalkedProps {
-    session: Rc<Session>,
-}
-
 /// The parts of the full page that show a state: the walk-through bar, the
 /// verdict, the threads, the state and the trace.
-#[component]
-fn Walked(props: &WalkedProps) -> Html {
-    let session = props.session.clone();
+fn walked(session: &Rc<Session>) -> Html {
     html! {
         <>
-            <WalkBar session={session.clone()} on_jump={Callback::noop()} />
-            <VerdictBanner session={session.clone()} />
-            <Threads session={session.clone()} editable={true} next={session.all_steps().get(session.cursor()).copied()}
-                on_step={Callback::noop()} on_toggle_barrier={Callback::noop()} />
-            <StateView session={session.clone()} />
-            <Trace session={session} can_undo={true} can_redo={false} undo_restores_session={false}
-                on_undo={Callback::noop()} on_redo={Callback::noop()} on_jump={Callback::noop()} />
+            { walk_bar(&WalkProps { session: session.clone(), notice: None, on_jump: Callback::noop() }) }
+            { verdict_banner(&VerdictProps { session: session.clone() }) }
+            { threads(&ThreadsProps {
+                session: session.clone(),
+                editable: true,
+                next: session.all_steps().get(session.cursor()).copied(),
+                on_step: Callback::noop(),
+                on_toggle_barrier: Callback::noop(),
+                on_edit: Callback::noop(),
+            }) }
+            { state_view(&StateViewProps { session: session.clone() }) }
+            { trace(&TraceProps {
+                session: session.clone(),
+                can_undo: true,
+                can_redo: false,
+                undo_restores_session: false,
+                on_undo: Callback::noop(),
+                on_redo: Callback::noop(),
+                on_jump: Callback::noop(),
+                fixed: false,
+            }) }
         </>
     }
 }
@@ -61,10 +71,8 @@ async fn render_walked_to(scenario: &Scenario, steps: &[Step], shown: Option<usi
     let mut session = Session::new(scenario.clone()).unwrap();
     session.replay(steps).unwrap();
     session.jump(shown.unwrap_or(steps.len()));
-    LocalServerRenderer::<Walked>::with_props(WalkedProps { session: Rc::new(session) })
-        .hydratable(false)
-        .render()
-        .await
+    let session = Rc::new(session);
+    render_view(move || walked(&session)).await
 }
 
 async fn render_walked(scenario: &Scenario, steps: &[Step]) -> String {
@@ -331,11 +339,8 @@ async fn no_element_has_a_style_attribute_which_the_page_policy_would_refuse() {
 async fn the_state_view_marks_the_present_bit_and_names_sources() {
     let mut session = Session::new(Scenario::kernel()).unwrap();
     session.step(Step::Writer(0)).unwrap();
-    let html =
-        LocalServerRenderer::<StateView>::with_props(StateViewProps { session: Rc::new(session) })
-            .hydratable(false)
-            .render()
-            .await;
+    let props = StateViewProps { session: Rc::new(session) };
+    let html = render_view(move || state_view(&props)).await;
     assert_contains(
         &html,
         &[
@@ -361,12 +366,8 @@ async fn the_verdict_banner_names_an_allowed_read() {
     ] {
         session.step(step).unwrap();
     }
-    let html = LocalServerRenderer::<VerdictBanner>::with_props(VerdictProps {
-        session: Rc::new(session),
-    })
-    .hydratable(false)
-    .render()
-    .await;
+    let props = VerdictProps { session: Rc::new(session) };
+    let html = render_view(move || verdict_banner(&props)).await;
     assert_contains(
         &html,
         &["✔", "Allowed: pre-zap (P0)", "0x0000000100001067", r#"aria-live="polite""#],
@@ -477,14 +478,12 @@ async fn explore_lists_torn_values_first_and_marks_the_replayed_row() {
     let report = explore(scenario).unwrap();
     let torn = report.outcomes.iter().position(|o| o.verdict.is_torn()).unwrap();
     assert!(torn > 0, "the report lists a torn value after an allowed one");
-    let html = LocalServerRenderer::<Explore>::with_props(ExploreProps {
+    let props = ExploreProps {
         exploration: Exploration::Finished { report: Rc::new(report), limit: None },
         replayed: Some(torn),
         on_replay: Callback::noop(),
-    })
-    .hydratable(false)
-    .render()
-    .await;
+    };
+    let html = render_view(move || explore_view(&props)).await;
     let first_row = html.find(r#"data-testid="outcome-row""#).unwrap();
     assert!(
         html[first_row..].starts_with(r#"data-testid="outcome-row" data-verdict="torn""#),

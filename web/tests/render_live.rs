@@ -7,12 +7,15 @@ use std::rc::Rc;
 
 use pte_core::{catalog, explore, Barrier, Scenario, Session};
 use web::browser::Start;
-use web::components::live::{LiveStrip, LiveStripProps};
-use web::components::matrix::{MatrixPanel, MatrixPanelProps};
-use web::components::possible::{ReadUnderModels, ReadUnderModelsProps};
+use web::components::live::{live_strip, LiveStripProps};
+use web::components::matrix::{matrix_panel, MatrixPanelProps};
+use web::components::possible::{read_under_models, ReadUnderModelsProps};
 use web::live::{Live, LiveAction};
 use web::{App, AppProps};
 use yew::{Callback, LocalServerRenderer};
+
+mod common;
+use common::render_view;
 
 /// The live answers after following `scenarios` in turn, each explored.
 fn answered(scenarios: &[Scenario]) -> Live {
@@ -38,7 +41,7 @@ async fn render_matrix(live: &Live) -> String {
         on_live: Callback::noop(),
         on_load: Callback::noop(),
     };
-    LocalServerRenderer::<MatrixPanel>::with_props(props).hydratable(false).render().await
+    render_view(move || matrix_panel(&props)).await
 }
 
 #[track_caller]
@@ -85,7 +88,7 @@ async fn the_strip_says_each_model_s_answer_and_what_the_change_did() {
         on_live: Callback::noop(),
         on_load: Callback::noop(),
     };
-    let html = LocalServerRenderer::<LiveStrip>::with_props(props).hydratable(false).render().await;
+    let html = render_view(move || live_strip(&props)).await;
     assert_contains(
         &html,
         &[
@@ -119,8 +122,7 @@ async fn a_read_by_hand_is_placed_under_the_models_that_allow_it() {
         read: session.last_read().copied(),
         on_load: Callback::noop(),
     };
-    let html =
-        LocalServerRenderer::<ReadUnderModels>::with_props(props).hydratable(false).render().await;
+    let html = render_view(move || read_under_models(&props)).await;
     assert_contains(
         &html,
         &[

@@ -6,11 +6,14 @@
 
 use pte_core::tour;
 use web::browser::Start;
-use web::components::tour::{TourPanel, TourProps};
+use web::components::tour::{tour_panel, TourProps};
 use web::tour::{OpenLesson, Tour};
 use web::{App, AppProps};
 use yew::prelude::*;
 use yew::LocalServerRenderer;
+
+mod common;
+use common::render_view;
 
 async fn render_app(fragment: &str, embed: bool) -> String {
     let start = Start { fragment: fragment.to_owned(), embed };
@@ -22,7 +25,7 @@ async fn render_app(fragment: &str, embed: bool) -> String {
 
 async fn render_tour(tour: Tour, embed: bool) -> String {
     let props = TourProps { tour, embed, full_lesson: None, on_tour: Callback::noop() };
-    LocalServerRenderer::<TourPanel>::with_props(props).hydratable(false).render().await
+    render_view(move || tour_panel(&props)).await
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::components::explore::thousands;
 use crate::state::{Exploration, BROWSER_MAX_STATES};
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct AnswerProps {
     pub exploration: Exploration,
     pub on_run: Callback<()>,
@@ -18,8 +18,7 @@ pub struct AnswerProps {
     pub on_show_values: Callback<()>,
 }
 
-#[component]
-pub fn AnswerBox(props: &AnswerProps) -> Html {
+pub fn answer_box(props: &AnswerProps) -> Html {
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let on_show_values = props.on_show_values.reform(|event: MouseEvent| event.prevent_default());

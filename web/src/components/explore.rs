@@ -10,11 +10,10 @@ use crate::components::state_view::short_source;
 use crate::components::verdict::Shown;
 use crate::state::Exploration;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct ExploreProps {
     pub exploration: Exploration,
     /// The outcome whose shortest trace the stepper holds.
-    #[prop_or_default]
     pub replayed: Option<usize>,
     /// Replays the shortest trace of outcome `index`.
     pub on_replay: Callback<usize>,
@@ -99,8 +98,7 @@ fn result_table(report: &Report, replayed: Option<usize>, on_replay: &Callback<u
     }
 }
 
-#[component]
-pub fn Explore(props: &ExploreProps) -> Html {
+pub fn explore(props: &ExploreProps) -> Html {
     let body = match &props.exploration {
         Exploration::Idle => html! {
             <p class="hint">{ "Explore all (at the top of the page, or the key e) visits every reachable state of this scenario and lists here every value a read can return." }</p>

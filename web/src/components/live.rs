@@ -23,7 +23,7 @@ pub fn short_name(model: MemoryModel) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct LiveStripProps {
     /// The answers of the scenario shown (none in the embed view).
     pub answers: Option<Rc<Answers>>,
@@ -126,8 +126,7 @@ fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) ->
 }
 
 /// The strip, its progress and the list of changes.
-#[component]
-pub fn LiveStrip(props: &LiveStripProps) -> Html {
+pub fn live_strip(props: &LiveStripProps) -> Html {
     let Some(answers) = &props.answers else { return html! {} };
     let entries = MemoryModel::ALL.into_iter().enumerate().map(|(index, model)| {
         html! {

@@ -13,7 +13,7 @@ use crate::components::explore::thousands;
 use crate::components::live::short_name;
 use crate::live::{Answers, LiveAction, LiveStatus, LIVE_MAX_STATES};
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct MatrixPanelProps {
     pub answers: Option<Rc<Answers>>,
     pub on_live: Callback<LiveAction>,
@@ -155,8 +155,7 @@ fn table(
     }
 }
 
-#[component]
-pub fn MatrixPanel(props: &MatrixPanelProps) -> Html {
+pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
     let Some(answers) = &props.answers else { return html! {} };
     let matrix = answers.matrix();
     let on_compute = props.on_live.reform(|_: MouseEvent| LiveAction::ComputeMatrix);

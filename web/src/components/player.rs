@@ -3,23 +3,20 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct PlayerProps {
     /// Steps shown (the cursor) and steps in the trace.
     pub cursor: usize,
     pub total: usize,
     /// The description of the next step, if there is one.
-    #[prop_or_default]
     pub next: Option<AttrValue>,
     /// Show the keys (← →) on the buttons (the full page; the embed view
     /// keeps its buttons bare).
-    #[prop_or_default]
     pub show_keys: bool,
     pub on_jump: Callback<usize>,
 }
 
-#[component]
-pub fn Player(props: &PlayerProps) -> Html {
+pub fn player(props: &PlayerProps) -> Html {
     let (cursor, total) = (props.cursor, props.total);
     let jump = |to: usize| props.on_jump.reform(move |_: MouseEvent| to);
     html! {

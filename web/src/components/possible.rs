@@ -12,7 +12,7 @@ use crate::components::live::short_name;
 use crate::components::state_view::short_source;
 use crate::live::{possible_under, Answers, Possible};
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct ReadUnderModelsProps {
     pub answers: Option<Rc<Answers>>,
     /// The latest read completed in the run shown.
@@ -31,8 +31,7 @@ pub fn models_phrase(models: &[MemoryModel]) -> String {
     }
 }
 
-#[component]
-pub fn ReadUnderModels(props: &ReadUnderModelsProps) -> Html {
+pub fn read_under_models(props: &ReadUnderModelsProps) -> Html {
     let (Some(answers), Some(read)) = (&props.answers, props.read) else { return html! {} };
     let value = read.read.value;
     let possible = possible_under(answers, value, read.read.returned);

@@ -20,7 +20,7 @@ const COLUMNS: [Register; 7] = [
 ];
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct StateViewProps {
     pub session: Rc<Session>,
 }
@@ -217,8 +217,7 @@ fn readers_table(program: &Program, session: &Session) -> Html {
 }
 
 /// Memory, store buffer and registers after the steps taken so far.
-#[component]
-pub fn StateView(props: &StateViewProps) -> Html {
+pub fn state_view(props: &StateViewProps) -> Html {
     let session = &props.session;
     let program = session.program();
     html! {

@@ -5,7 +5,6 @@
 //! the step that ran it, and what a stricter memory model would not have
 //! allowed in that step.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use pte_core::{Barrier, Blocked, MemoryModel, Phase, Program, ReaderKind, Session, Step};
@@ -15,7 +14,7 @@ use super::select_value;
 use crate::listing::{self, Line, LineKind};
 use crate::state::Action;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct ThreadsProps {
     pub session: Rc<Session>,
     /// False in the embed view, which plays the link's fixed trace: barrier
@@ -23,14 +22,12 @@ pub struct ThreadsProps {
     pub editable: bool,
     /// The step the trace takes next (the embed view's linked trace, or the
     /// rest of a replayed trace): its line is marked.
-    #[prop_or_default]
     pub next: Option<Step>,
     /// Takes a step; the string is the id of the thread's column, so focus
     /// can stay there when the button goes away.
     pub on_step: Callback<(Step, AttrValue)>,
     pub on_toggle_barrier: Callback<(Barrier, bool)>,
     /// Scenario edits made from a column (a reader's kind).
-    #[prop_or_default]
     pub on_edit: Callback<Action>,
 }
 
@@ -60,8 +57,6 @@ struct View<'a> {
     session: &'a Session,
     options: Vec<(Step, Result<(), Blocked>)>,
     numbers: Vec<(Step, usize)>,
-    /// The last step (0-based index into the trace) that ran each line.
-    ran: HashMap<Step, usize>,
     props: &'a ThreadsProps,
 }
 
@@ -90,7 +85,8 @@ impl View<'_> {
                 }
                 _ => false,
             };
-            let ran = self.ran.get(&step).copied();
+            // The last step (0-based index into the trace) that ran the line.
+            let ran = self.session.trace().iter().rposition(|taken| *taken == step);
             let why = ran.map_or_else(Vec::new, |index| {
                 let relaxations = self.session.relaxations(index);
                 relaxations.iter().map(|r| self.program().explain_relaxation(r)).collect()
@@ -407,14 +403,11 @@ fn depth_class(depth: u8) -> &'static str {
 }
 
 /// The writer's and every reader's column.
-#[component]
-pub fn Threads(props: &ThreadsProps) -> Html {
+pub fn threads(props: &ThreadsProps) -> Html {
     let session = &props.session;
     let options = session.options();
     let numbers = crate::numbers::line_numbers(session.program(), session.trace());
-    let ran: HashMap<Step, usize> =
-        session.trace().iter().enumerate().map(|(index, step)| (*step, index)).collect();
-    let view = View { session, options, numbers, ran, props };
+    let view = View { session, options, numbers, props };
     let model = session.scenario().model;
     let note = match model {
         MemoryModel::Sc => "Sequential consistency: each thread runs its next line, in order. Barriers have no effect here but stay visible.",

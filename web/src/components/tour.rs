@@ -8,14 +8,12 @@ use yew::prelude::*;
 
 use crate::tour::{Tour, TourAction};
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct TourProps {
     pub tour: Tour,
     /// The compact view for an iframe: no exploring, no leaving the lesson.
-    #[prop_or_default]
     pub embed: bool,
     /// In the embed view, the open lesson in the full explorer.
-    #[prop_or_default]
     pub full_lesson: Option<AttrValue>,
     pub on_tour: Callback<TourAction>,
 }
@@ -57,8 +55,7 @@ fn lesson_list(props: &TourProps) -> Html {
     }
 }
 
-#[component]
-pub fn TourPanel(props: &TourProps) -> Html {
+pub fn tour_panel(props: &TourProps) -> Html {
     let Some(open) = props.tour.open else {
         return html! { <section class="tour" aria-label="Guided tour">{ lesson_list(props) }</section> };
     };

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::components::verdict::Shown;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct TraceProps {
     pub session: Rc<Session>,
     pub can_undo: bool,
@@ -23,7 +23,6 @@ pub struct TraceProps {
     pub on_jump: Callback<usize>,
     /// The embed view's fixed trace: the player above has the controls, so
     /// there is no undo/redo toolbar here.
-    #[prop_or_default]
     pub fixed: bool,
 }
 
@@ -43,8 +42,7 @@ fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>, Vec<String>
     lines
 }
 
-#[component]
-pub fn Trace(props: &TraceProps) -> Html {
+pub fn trace(props: &TraceProps) -> Html {
     let session = &props.session;
     let cursor = session.cursor();
     let lines = describe_steps(session);

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use pte_core::{Judged, MemoryModel, Session, Verdict};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct VerdictProps {
     pub session: Rc<Session>,
 }
@@ -86,8 +86,7 @@ fn icon(judged: &Judged) -> &'static str {
 }
 
 /// The banner for the latest completed read, and a list of the earlier ones.
-#[component]
-pub fn VerdictBanner(props: &VerdictProps) -> Html {
+pub fn verdict_banner(props: &VerdictProps) -> Html {
     let session = &props.session;
     let reads: Vec<Judged> = session.completed_reads().copied().collect();
     let just_now = session.last_read().is_some();

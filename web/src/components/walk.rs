@@ -9,7 +9,7 @@ use std::rc::Rc;
 use pte_core::{Register, Session, Word};
 use yew::prelude::*;
 
-use crate::components::player::Player;
+use crate::components::player::{player, PlayerProps};
 use crate::components::verdict::Shown;
 
 /// The state in one line: the entry in memory with where each half came
@@ -48,18 +48,16 @@ fn state_line(session: &Session) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct WalkProps {
     pub session: Rc<Session>,
     /// Why the number key just pressed ran nothing.
-    #[prop_or_default]
     pub notice: Option<AttrValue>,
     /// Shows the state after this many steps.
     pub on_jump: Callback<usize>,
 }
 
-#[component]
-pub fn WalkBar(props: &WalkProps) -> Html {
+pub fn walk_bar(props: &WalkProps) -> Html {
     let session = &props.session;
     let program = session.program();
     let cursor = session.cursor();
@@ -93,7 +91,7 @@ pub fn WalkBar(props: &WalkProps) -> Html {
             <h2 id="walk-title" class="visually-hidden">{ "Walk through the trace" }</h2>
             // No trace yet: nothing to play.
             if !steps.is_empty() {
-                <Player cursor={cursor} total={steps.len()} next={next} show_keys={true} on_jump={props.on_jump.clone()} />
+                { player(&PlayerProps { cursor, total: steps.len(), next, show_keys: true, on_jump: props.on_jump.clone() }) }
             }
             <div class="walk-now">
                 { match current {
