@@ -38,6 +38,18 @@ test("the Litmus panel equals pte-explorer litmus and downloads the same file", 
     ]);
     assert.equal(download.suggestedFilename(), "pte-same-low-none.litmus");
     assert.equal(await readFile(await download.path(), "utf8"), shown);
+    // Copy puts the same text on the clipboard and says so beside the button;
+    // the next Copy (the permalink's) says its own, in its place.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], {
+      origin: environment.site.url,
+    });
+    await page.getByTestId("copy-litmus").click();
+    await page.getByRole("status").filter({ hasText: "Copied the litmus test to the clipboard." }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shown);
+    await explorer.copyLinkButton.click();
+    await page.getByRole("status").filter({ hasText: "Copied the link to the clipboard." }).waitFor();
+    assert.equal(await page.getByText("Copied the litmus test").count(), 0);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await explorer.permalinkField.inputValue());
     // A scenario the export cannot write says why.
     await explorer.choosePreset("atomic-zap-same-low");
     assert.match(await page.getByTestId("litmus-refused").textContent(), /zap_atomic/);

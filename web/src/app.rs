@@ -14,13 +14,13 @@ use crate::components::answer::{answer_box, AnswerProps};
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
-use crate::components::litmus::Litmus;
+use crate::components::litmus::{litmus, LitmusProps};
 use crate::components::live::{live_strip, LiveStripProps};
 use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
 use crate::components::possible::{read_under_models, ReadUnderModelsProps};
-use crate::components::share::{page_link, Share};
+use crate::components::share::{page_link, share, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
 use crate::components::tour::{tour_panel, TourProps};
@@ -345,6 +345,7 @@ pub fn App(props: &AppProps) -> Html {
         Action::LoadVariant { scenario, steps }
     });
     let on_tour = use_intent(&dispatcher, Action::Tour);
+    let on_copied = use_intent(&dispatcher, Action::Copied);
     let live = state.live.current().cloned();
     // In-page moves focus their target and leave the address (the permalink) alone.
     let on_show_values = use_callback((), |(), _| browser::focus_element("values-title"));
@@ -484,8 +485,13 @@ pub fn App(props: &AppProps) -> Html {
                     if !state.answers_hidden() {
                         { matrix_panel(&MatrixPanelProps { answers: live, on_live, on_load }) }
                     }
-                    <Share permalink={AttrValue::from(permalink)} title={title} />
-                    <Litmus session={session.clone()} />
+                    { share(&ShareProps {
+                        permalink: AttrValue::from(permalink),
+                        title,
+                        copied: state.copied,
+                        on_copied: on_copied.clone(),
+                    }) }
+                    { litmus(&LitmusProps { session: session.clone(), copied: state.copied, on_copied }) }
                     { shortcuts_help() }
                 </main>
                 <aside class="sidebar" aria-label="Scenario settings">

@@ -51,6 +51,20 @@ pub struct AppState {
     pub replays: u32,
     /// The guided tour: the lesson open and the lessons done.
     pub tour: Tour,
+    /// What the last Copy button did, said beside it.
+    pub copied: Option<Copied>,
+}
+
+/// What a Copy button copied, and whether the clipboard took it (if not,
+/// the text is selected for the person to copy by hand).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copied {
+    /// The permalink (Share).
+    Link(bool),
+    /// The embed snippet (Share).
+    Snippet(bool),
+    /// The litmus test.
+    Litmus(bool),
 }
 
 /// Something that went wrong and the person should read.
@@ -186,6 +200,8 @@ pub enum Action {
     },
     /// The guided tour: open a lesson, a hint, Show me, close, reset.
     Tour(TourAction),
+    /// The clipboard's answer to a Copy button.
+    Copied(Copied),
 }
 
 impl Default for AppState {
@@ -208,6 +224,7 @@ impl AppState {
             chosen_preset: None,
             replays: 0,
             tour: Tour::default(),
+            copied: None,
         };
         state.follow_live();
         state
@@ -591,12 +608,14 @@ impl AppState {
     pub fn apply(&mut self, action: Action) {
         // A key's notice answers that key press only.
         // Reports of explorations (Explore all's and the live answers')
-        // arrive at any time: they leave a key's notice in place.
+        // and the clipboard's answers arrive at any time: they leave a
+        // key's notice in place.
         let background = matches!(
             action,
             Action::ExplorationProgress { .. }
                 | Action::ExplorationFinished { .. }
                 | Action::Live(_)
+                | Action::Copied(_)
         );
         if !background && matches!(self.notice, Some(Notice::KeyRunsNothing(_))) {
             self.notice = None;
@@ -699,6 +718,7 @@ impl AppState {
             }
             Action::ReplayOutcome(index) => self.replay_outcome(index),
             Action::DismissNotice => self.notice = None,
+            Action::Copied(copied) => self.copied = Some(copied),
             Action::StartExploration => self.start_exploration(),
             Action::CancelExploration => {
                 if let Exploration::Running { states, transitions, .. } = self.exploration {
@@ -847,6 +867,23 @@ mod tests {
         state.apply(Action::StepNumber(1));
         assert_eq!(state.notice, None);
         assert_eq!(state.session.trace(), [reader(ReaderAction::IrqOff), Step::Writer(0)]);
+    }
+
+    #[test]
+    fn the_clipboard_s_answer_is_kept_until_the_next_copy_and_leaves_a_key_notice() {
+        let mut state = AppState::default();
+        assert_eq!(state.copied, None);
+        state.apply(Action::StepNumber(9));
+        state.apply(Action::Copied(Copied::Link(true)));
+        assert_eq!(state.copied, Some(Copied::Link(true)));
+        assert!(
+            matches!(state.notice, Some(Notice::KeyRunsNothing(_))),
+            "the answer arrives after the click, at any time: it is no intent"
+        );
+        state.apply(Action::Step(Step::Writer(0)));
+        assert_eq!(state.copied, Some(Copied::Link(true)), "a step leaves it");
+        state.apply(Action::Copied(Copied::Litmus(false)));
+        assert_eq!(state.copied, Some(Copied::Litmus(false)), "one answer at a time");
     }
 
     #[test]

@@ -8,10 +8,15 @@ use pte_core::{catalog, litmus, FlushMode, Session};
 use yew::prelude::*;
 
 use super::{copy_on_click, data_url};
+use crate::state::Copied;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct LitmusProps {
     pub session: Rc<Session>,
+    /// What the last Copy button did (this view says it for its own).
+    pub copied: Option<Copied>,
+    /// The clipboard's answer to this view's Copy button.
+    pub on_copied: Callback<Copied>,
 }
 
 /// The test's name, as `pte-explorer litmus` names it: `pte-<preset>` for a
@@ -23,9 +28,7 @@ pub fn test_name(session: &Session) -> String {
     }
 }
 
-#[component]
-pub fn Litmus(props: &LitmusProps) -> Html {
-    let copied = use_state(|| None::<bool>);
+pub fn litmus(props: &LitmusProps) -> Html {
     let scenario = props.session.scenario();
     let name = test_name(&props.session);
     let file = format!("{name}.litmus");
@@ -33,8 +36,12 @@ pub fn Litmus(props: &LitmusProps) -> Html {
     let body = match exported {
         Ok(text) => {
             let on_copy = {
-                let copied = copied.clone();
-                copy_on_click(text.clone(), "litmus-text", Rc::new(move |ok| copied.set(Some(ok))))
+                let on_copied = props.on_copied.clone();
+                copy_on_click(
+                    text.clone(),
+                    "litmus-text",
+                    Rc::new(move |ok| on_copied.emit(Copied::Litmus(ok))),
+                )
             };
             html! {
                 <>
@@ -54,7 +61,7 @@ pub fn Litmus(props: &LitmusProps) -> Html {
                             { format!("Download {file}") }
                         </a>
                     </div>
-                    if let Some(ok) = *copied {
+                    if let Some(Copied::Litmus(ok)) = props.copied {
                         <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>
                             { if ok { "Copied the litmus test to the clipboard." } else { "Could not copy automatically: the test is selected below; press Ctrl+C (⌘C on a Mac)." } }
                         </p>

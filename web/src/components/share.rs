@@ -8,13 +8,18 @@ use yew::prelude::*;
 
 use super::copy_on_click;
 use crate::browser;
+use crate::state::Copied;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct ShareProps {
     /// The permalink query (what goes after `#`).
     pub permalink: AttrValue,
     /// The iframe's accessible title.
     pub title: AttrValue,
+    /// What the last Copy button did (this view says it for its own two).
+    pub copied: Option<Copied>,
+    /// The clipboard's answer to one of this view's Copy buttons.
+    pub on_copied: Callback<Copied>,
 }
 
 /// The address of the full page for `permalink`.
@@ -61,22 +66,14 @@ pub fn embed_snippet(address: &str, permalink: &str, title: &str) -> String {
     )
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Copied {
-    Link(bool),
-    Snippet(bool),
-}
-
-#[component]
-pub fn Share(props: &ShareProps) -> Html {
-    let copied = use_state(|| None::<Copied>);
+pub fn share(props: &ShareProps) -> Html {
     let address = browser::page_address();
     let link = page_link(&address, &props.permalink);
     let snippet = embed_snippet(&address, &props.permalink, &props.title);
 
     let copy = |text: String, field: &'static str, wrap: fn(bool) -> Copied| {
-        let copied = copied.clone();
-        copy_on_click(text, field, Rc::new(move |ok| copied.set(Some(wrap(ok)))))
+        let on_copied = props.on_copied.clone();
+        copy_on_click(text, field, Rc::new(move |ok| on_copied.emit(wrap(ok))))
     };
     let on_copy_link = copy(link.clone(), "permalink", Copied::Link);
     let on_copy_snippet = copy(snippet.clone(), "embed-snippet", Copied::Snippet);
@@ -105,7 +102,7 @@ pub fn Share(props: &ShareProps) -> Html {
                     <input id="permalink" type="text" readonly=true value={link} data-testid="permalink" />
                     <button type="button" onclick={on_copy_link} data-testid="copy-link">{ "Copy link" }</button>
                 </div>
-                if let Some(Copied::Link(ok)) = *copied {
+                if let Some(Copied::Link(ok)) = props.copied {
                     <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>{ message(ok, "link") }</p>
                 }
             </div>
@@ -115,7 +112,7 @@ pub fn Share(props: &ShareProps) -> Html {
                     <textarea id="embed-snippet" readonly=true rows="8" value={snippet} data-testid="embed-snippet" />
                     <button type="button" onclick={on_copy_snippet} data-testid="copy-embed">{ "Copy embed snippet" }</button>
                 </div>
-                if let Some(Copied::Snippet(ok)) = *copied {
+                if let Some(Copied::Snippet(ok)) = props.copied {
                     <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>{ message(ok, "embed snippet") }</p>
                 }
             </div>
