@@ -39,8 +39,7 @@ pub use machine::{
     StepParseError,
 };
 pub use matrix::{
-    barrier_matrix, explore_variant, Answer, BarrierMatrix, MatrixSearch, MinimalSets, ModelRow,
-    SiteCell, Variant,
+    barrier_matrix, Answer, BarrierMatrix, MatrixSearch, MinimalSets, ModelRow, SiteCell, Variant,
 };
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,

@@ -527,7 +527,7 @@ fn model_index(model: MemoryModel) -> usize {
 }
 
 /// Explores one variant to the end or to `max_states`.
-pub fn explore_variant(
+pub(crate) fn explore_variant(
     base: &Scenario,
     variant: Variant,
     max_states: u32,

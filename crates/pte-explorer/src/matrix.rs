@@ -6,9 +6,7 @@
 
 use std::io::Write;
 
-use pte_core::{
-    Answer, Barrier, BarrierMatrix, MatrixSearch, MinimalSets, ModelRow, Scenario, TornAnswer,
-};
+use pte_core::{Answer, Barrier, BarrierMatrix, MinimalSets, ModelRow, Scenario, TornAnswer};
 use serde::Serialize;
 
 use crate::scenario_args::{scenario_and_base, warnings};
@@ -18,13 +16,8 @@ use crate::{write_json_value, CliError, Exit, MatrixArgs};
 pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let (scenario, base) = scenario_and_base(&args.source, &args.scenario)?;
 
-    let mut search = MatrixSearch::new(scenario.clone()).map_err(CliError::invalid_scenario)?;
-    while let Some(variant) = search.next_variant() {
-        let report = pte_core::explore_variant(&scenario, variant, args.max_states)
-            .map_err(CliError::invalid_scenario)?;
-        search.record(variant, Answer::of(&report));
-    }
-    let matrix = search.matrix();
+    let matrix = pte_core::barrier_matrix(scenario.clone(), args.max_states)
+        .map_err(CliError::invalid_scenario)?;
     if args.json {
         write_json(&matrix, args.max_states, out)?;
     } else {
