@@ -17,7 +17,7 @@ use pte_core::{catalog, Explorer, FlushMode, MemoryModel, Program, Progress, Sce
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario_args::find_preset;
+use crate::scenario_args::{find_preset, read_file, write_file};
 use crate::text::table;
 use crate::{write_json_value, BenchArgs, CliError, Exit};
 
@@ -89,11 +89,8 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     if let Some(path) = &args.save {
         let mut file = Vec::new();
         write_json_value(&mut file, &json)?;
-        std::fs::write(path, file).map_err(|source| CliError::File {
-            action: "write",
-            path: path.clone(),
-            source,
-        })?;
+        // serde_json writes UTF-8, so nothing is replaced.
+        write_file(path, &String::from_utf8_lossy(&file))?;
     }
     if args.json {
         write_json_value(out, &json)?;
@@ -288,11 +285,7 @@ struct Compared {
 
 /// The rows of a file `--save` wrote, by scenario name and model.
 fn read_saved(path: &Path) -> Result<BTreeMap<(String, MemoryModel), SavedRow>, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::File {
-        action: "read",
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = read_file(path)?;
     let saved: SavedBench = serde_json::from_str(&text).map_err(|error| {
         CliError::Input(format!("{}: not a file bench --save wrote: {error}", path.display()))
     })?;
@@ -300,7 +293,7 @@ fn read_saved(path: &Path) -> Result<BTreeMap<(String, MemoryModel), SavedRow>, 
         .rows
         .into_iter()
         .filter_map(|row| {
-            let model = MemoryModel::ALL.into_iter().find(|model| model.id() == row.model)?;
+            let model: MemoryModel = row.model.parse().ok()?;
             Some(((row.scenario.clone(), model), row))
         })
         .collect())
