@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use pte_core::{Answer, Barrier, BarrierMatrix, MinimalSets, ModelRow, Scenario, TornAnswer};
+use pte_core::{Answer, Barrier, BarrierMatrix, MinimalSets, ModelRow, Scenario, Step, TornAnswer};
 use serde::Serialize;
 
 use crate::scenario_args::{scenario_and_base, warnings};
@@ -39,7 +39,7 @@ fn exit(matrix: &BarrierMatrix) -> Exit {
     }
 }
 
-/// A cell: "never", "TORN", or "none found" when the limit stopped the search.
+/// A cell: "never", "TORN", or "unknown" when the limit stopped the search.
 fn cell_text(answer: Option<&Answer>) -> &'static str {
     match answer.and_then(Answer::is_torn) {
         Some(true) => "TORN",
@@ -141,7 +141,7 @@ fn write_text(
             let (Some(value), Some(witness)) = (answer.torn_value, &answer.witness) else {
                 continue;
             };
-            let steps: Vec<String> = witness.iter().map(|step| step.id()).collect();
+            let steps = step_ids(witness);
             writeln!(
                 out,
                 "  {cells}: {}, {} steps: {}",
@@ -203,13 +203,9 @@ struct MatrixJson<'a> {
 #[derive(Serialize)]
 struct ModelJson {
     model: &'static str,
-    /// With the scenario's barriers as given.
-    torn: &'static str,
-    complete: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    witness: Option<Vec<String>>,
+    /// With the scenario's barriers as given (no `explored`).
+    #[serde(flatten)]
+    as_is: AnswerJson,
     without: Vec<CellJson>,
     /// `null` when a state limit left them undecided.
     minimal_sets: Option<Vec<Vec<&'static str>>>,
@@ -220,18 +216,41 @@ struct CellJson {
     barrier: &'static str,
     /// False: the site is off in the scenario already.
     on_in_scenario: bool,
+    #[serde(flatten)]
+    answer: AnswerJson,
+}
+
+/// An [`Answer`]'s fields, as a model's row and a cell show them.
+#[derive(Serialize)]
+struct AnswerJson {
     torn: &'static str,
     complete: bool,
-    /// False: the answer follows from others without exploring.
-    explored: bool,
+    /// False: the answer follows from others without exploring (a cell's
+    /// only; `None` for a model's answer as given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explored: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     witness: Option<Vec<String>>,
 }
 
-fn witness_ids(answer: &Answer) -> Option<Vec<String>> {
-    answer.witness.as_ref().map(|steps| steps.iter().map(|step| step.id()).collect())
+impl AnswerJson {
+    /// `answer` with its `explored` flag when `with_explored`.
+    fn of(answer: &Answer, with_explored: bool) -> AnswerJson {
+        AnswerJson {
+            torn: torn_id(answer.torn),
+            complete: answer.complete,
+            explored: with_explored.then_some(answer.explored),
+            value: answer.torn_value.map(hex64),
+            witness: answer.witness.as_deref().map(step_ids),
+        }
+    }
+}
+
+/// A witness's steps by their ids (`w1`, `r1.r0`, …).
+fn step_ids(steps: &[Step]) -> Vec<String> {
+    steps.iter().map(|step| step.id()).collect()
 }
 
 fn write_json(
@@ -255,23 +274,15 @@ fn write_json(
             });
             ModelJson {
                 model: row.model.id(),
-                torn: torn_id(as_is.torn),
-                complete: as_is.complete,
-                value: as_is.torn_value.map(hex64),
-                witness: witness_ids(&as_is),
+                as_is: AnswerJson::of(&as_is, false),
                 without: row
                     .without
                     .iter()
                     .filter_map(|cell| {
-                        let answer = cell.answer.as_ref()?;
                         Some(CellJson {
                             barrier: cell.barrier.id(),
                             on_in_scenario: cell.on_in_scenario,
-                            torn: torn_id(answer.torn),
-                            complete: answer.complete,
-                            explored: answer.explored,
-                            value: answer.torn_value.map(hex64),
-                            witness: witness_ids(answer),
+                            answer: AnswerJson::of(cell.answer.as_ref()?, true),
                         })
                     })
                     .collect(),
