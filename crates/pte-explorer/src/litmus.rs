@@ -5,12 +5,11 @@ use std::io::Write;
 
 use pte_core::{catalog, litmus, FlushMode};
 
-use crate::scenario_args::{base_scenario, write_file};
+use crate::scenario_args::{scenario_and_base, write_file};
 use crate::{CliError, Exit, LitmusArgs};
 
 pub fn run(args: &LitmusArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let mut scenario = base_scenario(args.source.preset.as_deref(), args.source.file.as_deref())?;
-    args.scenario.apply(&mut scenario)?;
+    let (scenario, _) = scenario_and_base(&args.source, &args.scenario)?;
     let name = match &args.name {
         Some(name) => name.clone(),
         None => default_name(args, &scenario),
