@@ -12,16 +12,11 @@ pub const SLICE: u64 = 4_000;
 /// How often a running job reports its progress.
 pub const PROGRESS_MILLISECONDS: f64 = 100.0;
 
+#[derive(Debug)]
 struct Job {
     id: u32,
     explorer: Explorer,
     last_report: f64,
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job").field("id", &self.id).field("explorer", &self.explorer).finish()
-    }
 }
 
 /// The jobs in progress, oldest first.
