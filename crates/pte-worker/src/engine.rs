@@ -3,6 +3,8 @@
 //! the caller passes the clock, so it runs in the worker, on the page's own
 //! timers, and in native tests alike.
 
+use std::collections::VecDeque;
+
 use pte_core::{Explorer, Progress};
 
 use crate::protocol::{Finished, Reply, Request};
@@ -22,7 +24,7 @@ struct Job {
 /// The jobs in progress, oldest first.
 #[derive(Debug, Default)]
 pub struct Jobs {
-    running: Vec<Job>,
+    running: VecDeque<Job>,
 }
 
 impl Jobs {
@@ -42,7 +44,7 @@ impl Jobs {
                 self.running.retain(|running| running.id != job);
                 match Explorer::new(scenario) {
                     Ok(explorer) => {
-                        self.running.push(Job {
+                        self.running.push_back(Job {
                             id: job,
                             explorer: explorer.with_max_states(max_states),
                             last_report: now,
@@ -62,10 +64,9 @@ impl Jobs {
     /// Runs the oldest job for about `budget` milliseconds of `clock`, then
     /// moves it to the back of the line; returns what there is to report.
     pub fn run_slice(&mut self, budget: f64, clock: &dyn Fn() -> f64) -> Vec<Reply> {
-        if self.running.is_empty() {
+        let Some(mut job) = self.running.pop_front() else {
             return Vec::new();
-        }
-        let mut job = self.running.remove(0);
+        };
         let start = clock();
         let progress = loop {
             let progress = job.explorer.run(SLICE);
@@ -85,7 +86,7 @@ impl Jobs {
                     pending: job.explorer.pending(),
                 });
             }
-            self.running.push(job);
+            self.running.push_back(job);
             replies
         } else {
             vec![Reply::Done(Finished::of(job.id, &job.explorer, progress))]
