@@ -196,19 +196,17 @@ impl Reply {
         let header = lines.next().unwrap_or_default();
         let (kind, rest) = header.split_once(' ').unwrap_or((header, ""));
         let mut words = rest.split(' ');
-        let mut next = |what: &str| -> Result<u64, String> { number(words.next(), what) };
-        let job = |value: u64| u32::try_from(value).map_err(|_| format!("job {value} is too big"));
         match kind {
             "ready" => Ok(Reply::Ready { protocol: number(Some(rest), "protocol")? }),
             "progress" => Ok(Reply::Progress {
-                job: job(next("job")?)?,
-                states: next("states")?,
-                transitions: next("transitions")?,
-                pending: next("pending")?,
+                job: number(words.next(), "job")?,
+                states: number(words.next(), "states")?,
+                transitions: number(words.next(), "transitions")?,
+                pending: number(words.next(), "pending")?,
             }),
             "done" => {
-                let job = job(next("job")?)?;
-                let complete = next("complete")? != 0;
+                let job = number(words.next(), "job")?;
+                let complete = number::<u64>(words.next(), "complete")? != 0;
                 let limit = match words.next() {
                     Some("-") => None,
                     word => Some(number(word, "state limit")?),
@@ -302,6 +300,10 @@ mod tests {
             Ok(Reply::Failed { job: 1, message: "a b".into() })
         );
         assert!(Reply::from_text("done x").is_err());
+        for too_big in ["progress 4294967296 1 2 3", "done 4294967296 1 - 1 0"] {
+            let message = Reply::from_text(too_big).unwrap_err();
+            assert_eq!(message, "job \"4294967296\" is not a number");
+        }
         assert!(Reply::from_text("{\"type\":\"ready\"}").is_err());
     }
 }
