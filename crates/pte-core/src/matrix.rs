@@ -288,26 +288,6 @@ impl MatrixSearch {
         &self.scenario
     }
 
-    /// The barrier sites the scenario's code contains.
-    pub fn sites(&self) -> &[Barrier] {
-        &self.sites
-    }
-
-    /// Explorations recorded so far (answers the law implied not counted).
-    pub fn explorations(&self) -> u32 {
-        self.explorations
-    }
-
-    /// States visited by the explorations recorded so far.
-    pub fn states(&self) -> u64 {
-        self.states
-    }
-
-    /// The answer known for `variant`, if any.
-    pub fn answer(&self, variant: Variant) -> Option<&Answer> {
-        self.answers.get(&variant)
-    }
-
     /// The scenario's own barriers under `model`.
     pub fn as_is(&self, model: MemoryModel) -> Variant {
         Variant { model, barriers: self.scenario.barriers }
