@@ -136,6 +136,9 @@ impl Report {
     }
 }
 
+/// A trace and the read its last step completes in a run of it.
+type Witness = (Vec<Step>, Option<CompletedRead>);
+
 struct Found {
     /// The state before the completing step, and that step.
     parent: u32,
@@ -401,7 +404,7 @@ impl Explorer {
     /// A shortest trace to stored state `id` followed by `last`, with its
     /// readers renamed from the stored (sorted) states' numbering to that of
     /// a real run, and the read the last step completes in that run.
-    fn witness(&self, mut id: u32, last: Step) -> (Vec<Step>, Option<CompletedRead>) {
+    fn witness(&self, mut id: u32, last: Step) -> Witness {
         let mut stored = vec![last];
         while id != 0 {
             let (parent, step) = self.parents[id as usize];
@@ -441,13 +444,8 @@ impl Explorer {
             .found
             .iter()
             .map(|(key, found)| {
-                let (witness, read) = match self.shortest(*key) {
-                    Some(witness) => {
-                        let read = self.replay(&witness);
-                        (witness, read)
-                    }
-                    None => self.witness(found.parent, found.step),
-                };
+                let (witness, read) =
+                    self.shortest(*key).unwrap_or_else(|| self.witness(found.parent, found.step));
                 Outcome {
                     value: found.read.value,
                     returned: found.read.returned,
@@ -467,15 +465,22 @@ impl Explorer {
     }
 
     /// The shortest witness the witness searches found for a result, with
-    /// their reader renamed to the scenario's. Among equally short ones, the
-    /// first in the order a search without the partial-order reduction
-    /// would have met them (see [`WitnessSearch::order`]), so the witness is
-    /// the one that search reports.
-    fn shortest(&self, key: (bool, u64)) -> Option<Vec<Step>> {
-        let mut best: Option<(Vec<[u8; 4]>, Vec<Step>)> = None;
+    /// their reader renamed to the scenario's, and the read it completes.
+    /// Among equally short ones, the first in the order a search without the
+    /// partial-order reduction would have met them (see
+    /// [`WitnessSearch::order`]), so the witness is the one that search
+    /// reports.
+    ///
+    /// The read is the witness search's own, with its reader renamed: the
+    /// trace completes the same read in the whole scenario, since the
+    /// writer's accesses and the reader's program do not depend on how many
+    /// readers there are, and the other readers stay at their start, where
+    /// they hold nothing off.
+    fn shortest(&self, key: (bool, u64)) -> Option<Witness> {
+        let mut best: Option<(Vec<[u8; 4]>, Witness)> = None;
         for search in &self.witness_searches {
             let Some(found) = search.explorer.found.get(&key) else { continue };
-            let (steps, _) = search.explorer.witness(found.parent, found.step);
+            let (steps, read) = search.explorer.witness(found.parent, found.step);
             let order = search.order(&steps);
             let better = best.as_ref().is_none_or(|(best_order, _)| {
                 (order.len(), &order) < (best_order.len(), best_order)
@@ -490,24 +495,11 @@ impl Explorer {
                         other => other,
                     })
                     .collect();
-                best = Some((order, renamed));
+                let read = read.map(|read| CompletedRead { reader: search.reader, ..read });
+                best = Some((order, (renamed, read)));
             }
         }
-        best.map(|(_, steps)| steps)
-    }
-
-    /// The read the last step of `steps` completes in this scenario.
-    fn replay(&self, steps: &[Step]) -> Option<CompletedRead> {
-        let mut state = self.program.initial();
-        let mut read = None;
-        for step in steps {
-            // A witness search's trace is enabled here too: the other
-            // readers stay at their start, where they hold nothing off.
-            let (next, completed) = self.program.apply(&state, *step).ok()?;
-            state = next;
-            read = completed;
-        }
-        read
+        best.map(|(_, witness)| witness)
     }
 }
 
