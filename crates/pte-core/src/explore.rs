@@ -163,9 +163,9 @@ pub struct Explorer {
     found: BTreeMap<(bool, u64), Found>,
     max_states: u32,
     limit_reached: bool,
-    /// Take eager steps alone (the partial-order reduction).
-    reduce: bool,
-    /// With `reduce`: one search per reader kind for shortest witnesses.
+    /// With several readers, one search per reader kind for shortest
+    /// witnesses; then, and only then, the search takes eager steps alone
+    /// (the partial-order reduction).
     witness_searches: Vec<WitnessSearch>,
     scratch: Vec<Step>,
 }
@@ -228,8 +228,7 @@ impl Explorer {
     }
 
     pub fn from_program(program: Program) -> Explorer {
-        let reduce = program.readers() > 1;
-        let witness_searches = if reduce {
+        let witness_searches = if program.readers() > 1 {
             program
                 .reader_groups()
                 .iter()
@@ -249,7 +248,7 @@ impl Explorer {
         } else {
             Vec::new()
         };
-        Explorer { reduce, witness_searches, ..Explorer::unreduced(program) }
+        Explorer { witness_searches, ..Explorer::unreduced(program) }
     }
 
     /// A search that takes every enabled step (still merging equivalent
@@ -268,7 +267,6 @@ impl Explorer {
             found: BTreeMap::new(),
             max_states: DEFAULT_MAX_STATES,
             limit_reached: false,
-            reduce: false,
             witness_searches: Vec::new(),
             scratch: Vec::new(),
         }
@@ -289,7 +287,6 @@ impl Explorer {
     /// so no witness searches. For tests and measurements that compare the
     /// reduced search with the fuller one.
     pub fn without_partial_order_reduction(mut self) -> Explorer {
-        self.reduce = false;
         self.witness_searches.clear();
         self
     }
@@ -364,7 +361,9 @@ impl Explorer {
         let mut steps = std::mem::take(&mut self.scratch);
         self.program.candidates(&state, &mut steps);
         steps.retain(|step| self.program.check(&state, *step).is_ok());
-        if self.reduce {
+        // Reduced exactly when there are witness searches to find shortest
+        // witnesses.
+        if !self.witness_searches.is_empty() {
             if let Some(eager) = self.program.eager_step(&state, &steps) {
                 steps.clear();
                 steps.push(eager);
