@@ -309,41 +309,45 @@ impl Explorer {
         own + self.witness_searches.iter().map(|search| search.explorer.pending()).sum::<u64>()
     }
 
-    /// Expands states until about `budget` transitions have been taken (at
-    /// least one state is expanded), the search and then the witness
-    /// searches are done, or the cap is hit. The counts and the progress are
-    /// the main search's; a witness search that reaches the cap stops there.
+    /// Expands states until about `budget` transitions have been taken in
+    /// all (at least one state is expanded), the search and then the
+    /// witness searches are done, or the cap is hit. Each witness search
+    /// gets what is left of the budget. The counts and the progress are the
+    /// main search's; a witness search that reaches the cap stops there.
     pub fn run(&mut self, budget: u64) -> Progress {
-        let progress = self.search(budget);
+        let mut left = budget.max(1);
+        let progress = self.search(&mut left);
         if progress == Progress::Running {
             return progress;
         }
         for search in &mut self.witness_searches {
-            if search.explorer.search(budget) == Progress::Running {
+            if search.explorer.search(&mut left) == Progress::Running {
                 return Progress::Running;
             }
         }
         progress
     }
 
-    /// [`Explorer::run`] for this search alone.
-    fn search(&mut self, budget: u64) -> Progress {
-        let stop_at = self.transitions.saturating_add(budget.max(1));
-        while self.frontier < self.states.len() {
+    /// [`Explorer::run`] for this search alone: expands states while some of
+    /// the budget is `left` (none when it is 0), and takes off what it used.
+    fn search(&mut self, left: &mut u64) -> Progress {
+        let start = self.transitions;
+        let stop_at = start.saturating_add(*left);
+        let progress = loop {
             if self.limit_reached {
-                return Progress::LimitReached { max_states: self.max_states };
+                break Progress::LimitReached { max_states: self.max_states };
+            }
+            if self.frontier == self.states.len() {
+                break Progress::Done;
             }
             if self.transitions >= stop_at {
-                return Progress::Running;
+                break Progress::Running;
             }
             self.expand(self.frontier);
             self.frontier += 1;
-        }
-        if self.limit_reached {
-            Progress::LimitReached { max_states: self.max_states }
-        } else {
-            Progress::Done
-        }
+        };
+        *left = left.saturating_sub(self.transitions - start);
+        progress
     }
 
     /// Runs to the end (or the cap).
@@ -553,5 +557,52 @@ impl Hasher for StateHasher {
     #[inline]
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{MemoryModel, ReaderKind};
+
+    /// Transitions taken by the search and its witness searches together.
+    fn all_transitions(explorer: &Explorer) -> u64 {
+        explorer.transitions
+            + explorer
+                .witness_searches
+                .iter()
+                .map(|search| search.explorer.transitions)
+                .sum::<u64>()
+    }
+
+    #[test]
+    fn one_run_takes_about_its_budget_witness_searches_included() {
+        let mut scenario = Scenario::cycles(1);
+        scenario.model = MemoryModel::Weak;
+        scenario.readers = 3;
+        scenario.set_reader_kind(1, ReaderKind::GupFast);
+        scenario.set_reader_kind(2, ReaderKind::Seqcount);
+        scenario.seqcount = true;
+        let mut explorer = Explorer::new(scenario.clone()).unwrap();
+        assert_eq!(explorer.witness_searches.len(), 3);
+        // More than one state has steps: what a slice may take past its budget.
+        let fan_out = 64;
+        let budget = 100;
+        let mut runs = 0;
+        loop {
+            let before = all_transitions(&explorer);
+            let progress = explorer.run(budget);
+            let taken = all_transitions(&explorer) - before;
+            assert!(taken < budget + fan_out, "a run of budget {budget} took {taken}");
+            runs += 1;
+            if progress != Progress::Running {
+                assert_eq!(progress, Progress::Done);
+                break;
+            }
+        }
+        // Sliced or not, the same report.
+        assert!(runs > 3);
+        let whole = explore(scenario).unwrap();
+        assert_eq!(explorer.report(), whole);
     }
 }
