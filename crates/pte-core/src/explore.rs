@@ -77,6 +77,13 @@ pub struct Outcome {
     pub occurrences: u64,
 }
 
+impl Outcome {
+    /// Did the reader return a torn value? (A back-off returns nothing.)
+    pub fn returned_torn(&self) -> bool {
+        self.returned && self.verdict.is_torn()
+    }
+}
+
 /// What an exploration found so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
@@ -92,7 +99,7 @@ impl Report {
     /// Can a torn value be *returned*? (A back-off after a torn read returns
     /// nothing.)
     pub fn torn(&self) -> TornAnswer {
-        if self.outcomes.iter().any(|outcome| outcome.returned && outcome.verdict.is_torn()) {
+        if self.outcomes.iter().any(Outcome::returned_torn) {
             TornAnswer::Sometimes
         } else {
             TornAnswer::Never

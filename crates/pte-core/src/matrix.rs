@@ -63,7 +63,7 @@ impl Answer {
         let torn = report
             .outcomes
             .iter()
-            .filter(|outcome| outcome.returned && outcome.verdict.is_torn())
+            .filter(|outcome| outcome.returned_torn())
             .min_by_key(|outcome| outcome.witness.len());
         Answer {
             torn: report.torn(),
