@@ -155,7 +155,7 @@ pub struct BarrierMatrix {
 
 impl BarrierMatrix {
     pub fn row(&self, model: MemoryModel) -> &ModelRow {
-        &self.models[model_index(model)]
+        &self.models[model.index()]
     }
 
     /// Every cell and every row's minimal sets are known.
@@ -341,7 +341,7 @@ impl MatrixSearch {
     }
 
     fn search(&self, model: MemoryModel) -> &ModelSearch {
-        &self.models[model_index(model)]
+        &self.models[model.index()]
     }
 
     /// The answer the law gives for `variant` from what is known, if any.
@@ -401,7 +401,7 @@ impl MatrixSearch {
                     return Some(variant);
                 }
             }
-            if let Some(variant) = self.walk(model_index(model)) {
+            if let Some(variant) = self.walk(model.index()) {
                 return Some(variant);
             }
         }
@@ -455,7 +455,7 @@ impl MatrixSearch {
         // Only variants that agree with the scenario outside the code's
         // sites say something about subsets of the sites.
         if self.subset(variant.model, mask) == variant {
-            let search = &mut self.models[model_index(variant.model)];
+            let search = &mut self.models[variant.model.index()];
             match answer.is_torn() {
                 Some(true) => search.insufficient.push(mask),
                 Some(false) => search.sufficient.push(mask),
@@ -520,10 +520,6 @@ impl MatrixSearch {
 /// Does the set of sites `set` include every site of `part`?
 fn includes(set: u16, part: u16) -> bool {
     set & part == part
-}
-
-fn model_index(model: MemoryModel) -> usize {
-    MemoryModel::ALL.iter().position(|m| *m == model).unwrap_or(0)
 }
 
 /// Explores one variant to the end or to `max_states`.
