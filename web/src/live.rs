@@ -59,10 +59,6 @@ pub fn key(scenario: &Scenario) -> Scenario {
     Scenario { model: MemoryModel::Sc, ..scenario.clone() }
 }
 
-fn model_index(model: MemoryModel) -> usize {
-    MemoryModel::ALL.iter().position(|m| *m == model).unwrap_or(0)
-}
-
 impl Answers {
     fn new(scenario: &Scenario) -> Result<Answers, ScenarioError> {
         let scenario = key(scenario);
@@ -77,7 +73,7 @@ impl Answers {
 
     /// The report of the scenario's barriers as given under `model`.
     pub fn report(&self, model: MemoryModel) -> Option<&Rc<Report>> {
-        self.reports[model_index(model)].as_ref()
+        self.reports[model.index()].as_ref()
     }
 
     /// The matrix as far as it is known.
@@ -123,7 +119,7 @@ impl Answers {
         if let Some(model) =
             MemoryModel::ALL.into_iter().find(|model| self.search.as_is(*model) == variant)
         {
-            self.reports[model_index(model)] = Some(report.clone());
+            self.reports[model.index()] = Some(report.clone());
         }
         self.search.record(variant, Answer::of(&report));
     }

@@ -121,21 +121,18 @@ pub struct Edge {
     pub kind: EdgeKind,
 }
 
-/// An enabled barrier site between two events of one thread in program order.
+/// An enabled barrier site in one thread's program order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BarrierMark {
     pub barrier: Barrier,
+    /// The thread's event just before the site.
     pub after: usize,
-    /// The next event of the thread, if the trace got that far.
-    pub before: Option<usize>,
 }
 
 /// A read the trace completed, with the loads its halves came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadSources {
     pub read: CompletedRead,
-    /// The trace step that completed it.
-    pub step: usize,
     /// The load events of `r0` (low half) and `r1` (high half).
     pub low_load: usize,
     pub high_load: usize,
@@ -277,7 +274,6 @@ impl<'a> Builder<'a> {
                 let name = program.name(step);
                 let label = name.trim_start_matches("writer: ").to_owned();
                 let key = (access_index, 0, 0, 0);
-                let mut last = None;
                 match access.kind {
                     AccessKind::Flush => {
                         let id = self.push(
@@ -290,7 +286,6 @@ impl<'a> Builder<'a> {
                         );
                         self.events[id].op = Some(access.op);
                         self.po_push(Thread::Writer, key, id);
-                        last = Some(id);
                     }
                     _ => {
                         for (half, word) in
@@ -307,12 +302,11 @@ impl<'a> Builder<'a> {
                             self.events[id].op = Some(access.op);
                             self.writes[word.index()].insert(tag, id);
                             self.po_push(Thread::Writer, (access_index, 0, 0, half), id);
-                            last = Some(id);
                         }
                     }
                 }
                 for barrier in access.wmbs_after() {
-                    if program.scenario().barriers.is_on(barrier) && last.is_some() {
+                    if program.scenario().barriers.is_on(barrier) {
                         self.marks.push((Thread::Writer, (access_index, 0, 0, 9), barrier));
                     }
                 }
@@ -395,7 +389,7 @@ impl<'a> Builder<'a> {
                 if let Some(read) = read {
                     let low_load = self.loads[&(reader, Register::R0)];
                     let high_load = self.loads[&(reader, Register::R1)];
-                    self.reads.push(ReadSources { read, step: index, low_load, high_load });
+                    self.reads.push(ReadSources { read, low_load, high_load });
                 }
             }
         }
@@ -426,16 +420,12 @@ impl<'a> Builder<'a> {
                 if mark_thread != thread {
                     continue;
                 }
-                // The event just before the site and the one just after it.
+                // The event just before the site.
                 let Some(position) = events.iter().rposition(|(event_key, _)| event_key < key)
                 else {
                     continue;
                 };
-                barriers.push(BarrierMark {
-                    barrier: *barrier,
-                    after: events[position].1,
-                    before: events.get(position + 1).map(|(_, id)| *id),
-                });
+                barriers.push(BarrierMark { barrier: *barrier, after: events[position].1 });
             }
         }
         for event in &self.events {

@@ -77,6 +77,13 @@ pub struct Outcome {
     pub occurrences: u64,
 }
 
+impl Outcome {
+    /// Did the reader return a torn value? (A back-off returns nothing.)
+    pub fn returned_torn(&self) -> bool {
+        self.returned && self.verdict.is_torn()
+    }
+}
+
 /// What an exploration found so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
@@ -92,7 +99,7 @@ impl Report {
     /// Can a torn value be *returned*? (A back-off after a torn read returns
     /// nothing.)
     pub fn torn(&self) -> TornAnswer {
-        if self.outcomes.iter().any(|outcome| outcome.returned && outcome.verdict.is_torn()) {
+        if self.outcomes.iter().any(Outcome::returned_torn) {
             TornAnswer::Sometimes
         } else {
             TornAnswer::Never
@@ -136,6 +143,9 @@ impl Report {
     }
 }
 
+/// A trace and the read its last step completes in a run of it.
+type Witness = (Vec<Step>, Option<CompletedRead>);
+
 struct Found {
     /// The state before the completing step, and that step.
     parent: u32,
@@ -160,9 +170,9 @@ pub struct Explorer {
     found: BTreeMap<(bool, u64), Found>,
     max_states: u32,
     limit_reached: bool,
-    /// Take eager steps alone (the partial-order reduction).
-    reduce: bool,
-    /// With `reduce`: one search per reader kind for shortest witnesses.
+    /// With several readers, one search per reader kind for shortest
+    /// witnesses; then, and only then, the search takes eager steps alone
+    /// (the partial-order reduction).
     witness_searches: Vec<WitnessSearch>,
     scratch: Vec<Step>,
 }
@@ -225,8 +235,7 @@ impl Explorer {
     }
 
     pub fn from_program(program: Program) -> Explorer {
-        let reduce = program.readers() > 1;
-        let witness_searches = if reduce {
+        let witness_searches = if program.readers() > 1 {
             program
                 .reader_groups()
                 .iter()
@@ -246,7 +255,7 @@ impl Explorer {
         } else {
             Vec::new()
         };
-        Explorer { reduce, witness_searches, ..Explorer::unreduced(program) }
+        Explorer { witness_searches, ..Explorer::unreduced(program) }
     }
 
     /// A search that takes every enabled step (still merging equivalent
@@ -265,7 +274,6 @@ impl Explorer {
             found: BTreeMap::new(),
             max_states: DEFAULT_MAX_STATES,
             limit_reached: false,
-            reduce: false,
             witness_searches: Vec::new(),
             scratch: Vec::new(),
         }
@@ -286,7 +294,6 @@ impl Explorer {
     /// so no witness searches. For tests and measurements that compare the
     /// reduced search with the fuller one.
     pub fn without_partial_order_reduction(mut self) -> Explorer {
-        self.reduce = false;
         self.witness_searches.clear();
         self
     }
@@ -309,41 +316,45 @@ impl Explorer {
         own + self.witness_searches.iter().map(|search| search.explorer.pending()).sum::<u64>()
     }
 
-    /// Expands states until about `budget` transitions have been taken (at
-    /// least one state is expanded), the search and then the witness
-    /// searches are done, or the cap is hit. The counts and the progress are
-    /// the main search's; a witness search that reaches the cap stops there.
+    /// Expands states until about `budget` transitions have been taken in
+    /// all (at least one state is expanded), the search and then the
+    /// witness searches are done, or the cap is hit. Each witness search
+    /// gets what is left of the budget. The counts and the progress are the
+    /// main search's; a witness search that reaches the cap stops there.
     pub fn run(&mut self, budget: u64) -> Progress {
-        let progress = self.search(budget);
+        let mut left = budget.max(1);
+        let progress = self.search(&mut left);
         if progress == Progress::Running {
             return progress;
         }
         for search in &mut self.witness_searches {
-            if search.explorer.search(budget) == Progress::Running {
+            if search.explorer.search(&mut left) == Progress::Running {
                 return Progress::Running;
             }
         }
         progress
     }
 
-    /// [`Explorer::run`] for this search alone.
-    fn search(&mut self, budget: u64) -> Progress {
-        let stop_at = self.transitions.saturating_add(budget.max(1));
-        while self.frontier < self.states.len() {
+    /// [`Explorer::run`] for this search alone: expands states while some of
+    /// the budget is `left` (none when it is 0), and takes off what it used.
+    fn search(&mut self, left: &mut u64) -> Progress {
+        let start = self.transitions;
+        let stop_at = start.saturating_add(*left);
+        let progress = loop {
             if self.limit_reached {
-                return Progress::LimitReached { max_states: self.max_states };
+                break Progress::LimitReached { max_states: self.max_states };
+            }
+            if self.frontier == self.states.len() {
+                break Progress::Done;
             }
             if self.transitions >= stop_at {
-                return Progress::Running;
+                break Progress::Running;
             }
             self.expand(self.frontier);
             self.frontier += 1;
-        }
-        if self.limit_reached {
-            Progress::LimitReached { max_states: self.max_states }
-        } else {
-            Progress::Done
-        }
+        };
+        *left = left.saturating_sub(self.transitions - start);
+        progress
     }
 
     /// Runs to the end (or the cap).
@@ -361,7 +372,9 @@ impl Explorer {
         let mut steps = std::mem::take(&mut self.scratch);
         self.program.candidates(&state, &mut steps);
         steps.retain(|step| self.program.check(&state, *step).is_ok());
-        if self.reduce {
+        // Reduced exactly when there are witness searches to find shortest
+        // witnesses.
+        if !self.witness_searches.is_empty() {
             if let Some(eager) = self.program.eager_step(&state, &steps) {
                 steps.clear();
                 steps.push(eager);
@@ -401,7 +414,7 @@ impl Explorer {
     /// A shortest trace to stored state `id` followed by `last`, with its
     /// readers renamed from the stored (sorted) states' numbering to that of
     /// a real run, and the read the last step completes in that run.
-    fn witness(&self, mut id: u32, last: Step) -> (Vec<Step>, Option<CompletedRead>) {
+    fn witness(&self, mut id: u32, last: Step) -> Witness {
         let mut stored = vec![last];
         while id != 0 {
             let (parent, step) = self.parents[id as usize];
@@ -441,13 +454,8 @@ impl Explorer {
             .found
             .iter()
             .map(|(key, found)| {
-                let (witness, read) = match self.shortest(*key) {
-                    Some(witness) => {
-                        let read = self.replay(&witness);
-                        (witness, read)
-                    }
-                    None => self.witness(found.parent, found.step),
-                };
+                let (witness, read) =
+                    self.shortest(*key).unwrap_or_else(|| self.witness(found.parent, found.step));
                 Outcome {
                     value: found.read.value,
                     returned: found.read.returned,
@@ -467,15 +475,22 @@ impl Explorer {
     }
 
     /// The shortest witness the witness searches found for a result, with
-    /// their reader renamed to the scenario's. Among equally short ones, the
-    /// first in the order a search without the partial-order reduction
-    /// would have met them (see [`WitnessSearch::order`]), so the witness is
-    /// the one that search reports.
-    fn shortest(&self, key: (bool, u64)) -> Option<Vec<Step>> {
-        let mut best: Option<(Vec<[u8; 4]>, Vec<Step>)> = None;
+    /// their reader renamed to the scenario's, and the read it completes.
+    /// Among equally short ones, the first in the order a search without the
+    /// partial-order reduction would have met them (see
+    /// [`WitnessSearch::order`]), so the witness is the one that search
+    /// reports.
+    ///
+    /// The read is the witness search's own, with its reader renamed: the
+    /// trace completes the same read in the whole scenario, since the
+    /// writer's accesses and the reader's program do not depend on how many
+    /// readers there are, and the other readers stay at their start, where
+    /// they hold nothing off.
+    fn shortest(&self, key: (bool, u64)) -> Option<Witness> {
+        let mut best: Option<(Vec<[u8; 4]>, Witness)> = None;
         for search in &self.witness_searches {
             let Some(found) = search.explorer.found.get(&key) else { continue };
-            let (steps, _) = search.explorer.witness(found.parent, found.step);
+            let (steps, read) = search.explorer.witness(found.parent, found.step);
             let order = search.order(&steps);
             let better = best.as_ref().is_none_or(|(best_order, _)| {
                 (order.len(), &order) < (best_order.len(), best_order)
@@ -490,24 +505,11 @@ impl Explorer {
                         other => other,
                     })
                     .collect();
-                best = Some((order, renamed));
+                let read = read.map(|read| CompletedRead { reader: search.reader, ..read });
+                best = Some((order, (renamed, read)));
             }
         }
-        best.map(|(_, steps)| steps)
-    }
-
-    /// The read the last step of `steps` completes in this scenario.
-    fn replay(&self, steps: &[Step]) -> Option<CompletedRead> {
-        let mut state = self.program.initial();
-        let mut read = None;
-        for step in steps {
-            // A witness search's trace is enabled here too: the other
-            // readers stay at their start, where they hold nothing off.
-            let (next, completed) = self.program.apply(&state, *step).ok()?;
-            state = next;
-            read = completed;
-        }
-        read
+        best.map(|(_, witness)| witness)
     }
 }
 
@@ -562,5 +564,52 @@ impl Hasher for StateHasher {
     #[inline]
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{MemoryModel, ReaderKind};
+
+    /// Transitions taken by the search and its witness searches together.
+    fn all_transitions(explorer: &Explorer) -> u64 {
+        explorer.transitions
+            + explorer
+                .witness_searches
+                .iter()
+                .map(|search| search.explorer.transitions)
+                .sum::<u64>()
+    }
+
+    #[test]
+    fn one_run_takes_about_its_budget_witness_searches_included() {
+        let mut scenario = Scenario::cycles(1);
+        scenario.model = MemoryModel::Weak;
+        scenario.readers = 3;
+        scenario.set_reader_kind(1, ReaderKind::GupFast);
+        scenario.set_reader_kind(2, ReaderKind::Seqcount);
+        scenario.seqcount = true;
+        let mut explorer = Explorer::new(scenario.clone()).unwrap();
+        assert_eq!(explorer.witness_searches.len(), 3);
+        // More than one state has steps: what a slice may take past its budget.
+        let fan_out = 64;
+        let budget = 100;
+        let mut runs = 0;
+        loop {
+            let before = all_transitions(&explorer);
+            let progress = explorer.run(budget);
+            let taken = all_transitions(&explorer) - before;
+            assert!(taken < budget + fan_out, "a run of budget {budget} took {taken}");
+            runs += 1;
+            if progress != Progress::Running {
+                assert_eq!(progress, Progress::Done);
+                break;
+            }
+        }
+        // Sliced or not, the same report.
+        assert!(runs > 3);
+        let whole = explore(scenario).unwrap();
+        assert_eq!(explorer.report(), whole);
     }
 }

@@ -6,6 +6,7 @@
 //! lesson of the guided tour adds `lesson=N` in front (`lesson=3`, or
 //! `lesson=3&v=2&…` with a scenario and trace).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::machine::Step;
@@ -67,23 +68,45 @@ pub fn encode_lesson(number: usize, shown: Option<(&Scenario, &[Step])>) -> Stri
 
 /// The lesson a link names, if it has a `lesson` parameter: its number
 /// (1-based) among `count` lessons, or why it names none. Whether the rest
-/// of the link holds a scenario is [`has_scenario`]'s question.
+/// of the link holds a scenario is [`has_scenario`]'s question. A link
+/// longer than [`MAX_LINK_LENGTH`] is not read: it names no lesson, and
+/// [`decode`] says why.
 pub fn lesson(query: &str, count: usize) -> Option<Result<usize, LinkError>> {
-    let query = query.trim().trim_start_matches(['#', '?']);
-    let value = query.split('&').find_map(|part| part.strip_prefix("lesson="))?;
+    let value = parameters(query).ok()?.find(|(key, _)| *key == "lesson")?.1;
     Some(value.parse::<usize>().ok().filter(|number| (1..=count).contains(number)).ok_or_else(
         || LinkError::Invalid {
             parameter: "lesson".to_owned(),
-            value: value.to_owned(),
+            value: value.into_owned(),
             reason: format!("there is no such lesson; the tour has lessons 1 to {count}"),
         },
     ))
 }
 
-/// Does the link carry a scenario (a `v` parameter), beside a lesson?
+/// Does the link carry a scenario (a `v` parameter), beside a lesson? A
+/// link longer than [`MAX_LINK_LENGTH`] is not read and carries none.
 pub fn has_scenario(query: &str) -> bool {
+    parameters(query).is_ok_and(|mut pairs| pairs.any(|(key, _)| key == "v"))
+}
+
+/// A query's parameters in order, as (key, value) pairs: a leading `?` or
+/// `#` and surrounding white space are ignored, and so are empty parts; a
+/// part without `=` has an empty value; `%2C` in a value is read as a
+/// comma, since mail clients sometimes escape it. A query longer than
+/// [`MAX_LINK_LENGTH`] is refused.
+fn parameters(query: &str) -> Result<impl Iterator<Item = (&str, Cow<'_, str>)>, LinkError> {
+    if query.len() > MAX_LINK_LENGTH {
+        return Err(LinkError::TooLong { length: query.len() });
+    }
     let query = query.trim().trim_start_matches(['#', '?']);
-    query.split('&').any(|part| part.starts_with("v="))
+    Ok(query.split('&').filter(|part| !part.is_empty()).map(|part| {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        let value = if value.contains('%') {
+            Cow::Owned(value.replace("%2C", ",").replace("%2c", ","))
+        } else {
+            Cow::Borrowed(value)
+        };
+        (key, value)
+    }))
 }
 
 /// What a permalink holds.
@@ -148,30 +171,19 @@ impl fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 /// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; unknown
-/// parameters (`lesson` among them) are ignored (a future version may add some); `%2C` is read
-/// as a comma, since mail clients sometimes escape it.
+/// parameters (`lesson` among them) are ignored (a future version may add
+/// some); `%2C` is read as a comma, since mail clients sometimes escape it.
 pub fn decode(query: &str) -> Result<Link, LinkError> {
-    if query.len() > MAX_LINK_LENGTH {
-        return Err(LinkError::TooLong { length: query.len() });
-    }
-    let query = query.trim().trim_start_matches(['#', '?']);
-    let pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            (key.to_owned(), value.replace("%2C", ",").replace("%2c", ","))
-        })
-        .collect();
+    let pairs: Vec<(&str, Cow<'_, str>)> = parameters(query)?.collect();
     let get = |parameter: &'static str| -> Result<&str, LinkError> {
         pairs
             .iter()
-            .find(|(key, _)| key == parameter)
-            .map(|(_, value)| value.as_str())
+            .find(|(key, _)| *key == parameter)
+            .map(|(_, value)| value.as_ref())
             .ok_or(LinkError::Missing { parameter })
     };
     let optional = |parameter: &str| -> &str {
-        pairs.iter().find(|(key, _)| key == parameter).map_or("", |(_, value)| value.as_str())
+        pairs.iter().find(|(key, _)| *key == parameter).map_or("", |(_, value)| value.as_ref())
     };
     let invalid = |parameter: &str, value: &str, reason: String| LinkError::Invalid {
         parameter: parameter.to_owned(),

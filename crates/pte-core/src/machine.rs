@@ -541,9 +541,19 @@ impl Program {
 
     /// TSO: the writer accesses in the store buffer, oldest first.
     pub fn buffered<'a>(&'a self, state: &'a State) -> impl Iterator<Item = usize> + 'a {
-        let issued = state.writer_done & !mask_below(usize::from(state.drained_to));
-        let tso = self.model() == MemoryModel::Tso;
-        (0..self.accesses().len()).filter(move |index| tso && issued & (1 << index) != 0)
+        let buffered = self.buffered_mask(state);
+        (0..self.accesses().len()).filter(move |index| buffered & (1 << index) != 0)
+    }
+
+    /// The mask of writer accesses in the store buffer: issued but not yet
+    /// drained to memory. Always 0 unless the model is x86-TSO.
+    #[inline]
+    pub(crate) fn buffered_mask(&self, state: &State) -> u64 {
+        if self.model() == MemoryModel::Tso {
+            state.writer_done & !mask_below(usize::from(state.drained_to))
+        } else {
+            0
+        }
     }
 
     /// Is every thread finished?

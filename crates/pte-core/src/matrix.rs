@@ -63,7 +63,7 @@ impl Answer {
         let torn = report
             .outcomes
             .iter()
-            .filter(|outcome| outcome.returned && outcome.verdict.is_torn())
+            .filter(|outcome| outcome.returned_torn())
             .min_by_key(|outcome| outcome.witness.len());
         Answer {
             torn: report.torn(),
@@ -155,7 +155,7 @@ pub struct BarrierMatrix {
 
 impl BarrierMatrix {
     pub fn row(&self, model: MemoryModel) -> &ModelRow {
-        &self.models[model_index(model)]
+        &self.models[model.index()]
     }
 
     /// Every cell and every row's minimal sets are known.
@@ -321,7 +321,7 @@ impl MatrixSearch {
     }
 
     fn search(&self, model: MemoryModel) -> &ModelSearch {
-        &self.models[model_index(model)]
+        &self.models[model.index()]
     }
 
     /// The answer the law gives for `variant` from what is known, if any.
@@ -381,7 +381,7 @@ impl MatrixSearch {
                     return Some(variant);
                 }
             }
-            if let Some(variant) = self.walk(model_index(model)) {
+            if let Some(variant) = self.walk(model.index()) {
                 return Some(variant);
             }
         }
@@ -435,7 +435,7 @@ impl MatrixSearch {
         // Only variants that agree with the scenario outside the code's
         // sites say something about subsets of the sites.
         if self.subset(variant.model, mask) == variant {
-            let search = &mut self.models[model_index(variant.model)];
+            let search = &mut self.models[variant.model.index()];
             match answer.is_torn() {
                 Some(true) => search.insufficient.push(mask),
                 Some(false) => search.sufficient.push(mask),
@@ -500,10 +500,6 @@ impl MatrixSearch {
 /// Does the set of sites `set` include every site of `part`?
 fn includes(set: u16, part: u16) -> bool {
     set & part == part
-}
-
-fn model_index(model: MemoryModel) -> usize {
-    MemoryModel::ALL.iter().position(|m| *m == model).unwrap_or(0)
 }
 
 /// Explores one variant to the end or to `max_states`.

@@ -41,14 +41,19 @@ impl Highlight {
             verdict,
         })
     }
+
+    /// Is `event` one of the highlighted read's two loads?
+    pub fn covers(&self, event: usize) -> bool {
+        self.low_load == event || self.high_load == event
+    }
 }
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The columns: the writer (with the initial values on top), a store-buffer
-/// lane when there are drains, then each reader.
+/// The columns: the writer (with the initial values on top, and TSO drains
+/// after its own events), then each reader with events, by number.
 fn columns(execution: &Execution) -> Vec<Thread> {
     let mut threads = vec![Thread::Writer];
     let mut readers: Vec<u8> = execution
@@ -111,10 +116,6 @@ fn graph_positions(execution: &Execution, columns: &[Thread]) -> Vec<(i32, i32)>
     positions
 }
 
-fn edge_class(kind: EdgeKind) -> &'static str {
-    kind.id()
-}
-
 fn event_box(out: &mut String, event: &Event, (x, y): (i32, i32), extra: &str) {
     let word = event.word.map_or("", Word::name);
     let _ = write!(
@@ -150,8 +151,7 @@ pub fn graph_svg(execution: &Execution, highlight: Option<Highlight>) -> String 
             escape(&column_title(*thread))
         );
     }
-    let highlighted =
-        |to: usize| highlight.filter(|h| h.low_load == to || h.high_load == to).map(|h| h.verdict);
+    let highlighted = |to: usize| highlight.filter(|h| h.covers(to)).map(|h| h.verdict);
     for edge in &execution.edges {
         let (fx, fy) = positions[edge.from];
         let (tx, ty) = positions[edge.to];
@@ -194,8 +194,7 @@ pub fn graph_svg(execution: &Execution, highlight: Option<Highlight>) -> String 
         let (lx, ly) = ((fx + tx) / 2 + BOX_WIDTH / 2, (fy + ty) / 2 + BOX_HEIGHT / 2);
         let _ = write!(
             out,
-            r#"<g class="edge {class}{extra}" data-edge="{kind}" data-from="{from}" data-to="{to}"><path d="{path}" marker-end="url(#arrow-{kind})"/><text class="edge-label" x="{lx}" y="{ly}">{kind}</text></g>"#,
-            class = edge_class(edge.kind),
+            r#"<g class="edge {kind}{extra}" data-edge="{kind}" data-from="{from}" data-to="{to}"><path d="{path}" marker-end="url(#arrow-{kind})"/><text class="edge-label" x="{lx}" y="{ly}">{kind}</text></g>"#,
             kind = edge.kind.id(),
             from = edge.from,
             to = edge.to,
@@ -217,7 +216,7 @@ pub fn graph_svg(execution: &Execution, highlight: Option<Highlight>) -> String 
     }
     for event in &execution.events {
         let extra = match highlight {
-            Some(h) if h.low_load == event.id || h.high_load == event.id => " read",
+            Some(h) if h.covers(event.id) => " read",
             _ => "",
         };
         event_box(&mut out, event, positions[event.id], extra);
@@ -279,7 +278,7 @@ pub fn timeline_svg(execution: &Execution, highlight: Option<Highlight>) -> Stri
         let (sx, ex) = if ex >= sx { (sx, ex) } else { (lane_x(from.thread), ex + BOX_WIDTH) };
         let ey = row_y(to_step) - 6;
         let extra = match highlight {
-            Some(h) if h.low_load == edge.to || h.high_load == edge.to => {
+            Some(h) if h.covers(edge.to) => {
                 format!(" highlight {}", h.verdict)
             }
             _ => String::new(),

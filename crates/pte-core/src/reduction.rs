@@ -42,7 +42,7 @@
 //! writer only moves forward.
 
 use crate::machine::{State, Step};
-use crate::program::{mask_below, AccessKind, Program, Word};
+use crate::program::{AccessKind, Program, Word};
 use crate::reader::Effect;
 use crate::scenario::{FlushMode, MemoryModel};
 
@@ -102,14 +102,8 @@ impl Program {
     /// Will memory's value of `word` never change again: no writer access
     /// to it is pending, and (under x86-TSO) none waits in the store buffer?
     fn settled(&self, state: &State, word: Word) -> bool {
-        let stores = self.stores_to(word);
-        let pending = stores & !state.writer_done;
-        let buffered = if self.model() == MemoryModel::Tso {
-            stores & state.writer_done & !mask_below(usize::from(state.drained_to))
-        } else {
-            0
-        };
-        pending | buffered == 0
+        let pending = !state.writer_done | self.buffered_mask(state);
+        self.stores_to(word) & pending == 0
     }
 
     /// Will no reader load `word` again (now or after a retry)?

@@ -42,6 +42,16 @@ pub enum MemoryModel {
 impl MemoryModel {
     pub const ALL: [MemoryModel; 3] = [MemoryModel::Sc, MemoryModel::Tso, MemoryModel::Weak];
 
+    /// The model's position in [`MemoryModel::ALL`], for tables with one
+    /// entry per model.
+    pub fn index(self) -> usize {
+        match self {
+            MemoryModel::Sc => 0,
+            MemoryModel::Tso => 1,
+            MemoryModel::Weak => 2,
+        }
+    }
+
     /// The short name used in files, URLs and CLI flags.
     pub fn id(self) -> &'static str {
         match self {

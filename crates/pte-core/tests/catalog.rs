@@ -268,11 +268,10 @@ fn check(preset: &str, model: MemoryModel, expected: &[&str], torn: &[&str]) {
     let report = explore(scenario.clone()).unwrap();
     assert!(report.complete, "{preset} under {model:?} did not finish");
     let expected_values: BTreeSet<Pte> = expected.iter().map(|n| value(&scenario, n)).collect();
-    let model_index = MemoryModel::ALL.iter().position(|m| *m == model).unwrap();
     let backed_off: BTreeSet<Pte> = BACKED_OFF
         .iter()
         .find(|(id, _)| *id == preset)
-        .map_or(&[][..], |(_, sets)| sets[model_index])
+        .map_or(&[][..], |(_, sets)| sets[model.index()])
         .iter()
         .map(|n| value(&scenario, n))
         .collect();

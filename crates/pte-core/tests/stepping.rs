@@ -283,6 +283,13 @@ fn permalinks_round_trip_and_refuse_bad_links() {
 }
 
 #[test]
+fn a_models_index_is_its_place_in_all() {
+    for (index, model) in MemoryModel::ALL.into_iter().enumerate() {
+        assert_eq!(model.index(), index, "{model:?}");
+    }
+}
+
+#[test]
 fn shortcuts_set_several_fields_at_once() {
     let mut scenario = Scenario::cycles(2);
     assert!(!scenario.same_low());

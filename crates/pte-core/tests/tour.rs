@@ -207,4 +207,11 @@ fn a_lesson_link_names_its_lesson_and_may_carry_a_trace() {
     let decoded = link::decode(&text).unwrap();
     assert_eq!((decoded.scenario, decoded.steps), (scenario, steps));
     assert_eq!(link::lesson(&text, count), Some(Ok(3)));
+
+    // A link too long to read names no lesson and carries no scenario;
+    // decoding it says why.
+    let too_long = format!("lesson=3&{}", "x".repeat(link::MAX_LINK_LENGTH));
+    assert_eq!(link::lesson(&too_long, count), None);
+    assert!(!link::has_scenario(&format!("v=2&{too_long}")));
+    assert!(link::decode(&too_long).unwrap_err().to_string().contains("at most"));
 }

@@ -32,10 +32,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
 
     let saved = match &args.save_witness {
         None => Saved::NotAsked,
-        Some(path) => match results
-            .iter()
-            .find(|result| result.outcome.returned && result.outcome.verdict.is_torn())
-        {
+        Some(path) => match results.iter().find(|result| result.outcome.returned_torn()) {
             None => Saved::NoTornRead { path: path.display().to_string() },
             Some(torn) => {
                 let trace = Trace::new(scenario.clone(), &torn.outcome.witness);

@@ -24,8 +24,7 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             let mut scenario = base_scenario(preset.as_deref(), None)?;
             args.scenario.apply(&mut scenario)?;
             let report = explore(scenario.clone()).map_err(CliError::invalid_scenario)?;
-            let Some(torn) = report.outcomes.iter().find(|o| o.returned && o.verdict.is_torn())
-            else {
+            let Some(torn) = report.outcomes.iter().find(|o| o.returned_torn()) else {
                 return Err(CliError::Input(
                     "no read of this scenario returns a torn value: nothing to draw \
                      (give a trace file with --trace)"
