@@ -466,6 +466,7 @@ pub fn App(props: &AppProps) -> Html {
                         { live_strip(&LiveStripProps {
                             answers: live.clone(),
                             changes: state.live.changes().map(Rc::new),
+                            states: state.live.states(),
                             on_live: on_live.clone(),
                             on_load: on_load.clone(),
                         }) }
@@ -496,7 +497,12 @@ pub fn App(props: &AppProps) -> Html {
                         on_replay,
                     }) }
                     if !state.answers_hidden() {
-                        { matrix_panel(&MatrixPanelProps { answers: live, on_live, on_load }) }
+                        { matrix_panel(&MatrixPanelProps {
+                            answers: live,
+                            states: state.live.states(),
+                            on_live,
+                            on_load,
+                        }) }
                     }
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),

@@ -29,6 +29,8 @@ pub struct LiveStripProps {
     pub answers: Option<Rc<Answers>>,
     /// What the last scenario change did, once both sides are answered.
     pub changes: Option<Rc<Changes>>,
+    /// The states the running exploration visited so far ([`crate::live::Live::states`]).
+    pub states: u64,
     pub on_live: Callback<LiveAction>,
     /// Loads a scenario and replays steps in it.
     pub on_load: Callback<(Scenario, Vec<Step>)>,
@@ -159,11 +161,11 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
     let status = match &answers.status {
         // Only once a progress report came: a small scenario is answered
         // before the first one, and nothing flickers.
-        LiveStatus::Exploring { variant, states, .. } if *states > 0 && !answers.answered() => {
+        LiveStatus::Exploring { variant, .. } if props.states > 0 && !answers.answered() => {
             html! {
                 <p class="live-progress" data-testid="live-progress">
                     <span class="spinner" aria-hidden="true"></span>
-                    { format!("Exploring under {}… {} states so far. ", short_name(variant.model), thousands(*states)) }
+                    { format!("Exploring under {}… {} states so far. ", short_name(variant.model), thousands(props.states)) }
                     <button type="button" data-testid="live-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                 </p>
             }
