@@ -206,13 +206,16 @@ pub enum Action {
 
 impl Default for AppState {
     fn default() -> Self {
-        AppState::with_session(session_for(Scenario::kernel()), false)
+        let mut state = AppState::with_session(session_for(Scenario::kernel()), false);
+        state.follow_live();
+        state
     }
 }
 
 impl AppState {
+    /// The state showing `session`, before the live answers follow it.
     fn with_session(session: Session, embed: bool) -> AppState {
-        let mut state = AppState {
+        AppState {
             session: Rc::new(session),
             past: Vec::new(),
             future: Vec::new(),
@@ -225,9 +228,7 @@ impl AppState {
             replays: 0,
             tour: Tour::default(),
             copied: None,
-        };
-        state.follow_live();
-        state
+        }
     }
 
     /// The same state with the lessons done that the browser kept (see
@@ -237,9 +238,9 @@ impl AppState {
         self
     }
 
-    /// The live answers follow the scenario shown (in the full page only);
-    /// the reducer calls this after every action.
-    pub fn follow_live(&mut self) {
+    /// The live answers follow the scenario shown (in the full page only):
+    /// once a state is built, and at the end of every [`AppState::apply`].
+    fn follow_live(&mut self) {
         if !self.embed {
             self.live.follow(self.session.scenario());
         }
@@ -248,8 +249,9 @@ impl AppState {
     /// The state a page opened with `start` shows: the permalink's scenario
     /// and trace, or the kernel protocol (with a message if the link was bad).
     pub fn from_start(start: &Start) -> AppState {
-        let mut state =
-            AppState { embed: start.embed, live: Live::default(), ..AppState::default() };
+        // The live answers follow only the scenario shown first: the
+        // kernel protocol a link replaces is no change of the person's.
+        let mut state = AppState::with_session(session_for(Scenario::kernel()), start.embed);
         if !start.fragment.trim().is_empty() {
             state.load_link(&start.fragment, false);
         }
@@ -749,6 +751,7 @@ impl AppState {
             Action::Tour(action) => self.tour.apply(action),
         }
         self.check_lesson();
+        self.follow_live();
     }
 }
 
@@ -758,7 +761,6 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.apply(action);
-        next.follow_live();
         if next == *self {
             self
         } else {
@@ -826,6 +828,31 @@ mod tests {
         let read = state.session.last_read().expect("the check completed a read");
         assert_eq!(read.verdict, Verdict::PreZap);
         assert_eq!(state.session.cursor(), 5);
+    }
+
+    #[test]
+    fn the_live_answers_follow_the_scenario_after_every_apply() {
+        let shown = |state: &AppState| state.live.current().map(|answers| answers.scenario.clone());
+        let mut state = AppState::default();
+        assert_eq!(shown(&state), Some(crate::live::key(&Scenario::kernel())));
+        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, false));
+        assert_eq!(shown(&state), Some(crate::live::key(state.session.scenario())));
+        assert!(state.live.previous().is_some(), "the kernel protocol was shown before");
+
+        // A page opened on a link follows its scenario only: the kernel
+        // protocol it replaced was never shown.
+        let other = catalog::find("mips-sh").unwrap().scenario();
+        let start = Start { fragment: link::encode(&other, &[]), embed: false };
+        let state = AppState::from_start(&start);
+        assert_eq!(shown(&state), Some(crate::live::key(&other)));
+        assert_eq!(state.live.previous(), None);
+        assert_eq!(state.live.request().map(|(request, _)| request), Some(1));
+
+        // The embed view has no live answers, before or after an action.
+        let mut state = AppState::from_start(&Start { embed: true, ..start });
+        assert_eq!(state.live, Live::default());
+        state.apply(Action::Redo);
+        assert_eq!(state.live, Live::default());
     }
 
     #[test]
