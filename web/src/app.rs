@@ -458,7 +458,7 @@ pub fn App(props: &AppProps) -> Html {
                     }) }
                     { verdict }
                     { (*thread_columns).clone() }
-                    if browser::embed_shows_graph() {
+                    if state.embed_graph {
                         <Pictures session={session.clone()} on_jump={on_jump} />
                     }
                     { below }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub future: Vec<Rc<Session>>,
     /// The compact view for an iframe: no scenario editing.
     pub embed: bool,
+    /// The embed view shows the execution graph too (`?embed=1&view=graph`).
+    pub embed_graph: bool,
     /// A message the page shows until it is dismissed or made stale.
     pub notice: Option<Notice>,
     pub exploration: Exploration,
@@ -220,6 +222,7 @@ impl AppState {
             past: Vec::new(),
             future: Vec::new(),
             embed,
+            embed_graph: false,
             notice: None,
             exploration: Exploration::Idle,
             run: 0,
@@ -252,6 +255,7 @@ impl AppState {
         // The live answers follow only the scenario shown first: the
         // kernel protocol a link replaces is no change of the person's.
         let mut state = AppState::with_session(session_for(Scenario::kernel()), start.embed);
+        state.embed_graph = start.embed && start.graph;
         if !start.fragment.trim().is_empty() {
             state.load_link(&start.fragment, false);
         }
@@ -842,7 +846,7 @@ mod tests {
         // A page opened on a link follows its scenario only: the kernel
         // protocol it replaced was never shown.
         let other = catalog::find("mips-sh").unwrap().scenario();
-        let start = Start { fragment: link::encode(&other, &[]), embed: false };
+        let start = Start { fragment: link::encode(&other, &[]), embed: false, graph: false };
         let state = AppState::from_start(&start);
         assert_eq!(shown(&state), Some(crate::live::key(&other)));
         assert_eq!(state.live.previous(), None);
@@ -1111,7 +1115,7 @@ mod tests {
         let mut scenario = catalog::find("same-low-none").unwrap().scenario();
         scenario.readers = 2;
         let steps = [Step::Writer(0), reader(ReaderAction::IrqOff), load(Register::R0)];
-        let start = Start { fragment: link::encode(&scenario, &steps), embed: false };
+        let start = Start { fragment: link::encode(&scenario, &steps), embed: false, graph: false };
         let mut state = AppState::from_start(&start);
         assert_eq!(state.session.scenario(), &scenario);
         assert_eq!(state.session.all_steps(), steps);
@@ -1125,7 +1129,7 @@ mod tests {
 
     #[test]
     fn a_broken_permalink_names_the_problem_and_falls_back_to_the_kernel_protocol() {
-        let start = Start { fragment: "v=1&model=arm".to_owned(), embed: false };
+        let start = Start { fragment: "v=1&model=arm".to_owned(), embed: false, graph: false };
         let state = AppState::from_start(&start);
         assert_eq!(state.session.scenario(), &Scenario::kernel());
         let Some(Notice::BrokenLink(message)) = &state.notice else {
@@ -1133,7 +1137,8 @@ mod tests {
         };
         assert!(message.contains("model=\"arm\""), "{message}");
 
-        let old = AppState::from_start(&Start { fragment: "v=0".to_owned(), embed: false });
+        let old =
+            AppState::from_start(&Start { fragment: "v=0".to_owned(), embed: false, graph: false });
         assert!(old.notice.unwrap().message().contains("format version \"0\""));
     }
 
@@ -1141,7 +1146,7 @@ mod tests {
     fn a_permalink_whose_trace_breaks_keeps_the_steps_before() {
         let scenario = Scenario::kernel();
         let fragment = format!("{}&t=w1,r1.r0", link::encode(&scenario, &[]));
-        let state = AppState::from_start(&Start { fragment, embed: false });
+        let state = AppState::from_start(&Start { fragment, embed: false, graph: false });
         assert_eq!(state.session.all_steps(), [Step::Writer(0)]);
         let Some(Notice::ReplayStopped(message)) = &state.notice else {
             panic!("expected a replay notice, got {:?}", state.notice)
@@ -1167,7 +1172,8 @@ mod tests {
     fn the_embed_view_plays_its_fixed_trace_from_the_start() {
         let steps = [Step::Writer(0), Step::Writer(1)];
         let fragment = link::encode(&Scenario::kernel(), &steps);
-        let mut state = AppState::from_start(&Start { fragment: fragment.clone(), embed: true });
+        let mut state =
+            AppState::from_start(&Start { fragment: fragment.clone(), embed: true, graph: false });
         assert_eq!(state.session.cursor(), 0);
         assert_eq!(state.session.all_steps(), steps);
         assert_eq!(state.permalink(), fragment, "the link keeps the whole trace");
@@ -1181,7 +1187,8 @@ mod tests {
     fn the_embed_view_takes_no_step_of_its_own() {
         let steps = [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)];
         let fragment = link::encode(&Scenario::kernel(), &steps);
-        let mut state = AppState::from_start(&Start { fragment: fragment.clone(), embed: true });
+        let mut state =
+            AppState::from_start(&Start { fragment: fragment.clone(), embed: true, graph: false });
         // At step 0 the reader's irq_off is enabled but is not the trace's next step.
         assert!(state.session.enabled().contains(&reader(ReaderAction::IrqOff)));
         run(
@@ -1211,6 +1218,7 @@ mod tests {
         let torn = AppState::from_start(&Start {
             fragment: link::encode(&scenario, &torn_steps),
             embed: true,
+            graph: false,
         });
         assert_eq!(torn.session.cursor(), 0);
         let TraceEnd::Torn(judged) = torn.trace_end() else {
@@ -1228,6 +1236,7 @@ mod tests {
         let mut allowed = AppState::from_start(&Start {
             fragment: link::encode(&Scenario::kernel(), &allowed_steps),
             embed: false,
+            graph: false,
         });
         allowed.apply(Action::Jump(1));
         let TraceEnd::Allowed(judged) = allowed.trace_end() else {
@@ -1238,6 +1247,7 @@ mod tests {
         let unfinished = AppState::from_start(&Start {
             fragment: link::encode(&Scenario::kernel(), &allowed_steps[..4]),
             embed: true,
+            graph: false,
         });
         assert_eq!(unfinished.trace_end(), TraceEnd::NoRead);
     }
@@ -1287,11 +1297,12 @@ mod tests {
         let live_jobs = |state: &AppState| {
             requests(state).iter().filter(|job| job.purpose == Purpose::Live).count()
         };
-        let plain = AppState::from_start(&Start { fragment: String::new(), embed: false });
+        let plain =
+            AppState::from_start(&Start { fragment: String::new(), embed: false, graph: false });
         assert!(!plain.answers_hidden());
         assert_eq!(live_jobs(&plain), 1, "outside the tour the live answers explore");
 
-        let start = Start { fragment: "lesson=3".to_owned(), embed: false };
+        let start = Start { fragment: "lesson=3".to_owned(), embed: false, graph: false };
         let mut state = AppState::from_start(&start);
         assert!(state.answers_hidden());
         assert_eq!(live_jobs(&state), 0, "a torn trace would be one click away");
@@ -1307,7 +1318,7 @@ mod tests {
 
     #[test]
     fn a_lesson_is_completed_by_hand_and_its_link_keeps_the_trace() {
-        let start = Start { fragment: "lesson=3".to_owned(), embed: false };
+        let start = Start { fragment: "lesson=3".to_owned(), embed: false, graph: false };
         let mut state = AppState::from_start(&start).with_progress("reader-loop");
         assert_eq!(state.tour.open.map(|open| open.number), Some(3));
         assert!(state.tour.is_done(1));
@@ -1319,7 +1330,8 @@ mod tests {
         let link = state.permalink();
         assert!(link.starts_with("lesson=3&v=2&"), "{link}");
         // The link opens the lesson with the trace at its start.
-        let reopened = AppState::from_start(&Start { fragment: link.clone(), embed: false });
+        let reopened =
+            AppState::from_start(&Start { fragment: link.clone(), embed: false, graph: false });
         assert_eq!(reopened.tour.open.map(|open| open.number), Some(3));
         assert_eq!(reopened.session.all_steps(), torn);
         state.apply(Action::Step(reader(ReaderAction::Check)));
@@ -1362,7 +1374,11 @@ mod tests {
 
     #[test]
     fn a_broken_lesson_link_says_so_and_unfolds_the_list() {
-        let state = AppState::from_start(&Start { fragment: "lesson=99".to_owned(), embed: false });
+        let state = AppState::from_start(&Start {
+            fragment: "lesson=99".to_owned(),
+            embed: false,
+            graph: false,
+        });
         assert_eq!(state.session.scenario(), &Scenario::kernel());
         assert_eq!(state.tour.open, None);
         assert!(state.tour.list_open);
@@ -1375,7 +1391,7 @@ mod tests {
 
     #[test]
     fn the_embed_view_shows_one_lesson_with_its_solution_to_play() {
-        let start = Start { fragment: "lesson=3".to_owned(), embed: true };
+        let start = Start { fragment: "lesson=3".to_owned(), embed: true, graph: false };
         let mut state = AppState::from_start(&start);
         let Solution::Steps(ids) = pte_core::tour::lesson(3).unwrap().solution else { panic!() };
         assert_eq!(state.session.all_steps().len(), ids.len());

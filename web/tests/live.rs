@@ -140,8 +140,11 @@ fn explore_all_and_the_live_answers_are_separate_jobs() {
 
 #[test]
 fn the_embed_view_explores_nothing() {
-    let start =
-        Start { fragment: pte_core::link::encode(&preset("same-low-none"), &[]), embed: true };
+    let start = Start {
+        fragment: pte_core::link::encode(&preset("same-low-none"), &[]),
+        embed: true,
+        graph: false,
+    };
     let state = Rc::new(AppState::from_start(&start));
     assert!(requests(&state).is_empty());
     assert!(state.live.current().is_none());

@@ -69,7 +69,7 @@ async fn the_page_has_a_strip_near_the_verdict_and_a_matrix_panel() {
     assert!(!html.contains(" style="), "a style attribute:\n{html}");
 
     let embed = LocalServerRenderer::<App>::with_props(AppProps {
-        start: Some(Start { fragment: String::new(), embed: true }),
+        start: Some(Start { fragment: String::new(), embed: true, graph: false }),
     })
     .hydratable(false)
     .render()
