@@ -466,6 +466,8 @@ impl AppState {
                 let mut session = session_for(lesson.scenario());
                 if session.replay(&steps).is_ok() {
                     session.jump(0);
+                    // Not `open_session(session, !self.embed)`: that would
+                    // also start a new run in the embed view.
                     if self.embed {
                         self.session = Rc::new(session);
                     } else {
@@ -551,30 +553,31 @@ impl AppState {
         let Exploration::Finished { report, .. } = &self.exploration else { return };
         let Some(outcome) = report.outcomes.get(index) else { return };
         let witness = outcome.witness.clone();
-        let mut session = session_for(self.session.scenario().clone());
-        match session.replay(&witness) {
-            Ok(()) => {
-                // Positioned at its start, to walk through; same scenario, so
-                // the exploration's results stay.
-                session.jump(0);
-                self.replace_session(session);
-                self.notice = None;
-                self.replays += 1;
-            }
-            Err(error) => {
-                self.notice = Some(Notice::ReplayStopped(format!("The replay stopped: {error}")));
-            }
-        }
+        // Same scenario, so the exploration's results stay.
+        self.show_replay(session_for(self.session.scenario().clone()), &witness, true);
     }
 
-    /// Loads `scenario` with `steps` replayed, keeping the old session for undo.
+    /// Loads `scenario` with `steps` replayed, keeping the old session for
+    /// undo; it lands at the trace's end, where the read of interest is.
     fn load_variant(&mut self, scenario: Scenario, steps: &[Step]) {
         if self.embed {
             return;
         }
-        let Ok(mut session) = Session::new(scenario) else { return };
+        let Ok(session) = Session::new(scenario) else { return };
+        self.show_replay(session, steps, false);
+    }
+
+    /// Shows `session` with `steps` replayed in it, keeping the old session
+    /// for undo: at the trace's start to walk through (`at_start`; counted
+    /// in `replays`, so the page scrolls to it), else at its end. A step
+    /// that does not replay leaves the page as it was and says so.
+    fn show_replay(&mut self, mut session: Session, steps: &[Step], at_start: bool) {
         match session.replay(steps) {
             Ok(()) => {
+                if at_start {
+                    session.jump(0);
+                    self.replays += 1;
+                }
                 self.replace_session(session);
                 self.notice = None;
             }
