@@ -81,6 +81,12 @@ impl Answers {
         self.reports[model_index(model)].as_ref()
     }
 
+    /// The answer of the scenario's barriers as given under `model`, as the
+    /// matrix search stored it from that model's report.
+    pub fn answer(&self, model: MemoryModel) -> Option<&Answer> {
+        self.search.answer(self.search.as_is(model))
+    }
+
     /// The matrix as far as it is known.
     pub fn matrix(&self) -> BarrierMatrix {
         self.search.matrix()
@@ -424,6 +430,8 @@ mod tests {
         assert_eq!(answers.status, LiveStatus::Done);
         for model in MemoryModel::ALL {
             assert_eq!(answers.report(model).unwrap().torn(), TornAnswer::Never);
+            let stored = answers.answer(model).expect("the search stored the report's answer");
+            assert_eq!(*stored, Answer::of(answers.report(model).unwrap()));
         }
         assert!(answers.matrix().is_finished());
         assert_eq!(

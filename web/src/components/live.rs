@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{Answer, MemoryModel, Scenario, Step, TornAnswer};
+use pte_core::{MemoryModel, Scenario, Step};
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
@@ -40,17 +40,16 @@ pub struct LiveStripProps {
 fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
     let name = short_name(model);
     let testid = format!("live-{}", model.id());
-    let Some(report) = answers.report(model) else {
+    let Some(answer) = answers.answer(model) else {
         return html! {
             <span class="live-entry pending" data-testid={testid} data-torn="pending">
                 { format!("{name}: …") }<span class="visually-hidden">{ " not answered yet" }</span>
             </span>
         };
     };
-    match (report.torn(), report.complete) {
-        (TornAnswer::Sometimes, _) => {
-            let answer = Answer::of(report);
-            let steps = answer.witness.unwrap_or_default();
+    match answer.is_torn() {
+        Some(true) => {
+            let steps = answer.witness.clone().unwrap_or_default();
             let scenario = answers.under(model);
             let on_load = on_load.clone();
             let count = steps.len();
@@ -64,12 +63,12 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
                 </button>
             }
         }
-        (TornAnswer::Never, true) => html! {
+        Some(false) => html! {
             <span class="live-entry never" data-testid={testid} data-torn="never">
                 { format!("{name}: never") }
             </span>
         },
-        (TornAnswer::Never, false) => html! {
+        None => html! {
             <span class="live-entry unknown" data-testid={testid} data-torn="unknown"
                 title="The search stopped at its state limit without finding a torn read: not a proof">
                 { format!("{name}: none found (limit)") }
@@ -143,11 +142,10 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
         let parts: Vec<String> = MemoryModel::ALL
             .into_iter()
             .filter_map(|model| {
-                let report = answers.report(model)?;
-                let word = match (report.torn(), report.complete) {
-                    (TornAnswer::Sometimes, _) => "sometimes",
-                    (TornAnswer::Never, true) => "never",
-                    (TornAnswer::Never, false) => "none found before the limit",
+                let word = match answers.answer(model)?.is_torn() {
+                    Some(true) => "sometimes",
+                    Some(false) => "never",
+                    None => "none found before the limit",
                 };
                 Some(format!("{} {word}", short_name(model)))
             })
