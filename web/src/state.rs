@@ -121,6 +121,10 @@ pub enum Exploration {
         states: u64,
         transitions: u64,
     },
+    /// The runner could not explore; the message says why.
+    Failed {
+        message: String,
+    },
     /// `limit` is the state cap when the search stopped at it.
     Finished {
         report: Rc<Report>,
@@ -190,6 +194,12 @@ pub enum Action {
         run: u32,
         report: Rc<Report>,
         progress: Progress,
+    },
+    /// Explore all's run could not explore (the worker refused the job, or
+    /// a result did not replay); the message says why.
+    ExplorationFailed {
+        run: u32,
+        message: String,
     },
     /// The live answers: a runner's report, or the person's cancel, resume
     /// or request for the matrix.
@@ -623,6 +633,7 @@ impl AppState {
             action,
             Action::ExplorationProgress { .. }
                 | Action::ExplorationFinished { .. }
+                | Action::ExplorationFailed { .. }
                 | Action::Live(_)
                 | Action::Copied(_)
         );
@@ -749,6 +760,12 @@ impl AppState {
                         Progress::Done | Progress::Running => None,
                     };
                     self.exploration = Exploration::Finished { report, limit };
+                }
+            }
+            Action::ExplorationFailed { run, message } => {
+                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
+                {
+                    self.exploration = Exploration::Failed { message };
                 }
             }
             Action::Live(action) => self.live.apply(action),
@@ -1420,6 +1437,16 @@ mod tests {
         // A slice of the cancelled run that was already queued is ignored.
         state.apply(Action::ExplorationProgress { run, states: 11, transitions: 21, pending: 2 });
         assert!(matches!(state.exploration, Exploration::Cancelled { .. }));
+
+        // A run that fails says why; a late failure of an old run is ignored.
+        state.apply(Action::StartExploration);
+        let Exploration::Running { run: second, .. } = state.exploration else { panic!() };
+        state.apply(Action::ExplorationFailed { run, message: "old".to_owned() });
+        assert!(matches!(state.exploration, Exploration::Running { .. }));
+        state.apply(Action::ExplorationFailed { run: second, message: "no".to_owned() });
+        assert_eq!(state.exploration, Exploration::Failed { message: "no".to_owned() });
+        state.apply(Action::StartExploration);
+        assert!(matches!(state.exploration, Exploration::Running { .. }), "Explore all again");
     }
 
     #[test]

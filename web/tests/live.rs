@@ -186,3 +186,13 @@ fn a_witness_that_does_not_replay_is_a_failure_not_a_panic() {
     };
     assert!(message.contains("did not replay"), "{message}");
 }
+
+#[test]
+fn a_failed_explore_all_says_why() {
+    let state = reduce(Rc::new(AppState::default()), Action::StartExploration);
+    let job = requests(&state).into_iter().find(|job| job.purpose == Purpose::ExploreAll).unwrap();
+    let reply = Reply::Failed { job: 1, message: "readers is 0".to_owned() };
+    let state = reduce(state, action_for(&job, reply).unwrap());
+    assert_eq!(state.exploration, Exploration::Failed { message: "readers is 0".to_owned() });
+    assert!(requests(&state).iter().all(|job| job.purpose != Purpose::ExploreAll));
+}

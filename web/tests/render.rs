@@ -9,6 +9,7 @@ use pte_core::{
     catalog, explore, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step,
 };
 use web::browser::Start;
+use web::components::answer::{answer_box, AnswerProps};
 use web::components::explore::{explore as explore_view, ExploreProps};
 use web::components::pictures::{Pictures, PicturesProps};
 use web::components::state_view::{state_view, StateViewProps};
@@ -634,4 +635,23 @@ fn the_stylesheet_closes_every_block() {
         assert!(depth >= 0, "line {}: a `}}` closes nothing", line + 1);
     }
     assert_eq!(depth, 0, "a block is left open at the end of style.css");
+}
+
+#[tokio::test]
+async fn a_failed_exploration_says_why_and_can_run_again() {
+    let props = AnswerProps {
+        exploration: Exploration::Failed { message: "readers is 0".to_owned() },
+        on_run: Callback::noop(),
+        on_cancel: Callback::noop(),
+        on_show_values: Callback::noop(),
+    };
+    let html = render_view(move || answer_box(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="explore-failed""#,
+            "the exploration failed: readers is 0.",
+            r#"data-testid="explore-run""#,
+        ],
+    );
 }
