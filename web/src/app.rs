@@ -366,7 +366,8 @@ pub fn App(props: &AppProps) -> Html {
     // only when what they show changes, not on every other render (an
     // exploration's start, progress and result: drawing the threads of 4
     // readers each time made Explore all's click-to-result 17% slower).
-    // Their callbacks are stable (`use_callback` with no dependencies).
+    // Their callbacks are stable (`use_callback` with no dependencies). The
+    // trace list and the litmus panel are memoized the same way, below.
     let thread_columns = {
         let on_edit = on_edit.clone();
         use_memo((session.clone(), state.embed, next_step), move |(session, embed, next)| {
@@ -384,16 +385,40 @@ pub fn App(props: &AppProps) -> Html {
         state_view(&StateViewProps { session: session.clone() })
     });
     let verdict = verdict_banner(&VerdictProps { session: session.clone() });
-    let trace_list = trace(&TraceProps {
-        session: session.clone(),
-        can_undo: state.can_undo(),
-        can_redo: state.can_redo(),
-        undo_restores_session: state.undo_restores_session(),
-        fixed: state.embed,
-        on_undo,
-        on_redo,
-        on_jump: on_jump.clone(),
-    });
+    let trace_list = {
+        let on_jump = on_jump.clone();
+        let deps = (
+            session.clone(),
+            state.can_undo(),
+            state.can_redo(),
+            state.undo_restores_session(),
+            state.embed,
+        );
+        use_memo(deps, move |(session, can_undo, can_redo, undo_restores_session, embed)| {
+            trace(&TraceProps {
+                session: session.clone(),
+                can_undo: *can_undo,
+                can_redo: *can_redo,
+                undo_restores_session: *undo_restores_session,
+                fixed: *embed,
+                on_undo,
+                on_redo,
+                on_jump,
+            })
+        })
+    };
+    // The litmus export (the core builds the scenario's program) and its
+    // Download link's percent-encoding, only when the scenario or a Copy changes.
+    let litmus_panel = {
+        let on_copied = on_copied.clone();
+        use_memo((session.clone(), state.copied, state.embed), move |(session, copied, embed)| {
+            // The embed view has no litmus panel.
+            if *embed {
+                return Html::default();
+            }
+            litmus(&LitmusProps { session: session.clone(), copied: *copied, on_copied })
+        })
+    };
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -402,7 +427,7 @@ pub fn App(props: &AppProps) -> Html {
     let below = html! {
         <div class="below">
             { (*state_html).clone() }
-            { trace_list }
+            { (*trace_list).clone() }
         </div>
     };
 
@@ -433,7 +458,7 @@ pub fn App(props: &AppProps) -> Html {
                     }) }
                     { verdict }
                     { (*thread_columns).clone() }
-                    if browser::embed_shows_graph() {
+                    if state.embed_graph {
                         <Pictures session={session.clone()} on_jump={on_jump} />
                     }
                     { below }
@@ -466,6 +491,7 @@ pub fn App(props: &AppProps) -> Html {
                         { live_strip(&LiveStripProps {
                             answers: live.clone(),
                             changes: state.live.changes().map(Rc::new),
+                            states: state.live.states(),
                             on_live: on_live.clone(),
                             on_load: on_load.clone(),
                         }) }
@@ -496,15 +522,20 @@ pub fn App(props: &AppProps) -> Html {
                         on_replay,
                     }) }
                     if !state.answers_hidden() {
-                        { matrix_panel(&MatrixPanelProps { answers: live, on_live, on_load }) }
+                        { matrix_panel(&MatrixPanelProps {
+                            answers: live,
+                            states: state.live.states(),
+                            on_live,
+                            on_load,
+                        }) }
                     }
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),
                         title,
                         copied: state.copied,
-                        on_copied: on_copied.clone(),
+                        on_copied,
                     }) }
-                    { litmus(&LitmusProps { session: session.clone(), copied: state.copied, on_copied }) }
+                    { (*litmus_panel).clone() }
                     { shortcuts_help() }
                 </main>
                 <aside class="sidebar" aria-label="Scenario settings">

@@ -13,12 +13,15 @@ pub mod worker;
 pub const HEIGHT_MESSAGE_TYPE: &str = "pte-explorer:height";
 
 /// What the page was opened with: the permalink in the fragment and whether
-/// the query asked for the compact embed view (`?embed=1`).
+/// the query asked for the compact embed view (`?embed=1`), with the
+/// execution graph (`&view=graph`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Start {
     /// The fragment without its `#` (empty when there is none).
     pub fragment: String,
     pub embed: bool,
+    /// `view=graph`: the embed view shows the execution graph too.
+    pub graph: bool,
 }
 
 /// The page's address without its query and fragment: `href` up to the
@@ -29,13 +32,19 @@ pub fn address_without_query(href: &str) -> &str {
 }
 
 impl Start {
-    /// Reads the start from a query (`?embed=1`) and a fragment (`#v=1&…`).
+    /// Reads the start from a query (`?embed=1&view=graph`) and a fragment
+    /// (`#v=1&…`).
     pub fn from_parts(query: &str, fragment: &str) -> Start {
-        let embed = query.trim_start_matches('?').split('&').any(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            key == "embed" && value != "0" && value != "false"
-        });
-        Start { fragment: fragment.trim_start_matches('#').to_owned(), embed }
+        let mut start =
+            Start { fragment: fragment.trim_start_matches('#').to_owned(), ..Start::default() };
+        for pair in query.trim_start_matches('?').split('&') {
+            match pair.split_once('=').unwrap_or((pair, "")) {
+                ("embed", value) => start.embed |= value != "0" && value != "false",
+                ("view", value) => start.graph |= value == "graph",
+                _ => {}
+            }
+        }
+        start
     }
 }
 
@@ -67,10 +76,6 @@ mod imp {
             .and_then(|window| window.location().href().ok())
             .map(|href| super::address_without_query(&href).to_owned())
             .unwrap_or_default()
-    }
-
-    pub fn query() -> String {
-        window().and_then(|window| window.location().search().ok()).unwrap_or_default()
     }
 
     /// Keeps the page around an iframe told of the content height; see
@@ -327,10 +332,6 @@ mod imp {
         String::new()
     }
 
-    pub fn query() -> String {
-        String::new()
-    }
-
     #[derive(Debug)]
     pub struct HeightReporter;
 
@@ -380,17 +381,6 @@ mod imp {
 /// The page's query and fragment (on native targets: an empty start).
 pub fn start() -> Start {
     imp::start()
-}
-
-/// Does the query ask the embed view for the execution graph (`view=graph`)?
-pub fn query_asks_for_graph(query: &str) -> bool {
-    query.trim_start_matches('?').split('&').any(|pair| pair == "view=graph")
-}
-
-/// The embed view shows the execution graph when its address says
-/// `?embed=1&view=graph` (never on native targets).
-pub fn embed_shows_graph() -> bool {
-    query_asks_for_graph(&imp::query())
 }
 
 /// The page's address without query and fragment, e.g.
@@ -519,8 +509,9 @@ mod tests {
         assert!(Start::from_parts("?x=2&embed", "").embed);
         assert!(!Start::from_parts("?embed=0", "").embed);
         assert!(!Start::from_parts("", "#v=1").embed);
-        assert!(super::query_asks_for_graph("?embed=1&view=graph"));
-        assert!(!super::query_asks_for_graph("?embed=1&view=graphs"));
+        assert!(Start::from_parts("?embed=1&view=graph", "").graph);
+        assert!(!Start::from_parts("?embed=1&view=graphs", "").graph);
+        assert!(!Start::from_parts("?embed=1", "").graph);
         assert_eq!(Start::from_parts("", "#v=1&t=w1").fragment, "v=1&t=w1");
     }
 }

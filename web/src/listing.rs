@@ -199,13 +199,13 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
             block.lines.push(wmb_line(barrier));
         }
     }
+    let initial = program.initial();
     for block in &mut blocks {
         for line in &mut block.lines {
             line.source = match line.kind {
-                LineKind::Step(step) => sources::for_step(program, &program.initial(), step)
-                    .first()
-                    .copied()
-                    .or(block.source),
+                LineKind::Step(step) => {
+                    sources::for_step(program, &initial, step).first().copied().or(block.source)
+                }
                 LineKind::Barrier(barrier) => barrier_source(barrier, block.source),
                 LineKind::Plain => block.source,
             };

@@ -26,8 +26,9 @@ pub const REMEMBERED: usize = 32;
 /// Where the answers of one scenario stand.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LiveStatus {
-    /// Exploring `variant` as request `request`; `states` so far.
-    Exploring { request: u32, variant: Variant, states: u64 },
+    /// Exploring `variant` as request `request` (the states it visited so
+    /// far are [`Live::states`], kept outside the answers).
+    Exploring { request: u32, variant: Variant },
     /// The three answers are in; the scenario is big (or a limit was
     /// reached), so the matrix waits for the person to ask for it.
     MatrixOnRequest,
@@ -76,6 +77,12 @@ impl Answers {
         self.reports[model.index()].as_ref()
     }
 
+    /// The answer of the scenario's barriers as given under `model`, as the
+    /// matrix search stored it from that model's report.
+    pub fn answer(&self, model: MemoryModel) -> Option<&Answer> {
+        self.search.answer(self.search.as_is(model))
+    }
+
     /// The matrix as far as it is known.
     pub fn matrix(&self) -> BarrierMatrix {
         self.search.matrix()
@@ -110,7 +117,7 @@ impl Answers {
             }
             Some(variant) => {
                 *next_request += 1;
-                LiveStatus::Exploring { request: *next_request, variant, states: 0 }
+                LiveStatus::Exploring { request: *next_request, variant }
             }
         };
     }
@@ -157,6 +164,9 @@ pub struct Live {
     shown: Option<Scenario>,
     before: Option<Scenario>,
     next_request: u32,
+    /// The last progress report: its request and the states visited so
+    /// far. Kept out of the answers, so that a report copies none of them.
+    progress: (u32, u64),
 }
 
 impl Live {
@@ -183,6 +193,15 @@ impl Live {
         }
     }
 
+    /// The states the exploration of the scenario shown visited so far (0
+    /// before its first progress report).
+    pub fn states(&self) -> u64 {
+        match self.exploring() {
+            Some(request) if request == self.progress.0 => self.progress.1,
+            _ => 0,
+        }
+    }
+
     /// Shows `scenario`'s answers: remembered ones at once (restarting an
     /// exploration a change interrupted), new ones from the first exploration.
     pub fn follow(&mut self, scenario: &Scenario) {
@@ -199,7 +218,7 @@ impl Live {
                     // Its job was cancelled when the page moved away.
                     *next_request += 1;
                     Rc::make_mut(&mut answers).status =
-                        LiveStatus::Exploring { request: *next_request, variant, states: 0 };
+                        LiveStatus::Exploring { request: *next_request, variant };
                 }
                 self.remembered.push(answers);
             }
@@ -236,11 +255,7 @@ impl Live {
         match action {
             LiveAction::Progress { request, states } => {
                 if self.exploring() == Some(request) {
-                    if let Some(LiveStatus::Exploring { states: shown, .. }) =
-                        self.current_mut().map(|answers| &mut answers.status)
-                    {
-                        *shown = states;
-                    }
+                    self.progress = (request, states);
                 }
             }
             LiveAction::Finished { request, report } => {
@@ -411,6 +426,8 @@ mod tests {
         assert_eq!(answers.status, LiveStatus::Done);
         for model in MemoryModel::ALL {
             assert_eq!(answers.report(model).unwrap().torn(), TornAnswer::Never);
+            let stored = answers.answer(model).expect("the search stored the report's answer");
+            assert_eq!(*stored, Answer::of(answers.report(model).unwrap()));
         }
         assert!(answers.matrix().is_finished());
         assert_eq!(
@@ -499,8 +516,17 @@ mod tests {
         let mut live = Live::default();
         live.follow(&preset("kernel"));
         let (request, _) = live.request().unwrap();
+        assert_eq!(live.states(), 0, "no report yet");
+        let answers = live.current().unwrap().clone();
         live.apply(LiveAction::Progress { request, states: 40 });
-        assert!(matches!(live.current().unwrap().status, LiveStatus::Exploring { states: 40, .. }));
+        assert!(matches!(live.current().unwrap().status, LiveStatus::Exploring { .. }));
+        assert_eq!(live.states(), 40);
+        assert!(
+            Rc::ptr_eq(live.current().unwrap(), &answers),
+            "a progress report copies no answers"
+        );
+        live.apply(LiveAction::Progress { request: request + 7, states: 50 });
+        assert_eq!(live.states(), 40, "another request's report is ignored");
         live.apply(LiveAction::Cancel);
         assert_eq!(live.current().unwrap().status, LiveStatus::Cancelled);
         assert_eq!(live.request(), None);

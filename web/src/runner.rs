@@ -77,7 +77,7 @@ pub fn requests(state: &AppState) -> Vec<JobRequest> {
 /// The action a job's reply stands for, if any.
 pub fn action_for(job: &JobRequest, reply: Reply) -> Option<Action> {
     let failed = |message: String| match job.purpose {
-        Purpose::ExploreAll => Action::CancelExploration,
+        Purpose::ExploreAll => Action::ExplorationFailed { run: job.id, message },
         Purpose::Live => Action::Live(LiveAction::Failed { request: job.id, message }),
     };
     match reply {
@@ -102,6 +102,7 @@ pub fn action_for(job: &JobRequest, reply: Reply) -> Option<Action> {
             Err(error) => failed(format!("a result did not replay: {error}")),
         }),
         Reply::Failed { message, .. } => Some(failed(message)),
+        // Not about a job: the runner handles them before (`deliver`).
         Reply::Ready { .. } | Reply::Refused { .. } => None,
     }
 }
@@ -240,7 +241,7 @@ fn send(shared: &Rc<Shared>, request: Request) {
 fn on_worker_event(shared: &Rc<Shared>, event: WorkerEvent) {
     let text = match event {
         WorkerEvent::Message(text) => text,
-        WorkerEvent::Error(_) => return explore_in_the_page(shared),
+        WorkerEvent::Error => return explore_in_the_page(shared),
     };
     let Ok(reply) = Reply::from_text(&text) else { return explore_in_the_page(shared) };
     match reply {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub future: Vec<Rc<Session>>,
     /// The compact view for an iframe: no scenario editing.
     pub embed: bool,
+    /// The embed view shows the execution graph too (`?embed=1&view=graph`).
+    pub embed_graph: bool,
     /// A message the page shows until it is dismissed or made stale.
     pub notice: Option<Notice>,
     pub exploration: Exploration,
@@ -119,6 +121,10 @@ pub enum Exploration {
         states: u64,
         transitions: u64,
     },
+    /// The runner could not explore; the message says why.
+    Failed {
+        message: String,
+    },
     /// `limit` is the state cap when the search stopped at it.
     Finished {
         report: Rc<Report>,
@@ -189,6 +195,12 @@ pub enum Action {
         report: Rc<Report>,
         progress: Progress,
     },
+    /// Explore all's run could not explore (the worker refused the job, or
+    /// a result did not replay); the message says why.
+    ExplorationFailed {
+        run: u32,
+        message: String,
+    },
     /// The live answers: a runner's report, or the person's cancel, resume
     /// or request for the matrix.
     Live(LiveAction),
@@ -206,17 +218,21 @@ pub enum Action {
 
 impl Default for AppState {
     fn default() -> Self {
-        AppState::with_session(session_for(Scenario::kernel()), false)
+        let mut state = AppState::with_session(session_for(Scenario::kernel()), false);
+        state.follow_live();
+        state
     }
 }
 
 impl AppState {
+    /// The state showing `session`, before the live answers follow it.
     fn with_session(session: Session, embed: bool) -> AppState {
-        let mut state = AppState {
+        AppState {
             session: Rc::new(session),
             past: Vec::new(),
             future: Vec::new(),
             embed,
+            embed_graph: false,
             notice: None,
             exploration: Exploration::Idle,
             run: 0,
@@ -225,9 +241,7 @@ impl AppState {
             replays: 0,
             tour: Tour::default(),
             copied: None,
-        };
-        state.follow_live();
-        state
+        }
     }
 
     /// The same state with the lessons done that the browser kept (see
@@ -237,9 +251,9 @@ impl AppState {
         self
     }
 
-    /// The live answers follow the scenario shown (in the full page only);
-    /// the reducer calls this after every action.
-    pub fn follow_live(&mut self) {
+    /// The live answers follow the scenario shown (in the full page only):
+    /// once a state is built, and at the end of every [`AppState::apply`].
+    fn follow_live(&mut self) {
         if !self.embed {
             self.live.follow(self.session.scenario());
         }
@@ -248,8 +262,10 @@ impl AppState {
     /// The state a page opened with `start` shows: the permalink's scenario
     /// and trace, or the kernel protocol (with a message if the link was bad).
     pub fn from_start(start: &Start) -> AppState {
-        let mut state =
-            AppState { embed: start.embed, live: Live::default(), ..AppState::default() };
+        // The live answers follow only the scenario shown first: the
+        // kernel protocol a link replaces is no change of the person's.
+        let mut state = AppState::with_session(session_for(Scenario::kernel()), start.embed);
+        state.embed_graph = start.embed && start.graph;
         if !start.fragment.trim().is_empty() {
             state.load_link(&start.fragment, false);
         }
@@ -460,6 +476,8 @@ impl AppState {
                 let mut session = session_for(lesson.scenario());
                 if session.replay(&steps).is_ok() {
                     session.jump(0);
+                    // Not `open_session(session, !self.embed)`: that would
+                    // also start a new run in the embed view.
                     if self.embed {
                         self.session = Rc::new(session);
                     } else {
@@ -545,30 +563,31 @@ impl AppState {
         let Exploration::Finished { report, .. } = &self.exploration else { return };
         let Some(outcome) = report.outcomes.get(index) else { return };
         let witness = outcome.witness.clone();
-        let mut session = session_for(self.session.scenario().clone());
-        match session.replay(&witness) {
-            Ok(()) => {
-                // Positioned at its start, to walk through; same scenario, so
-                // the exploration's results stay.
-                session.jump(0);
-                self.replace_session(session);
-                self.notice = None;
-                self.replays += 1;
-            }
-            Err(error) => {
-                self.notice = Some(Notice::ReplayStopped(format!("The replay stopped: {error}")));
-            }
-        }
+        // Same scenario, so the exploration's results stay.
+        self.show_replay(session_for(self.session.scenario().clone()), &witness, true);
     }
 
-    /// Loads `scenario` with `steps` replayed, keeping the old session for undo.
+    /// Loads `scenario` with `steps` replayed, keeping the old session for
+    /// undo; it lands at the trace's end, where the read of interest is.
     fn load_variant(&mut self, scenario: Scenario, steps: &[Step]) {
         if self.embed {
             return;
         }
-        let Ok(mut session) = Session::new(scenario) else { return };
+        let Ok(session) = Session::new(scenario) else { return };
+        self.show_replay(session, steps, false);
+    }
+
+    /// Shows `session` with `steps` replayed in it, keeping the old session
+    /// for undo: at the trace's start to walk through (`at_start`; counted
+    /// in `replays`, so the page scrolls to it), else at its end. A step
+    /// that does not replay leaves the page as it was and says so.
+    fn show_replay(&mut self, mut session: Session, steps: &[Step], at_start: bool) {
         match session.replay(steps) {
             Ok(()) => {
+                if at_start {
+                    session.jump(0);
+                    self.replays += 1;
+                }
                 self.replace_session(session);
                 self.notice = None;
             }
@@ -614,6 +633,7 @@ impl AppState {
             action,
             Action::ExplorationProgress { .. }
                 | Action::ExplorationFinished { .. }
+                | Action::ExplorationFailed { .. }
                 | Action::Live(_)
                 | Action::Copied(_)
         );
@@ -742,6 +762,12 @@ impl AppState {
                     self.exploration = Exploration::Finished { report, limit };
                 }
             }
+            Action::ExplorationFailed { run, message } => {
+                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
+                {
+                    self.exploration = Exploration::Failed { message };
+                }
+            }
             Action::Live(action) => self.live.apply(action),
             Action::LoadVariant { scenario, steps } => self.load_variant(scenario, &steps),
             Action::Tour(TourAction::Open(number)) => self.open_lesson(number, !self.embed),
@@ -749,6 +775,7 @@ impl AppState {
             Action::Tour(action) => self.tour.apply(action),
         }
         self.check_lesson();
+        self.follow_live();
     }
 }
 
@@ -758,7 +785,6 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.apply(action);
-        next.follow_live();
         if next == *self {
             self
         } else {
@@ -826,6 +852,31 @@ mod tests {
         let read = state.session.last_read().expect("the check completed a read");
         assert_eq!(read.verdict, Verdict::PreZap);
         assert_eq!(state.session.cursor(), 5);
+    }
+
+    #[test]
+    fn the_live_answers_follow_the_scenario_after_every_apply() {
+        let shown = |state: &AppState| state.live.current().map(|answers| answers.scenario.clone());
+        let mut state = AppState::default();
+        assert_eq!(shown(&state), Some(crate::live::key(&Scenario::kernel())));
+        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, false));
+        assert_eq!(shown(&state), Some(crate::live::key(state.session.scenario())));
+        assert!(state.live.previous().is_some(), "the kernel protocol was shown before");
+
+        // A page opened on a link follows its scenario only: the kernel
+        // protocol it replaced was never shown.
+        let other = catalog::find("mips-sh").unwrap().scenario();
+        let start = Start { fragment: link::encode(&other, &[]), embed: false, graph: false };
+        let state = AppState::from_start(&start);
+        assert_eq!(shown(&state), Some(crate::live::key(&other)));
+        assert_eq!(state.live.previous(), None);
+        assert_eq!(state.live.request().map(|(request, _)| request), Some(1));
+
+        // The embed view has no live answers, before or after an action.
+        let mut state = AppState::from_start(&Start { embed: true, ..start });
+        assert_eq!(state.live, Live::default());
+        state.apply(Action::Redo);
+        assert_eq!(state.live, Live::default());
     }
 
     #[test]
@@ -1084,7 +1135,7 @@ mod tests {
         let mut scenario = catalog::find("same-low-none").unwrap().scenario();
         scenario.readers = 2;
         let steps = [Step::Writer(0), reader(ReaderAction::IrqOff), load(Register::R0)];
-        let start = Start { fragment: link::encode(&scenario, &steps), embed: false };
+        let start = Start { fragment: link::encode(&scenario, &steps), embed: false, graph: false };
         let mut state = AppState::from_start(&start);
         assert_eq!(state.session.scenario(), &scenario);
         assert_eq!(state.session.all_steps(), steps);
@@ -1098,7 +1149,7 @@ mod tests {
 
     #[test]
     fn a_broken_permalink_names_the_problem_and_falls_back_to_the_kernel_protocol() {
-        let start = Start { fragment: "v=1&model=arm".to_owned(), embed: false };
+        let start = Start { fragment: "v=1&model=arm".to_owned(), embed: false, graph: false };
         let state = AppState::from_start(&start);
         assert_eq!(state.session.scenario(), &Scenario::kernel());
         let Some(Notice::BrokenLink(message)) = &state.notice else {
@@ -1106,7 +1157,8 @@ mod tests {
         };
         assert!(message.contains("model=\"arm\""), "{message}");
 
-        let old = AppState::from_start(&Start { fragment: "v=0".to_owned(), embed: false });
+        let old =
+            AppState::from_start(&Start { fragment: "v=0".to_owned(), embed: false, graph: false });
         assert!(old.notice.unwrap().message().contains("format version \"0\""));
     }
 
@@ -1114,7 +1166,7 @@ mod tests {
     fn a_permalink_whose_trace_breaks_keeps_the_steps_before() {
         let scenario = Scenario::kernel();
         let fragment = format!("{}&t=w1,r1.r0", link::encode(&scenario, &[]));
-        let state = AppState::from_start(&Start { fragment, embed: false });
+        let state = AppState::from_start(&Start { fragment, embed: false, graph: false });
         assert_eq!(state.session.all_steps(), [Step::Writer(0)]);
         let Some(Notice::ReplayStopped(message)) = &state.notice else {
             panic!("expected a replay notice, got {:?}", state.notice)
@@ -1140,7 +1192,8 @@ mod tests {
     fn the_embed_view_plays_its_fixed_trace_from_the_start() {
         let steps = [Step::Writer(0), Step::Writer(1)];
         let fragment = link::encode(&Scenario::kernel(), &steps);
-        let mut state = AppState::from_start(&Start { fragment: fragment.clone(), embed: true });
+        let mut state =
+            AppState::from_start(&Start { fragment: fragment.clone(), embed: true, graph: false });
         assert_eq!(state.session.cursor(), 0);
         assert_eq!(state.session.all_steps(), steps);
         assert_eq!(state.permalink(), fragment, "the link keeps the whole trace");
@@ -1154,7 +1207,8 @@ mod tests {
     fn the_embed_view_takes_no_step_of_its_own() {
         let steps = [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)];
         let fragment = link::encode(&Scenario::kernel(), &steps);
-        let mut state = AppState::from_start(&Start { fragment: fragment.clone(), embed: true });
+        let mut state =
+            AppState::from_start(&Start { fragment: fragment.clone(), embed: true, graph: false });
         // At step 0 the reader's irq_off is enabled but is not the trace's next step.
         assert!(state.session.enabled().contains(&reader(ReaderAction::IrqOff)));
         run(
@@ -1184,6 +1238,7 @@ mod tests {
         let torn = AppState::from_start(&Start {
             fragment: link::encode(&scenario, &torn_steps),
             embed: true,
+            graph: false,
         });
         assert_eq!(torn.session.cursor(), 0);
         let TraceEnd::Torn(judged) = torn.trace_end() else {
@@ -1201,6 +1256,7 @@ mod tests {
         let mut allowed = AppState::from_start(&Start {
             fragment: link::encode(&Scenario::kernel(), &allowed_steps),
             embed: false,
+            graph: false,
         });
         allowed.apply(Action::Jump(1));
         let TraceEnd::Allowed(judged) = allowed.trace_end() else {
@@ -1211,6 +1267,7 @@ mod tests {
         let unfinished = AppState::from_start(&Start {
             fragment: link::encode(&Scenario::kernel(), &allowed_steps[..4]),
             embed: true,
+            graph: false,
         });
         assert_eq!(unfinished.trace_end(), TraceEnd::NoRead);
     }
@@ -1260,11 +1317,12 @@ mod tests {
         let live_jobs = |state: &AppState| {
             requests(state).iter().filter(|job| job.purpose == Purpose::Live).count()
         };
-        let plain = AppState::from_start(&Start { fragment: String::new(), embed: false });
+        let plain =
+            AppState::from_start(&Start { fragment: String::new(), embed: false, graph: false });
         assert!(!plain.answers_hidden());
         assert_eq!(live_jobs(&plain), 1, "outside the tour the live answers explore");
 
-        let start = Start { fragment: "lesson=3".to_owned(), embed: false };
+        let start = Start { fragment: "lesson=3".to_owned(), embed: false, graph: false };
         let mut state = AppState::from_start(&start);
         assert!(state.answers_hidden());
         assert_eq!(live_jobs(&state), 0, "a torn trace would be one click away");
@@ -1280,7 +1338,7 @@ mod tests {
 
     #[test]
     fn a_lesson_is_completed_by_hand_and_its_link_keeps_the_trace() {
-        let start = Start { fragment: "lesson=3".to_owned(), embed: false };
+        let start = Start { fragment: "lesson=3".to_owned(), embed: false, graph: false };
         let mut state = AppState::from_start(&start).with_progress("reader-loop");
         assert_eq!(state.tour.open.map(|open| open.number), Some(3));
         assert!(state.tour.is_done(1));
@@ -1292,7 +1350,8 @@ mod tests {
         let link = state.permalink();
         assert!(link.starts_with("lesson=3&v=2&"), "{link}");
         // The link opens the lesson with the trace at its start.
-        let reopened = AppState::from_start(&Start { fragment: link.clone(), embed: false });
+        let reopened =
+            AppState::from_start(&Start { fragment: link.clone(), embed: false, graph: false });
         assert_eq!(reopened.tour.open.map(|open| open.number), Some(3));
         assert_eq!(reopened.session.all_steps(), torn);
         state.apply(Action::Step(reader(ReaderAction::Check)));
@@ -1335,7 +1394,11 @@ mod tests {
 
     #[test]
     fn a_broken_lesson_link_says_so_and_unfolds_the_list() {
-        let state = AppState::from_start(&Start { fragment: "lesson=99".to_owned(), embed: false });
+        let state = AppState::from_start(&Start {
+            fragment: "lesson=99".to_owned(),
+            embed: false,
+            graph: false,
+        });
         assert_eq!(state.session.scenario(), &Scenario::kernel());
         assert_eq!(state.tour.open, None);
         assert!(state.tour.list_open);
@@ -1348,7 +1411,7 @@ mod tests {
 
     #[test]
     fn the_embed_view_shows_one_lesson_with_its_solution_to_play() {
-        let start = Start { fragment: "lesson=3".to_owned(), embed: true };
+        let start = Start { fragment: "lesson=3".to_owned(), embed: true, graph: false };
         let mut state = AppState::from_start(&start);
         let Solution::Steps(ids) = pte_core::tour::lesson(3).unwrap().solution else { panic!() };
         assert_eq!(state.session.all_steps().len(), ids.len());
@@ -1374,6 +1437,16 @@ mod tests {
         // A slice of the cancelled run that was already queued is ignored.
         state.apply(Action::ExplorationProgress { run, states: 11, transitions: 21, pending: 2 });
         assert!(matches!(state.exploration, Exploration::Cancelled { .. }));
+
+        // A run that fails says why; a late failure of an old run is ignored.
+        state.apply(Action::StartExploration);
+        let Exploration::Running { run: second, .. } = state.exploration else { panic!() };
+        state.apply(Action::ExplorationFailed { run, message: "old".to_owned() });
+        assert!(matches!(state.exploration, Exploration::Running { .. }));
+        state.apply(Action::ExplorationFailed { run: second, message: "no".to_owned() });
+        assert_eq!(state.exploration, Exploration::Failed { message: "no".to_owned() });
+        state.apply(Action::StartExploration);
+        assert!(matches!(state.exploration, Exploration::Running { .. }), "Explore all again");
     }
 
     #[test]

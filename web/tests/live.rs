@@ -140,8 +140,11 @@ fn explore_all_and_the_live_answers_are_separate_jobs() {
 
 #[test]
 fn the_embed_view_explores_nothing() {
-    let start =
-        Start { fragment: pte_core::link::encode(&preset("same-low-none"), &[]), embed: true };
+    let start = Start {
+        fragment: pte_core::link::encode(&preset("same-low-none"), &[]),
+        embed: true,
+        graph: false,
+    };
     let state = Rc::new(AppState::from_start(&start));
     assert!(requests(&state).is_empty());
     assert!(state.live.current().is_none());
@@ -182,4 +185,14 @@ fn a_witness_that_does_not_replay_is_a_failure_not_a_panic() {
         panic!("expected a failure")
     };
     assert!(message.contains("did not replay"), "{message}");
+}
+
+#[test]
+fn a_failed_explore_all_says_why() {
+    let state = reduce(Rc::new(AppState::default()), Action::StartExploration);
+    let job = requests(&state).into_iter().find(|job| job.purpose == Purpose::ExploreAll).unwrap();
+    let reply = Reply::Failed { job: 1, message: "readers is 0".to_owned() };
+    let state = reduce(state, action_for(&job, reply).unwrap());
+    assert_eq!(state.exploration, Exploration::Failed { message: "readers is 0".to_owned() });
+    assert!(requests(&state).iter().all(|job| job.purpose != Purpose::ExploreAll));
 }

@@ -9,6 +9,7 @@ use pte_core::{
     catalog, explore, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step,
 };
 use web::browser::Start;
+use web::components::answer::{answer_box, AnswerProps};
 use web::components::explore::{explore as explore_view, ExploreProps};
 use web::components::pictures::{Pictures, PicturesProps};
 use web::components::state_view::{state_view, StateViewProps};
@@ -32,7 +33,7 @@ async fn render_app(start: Start) -> String {
 }
 
 fn link_start(scenario: &Scenario, steps: &[Step]) -> Start {
-    Start { fragment: link::encode(scenario, steps), embed: false }
+    Start { fragment: link::encode(scenario, steps), embed: false, graph: false }
 }
 
 /// The parts of the full page that show a state: the walk-through bar, the
@@ -242,7 +243,9 @@ async fn the_kernel_page_marks_jasons_barriers_and_links_its_sources() {
 
 #[tokio::test]
 async fn a_broken_link_shows_an_alert_and_the_default_scenario() {
-    let html = render_app(Start { fragment: "v=1&model=sc&bit=x".to_owned(), embed: false }).await;
+    let html =
+        render_app(Start { fragment: "v=1&model=sc&bit=x".to_owned(), embed: false, graph: false })
+            .await;
     assert_contains(
         &html,
         &[
@@ -257,7 +260,8 @@ async fn a_broken_link_shows_an_alert_and_the_default_scenario() {
 #[tokio::test]
 async fn the_embed_view_has_a_player_and_no_editor() {
     let steps = [Step::Writer(0), Step::Writer(1)];
-    let start = Start { fragment: link::encode(&Scenario::kernel(), &steps), embed: true };
+    let start =
+        Start { fragment: link::encode(&Scenario::kernel(), &steps), embed: true, graph: false };
     let html = render_app(start).await;
     assert_contains(
         &html,
@@ -268,10 +272,30 @@ async fn the_embed_view_has_a_player_and_no_editor() {
 }
 
 #[tokio::test]
+async fn the_embed_view_shows_the_execution_graph_when_its_address_asks() {
+    let fragment = link::encode(&Scenario::kernel(), &[Step::Writer(0), Step::Writer(1)]);
+    let plain = render_app(Start { fragment: fragment.clone(), embed: true, graph: false }).await;
+    assert!(!plain.contains(r#"data-testid="pictures""#), "no graph unless asked for");
+    let graph = render_app(Start::from_parts("?embed=1&view=graph", &format!("#{fragment}"))).await;
+    assert_contains(
+        &graph,
+        &[
+            r#"data-testid="pictures""#,
+            r#"data-testid="picture""#,
+            "step 0 of 2",
+            "Open in the full explorer",
+        ],
+    );
+    assert!(!graph.contains(r#"data-testid="preset-select""#), "still the embed view");
+}
+
+#[tokio::test]
 async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls() {
     let scenario = catalog::find("same-low-none").unwrap().scenario();
     let steps = SAME_LOW_TEAR;
-    let html = render_app(Start { fragment: link::encode(&scenario, &steps), embed: true }).await;
+    let html =
+        render_app(Start { fragment: link::encode(&scenario, &steps), embed: true, graph: false })
+            .await;
     assert_contains(
         &html,
         &[
@@ -296,9 +320,12 @@ async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls
         reader(ReaderAction::Load(Register::R2)),
         reader(ReaderAction::Check),
     ];
-    let html =
-        render_app(Start { fragment: link::encode(&Scenario::kernel(), &allowed), embed: true })
-            .await;
+    let html = render_app(Start {
+        fragment: link::encode(&Scenario::kernel(), &allowed),
+        embed: true,
+        graph: false,
+    })
+    .await;
     assert_contains(
         &html,
         &["ends <strong>✔ allowed: pre-zap (P0)</strong>", r#"data-verdict="allowed""#],
@@ -307,7 +334,8 @@ async fn the_embed_view_says_where_its_trace_ends_and_offers_one_set_of_controls
 
 #[tokio::test]
 async fn a_broken_link_in_the_embed_view_shows_an_alert_and_an_empty_player() {
-    let html = render_app(Start { fragment: "v=1&model=arm".to_owned(), embed: true }).await;
+    let html =
+        render_app(Start { fragment: "v=1&model=arm".to_owned(), embed: true, graph: false }).await;
     assert_contains(
         &html,
         &[
@@ -326,7 +354,7 @@ async fn no_element_has_a_style_attribute_which_the_page_policy_would_refuse() {
     let pages = [
         Start::default(),
         link_start(&tso, &[Step::Writer(0), reader(ReaderAction::IrqOff)]),
-        Start { fragment: link::encode(&tso, &[Step::Writer(0)]), embed: true },
+        Start { fragment: link::encode(&tso, &[Step::Writer(0)]), embed: true, graph: false },
     ];
     for start in pages {
         let html = render_app(start).await;
@@ -607,4 +635,23 @@ fn the_stylesheet_closes_every_block() {
         assert!(depth >= 0, "line {}: a `}}` closes nothing", line + 1);
     }
     assert_eq!(depth, 0, "a block is left open at the end of style.css");
+}
+
+#[tokio::test]
+async fn a_failed_exploration_says_why_and_can_run_again() {
+    let props = AnswerProps {
+        exploration: Exploration::Failed { message: "readers is 0".to_owned() },
+        on_run: Callback::noop(),
+        on_cancel: Callback::noop(),
+        on_show_values: Callback::noop(),
+    };
+    let html = render_view(move || answer_box(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="explore-failed""#,
+            "the exploration failed: readers is 0.",
+            r#"data-testid="explore-run""#,
+        ],
+    );
 }

@@ -38,6 +38,7 @@ fn preset(id: &str) -> Scenario {
 async fn render_matrix(live: &Live) -> String {
     let props = MatrixPanelProps {
         answers: live.current().cloned(),
+        states: live.states(),
         on_live: Callback::noop(),
         on_load: Callback::noop(),
     };
@@ -68,7 +69,7 @@ async fn the_page_has_a_strip_near_the_verdict_and_a_matrix_panel() {
     assert!(!html.contains(" style="), "a style attribute:\n{html}");
 
     let embed = LocalServerRenderer::<App>::with_props(AppProps {
-        start: Some(Start { fragment: String::new(), embed: true }),
+        start: Some(Start { fragment: String::new(), embed: true, graph: false }),
     })
     .hydratable(false)
     .render()
@@ -85,6 +86,7 @@ async fn the_strip_says_each_model_s_answer_and_what_the_change_did() {
     let props = LiveStripProps {
         answers: live.current().cloned(),
         changes: live.changes().map(Rc::new),
+        states: live.states(),
         on_live: Callback::noop(),
         on_load: Callback::noop(),
     };
@@ -172,5 +174,29 @@ async fn a_big_scenario_s_matrix_waits_for_a_click() {
     assert_contains(
         &html,
         &[r#"data-status="on-request""#, "Compute the matrix", "200,001 states"],
+    );
+}
+
+#[tokio::test]
+async fn the_strip_says_how_far_the_running_exploration_got() {
+    let mut live = Live::default();
+    live.follow(&preset("kernel"));
+    let (request, _) = live.request().unwrap();
+    live.apply(LiveAction::Progress { request, states: 12_345 });
+    let props = LiveStripProps {
+        answers: live.current().cloned(),
+        changes: None,
+        states: live.states(),
+        on_live: Callback::noop(),
+        on_load: Callback::noop(),
+    };
+    let html = render_view(move || live_strip(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="live-progress""#,
+            "Exploring under SC… 12,345 states so far.",
+            "live-cancel",
+        ],
     );
 }

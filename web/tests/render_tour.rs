@@ -16,7 +16,7 @@ mod common;
 use common::render_view;
 
 async fn render_app(fragment: &str, embed: bool) -> String {
-    let start = Start { fragment: fragment.to_owned(), embed };
+    let start = Start { fragment: fragment.to_owned(), embed, graph: false };
     LocalServerRenderer::<App>::with_props(AppProps { start: Some(start) })
         .hydratable(false)
         .render()

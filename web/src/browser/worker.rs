@@ -12,8 +12,10 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WorkerEvent {
     Message(String),
-    /// The script did not load or threw; the worker is of no more use.
-    Error(String),
+    /// The script did not load, threw or sent something else than text;
+    /// the worker is of no more use (the page explores on its own, so
+    /// there is no failure to report).
+    Error,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -71,9 +73,7 @@ mod imp {
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                     move |event: web_sys::MessageEvent| match event.data().as_string() {
                         Some(text) => on_event(WorkerEvent::Message(text)),
-                        None => on_event(WorkerEvent::Error(
-                            "the worker sent something else than text".into(),
-                        )),
+                        None => on_event(WorkerEvent::Error),
                     },
                 )
             };
@@ -81,11 +81,7 @@ mod imp {
                 Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
                     // Keeps the browser from reporting it as the page's own error.
                     event.prevent_default();
-                    let message = js_sys::Reflect::get(&event, &JsValue::from_str("message"))
-                        .ok()
-                        .and_then(|message| message.as_string())
-                        .unwrap_or_else(|| "the worker's script did not load".to_owned());
-                    on_event(WorkerEvent::Error(message))
+                    on_event(WorkerEvent::Error)
                 });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

@@ -28,6 +28,7 @@ pub fn answer_box(props: &AnswerProps) -> Html {
         Exploration::Idle => String::new(),
         Exploration::Running { .. } => "Exploring all interleavings.".to_owned(),
         Exploration::Cancelled { .. } => "Exploration cancelled.".to_owned(),
+        Exploration::Failed { message } => format!("The exploration failed: {message}."),
         Exploration::Finished { report, limit } => format!(
             "Exploration {}: torn read {}, {} distinct values.",
             if limit.is_some() { "stopped at its limit, incomplete" } else { "finished" },
@@ -55,6 +56,12 @@ pub fn answer_box(props: &AnswerProps) -> Html {
             <p class="answer">
                 { "Torn read: " }<strong>{ "not known" }</strong>
                 { format!(" — cancelled after {} states and {} transitions.", thousands(*states), thousands(*transitions)) }
+            </p>
+        },
+        Exploration::Failed { message } => html! {
+            <p class="answer failed" data-testid="explore-failed">
+                { "Torn read: " }<strong>{ "not known" }</strong>
+                { format!(" — the exploration failed: {message}.") }
             </p>
         },
         Exploration::Finished { report, limit } => {

@@ -109,6 +109,9 @@ pub fn explore(props: &ExploreProps) -> Html {
         Exploration::Cancelled { .. } => {
             html! { <p class="hint">{ "Cancelled: run Explore all again to list the values." }</p> }
         }
+        Exploration::Failed { .. } => {
+            html! { <p class="hint">{ "The exploration failed (the reason is at the top): no values to list." }</p> }
+        }
         Exploration::Finished { report, limit } => html! {
             <>
                 if let Some(limit) = limit {

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{Answer, MemoryModel, Scenario, Step, TornAnswer};
+use pte_core::{MemoryModel, Scenario, Step};
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
@@ -29,6 +29,8 @@ pub struct LiveStripProps {
     pub answers: Option<Rc<Answers>>,
     /// What the last scenario change did, once both sides are answered.
     pub changes: Option<Rc<Changes>>,
+    /// The states the running exploration visited so far ([`crate::live::Live::states`]).
+    pub states: u64,
     pub on_live: Callback<LiveAction>,
     /// Loads a scenario and replays steps in it.
     pub on_load: Callback<(Scenario, Vec<Step>)>,
@@ -38,17 +40,16 @@ pub struct LiveStripProps {
 fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
     let name = short_name(model);
     let testid = format!("live-{}", model.id());
-    let Some(report) = answers.report(model) else {
+    let Some(answer) = answers.answer(model) else {
         return html! {
             <span class="live-entry pending" data-testid={testid} data-torn="pending">
                 { format!("{name}: …") }<span class="visually-hidden">{ " not answered yet" }</span>
             </span>
         };
     };
-    match (report.torn(), report.complete) {
-        (TornAnswer::Sometimes, _) => {
-            let answer = Answer::of(report);
-            let steps = answer.witness.unwrap_or_default();
+    match answer.is_torn() {
+        Some(true) => {
+            let steps = answer.witness.clone().unwrap_or_default();
             let scenario = answers.under(model);
             let on_load = on_load.clone();
             let count = steps.len();
@@ -62,12 +63,12 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
                 </button>
             }
         }
-        (TornAnswer::Never, true) => html! {
+        Some(false) => html! {
             <span class="live-entry never" data-testid={testid} data-torn="never">
                 { format!("{name}: never") }
             </span>
         },
-        (TornAnswer::Never, false) => html! {
+        None => html! {
             <span class="live-entry unknown" data-testid={testid} data-torn="unknown"
                 title="The search stopped at its state limit without finding a torn read: not a proof">
                 { format!("{name}: none found (limit)") }
@@ -141,11 +142,10 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
         let parts: Vec<String> = MemoryModel::ALL
             .into_iter()
             .filter_map(|model| {
-                let report = answers.report(model)?;
-                let word = match (report.torn(), report.complete) {
-                    (TornAnswer::Sometimes, _) => "sometimes",
-                    (TornAnswer::Never, true) => "never",
-                    (TornAnswer::Never, false) => "none found before the limit",
+                let word = match answers.answer(model)?.is_torn() {
+                    Some(true) => "sometimes",
+                    Some(false) => "never",
+                    None => "none found before the limit",
                 };
                 Some(format!("{} {word}", short_name(model)))
             })
@@ -159,11 +159,11 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
     let status = match &answers.status {
         // Only once a progress report came: a small scenario is answered
         // before the first one, and nothing flickers.
-        LiveStatus::Exploring { variant, states, .. } if *states > 0 && !answers.answered() => {
+        LiveStatus::Exploring { variant, .. } if props.states > 0 && !answers.answered() => {
             html! {
                 <p class="live-progress" data-testid="live-progress">
                     <span class="spinner" aria-hidden="true"></span>
-                    { format!("Exploring under {}… {} states so far. ", short_name(variant.model), thousands(*states)) }
+                    { format!("Exploring under {}… {} states so far. ", short_name(variant.model), thousands(props.states)) }
                     <button type="button" data-testid="live-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                 </p>
             }

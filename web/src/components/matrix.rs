@@ -16,6 +16,8 @@ use crate::live::{Answers, LiveAction, LiveStatus, LIVE_MAX_STATES};
 #[derive(Debug)]
 pub struct MatrixPanelProps {
     pub answers: Option<Rc<Answers>>,
+    /// The states the running exploration visited so far ([`crate::live::Live::states`]).
+    pub states: u64,
     pub on_live: Callback<LiveAction>,
     pub on_load: Callback<(Scenario, Vec<Step>)>,
 }
@@ -173,14 +175,14 @@ pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
                 <button type="button" data-testid="matrix-compute" onclick={on_compute}>{ "Compute the matrix" }</button>
             </p>
         },
-        LiveStatus::Exploring { variant, states, .. } if answers.answered() => html! {
+        LiveStatus::Exploring { variant, .. } if answers.answered() => html! {
             <p class="matrix-status" data-testid="matrix-status" data-status="exploring">
                 <span class="spinner" aria-hidden="true"></span>
                 { format!(
                     "Exploring variant {} under {}{}… ",
                     matrix.explorations + 1,
                     short_name(variant.model),
-                    if *states > 0 { format!(", {} states so far", thousands(*states)) } else { String::new() }
+                    if props.states > 0 { format!(", {} states so far", thousands(props.states)) } else { String::new() }
                 ) }
                 <button type="button" data-testid="matrix-cancel" onclick={on_cancel}>{ "Cancel" }</button>
             </p>

@@ -29,15 +29,31 @@ pub(crate) fn select_value(event: &yew::Event) -> String {
 
 /// A `data:` address holding `text` of type `mime`, for a Download link.
 pub(crate) fn data_url(mime: &str, text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len() * 3 / 2);
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = format!("data:{mime};charset=utf-8,");
+    encoded.reserve(text.len() * 3 / 2);
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             encoded.push(char::from(byte));
         } else {
-            encoded.push_str(&format!("%{byte:02X}"));
+            // Two hex digits, with no String of their own per byte.
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
         }
     }
-    format!("data:{mime};charset=utf-8,{encoded}")
+    encoded
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    #[test]
+    fn a_data_url_escapes_all_but_the_unreserved_bytes() {
+        assert_eq!(
+            super::data_url("text/plain", "a-Z_0.~ %\n\u{e9}"),
+            "data:text/plain;charset=utf-8,a-Z_0.~%20%25%0A%C3%A9"
+        );
+    }
 }
 
 /// A click handler that copies `text` to the clipboard; when that fails it

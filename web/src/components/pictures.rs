@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::data_url;
+use super::verdict::Shown;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PicturesProps {
@@ -29,13 +30,13 @@ pub enum View {
 }
 
 /// The class the highlighted arrows get: how the last completed read was
-/// judged.
+/// judged ([`Shown::id`]; "allowed" before any read completes). The read
+/// the last step completed, when it did, is the last completed read.
 fn verdict_class(session: &Session) -> &'static str {
-    match session.last_read().or_else(|| session.completed_reads().last()) {
-        Some(judged) if judged.returned_torn() => "torn",
-        Some(judged) if !judged.read.returned => "backed-off",
-        _ => "allowed",
-    }
+    session
+        .completed_reads()
+        .last()
+        .map_or("allowed", |judged| Shown::of(judged.verdict, judged.read.returned).id())
 }
 
 /// The number of steps a click on the timeline asks for: the `data-step` of
