@@ -288,6 +288,11 @@ impl MatrixSearch {
         &self.scenario
     }
 
+    /// The answer known for `variant`, if any.
+    pub fn answer(&self, variant: Variant) -> Option<&Answer> {
+        self.answers.get(&variant)
+    }
+
     /// The scenario's own barriers under `model`.
     pub fn as_is(&self, model: MemoryModel) -> Variant {
         Variant { model, barriers: self.scenario.barriers }
