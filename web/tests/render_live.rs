@@ -45,6 +45,18 @@ async fn render_matrix(live: &Live) -> String {
     render_view(move || matrix_panel(&props)).await
 }
 
+/// The strip of the scenario `live` shows, with what the last change did.
+async fn render_strip(live: &Live) -> String {
+    let props = LiveStripProps {
+        answers: live.current().cloned(),
+        changes: live.changes().map(Rc::new),
+        states: live.states(),
+        on_live: Callback::noop(),
+        on_load: Callback::noop(),
+    };
+    render_view(move || live_strip(&props)).await
+}
+
 #[track_caller]
 fn assert_contains(html: &str, needles: &[&str]) {
     for needle in needles {
@@ -83,14 +95,7 @@ async fn the_strip_says_each_model_s_answer_and_what_the_change_did() {
     let mut fewer = kernel.clone();
     fewer.barriers.set(Barrier::ReaderRmb1, false);
     let live = answered(&[kernel, fewer]);
-    let props = LiveStripProps {
-        answers: live.current().cloned(),
-        changes: live.changes().map(Rc::new),
-        states: live.states(),
-        on_live: Callback::noop(),
-        on_load: Callback::noop(),
-    };
-    let html = render_view(move || live_strip(&props)).await;
+    let html = render_strip(&live).await;
     assert_contains(
         &html,
         &[
@@ -183,14 +188,8 @@ async fn the_strip_says_how_far_the_running_exploration_got() {
     live.follow(&preset("kernel"));
     let (request, _) = live.request().unwrap();
     live.apply(LiveAction::Progress { request, states: 12_345 });
-    let props = LiveStripProps {
-        answers: live.current().cloned(),
-        changes: None,
-        states: live.states(),
-        on_live: Callback::noop(),
-        on_load: Callback::noop(),
-    };
-    let html = render_view(move || live_strip(&props)).await;
+    assert!(live.changes().is_none(), "nothing changed yet");
+    let html = render_strip(&live).await;
     assert_contains(
         &html,
         &[
