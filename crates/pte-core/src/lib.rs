@@ -19,6 +19,7 @@ pub mod link;
 pub mod litmus;
 mod machine;
 mod matrix;
+mod model;
 pub mod picture;
 mod program;
 mod reader;
@@ -41,6 +42,7 @@ pub use machine::{
 pub use matrix::{
     barrier_matrix, Answer, BarrierMatrix, MatrixSearch, MinimalSets, ModelRow, SiteCell, Variant,
 };
+pub use model::ModelRules;
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
