@@ -22,7 +22,7 @@ use crate::machine::{CompletedRead, State, Step};
 use crate::program::Program;
 use crate::scenario::{Pte, Scenario, ScenarioError};
 use crate::session::{ReplayError, Session};
-use crate::verdict::Verdict;
+use crate::verdict::{ReadResult, Verdict};
 
 /// The default cap on distinct states; each costs about 130 bytes.
 pub const DEFAULT_MAX_STATES: u32 = 20_000_000;
@@ -78,9 +78,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// How the result is shown: torn, backed off or allowed.
+    pub fn result(&self) -> ReadResult {
+        ReadResult::of(self.verdict, self.returned)
+    }
+
     /// Did the reader return a torn value? (A back-off returns nothing.)
     pub fn returned_torn(&self) -> bool {
-        self.returned && self.verdict.is_torn()
+        self.result() == ReadResult::Torn
     }
 }
 

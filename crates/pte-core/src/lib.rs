@@ -54,4 +54,4 @@ pub use scenario::{
     MAX_WRITER_OPS, OLDEST_FORMAT_VERSION,
 };
 pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
-pub use verdict::{Judged, Verdict};
+pub use verdict::{Judged, ReadResult, Verdict};

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::narrate::{narrate, Narration};
 use crate::scenario_args::{scenario_and_base, warnings, write_file};
 use crate::text::{
-    hex32, hex64, origin, outcome_label, scenario_block, source_json, sources_line, step_line,
-    table, torn_id, SourceJson,
+    hex32, hex64, origin, scenario_block, source_json, sources_line, step_line, table, torn_id,
+    SourceJson,
 };
 use crate::{write_json_value, CheckArgs, CliError, Exit};
 
@@ -151,7 +151,7 @@ impl CheckOutput<'_> {
                 let outcome = result.outcome;
                 vec![
                     hex64(outcome.value),
-                    outcome_label(outcome.verdict, outcome.returned),
+                    outcome.result().label(outcome.verdict),
                     outcome.occurrences.to_string(),
                     outcome.read.retries.to_string(),
                     outcome.read.low_source.to_string(),

@@ -11,7 +11,6 @@ use yew::prelude::*;
 
 use crate::components::explore::thousands;
 use crate::components::state_view::short_source;
-use crate::components::verdict::Shown;
 use crate::live::{Answers, Changes, LiveAction, LiveStatus};
 
 #[derive(Debug)]
@@ -79,7 +78,7 @@ fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) ->
     }
     let items = changes.items.iter().enumerate().map(|(index, change)| {
         let outcome = &change.outcome;
-        let shown = Shown::of(outcome.verdict, outcome.returned);
+        let shown = outcome.result();
         let name = change.model.short_name();
         let (word, kind) = if change.appeared { ("new", "new") } else { ("gone", "gone") };
         let where_ = if change.appeared { "" } else { " (in the scenario before)" };

@@ -8,8 +8,6 @@ use std::rc::Rc;
 use pte_core::{Judged, Session};
 use yew::prelude::*;
 
-use crate::components::verdict::Shown;
-
 #[derive(Debug)]
 pub struct TraceProps {
     pub session: Rc<Session>,
@@ -61,11 +59,7 @@ pub fn trace(props: &TraceProps) -> Html {
                     <span class="text">{ text }</span>
                     if let Some(judged) = read {
                         <span class={classes!("read", judged.returned_torn().then_some("torn"))}>
-                            { match Shown::of(judged.verdict, judged.read.returned) {
-                                Shown::Torn => " ✖ TORN",
-                                Shown::BackedOff { .. } => " ↩ backed off",
-                                Shown::Allowed => " ✔ allowed",
-                            } }
+                            { format!(" {} {}", judged.result().icon(), judged.result().word()) }
                         </span>
                     }
                     if undone { <span class="visually-hidden">{ " (undone)" }</span> }
