@@ -33,7 +33,8 @@ pub mod tour;
 mod verdict;
 
 pub use explore::{
-    explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
+    explore, Explorer, Outcome, Progress, Report, StateHasher, Torn, TornAnswer, TornWitness,
+    DEFAULT_MAX_STATES,
 };
 pub use machine::{
     word_value, Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step,

@@ -4,7 +4,7 @@
 use pte_core::sources::{self, SourceRef};
 use pte_core::{
     catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, Phase, Program, Pte,
-    ReaderKind, Register, Scenario, State, Step, TornAnswer, Word,
+    ReaderKind, Register, Scenario, State, Step, Word,
 };
 use serde::Serialize;
 
@@ -131,14 +131,6 @@ pub fn scenario_block(origin: &str, scenario: &Scenario) -> Vec<String> {
     ];
     lines.extend(warnings(scenario).into_iter().map(|warning| format!("  warning: {warning}")));
     lines
-}
-
-/// The herd-style answer as a JSON string: "never" or "sometimes".
-pub fn torn_id(answer: TornAnswer) -> &'static str {
-    match answer {
-        TornAnswer::Never => "never",
-        TornAnswer::Sometimes => "sometimes",
-    }
 }
 
 pub fn hex32(value: u32) -> String {
