@@ -31,6 +31,7 @@ pub mod short_sort;
 pub mod sources;
 pub mod tour;
 mod verdict;
+mod warning;
 
 pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, Torn, TornAnswer, TornWitness,
@@ -56,3 +57,4 @@ pub use scenario::{
 };
 pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
 pub use verdict::{Judged, ReadResult, Verdict};
+pub use warning::Warning;

@@ -304,18 +304,14 @@ pub(crate) fn parse_reader_kind(text: &str) -> Result<ReaderKind, String> {
     choice(text, &ReaderKind::ALL, ReaderKind::id)
 }
 
-/// What is allowed but worth saying before the results: a sequence-counter
-/// reader with no sequence-counter writer is unprotected.
+/// The core's warnings ([`Scenario::warnings`]) in the CLI's words, the
+/// option that settles each named by its flag.
 pub fn warnings(scenario: &Scenario) -> Vec<String> {
-    let mut warnings = Vec::new();
-    if scenario.has_seqcount_reader() && !scenario.seqcount {
-        warnings.push(
-            "a seqcount reader runs without the sequence-counter writer (--seqcount): seq \
-             stays 0, so its checks always pass and it is as unprotected as a plain read"
-                .to_owned(),
-        );
-    }
-    warnings
+    scenario
+        .warnings()
+        .into_iter()
+        .map(|warning| warning.text(&format!("--{}", warning.option())))
+        .collect()
 }
 
 pub(crate) fn parse_barrier(text: &str) -> Result<Barrier, String> {

@@ -1,11 +1,12 @@
 //! The verdict banner: what the last completed read returned and whether
 //! that is allowed, in words and an icon (readable without colour), announced
 //! to screen readers, and which steps of the run the memory model allowed
-//! where a stricter one would not have.
+//! where a stricter one would not have; and the scenario's warnings (the
+//! core's [`pte_core::Warning`]s), which qualify every verdict.
 
 use std::rc::Rc;
 
-use pte_core::{Judged, ReadResult, Session, Verdict};
+use pte_core::{Judged, ReadResult, Scenario, Session, Verdict};
 use yew::prelude::*;
 
 #[derive(Debug)]
@@ -22,6 +23,32 @@ fn meaning(verdict: Verdict) -> &'static str {
         Verdict::PreZap => "The reader saw the whole PTE from before the zap.",
         Verdict::Reestablished(_) => "The reader saw a whole PTE the writer installed.",
         Verdict::Torn => "A present PTE that no writer ever wrote: its halves come from different writes.",
+    }
+}
+
+/// How the editor names the scenario option a warning points to.
+fn option_label(option: &str) -> String {
+    match option {
+        "seqcount" => "the editor's Sequence counter switch".to_owned(),
+        other => format!("the editor's {other} setting"),
+    }
+}
+
+/// The scenario's warnings, one line each; nothing when it has none.
+fn scenario_warnings(scenario: &Scenario) -> Html {
+    let warnings = scenario.warnings();
+    if warnings.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="scenario-warnings" data-testid="scenario-warnings">
+            { for warnings.into_iter().map(|warning| html! {
+                <li data-warning={warning.id()}>
+                    <span aria-hidden="true">{ "⚠ " }</span>
+                    { format!("Warning: {}.", warning.text(&option_label(warning.option()))) }
+                </li>
+            }) }
+        </ul>
     }
 }
 
@@ -47,6 +74,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                     { "Step a reader through " }<code>{ "if (r0 != r2) goto retry;" }</code>
                     { " to see what it returns and whether that is allowed." }
                 </p>
+                { scenario_warnings(session.scenario()) }
             </section>
         };
     };
@@ -118,6 +146,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 ) }
             </p>
             { why }
+            { scenario_warnings(session.scenario()) }
             if earlier > 0 {
                 <details class="earlier-reads">
                     <summary>{ format!("{earlier} earlier read{} in this run", if earlier == 1 { "" } else { "s" }) }</summary>
