@@ -432,8 +432,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     if state.embed {
-        let next = next_step
-            .map(|step| AttrValue::from(session.program().describe(session.state(), step)));
+        let next = session.narrate(session.cursor()).map(|next| AttrValue::from(next.text));
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
         // A lesson opens there at its start, for the student to do.

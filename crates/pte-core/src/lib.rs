@@ -55,6 +55,6 @@ pub use scenario::{
     ScenarioError, Values, WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_ACCESSES,
     MAX_WRITER_OPS, OLDEST_FORMAT_VERSION,
 };
-pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
+pub use session::{parse_steps, NarratedStep, ReplayError, Session, Trace, MAX_TRACE_STEPS};
 pub use verdict::{Judged, ReadResult, Verdict};
 pub use warning::Warning;

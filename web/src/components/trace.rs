@@ -29,13 +29,12 @@ pub struct TraceProps {
 /// stricter model would not have allowed it.
 fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>, Vec<String>)> {
     let program = session.program();
-    let mut lines = Vec::with_capacity(session.all_steps().len());
-    for (index, (step, read)) in session.all_steps().iter().zip(session.judged_reads()).enumerate()
-    {
-        let Some(before) = session.state_after(index) else { break };
+    let narration = session.narration();
+    let mut lines = Vec::with_capacity(narration.len());
+    for (index, narrated) in narration.into_iter().enumerate() {
         let why = session.relaxations(index);
         let why = why.iter().map(|relaxation| program.explain_relaxation(relaxation)).collect();
-        lines.push((program.describe(before, *step), *read, why));
+        lines.push((narrated.text, narrated.read, why));
     }
     lines
 }

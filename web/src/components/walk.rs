@@ -61,11 +61,9 @@ pub fn walk_bar(props: &WalkProps) -> Html {
     let program = session.program();
     let cursor = session.cursor();
     let steps = session.all_steps();
-    let next =
-        steps.get(cursor).map(|step| AttrValue::from(program.describe(session.state(), *step)));
+    let next = session.narrate(cursor).map(|next| AttrValue::from(next.text));
     let current = cursor.checked_sub(1).and_then(|index| {
-        let before = session.state_after(index)?;
-        Some((index + 1, program.describe(before, steps[index]), session.relaxations(index)))
+        Some((index + 1, session.narrate(index)?.text, session.relaxations(index)))
     });
     let verdict = match session.completed_reads().last() {
         None => html! {
