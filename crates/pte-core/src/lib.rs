@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod execution;
 mod explore;
 pub mod link;
+pub mod listing;
 pub mod litmus;
 mod machine;
 mod matrix;

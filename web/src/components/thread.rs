@@ -7,11 +7,11 @@
 
 use std::rc::Rc;
 
+use pte_core::listing::{self, Line, LineKind};
 use pte_core::{Barrier, Blocked, Phase, Program, ReaderKind, Session, Step};
 use yew::prelude::*;
 
 use super::select_value;
-use crate::listing::{self, Line, LineKind};
 use crate::state::Action;
 
 #[derive(Debug)]
