@@ -139,8 +139,8 @@ impl Step {
     pub fn parse(text: &str) -> Result<Step, StepParseError> {
         let bad = || StepParseError { text: text.to_owned() };
         let number = |digits: &str| -> Result<u8, StepParseError> {
-            let n: u32 = digits.parse().map_err(|_| bad())?;
-            if n == 0 || n > 255 {
+            let n = crate::grammar::decimal(digits).map_err(|_| bad())?;
+            if n == 0 || n > 256 {
                 return Err(bad());
             }
             Ok((n - 1) as u8)

@@ -273,7 +273,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
         .assert_eq(&error(&format!("{query}&kinds=gup_fast,atomic64")));
     expect![[r#"link parameter model="arm": expected sc, tso or weak"#]]
         .assert_eq(&error(&query.replace("model=sc", "model=arm")));
-    expect![[r#"link parameter p0="xyz": expected 1 to 16 hex digits"#]]
+    expect![[r#"link parameter p0="xyz": expected an optional 0x and 1 to 16 hex digits (no sign, space or `_`)"#]]
         .assert_eq(&error(&query.replace("p0=1000100010067", "p0=xyz")));
     expect!["the link's scenario is invalid: readers is 0, but must be between 1 and 4"]
         .assert_eq(&error(&query.replace("readers=1", "readers=0")));
