@@ -659,10 +659,39 @@ impl<'de> Deserialize<'de> for Pte {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Values {
+    #[serde(deserialize_with = "p0_field")]
     pub p0: Pte,
+    #[serde(deserialize_with = "z_field")]
     pub z: Pte,
     /// P1..PN: the k-th establish operation installs `p[k - 1]`.
+    #[serde(deserialize_with = "p_field")]
     pub p: Vec<Pte>,
+}
+
+/// Reads one hex value of a file; a bad one is refused naming its field.
+fn hex_field<'de, D: Deserializer<'de>>(deserializer: D, field: &str) -> Result<Pte, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(|error| serde::de::Error::custom(format!("{field}: {error}")))
+}
+
+fn p0_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pte, D::Error> {
+    hex_field(deserializer, "values.p0")
+}
+
+fn z_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pte, D::Error> {
+    hex_field(deserializer, "values.z")
+}
+
+fn p_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Pte>, D::Error> {
+    let texts = Vec::<String>::deserialize(deserializer)?;
+    texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            text.parse()
+                .map_err(|error| serde::de::Error::custom(format!("values.p[{index}]: {error}")))
+        })
+        .collect()
 }
 
 impl Values {

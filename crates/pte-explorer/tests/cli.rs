@@ -43,7 +43,7 @@ fn run_args(args: &[&str]) -> Ran {
                 message.push_str(&format!(": {cause}"));
                 source = cause.source();
             }
-            Ran { code: pte_explorer::INPUT_ERROR_CODE, stdout, error: message }
+            Ran { code: error.code(), stdout, error: message }
         }
     }
 }
