@@ -61,6 +61,8 @@ impl Trace {
         trace.scenario.upgrade().map_err(ReplayError::Scenario)?;
         sites.check().map_err(ReplayError::Scenario)?;
         trace.scenario.validate().map_err(ReplayError::Scenario)?;
+        // A step id that does not parse is refused with the file, not later.
+        trace.parsed_steps()?;
         Ok(trace)
     }
 
