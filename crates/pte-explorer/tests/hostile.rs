@@ -63,8 +63,9 @@ fn hostile_command_lines_exit_2_naming_the_field() {
         "check kernel --writer zap_atomic,flush,establish --z 0x1",
         "check --file {present-z}",
         "check kernel --present-bit 32 --z 0x100000000",
-        // Item 3: a barrier site twice in a file.
+        // Item 3: a barrier site twice in a file, a flag twice.
         "check --file {barriers-twice}",
+        "check kernel --readers 1 --readers 4",
         // Item 4: one grammar for flags and files.
         "check kernel --p0 0x+1",
         "check kernel --p0 +1",
@@ -97,30 +98,31 @@ fn hostile_command_lines_exit_2_naming_the_field() {
     }
     let tmp = std::env::temp_dir().display().to_string();
     expect![[r#"
-         2 | check kernel --writer zap_atomic,flush,establish --z 0x1 | error: invalid scenario: values.z is 0x0000000000000001, which has the present bit (bit 0) set; Z is the not-present value a zap stores
-         2 | check --file {present-z} | error: TMP/pte-hostile-ID-present-z.json: values.z is 0x0000000000000001, which has the present bit (bit 0) set; Z is the not-present value a zap stores
-         2 | check kernel --present-bit 32 --z 0x100000000 | error: invalid scenario: values.z is 0x0000000100000000, which has the present bit (bit 32) set; Z is the not-present value a zap stores
-         2 | check --file {barriers-twice} | error: TMP/pte-hostile-ID-barriers-twice.json: invalid scenario JSON: barriers: "zap_wmb1" is given twice at line 20 column 32
-         2 | check kernel --p0 0x+1 | error: invalid value '0x+1' for '--p0 <HEX>': "0x+1" is not a 64-bit hex value such as 0x0000000100001067
-         2 | check kernel --p0 +1 | error: invalid value '+1' for '--p0 <HEX>': "+1" is not a 64-bit hex value such as 0x0000000100001067
-         2 | check kernel --p0 0x0x1 | error: invalid value '0x0x1' for '--p0 <HEX>': "0x0x1" is not a 64-bit hex value such as 0x0000000100001067
-         2 | check kernel --p0 _1_2_ | error: invalid value '_1_2_' for '--p0 <HEX>': "_1_2_" is not a 64-bit hex value such as 0x0000000100001067
-         2 | check kernel --present-bit +5 | error: invalid value '+5' for '--present-bit <N>': "+5": expected decimal digits only (no sign, space or `_`)
-         2 | check kernel --readers +1 | error: invalid value '+1' for '--readers <N>': "+1": expected decimal digits only (no sign, space or `_`)
-         2 | check kernel --readers 01 | error: invalid value '01' for '--readers <N>': "01": a decimal number has no leading zeros
-         2 | check kernel --cycles 02 | error: invalid value '02' for '--cycles <N>': "02": a decimal number has no leading zeros
-         2 | check kernel --max-states +5 | error: invalid value '+5' for '--max-states <N>': "+5": expected decimal digits only (no sign, space or `_`)
-         2 | check --file {spaced-hex} | error: TMP/pte-hostile-ID-spaced-hex.json: invalid scenario JSON: values.z: "0x 0" is not a 64-bit hex value such as 0x0000000100001067 at line 12 column 15
-         2 | check --file {plus-hex} | error: TMP/pte-hostile-ID-plus-hex.json: invalid scenario JSON: values.z: "0x+0" is not a 64-bit hex value such as 0x0000000100001067 at line 12 column 15
-         2 | replay --preset kernel --steps w+1 | error: step 1: "w+1" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
-         2 | replay --preset kernel --steps w01 | error: step 1: "w01" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
-         2 | replay --preset kernel --steps r001.r0 | error: step 1: "r001.r0" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
-         2 | replay --preset kernel --steps r+1.off | error: step 1: "r+1.off" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
-         2 | graph kernel --readers 4 --cycles 8 --model weak --flush none --no-barriers --max-states 0 | error: invalid value '0' for '--max-states <N>': 0 is out of range 1..=4294967295
-         3 | graph kernel --readers 4 --cycles 8 --max-states 1000 | error: the search stopped at the limit of 1000 states without finding a torn read to draw (raise --max-states)
-         2 | matrix kernel --max-states 0 | error: invalid value '0' for '--max-states <N>': 0 is out of range 1..=4294967295
-         2 | check --file {format-1-seq} | error: TMP/pte-hostile-ID-format-1-seq.json: seq_wmb_end is not part of format 1; write format 2
-         2 | replay {mixed-trace} | error: TMP/pte-hostile-ID-mixed-trace.json: the trace has format 1 but its scenario has format 2; a trace file and its scenario are written in one format
+        2 | check kernel --writer zap_atomic,flush,establish --z 0x1 | error: invalid scenario: values.z is 0x0000000000000001, which has the present bit (bit 0) set; Z is the not-present value a zap stores
+        2 | check --file {present-z} | error: TMP/pte-hostile-ID-present-z.json: values.z is 0x0000000000000001, which has the present bit (bit 0) set; Z is the not-present value a zap stores
+        2 | check kernel --present-bit 32 --z 0x100000000 | error: invalid scenario: values.z is 0x0000000100000000, which has the present bit (bit 32) set; Z is the not-present value a zap stores
+        2 | check --file {barriers-twice} | error: TMP/pte-hostile-ID-barriers-twice.json: invalid scenario JSON: barriers: "zap_wmb1" is given twice at line 20 column 32
+        2 | check kernel --readers 1 --readers 4 | error: the argument '--readers <N>' cannot be used multiple times
+        2 | check kernel --p0 0x+1 | error: invalid value '0x+1' for '--p0 <HEX>': "0x+1" is not a 64-bit hex value such as 0x0000000100001067
+        2 | check kernel --p0 +1 | error: invalid value '+1' for '--p0 <HEX>': "+1" is not a 64-bit hex value such as 0x0000000100001067
+        2 | check kernel --p0 0x0x1 | error: invalid value '0x0x1' for '--p0 <HEX>': "0x0x1" is not a 64-bit hex value such as 0x0000000100001067
+        2 | check kernel --p0 _1_2_ | error: invalid value '_1_2_' for '--p0 <HEX>': "_1_2_" is not a 64-bit hex value such as 0x0000000100001067
+        2 | check kernel --present-bit +5 | error: invalid value '+5' for '--present-bit <N>': "+5": expected decimal digits only (no sign, space or `_`)
+        2 | check kernel --readers +1 | error: invalid value '+1' for '--readers <N>': "+1": expected decimal digits only (no sign, space or `_`)
+        2 | check kernel --readers 01 | error: invalid value '01' for '--readers <N>': "01": a decimal number has no leading zeros
+        2 | check kernel --cycles 02 | error: invalid value '02' for '--cycles <N>': "02": a decimal number has no leading zeros
+        2 | check kernel --max-states +5 | error: invalid value '+5' for '--max-states <N>': "+5": expected decimal digits only (no sign, space or `_`)
+        2 | check --file {spaced-hex} | error: TMP/pte-hostile-ID-spaced-hex.json: invalid scenario JSON: values.z: "0x 0" is not a 64-bit hex value such as 0x0000000100001067 at line 12 column 15
+        2 | check --file {plus-hex} | error: TMP/pte-hostile-ID-plus-hex.json: invalid scenario JSON: values.z: "0x+0" is not a 64-bit hex value such as 0x0000000100001067 at line 12 column 15
+        2 | replay --preset kernel --steps w+1 | error: step 1: "w+1" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+        2 | replay --preset kernel --steps w01 | error: step 1: "w01" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+        2 | replay --preset kernel --steps r001.r0 | error: step 1: "r001.r0" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+        2 | replay --preset kernel --steps r+1.off | error: step 1: "r+1.off" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+        2 | graph kernel --readers 4 --cycles 8 --model weak --flush none --no-barriers --max-states 0 | error: invalid value '0' for '--max-states <N>': 0 is out of range 1..=4294967295
+        3 | graph kernel --readers 4 --cycles 8 --max-states 1000 | error: the search stopped at the limit of 1000 states without finding a torn read to draw (raise --max-states)
+        2 | matrix kernel --max-states 0 | error: invalid value '0' for '--max-states <N>': 0 is out of range 1..=4294967295
+        2 | check --file {format-1-seq} | error: TMP/pte-hostile-ID-format-1-seq.json: seq_wmb_end is not part of format 1; write format 2
+        2 | replay {mixed-trace} | error: TMP/pte-hostile-ID-mixed-trace.json: the trace has format 1 but its scenario has format 2; a trace file and its scenario are written in one format
     "#]].assert_eq(&(table.join("\n").replace(&tmp, "TMP") + "\n"));
 }
 
