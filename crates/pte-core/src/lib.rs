@@ -15,6 +15,7 @@
 pub mod catalog;
 pub mod execution;
 mod explore;
+pub mod grammar;
 pub mod link;
 pub mod listing;
 pub mod litmus;

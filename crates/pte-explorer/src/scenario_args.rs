@@ -277,7 +277,7 @@ fn number_in<T>(text: &str, min: u64, max: u64) -> Result<T, String>
 where
     T: TryFrom<u64>,
 {
-    let value: u64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    let value = pte_core::grammar::decimal(text).map_err(|error| format!("{text:?}: {error}"))?;
     if value < min || value > max {
         return Err(format!("{value} is out of range {min}..={max}"));
     }
