@@ -13,6 +13,7 @@
 //! code runs natively and in WebAssembly.
 
 pub mod catalog;
+mod edit;
 pub mod execution;
 mod explore;
 pub mod link;
@@ -31,6 +32,7 @@ pub mod sources;
 pub mod tour;
 mod verdict;
 
+pub use edit::{Edit, ValueSlot};
 pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
 };
