@@ -22,7 +22,6 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod identity;
-pub mod listing;
 pub mod live;
 pub mod numbers;
 pub mod runner;

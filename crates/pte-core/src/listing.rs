@@ -1,12 +1,12 @@
 //! The threads' programs as kernel-like source lines: which line is which
-//! step, and where each barrier site sits. Pure, so the native tests check
-//! the listing without rendering it.
+//! step, where each barrier site sits, and the kernel source each line
+//! models. Pure text, so the page draws it, the CLI and a plain-text export
+//! can quote a step's code line, and tests check it without rendering.
 
-use pte_core::sources::{self, SourceRef};
-use pte_core::{
-    AccessKind, Barrier, Blocked, FlushMode, Program, ReaderAction, ReaderKind, Register, State,
-    Step, Word, WriterOp,
-};
+use crate::machine::{Blocked, ReaderAction, State, Step};
+use crate::program::{AccessKind, Program, Register, Word};
+use crate::scenario::{Barrier, FlushMode, ReaderKind, WriterOp};
+use crate::sources::{self, SourceRef};
 
 /// One line of a thread's listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,9 +330,9 @@ pub fn is_done(program: &Program, state: &State, step: Step) -> bool {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
-    use pte_core::{catalog, Scenario};
+    use crate::{catalog, Scenario};
 
     use super::*;
 
