@@ -13,6 +13,7 @@
 //! code runs natively and in WebAssembly.
 
 pub mod catalog;
+mod edit;
 pub mod execution;
 mod explore;
 pub mod grammar;
@@ -35,6 +36,7 @@ pub mod tour;
 mod verdict;
 mod warning;
 
+pub use edit::{Edit, ValueSlot};
 pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, Torn, TornAnswer, TornWitness,
     DEFAULT_MAX_STATES,

@@ -1019,6 +1019,9 @@ pub enum ScenarioError {
     UnsupportedFormat { found: u32 },
     /// A number outside its documented range.
     OutOfRange { field: &'static str, value: u64, min: u64, max: u64 },
+    /// An edit names a reader, a writer operation or a value (by its
+    /// 1-based number) that the scenario does not have.
+    NoSuchItem { field: &'static str, number: u64, count: usize },
     /// `values.p` must hold exactly one value per establish operation.
     ValueCount { establishes: usize, values: usize },
     /// A name that is not one of the field's choices.
@@ -1052,6 +1055,9 @@ impl fmt::Display for ScenarioError {
             ),
             ScenarioError::OutOfRange { field, value, min, max } => {
                 write!(f, "{field} is {value}, but must be between {min} and {max}")
+            }
+            ScenarioError::NoSuchItem { field, number, count } => {
+                write!(f, "{field} {number} does not exist (there are {count})")
             }
             ScenarioError::ValueCount { establishes, values } => write!(
                 f,

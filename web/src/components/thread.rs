@@ -347,7 +347,7 @@ impl View<'_> {
         let (call, comment) = listing::reader_call(kind);
         let on_kind = self.props.on_edit.reform(move |event: Event| {
             let kind = select_value(&event).parse::<ReaderKind>().unwrap_or_default();
-            Action::SetReaderKind(reader, kind)
+            Action::Edit(pte_core::Edit::ReaderKind { reader, kind })
         });
         html! {
             <section class="thread reader" id={thread.clone()} aria-labelledby={title_id.clone()}>
