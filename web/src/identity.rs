@@ -77,7 +77,7 @@ pub fn changes(base: &Scenario, now: &Scenario) -> Vec<String> {
     for reader in 0..now.readers {
         let kind = now.reader_kind(reader);
         if reader < base.readers && base.reader_kind(reader) != kind
-            || reader >= base.readers && kind != pte_core::ReaderKind::Lockless
+            || reader >= base.readers && kind != pte_core::ReaderKind::default()
         {
             out.push(format!("reader {} {}", reader + 1, kind.id()));
         }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::machine::{CompletedRead, ReaderAction, State, Step};
 use crate::program::{AccessKind, Program, Register, Tag, Word, INITIAL};
-use crate::reader::Effect;
+use crate::readers::Effect;
 use crate::scenario::Barrier;
 use crate::session::ReplayError;
 use crate::short_sort;

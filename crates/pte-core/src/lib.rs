@@ -23,14 +23,17 @@ mod matrix;
 pub mod picture;
 mod program;
 mod reader;
+pub mod readers;
 mod reduction;
 mod relaxation;
 mod scenario;
 mod session;
 pub mod short_sort;
+mod source_ref;
 pub mod sources;
 pub mod tour;
 mod verdict;
+mod words;
 
 pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
@@ -45,7 +48,8 @@ pub use matrix::{
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
-pub use reader::{Block, Effect, Item, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+pub use reader::{Block, ReaderProgram};
+pub use readers::{Effect, Item, OnFail, ReaderSpec, StepSpec, Test, MAX_REGISTERS};
 pub use relaxation::{Relaxation, Unordered};
 pub use scenario::{
     Arch, Barrier, BarrierOrigin, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario,

@@ -3,7 +3,7 @@
 //! models. Pure text, so the page draws it, the CLI and a plain-text export
 //! can quote a step's code line, and tests check it without rendering.
 
-use crate::machine::{Blocked, ReaderAction, State, Step};
+use crate::machine::{Blocked, State, Step};
 use crate::program::{AccessKind, Program, Register, Word};
 use crate::scenario::{Barrier, FlushMode, ReaderKind, WriterOp};
 use crate::sources::{self, SourceRef};
@@ -61,21 +61,17 @@ fn op_source(program: &Program, op: WriterOp) -> Option<&'static SourceRef> {
     }
 }
 
-/// The source of a barrier site's line: the function that has the site (or
-/// would, for Jason's sketch).
+/// The source of a writer barrier site's line: the sequence counter's own
+/// functions, or the operation that has the site (or would, for Jason's
+/// sketch). A reader's sites are in its kind's spec.
 fn barrier_source(
     barrier: Barrier,
     around: Option<&'static SourceRef>,
 ) -> Option<&'static SourceRef> {
     match barrier {
-        Barrier::ReaderRmb1 | Barrier::ReaderRmb2 => Some(&sources::PTEP_GET_LOCKLESS),
-        Barrier::SeqRmbBegin => Some(&sources::READ_SEQCOUNT_BEGIN),
-        Barrier::SeqRmbRetry => Some(&sources::READ_SEQCOUNT_RETRY),
         Barrier::SeqWmbBegin => Some(&sources::WRITE_SEQCOUNT_BEGIN),
         Barrier::SeqWmbEnd => Some(&sources::WRITE_SEQCOUNT_END),
-        Barrier::ZapWmb1 | Barrier::ZapWmb2 | Barrier::EstablishWmb1 | Barrier::EstablishWmb2 => {
-            around
-        }
+        _ => around,
     }
 }
 
@@ -225,99 +221,70 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
 
 /// What the reader column says it runs, above its code.
 pub fn reader_call(kind: ReaderKind) -> (&'static str, &'static str) {
-    match kind {
-        ReaderKind::Lockless => ("pte = ptep_get_lockless(ptep);", "inside GUP-fast"),
-        ReaderKind::GupFast => ("gup_pte_range()", "GUP-fast: read, grab, re-check"),
-        ReaderKind::Atomic64 => ("pte = *ptep;", "the MMU's walker: one atomic 64-bit load"),
-        ReaderKind::Seqcount => ("pte = ptep_get_seqcount(ptep);", "the fix: a sequence counter"),
-    }
+    kind.spec().call
 }
 
-/// The C line of one reader step, and its comment.
-fn reader_code(kind: ReaderKind, action: ReaderAction) -> (&'static str, Option<&'static str>) {
-    match (kind, action) {
-        (_, ReaderAction::IrqOff) => {
-            ("local_irq_save(flags);", Some("GUP-fast, around the whole walk"))
-        }
-        (_, ReaderAction::IrqOn) => ("local_irq_restore(flags);", None),
-        (_, ReaderAction::Load(Register::R0)) => ("r0 = ptep->pte_low;", None),
-        (_, ReaderAction::Load(Register::R1)) => ("r1 = ptep->pte_high;", None),
-        (_, ReaderAction::Load(Register::R2)) => ("r2 = ptep->pte_low;", None),
-        (_, ReaderAction::Load(Register::Q0)) => {
-            ("q0 = ptep->pte_low;", Some("pte_val(*ptep), low half"))
-        }
-        (_, ReaderAction::Load(Register::Q1)) => {
-            ("q1 = ptep->pte_high;", Some("no barrier between"))
-        }
-        (_, ReaderAction::Load(Register::S)) => ("s = seq;", Some("read_seqcount_begin()")),
-        (_, ReaderAction::Load(Register::S2)) => ("s2 = seq;", Some("read_seqcount_retry()")),
-        (_, ReaderAction::Load64) => ("r1:r0 = *ptep;", Some("one single-copy-atomic 64-bit load")),
-        (_, ReaderAction::Grab) => {
-            ("folio = try_grab_folio(page, 1, flags);", Some("a full barrier"))
-        }
-        (_, ReaderAction::OddCheck) => ("if (s & 1) goto retry;", Some("orders no later load")),
-        (ReaderKind::Seqcount, ReaderAction::Check) => ("if (s2 != s) goto retry;", None),
-        (ReaderKind::GupFast, ReaderAction::Check) => {
-            ("if (unlikely(r0 != r2)) goto retry;", Some("pte = (r1, r0)"))
-        }
-        (_, ReaderAction::Check) => ("if (unlikely(r0 != r2)) goto retry;", None),
-        (_, ReaderAction::Recheck) => {
-            ("if (pte_val(pte) != pte_val(q1:q0)) back off;", Some("gup_put_folio(), slow path"))
-        }
-    }
-}
-
-/// A reader's program, compiled by the core for its kind: one line per
-/// step, a `retry:` label before each loop, each `smp_rmb()` site in place.
+/// A reader's program, as its kind's spec writes it: one line per step, a
+/// `retry:` label before each loop, each `smp_rmb()` site in place.
 pub fn reader_lines(program: &Program, reader: u8) -> Vec<Line> {
     let compiled = program.reader_program(reader);
-    let kind = compiled.kind;
+    let spec = compiled.kind.spec();
     let mut lines = Vec::new();
-    for block in &compiled.blocks {
+    for (block, steps) in compiled.blocks.iter().zip(spec.blocks) {
         let depth = if block.is_loop() {
-            lines.push(line("retry:", None, LineKind::Plain, 0));
+            // The loop is the function its first step stands for.
+            let mut label = line("retry:", None, LineKind::Plain, 0);
+            label.source = steps.first().and_then(|step| step.source);
+            lines.push(label);
             1
         } else {
             0
         };
-        if block.is_loop() {
-            // The loop is the function its first step stands for.
-            let first = block.items.first().map(|item| item.action);
-            lines.last_mut().expect("just pushed").source =
-                first.and_then(|action| sources::for_reader(kind, action).first().copied());
-        }
-        for item in &block.items {
-            let (code, comment) = reader_code(kind, item.action);
-            let step = LineKind::Step(Step::Reader { reader, action: item.action });
-            let mut step_line = line(code, comment.map(str::to_owned), step, depth);
-            step_line.source = sources::for_reader(kind, item.action).first().copied();
+        for step in steps.iter() {
+            let kind = LineKind::Step(Step::Reader { reader, action: step.item.action });
+            let mut step_line = line(step.code, step.comment.map(str::to_owned), kind, depth);
+            step_line.source = step.source;
             lines.push(step_line);
-            if let Some(barrier) = item.rmb_after {
+            if let Some(barrier) = step.item.rmb_after {
                 let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
                 let mut barrier_line =
                     line("smp_rmb();", origin, LineKind::Barrier(barrier), depth);
-                barrier_line.source = barrier_source(barrier, None);
+                barrier_line.source = step.rmb_source;
                 lines.push(barrier_line);
             }
         }
     }
-    let mut last = line(
-        "return (r1 << 32) | r0;",
-        Some(match kind {
-            ReaderKind::GupFast => "unless it backed off".to_owned(),
-            _ => "the PTE the reader saw".to_owned(),
-        }),
-        LineKind::Plain,
-        0,
-    );
-    last.source = match kind {
-        ReaderKind::Lockless => Some(&sources::PTEP_GET_LOCKLESS),
-        ReaderKind::GupFast => Some(&sources::GUP_RECHECK),
-        ReaderKind::Seqcount => Some(&sources::READ_SEQCOUNT_RETRY),
-        ReaderKind::Atomic64 => None,
-    };
+    let (comment, source) = spec.returns;
+    let mut last = line("return (r1 << 32) | r0;", Some(comment.to_owned()), LineKind::Plain, 0);
+    last.source = source;
     lines.push(last);
     lines
+}
+
+/// The register columns of a table of the readers' registers: every
+/// register some reader has, each kind's in the order its code loads them
+/// (`s` before the loop's, `s2` after them, GUP-fast's `q0`, `q1` after the
+/// loop's). Kinds are merged in [`ReaderKind::ALL`] order: a register new
+/// to the columns goes before the first one already there that follows it
+/// in its kind's list, or last.
+pub fn register_columns(program: &Program) -> Vec<Register> {
+    let mut columns: Vec<Register> = Vec::new();
+    for kind in ReaderKind::ALL {
+        if !(0..program.readers()).any(|reader| program.reader_kind(reader) == kind) {
+            continue;
+        }
+        let registers = kind.spec().registers;
+        for (index, register) in registers.iter().enumerate() {
+            if columns.contains(register) {
+                continue;
+            }
+            let before = registers[index + 1..]
+                .iter()
+                .find_map(|later| columns.iter().position(|column| column == later));
+            columns.insert(before.unwrap_or(columns.len()), *register);
+        }
+    }
+    columns
 }
 
 /// Has this step's line already run in `state` (in the current iteration,
@@ -332,7 +299,7 @@ pub fn is_done(program: &Program, state: &State, step: Step) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::{catalog, Scenario};
+    use crate::{catalog, ReaderAction, Scenario};
 
     use super::*;
 
@@ -493,5 +460,27 @@ mod tests {
         );
         assert_eq!(blocks[0].lines[1].kind, LineKind::Barrier(Barrier::SeqWmbBegin));
         assert_eq!(blocks[0].lines[6].kind, LineKind::Barrier(Barrier::SeqWmbEnd));
+    }
+
+    #[test]
+    fn the_register_columns_follow_the_code_of_the_kinds_present() {
+        let columns = |kinds: &[ReaderKind]| {
+            let mut scenario = Scenario::kernel();
+            scenario.readers = kinds.len() as u8;
+            for (reader, kind) in kinds.iter().enumerate() {
+                scenario.set_reader_kind(reader as u8, *kind);
+            }
+            let program = Program::new(scenario).unwrap();
+            register_columns(&program).into_iter().map(Register::name).collect::<Vec<_>>()
+        };
+        use ReaderKind::{Atomic64, GupFast, Lockless, Seqcount};
+        assert_eq!(columns(&[Lockless]), ["r0", "r1", "r2"]);
+        assert_eq!(columns(&[Seqcount]), ["s", "r0", "r1", "s2"]);
+        assert_eq!(columns(&[Atomic64, Seqcount]), ["s", "r0", "r1", "s2"]);
+        assert_eq!(columns(&[Seqcount, Lockless]), ["s", "r0", "r1", "r2", "s2"]);
+        assert_eq!(
+            columns(&[Seqcount, GupFast, Atomic64, Lockless]),
+            ["s", "r0", "r1", "r2", "q0", "q1", "s2"]
+        );
     }
 }

@@ -138,45 +138,7 @@ pub enum ReaderKind {
 impl ReaderKind {
     pub const ALL: [ReaderKind; 4] =
         [ReaderKind::Lockless, ReaderKind::GupFast, ReaderKind::Atomic64, ReaderKind::Seqcount];
-
-    /// The name used in files, URLs and CLI flags.
-    pub fn id(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => "lockless",
-            ReaderKind::GupFast => "gup_fast",
-            ReaderKind::Atomic64 => "atomic64",
-            ReaderKind::Seqcount => "seqcount",
-        }
-    }
-
-    /// A short name for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => "ptep_get_lockless()",
-            ReaderKind::GupFast => "GUP-fast (with re-check)",
-            ReaderKind::Atomic64 => "TLB walker (atomic 64-bit)",
-            ReaderKind::Seqcount => "sequence counter (the fix)",
-        }
-    }
-
-    /// What it models, in a sentence.
-    pub fn title(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => {
-                "ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed"
-            }
-            ReaderKind::GupFast => {
-                "GUP-fast: ptep_get_lockless(), take a page reference, re-check the entry, \
-                 back off if it changed"
-            }
-            ReaderKind::Atomic64 => {
-                "one atomic 64-bit load: the MMU's page-table walker or a cmpxchg8b read"
-            }
-            ReaderKind::Seqcount => {
-                "read_seqcount_begin(), read both halves, read_seqcount_retry(): the proposed fix"
-            }
-        }
-    }
+    // `id`, `label`, `title` and `spec`: `crate::readers`, the kind's spec.
 }
 
 impl FromStr for ReaderKind {

@@ -1,6 +1,8 @@
-//! Where the kernel code the explorer models lives: one table of functions
-//! and files at a fixed tag, looked up by writer operation, flush mode,
-//! reader action or step, so the CLI and the page name the same lines.
+//! Where the kernel code the explorer models lives: functions and files at a
+//! fixed tag, looked up by writer operation, flush mode, reader action or
+//! step, so the CLI and the page name the same lines. The writer's and the
+//! flushes' entries are here; each reader kind's are in its spec
+//! (`crate::readers`), and [`all`] gathers every one.
 //!
 //! Every entry was checked against stored kernel sources and the patches
 //! that changed them (the tip-bot mails of the v6.2 changes, the GUP-fast
@@ -9,53 +11,10 @@
 //! at exactly that tag could be read, so no line number is given.
 
 use crate::machine::{ReaderAction, State, Step};
-use crate::program::{AccessKind, Program, Register, ValueName, Word};
+use crate::program::{AccessKind, Program, ValueName, Word};
 use crate::scenario::{Arch, FlushMode, ReaderKind, WriterOp};
 
-/// The tag every reference is at: the code of the October 2022 discussion.
-pub const KERNEL_TAG: &str = "v6.0";
-
-/// The public source browser the links point into.
-pub const SOURCE_BROWSER: &str = "https://elixir.bootlin.com/linux";
-
-/// One kernel function the explorer models.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SourceRef {
-    /// The C identifier, without parentheses: `native_pte_clear`.
-    pub function: &'static str,
-    /// The call inside the function that the step is, when the step is not
-    /// the whole function: `local_irq_save()`.
-    pub call: Option<&'static str>,
-    /// The file, from the top of the kernel tree.
-    pub file: &'static str,
-    /// The tag the reference is at.
-    pub tag: &'static str,
-    /// What the explorer models with it, in a sentence.
-    pub models: &'static str,
-    /// Where mainline differs from the tag, if it does.
-    pub mainline: Option<&'static str>,
-}
-
-impl SourceRef {
-    /// The file at the tag in the source browser.
-    pub fn url(&self) -> String {
-        format!("{SOURCE_BROWSER}/{}/source/{}", self.tag, self.file)
-    }
-
-    /// The browser's search for the function's definition at the tag.
-    pub fn ident_url(&self) -> String {
-        format!("{SOURCE_BROWSER}/{}/A/ident/{}", self.tag, self.function)
-    }
-
-    /// "native_pte_clear(), arch/x86/include/asm/pgtable-3level.h", or with
-    /// the call: "local_irq_save() in lockless_pages_from_mm(), mm/gup.c".
-    pub fn cite(&self) -> String {
-        match self.call {
-            Some(call) => format!("{call} in {}(), {}", self.function, self.file),
-            None => format!("{}(), {}", self.function, self.file),
-        }
-    }
-}
+pub use crate::source_ref::{SourceRef, KERNEL_TAG, SOURCE_BROWSER};
 
 const PGTABLE_3LEVEL: &str = "arch/x86/include/asm/pgtable-3level.h";
 const MIPS_PGTABLE: &str = "arch/mips/include/asm/pgtable.h";
@@ -141,93 +100,6 @@ pub const SH_SET_PTE: SourceRef = SourceRef {
     mainline: None,
 };
 
-/// The reader's loop.
-pub const PTEP_GET_LOCKLESS: SourceRef = SourceRef {
-    function: "ptep_get_lockless",
-    call: None,
-    file: "include/linux/pgtable.h",
-    tag: KERNEL_TAG,
-    models: "the reader: pte_low, smp_rmb(), pte_high, smp_rmb(), retry while pte_low \
-             changed (CONFIG_GUP_GET_PTE_LOW_HIGH, selected by X86_PAE, MIPS32 with \
-             PHYS_ADDR_T_64BIT and SH X2TLB)",
-    mainline: Some(
-        "the config symbol is CONFIG_GUP_GET_PXX_LOW_HIGH since v6.2 (commit 8f28b415703e, \
-         \"mm: Rename GUP_GET_PTE_LOW_HIGH\"); the loop and its comment are unchanged",
-    ),
-};
-
-/// GUP-fast's interrupts-off section: entering it.
-pub const GUP_IRQ_SAVE: SourceRef = SourceRef {
-    function: "lockless_pages_from_mm",
-    call: Some("local_irq_save()"),
-    file: "mm/gup.c",
-    tag: KERNEL_TAG,
-    models: "irq_off: GUP-fast's local_irq_save() before the walk, which reads each PTE with \
-             ptep_get_lockless() in gup_pte_range()",
-    mainline: Some(
-        "renamed gup_fast() (and gup_pte_range() gup_fast_pte_range()) in 2024 by \"mm/gup: \
-         consistently name GUP-fast functions\"",
-    ),
-};
-
-/// GUP-fast's interrupts-off section: leaving it.
-pub const GUP_IRQ_RESTORE: SourceRef = SourceRef {
-    function: "lockless_pages_from_mm",
-    call: Some("local_irq_restore()"),
-    file: "mm/gup.c",
-    tag: KERNEL_TAG,
-    models: "irq_on: GUP-fast's local_irq_restore() after the walk",
-    mainline: GUP_IRQ_SAVE.mainline,
-};
-
-/// GUP-fast takes the page reference.
-pub const GUP_GRAB: SourceRef = SourceRef {
-    function: "gup_pte_range",
-    call: Some("try_grab_folio()"),
-    file: "mm/gup.c",
-    tag: KERNEL_TAG,
-    models: "grab: the page reference GUP-fast takes on the page the PTE it read points at, \
-             a value-returning atomic (a full ordering point)",
-    mainline: Some(
-        "try_grab_folio_fast() in gup_fast_pte_range() since 2024, with an explicit \
-         smp_mb__after_atomic() before the re-check",
-    ),
-};
-
-/// GUP-fast's re-check after taking the reference.
-pub const GUP_RECHECK: SourceRef = SourceRef {
-    function: "gup_pte_range",
-    call: Some("pte_val(pte) != pte_val(*ptep)"),
-    file: "mm/gup.c",
-    tag: KERNEL_TAG,
-    models: "re-check: the entry read again as two plain loads; if it changed, \
-             gup_put_folio() drops the reference and GUP-fast falls back to the slow path",
-    mainline: Some("reads the entry with ptep_get(ptep) in gup_fast_pte_range() since 2024"),
-};
-
-/// The sequence counter's reader side, as the thread proposed to use it:
-/// the start of a read section.
-pub const READ_SEQCOUNT_BEGIN: SourceRef = SourceRef {
-    function: "read_seqcount_begin",
-    call: None,
-    file: "include/linux/seqlock.h",
-    tag: KERNEL_TAG,
-    models: "the proposed fix, reader side: s = read_seqcount_begin() waits while seq is odd, \
-             then smp_rmb(); never merged for ptep_get_lockless()",
-    mainline: None,
-};
-
-/// The end of a read section.
-pub const READ_SEQCOUNT_RETRY: SourceRef = SourceRef {
-    function: "read_seqcount_retry",
-    call: None,
-    file: "include/linux/seqlock.h",
-    tag: KERNEL_TAG,
-    models: "the proposed fix, reader side: smp_rmb(), then seq read again and compared with \
-             s; retry if it changed",
-    mainline: None,
-};
-
 /// The sequence counter's writer side: entering a write section.
 pub const WRITE_SEQCOUNT_BEGIN: SourceRef = SourceRef {
     function: "write_seqcount_begin",
@@ -296,8 +168,9 @@ pub const ZAP_PTE_RANGE: SourceRef = SourceRef {
     mainline: None,
 };
 
-/// Every entry of the table, writer first, then the reader, then the flushes.
-pub static ALL: &[&SourceRef] = &[
+/// The writer's and the flushes' entries (the reader kinds' are in their
+/// specs, `crate::readers`).
+static WRITER_AND_FLUSHES: &[&SourceRef] = &[
     &X86_PTE_CLEAR,
     &X86_PTEP_GET_AND_CLEAR,
     &X86_SET_PTE,
@@ -305,13 +178,6 @@ pub static ALL: &[&SourceRef] = &[
     &MIPS_SET_PTE,
     &SH_PTE_CLEAR,
     &SH_SET_PTE,
-    &PTEP_GET_LOCKLESS,
-    &GUP_IRQ_SAVE,
-    &GUP_IRQ_RESTORE,
-    &GUP_GRAB,
-    &GUP_RECHECK,
-    &READ_SEQCOUNT_BEGIN,
-    &READ_SEQCOUNT_RETRY,
     &WRITE_SEQCOUNT_BEGIN,
     &WRITE_SEQCOUNT_END,
     &NATIVE_FLUSH_TLB_MULTI,
@@ -319,6 +185,20 @@ pub static ALL: &[&SourceRef] = &[
     &KVM_FLUSH_TLB_MULTI,
     &ZAP_PTE_RANGE,
 ];
+
+/// Every entry of the table, each once: the writer's and the flushes', then
+/// each reader kind's, from its spec.
+pub fn all() -> Vec<&'static SourceRef> {
+    let mut all: Vec<&'static SourceRef> = WRITER_AND_FLUSHES.to_vec();
+    for kind in ReaderKind::ALL {
+        for source in kind.spec().sources() {
+            if !all.contains(&source) {
+                all.push(source);
+            }
+        }
+    }
+    all
+}
 
 // The lookups' answers, most specific first.
 static ZAP: [&SourceRef; 1] = [&X86_PTE_CLEAR];
@@ -329,13 +209,6 @@ static ESTABLISH_MIPS_SH: [&SourceRef; 3] = [&MIPS_SET_PTE, &SH_SET_PTE, &X86_SE
 static FLUSH_NONE: [&SourceRef; 1] = [&ZAP_PTE_RANGE];
 static FLUSH_IPI: [&SourceRef; 2] = [&NATIVE_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE];
 static FLUSH_PARAVIRT: [&SourceRef; 2] = [&KVM_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE];
-static IRQ_OFF: [&SourceRef; 1] = [&GUP_IRQ_SAVE];
-static READ: [&SourceRef; 1] = [&PTEP_GET_LOCKLESS];
-static IRQ_ON: [&SourceRef; 1] = [&GUP_IRQ_RESTORE];
-static GRAB: [&SourceRef; 1] = [&GUP_GRAB];
-static RECHECK: [&SourceRef; 1] = [&GUP_RECHECK];
-static SEQ_BEGIN: [&SourceRef; 1] = [&READ_SEQCOUNT_BEGIN];
-static SEQ_RETRY: [&SourceRef; 1] = [&READ_SEQCOUNT_RETRY];
 static SEQ_WRITE_BEGIN: [&SourceRef; 1] = [&WRITE_SEQCOUNT_BEGIN];
 static SEQ_WRITE_END: [&SourceRef; 1] = [&WRITE_SEQCOUNT_END];
 
@@ -362,24 +235,11 @@ pub fn for_flush(mode: FlushMode) -> &'static [&'static SourceRef] {
     }
 }
 
-/// What a step of a reader of `kind` stands for. Empty for the TLB walker,
-/// which is hardware (or a `cmpxchg8b` read no kernel has for PTEs).
+/// What a step of a reader of `kind` stands for, from the kind's spec.
+/// Empty for the TLB walker, which is hardware (or a `cmpxchg8b` read no
+/// kernel has for PTEs), and for an action the kind does not have.
 pub fn for_reader(kind: ReaderKind, action: ReaderAction) -> &'static [&'static SourceRef] {
-    match (kind, action) {
-        (ReaderKind::Atomic64, _) => &[],
-        (_, ReaderAction::IrqOff) => &IRQ_OFF,
-        (_, ReaderAction::IrqOn) => &IRQ_ON,
-        (ReaderKind::Seqcount, ReaderAction::Load(Register::S) | ReaderAction::OddCheck) => {
-            &SEQ_BEGIN
-        }
-        (ReaderKind::Seqcount, ReaderAction::Load(Register::S2) | ReaderAction::Check) => {
-            &SEQ_RETRY
-        }
-        (_, ReaderAction::Grab) => &GRAB,
-        (_, ReaderAction::Load(Register::Q0 | Register::Q1)) => &RECHECK,
-        (_, ReaderAction::Recheck) => &RECHECK,
-        _ => &READ,
-    }
+    kind.spec().step(action).map_or(&[], |step| step.source.as_slice())
 }
 
 /// What a step taken in `state` stands for, most specific first: a store

@@ -160,17 +160,9 @@ pub fn hex64(value: Pte) -> String {
     value.to_string()
 }
 
-/// Where a reader is, for a person.
+/// Where a reader is, for a person: its kind's words.
 pub fn phase_text(phase: Phase, kind: ReaderKind) -> &'static str {
-    match (phase, kind) {
-        (Phase::Start, _) => "not started",
-        (Phase::Loop, ReaderKind::Atomic64) => "reading",
-        (Phase::Loop, ReaderKind::GupFast) => "interrupts off, in GUP-fast",
-        (Phase::Loop, _) => "interrupts off, in the retry loop",
-        (Phase::Returned, _) => "read complete, interrupts still off",
-        (Phase::Done, ReaderKind::Atomic64) => "done",
-        (Phase::Done, _) => "done, interrupts on",
-    }
+    kind.spec().phase_words(phase)
 }
 
 /// "verdict" column of a result: the verdict of a returned value, or what
@@ -271,7 +263,7 @@ pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
         let kind = program.reader_kind(reader);
         let phase = program.phase(state, reader);
         let named =
-            if kind == ReaderKind::Lockless { String::new() } else { format!(" ({})", kind.id()) };
+            if kind == ReaderKind::default() { String::new() } else { format!(" ({})", kind.id()) };
         let mut line = format!("reader {}{named}: {}", reader + 1, phase_text(phase, kind));
         if phase != Phase::Start {
             let registers: Vec<String> = program

@@ -4,20 +4,10 @@
 
 use std::rc::Rc;
 
+use pte_core::listing;
 use pte_core::{
-    word_value, AccessKind, MemoryModel, Phase, Program, Pte, Register, Session, Source, Word,
+    word_value, AccessKind, MemoryModel, Program, Pte, Register, Session, Source, Word,
 };
-
-/// The register columns, in the order a reader's code loads them.
-const COLUMNS: [Register; 7] = [
-    Register::S,
-    Register::R0,
-    Register::R1,
-    Register::R2,
-    Register::Q0,
-    Register::Q1,
-    Register::S2,
-];
 use yew::prelude::*;
 
 #[derive(Debug)]
@@ -148,21 +138,10 @@ fn store_buffer(program: &Program, session: &Session) -> Html {
 fn readers_table(program: &Program, session: &Session) -> Html {
     let state = session.state();
     // Only the registers some reader's kind has: r0, r1, r2 for the loop.
-    let columns: Vec<Register> = COLUMNS
-        .into_iter()
-        .filter(|register| {
-            (0..program.readers())
-                .any(|reader| program.reader_program(reader).slot(*register).is_some())
-        })
-        .collect();
+    let columns: Vec<Register> = listing::register_columns(program);
     let rows = (0..program.readers()).map(|reader| {
         let at = state.reader(reader);
-        let phase = match program.phase(state, reader) {
-            Phase::Start => "not started",
-            Phase::Loop => "reading",
-            Phase::Returned => "read complete",
-            Phase::Done => "finished",
-        };
+        let phase = program.phase(state, reader).words();
         let kind = program.reader_kind(reader);
         // Every kind has r0 and r1 (the value returned); the others only
         // where the kind has them.
