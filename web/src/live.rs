@@ -57,7 +57,7 @@ pub struct Answers {
 
 /// The scenario whose answers stand for `scenario` (its model does not matter).
 pub fn key(scenario: &Scenario) -> Scenario {
-    Scenario { model: MemoryModel::Sc, ..scenario.clone() }
+    Scenario { model: MemoryModel::default(), ..scenario.clone() }
 }
 
 impl Answers {

@@ -20,6 +20,7 @@ pub mod listing;
 pub mod litmus;
 mod machine;
 mod matrix;
+mod model;
 pub mod picture;
 mod program;
 mod reader;
@@ -45,6 +46,7 @@ pub use machine::{
 pub use matrix::{
     barrier_matrix, Answer, BarrierMatrix, MatrixSearch, MinimalSets, ModelRow, SiteCell, Variant,
 };
+pub use model::ModelRules;
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };

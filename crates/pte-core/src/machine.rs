@@ -180,8 +180,9 @@ pub enum Blocked {
     StoreBufferNotEmpty,
     /// TSO: nothing to drain.
     StoreBufferEmpty,
-    /// Drain exists only under TSO.
-    NotTso,
+    /// Drain exists only under a model with a store buffer
+    /// ([`crate::ModelRules::store_buffer`]).
+    NoStoreBuffer,
 }
 
 /// A read that completed: the value `(low, high) = (r0, r1)` the reader
@@ -277,7 +278,7 @@ impl Program {
     /// [`Program::check`].
     pub fn candidates(&self, state: &State, out: &mut Vec<Step>) {
         out.clear();
-        let in_order = self.model() != MemoryModel::Weak;
+        let in_order = self.rules().in_program_order;
         let pending = self.all_accesses() & !state.writer_done;
         let mut remaining = pending;
         while remaining != 0 {
@@ -288,7 +289,7 @@ impl Program {
             }
             remaining &= remaining - 1;
         }
-        if self.model() == MemoryModel::Tso && self.buffered(state).next().is_some() {
+        if self.rules().store_buffer && self.buffered(state).next().is_some() {
             out.push(Step::Drain);
         }
         for reader in 0..self.readers() {
@@ -320,8 +321,8 @@ impl Program {
         match step {
             Step::Writer(index) => self.check_writer(state, usize::from(index)),
             Step::Drain => {
-                if self.model() != MemoryModel::Tso {
-                    Err(Blocked::NotTso)
+                if !self.rules().store_buffer {
+                    Err(Blocked::NoStoreBuffer)
                 } else if self.buffered(state).next().is_none() {
                     Err(Blocked::StoreBufferEmpty)
                 } else {
@@ -345,7 +346,7 @@ impl Program {
             return Err(Blocked::WaitsFor { earlier: Step::Writer(earlier as u8), order });
         }
         let locked = !matches!(access.kind, AccessKind::Store(_));
-        if locked && self.model() == MemoryModel::Tso && self.buffered(state).next().is_some() {
+        if locked && self.rules().store_buffer && self.buffered(state).next().is_some() {
             return Err(Blocked::StoreBufferNotEmpty);
         }
         if access.kind == AccessKind::Flush && self.scenario().flush == FlushMode::Ipi {
@@ -414,7 +415,7 @@ impl Program {
                 next.writer_done |= 1 << index;
                 let access = &self.accesses()[index];
                 let tag = index as Tag + 1;
-                let buffered = self.model() == MemoryModel::Tso;
+                let buffered = self.rules().store_buffer;
                 match access.kind {
                     AccessKind::Store(word) if !buffered => next.memory[word.index()] = tag,
                     AccessKind::Store(_) => {}
@@ -535,7 +536,7 @@ impl Program {
     /// drained to memory. Always 0 unless the model is x86-TSO.
     #[inline]
     pub(crate) fn buffered_mask(&self, state: &State) -> u64 {
-        if self.model() == MemoryModel::Tso {
+        if self.rules().store_buffer {
             state.writer_done & !mask_below(usize::from(state.drained_to))
         } else {
             0
@@ -629,7 +630,7 @@ impl Program {
                 };
                 let op = self.scenario().writer[usize::from(access.op)];
                 let origin = format!("{}, op {}", op.id(), access.op + 1);
-                let into = if self.model() == MemoryModel::Tso { " into store buffer" } else { "" };
+                let into = if self.rules().store_buffer { " into store buffer" } else { "" };
                 match access.kind {
                     AccessKind::Store(word) => format!(
                         "writer: {} ← {}{into} ({origin}, {})",
@@ -799,7 +800,14 @@ impl Program {
                     .to_owned()
             }
             Blocked::StoreBufferEmpty => "the store buffer is empty".to_owned(),
-            Blocked::NotTso => "only x86-TSO has a store buffer to drain".to_owned(),
+            Blocked::NoStoreBuffer => {
+                let buffered: Vec<&str> = MemoryModel::ALL
+                    .into_iter()
+                    .filter(|model| model.rules().store_buffer)
+                    .map(MemoryModel::title)
+                    .collect();
+                format!("only {} has a store buffer to drain", buffered.join(" and "))
+            }
         }
     }
 }

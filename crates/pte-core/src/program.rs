@@ -7,6 +7,7 @@
 //! which earlier access a later one waits for (under the weak model), and
 //! stay visible in the listing the front ends draw from [`Scenario::writer`].
 
+use crate::model::ModelRules;
 use crate::reader::{ReaderProgram, Readers};
 use crate::scenario::{
     Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
@@ -172,6 +173,11 @@ impl Program {
         self.scenario.model
     }
 
+    /// What the scenario's memory model allows.
+    pub fn rules(&self) -> ModelRules {
+        self.scenario.model.rules()
+    }
+
     pub fn accesses(&self) -> &[WriterAccess] {
         &self.accesses
     }
@@ -273,9 +279,10 @@ impl Program {
         earlier: usize,
         later: usize,
     ) -> Option<Order> {
-        match self.model() {
-            MemoryModel::Sc | MemoryModel::Tso => (earlier < later).then_some(Order::ProgramOrder),
-            MemoryModel::Weak => weak_writer_order(barriers, &self.accesses, earlier, later),
+        if self.rules().in_program_order {
+            (earlier < later).then_some(Order::ProgramOrder)
+        } else {
+            weak_writer_order(barriers, &self.accesses, earlier, later)
         }
     }
 
@@ -422,16 +429,16 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
 }
 
 fn writer_waits(scenario: &Scenario, accesses: &[WriterAccess]) -> Vec<u64> {
-    match scenario.model {
-        MemoryModel::Sc | MemoryModel::Tso => (0..accesses.len()).map(mask_below).collect(),
-        MemoryModel::Weak => (0..accesses.len())
-            .map(|later| {
-                (0..later)
-                    .filter(|&earlier| {
-                        weak_writer_order(scenario.barriers, accesses, earlier, later).is_some()
-                    })
-                    .fold(0u64, |mask, earlier| mask | (1 << earlier))
-            })
-            .collect(),
+    if scenario.model.rules().in_program_order {
+        return (0..accesses.len()).map(mask_below).collect();
     }
+    (0..accesses.len())
+        .map(|later| {
+            (0..later)
+                .filter(|&earlier| {
+                    weak_writer_order(scenario.barriers, accesses, earlier, later).is_some()
+                })
+                .fold(0u64, |mask, earlier| mask | (1 << earlier))
+        })
+        .collect()
 }

@@ -191,7 +191,7 @@ fn order(
     if earlier >= later {
         return None;
     }
-    if model != MemoryModel::Weak {
+    if model.rules().in_program_order {
         return Some(Order::ProgramOrder);
     }
     let (a, b) = (&items[earlier], &items[later]);

@@ -44,7 +44,7 @@
 use crate::machine::{State, Step};
 use crate::program::{AccessKind, Program, Word};
 use crate::readers::Effect;
-use crate::scenario::{FlushMode, MemoryModel};
+use crate::scenario::FlushMode;
 
 impl Program {
     /// The step of `enabled` (the enabled steps of `state`, in the order of
@@ -58,7 +58,7 @@ impl Program {
             Step::Writer(index) => {
                 let access = &self.accesses()[usize::from(index)];
                 match access.kind {
-                    AccessKind::Store(_) if self.model() == MemoryModel::Tso => true,
+                    AccessKind::Store(_) if self.rules().store_buffer => true,
                     AccessKind::Store(word) => self.unread_from_now(state, word),
                     AccessKind::StoreBoth => {
                         self.unread_from_now(state, Word::Low)
@@ -117,7 +117,7 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Scenario;
+    use crate::scenario::{MemoryModel, Scenario};
 
     fn eager(scenario: Scenario, steps: &[&str]) -> Option<String> {
         let program = Program::new(scenario).unwrap();

@@ -195,11 +195,12 @@ impl Program {
                 let reader = step.reader().map_or(0, |reader| u32::from(reader) + 1);
                 let access = &self.accesses()[usize::from(*store)];
                 format!(
-                    "{} was still in the store buffer when reader {reader} read {}: x86-TSO \
+                    "{} was still in the store buffer when reader {reader} read {}: {} \
                      lets a store wait there, so the reader got {} from memory (under \
                      sequential consistency it would read {})",
                     self.name(Step::Writer(*store)),
                     word.name(),
+                    self.model().title(),
                     crate::machine::word_value(*word, *read),
                     crate::machine::word_value(*word, access.stored(*word)),
                 )

@@ -12,6 +12,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::model::MemoryModel;
+
 /// The version written into every scenario and trace file. Version 2 added
 /// reader kinds and the sequence-counter writer.
 pub const FORMAT_VERSION: u32 = 2;
@@ -25,51 +27,6 @@ pub const MAX_READERS: usize = 4;
 pub const MAX_WRITER_OPS: usize = 24;
 /// At most this many writer accesses after expansion (one bit each in a state).
 pub const MAX_WRITER_ACCESSES: usize = 64;
-
-/// How the machine orders memory accesses (MODEL.md "Memory models").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MemoryModel {
-    /// One instruction at a time in program order; memory updated at once.
-    Sc,
-    /// x86-TSO: a FIFO store buffer per thread, drained by steps of its own.
-    Tso,
-    /// ARM/POWER-like, multicopy-atomic: accesses may be performed out of
-    /// program order unless something orders them.
-    Weak,
-}
-
-impl MemoryModel {
-    pub const ALL: [MemoryModel; 3] = [MemoryModel::Sc, MemoryModel::Tso, MemoryModel::Weak];
-
-    /// The model's position in [`MemoryModel::ALL`], for tables with one
-    /// entry per model.
-    pub fn index(self) -> usize {
-        match self {
-            MemoryModel::Sc => 0,
-            MemoryModel::Tso => 1,
-            MemoryModel::Weak => 2,
-        }
-    }
-
-    /// The short name used in files, URLs and CLI flags.
-    pub fn id(self) -> &'static str {
-        match self {
-            MemoryModel::Sc => "sc",
-            MemoryModel::Tso => "tso",
-            MemoryModel::Weak => "weak",
-        }
-    }
-
-    /// The name a person reads.
-    pub fn title(self) -> &'static str {
-        match self {
-            MemoryModel::Sc => "sequential consistency",
-            MemoryModel::Tso => "x86-TSO",
-            MemoryModel::Weak => "weak (ARM/POWER-like)",
-        }
-    }
-}
 
 /// How a TLB flush between zap and re-establish behaves (MODEL.md "TLB flush modes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -708,7 +665,7 @@ impl Scenario {
         }
         Scenario {
             format: FORMAT_VERSION,
-            model: MemoryModel::Sc,
+            model: MemoryModel::default(),
             present_bit: 0,
             writer,
             values: Values::distinct(cycles),

@@ -42,9 +42,7 @@ fn the_kernel_has_one_wmb_per_operation_between_the_halves() {
 fn the_trailing_wmbs_change_no_answer_of_the_kernel_protocol() {
     // Why the kernel can leave them out: with the sketch's every barrier on,
     // every model returns the same values as with the kernel's.
-    for model in
-        [pte_core::MemoryModel::Sc, pte_core::MemoryModel::Tso, pte_core::MemoryModel::Weak]
-    {
+    for model in pte_core::MemoryModel::ALL {
         let kernel = Scenario { model, ..Scenario::kernel() };
         let sketch = Scenario { barriers: Barriers::ALL_ON, ..kernel.clone() };
         let values = |scenario: Scenario| -> Vec<(Pte, Verdict)> {

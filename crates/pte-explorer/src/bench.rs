@@ -188,7 +188,7 @@ const PICTURE_STEPS: usize = 40;
 /// of a 40-step trace (three cycles, three readers, each step the first one
 /// enabled) and both its SVG pictures, against one frame at 60 Hz.
 fn pictures(out: &mut dyn Write) -> Result<(), CliError> {
-    let scenario = scaled_scenario(MemoryModel::Sc, SCALED_READERS);
+    let scenario = scaled_scenario(MemoryModel::default(), SCALED_READERS);
     let program = Program::new(scenario).expect("the scaled scenario is valid");
     let mut state = program.initial();
     let mut steps = Vec::with_capacity(PICTURE_STEPS);

@@ -205,8 +205,7 @@ fn state_json(program: &Program, state: &State) -> StateJson {
         }),
         writer_done,
         writer_to_do,
-        store_buffer: (program.model() == pte_core::MemoryModel::Tso)
-            .then(|| store_buffer(program, state)),
+        store_buffer: program.rules().store_buffer.then(|| store_buffer(program, state)),
         readers: (0..program.readers())
             .map(|reader| {
                 let at = state.reader(reader);

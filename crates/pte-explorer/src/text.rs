@@ -3,8 +3,8 @@
 
 use pte_core::sources::{self, SourceRef};
 use pte_core::{
-    catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, MemoryModel, Phase, Program,
-    Pte, ReaderKind, Register, Scenario, State, Step, TornAnswer, Verdict, Word,
+    catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, Phase, Program, Pte,
+    ReaderKind, Register, Scenario, State, Step, TornAnswer, Verdict, Word,
 };
 use serde::Serialize;
 
@@ -240,7 +240,7 @@ pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
     )];
     let (done, to_do) = writer_progress(program, state);
     // Under TSO a store is done when it enters the store buffer; say so.
-    let done_word = if program.model() == MemoryModel::Tso { "issued" } else { "done" };
+    let done_word = if program.rules().store_buffer { "issued" } else { "done" };
     lines.push(if to_do.is_empty() && done.is_empty() {
         "writer: no accesses".to_owned()
     } else if to_do.is_empty() {
@@ -250,7 +250,7 @@ pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
     } else {
         format!("writer: {done_word} {}; to do {}", done.join(", "), to_do.join(", "))
     });
-    if program.model() == MemoryModel::Tso {
+    if program.rules().store_buffer {
         let buffered = store_buffer(program, state);
         lines.push(if buffered.is_empty() {
             "store buffer: empty".to_owned()

@@ -14,15 +14,6 @@ use crate::components::state_view::short_source;
 use crate::components::verdict::Shown;
 use crate::live::{Answers, Changes, LiveAction, LiveStatus};
 
-/// "SC", "x86-TSO", "weak": the models' short names.
-pub fn short_name(model: MemoryModel) -> &'static str {
-    match model {
-        MemoryModel::Sc => "SC",
-        MemoryModel::Tso => "x86-TSO",
-        MemoryModel::Weak => "weak",
-    }
-}
-
 #[derive(Debug)]
 pub struct LiveStripProps {
     /// The answers of the scenario shown (none in the embed view).
@@ -38,7 +29,7 @@ pub struct LiveStripProps {
 
 /// One model's entry: its answer in words, and the torn trace to load.
 fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
-    let name = short_name(model);
+    let name = model.short_name();
     let testid = format!("live-{}", model.id());
     let Some(answer) = answers.answer(model) else {
         return html! {
@@ -78,7 +69,7 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
 }
 
 fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
-    let compared: Vec<&str> = changes.compared.iter().map(|model| short_name(*model)).collect();
+    let compared: Vec<&str> = changes.compared.iter().map(|model| model.short_name()).collect();
     if changes.items.is_empty() {
         return html! {
             <p class="no-change" data-testid="what-changed" data-changes="0">
@@ -89,7 +80,7 @@ fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) ->
     let items = changes.items.iter().enumerate().map(|(index, change)| {
         let outcome = &change.outcome;
         let shown = Shown::of(outcome.verdict, outcome.returned);
-        let name = short_name(change.model);
+        let name = change.model.short_name();
         let (word, kind) = if change.appeared { ("new", "new") } else { ("gone", "gone") };
         let where_ = if change.appeared { "" } else { " (in the scenario before)" };
         let load = (change.scenario.clone(), outcome.witness.clone());
@@ -147,7 +138,7 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
                     Some(false) => "never",
                     None => "none found before the limit",
                 };
-                Some(format!("{} {word}", short_name(model)))
+                Some(format!("{} {word}", model.short_name()))
             })
             .collect();
         format!("Torn read: {}.", parts.join(", "))
@@ -163,7 +154,7 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
             html! {
                 <p class="live-progress" data-testid="live-progress">
                     <span class="spinner" aria-hidden="true"></span>
-                    { format!("Exploring under {}… {} states so far. ", short_name(variant.model), thousands(props.states)) }
+                    { format!("Exploring under {}… {} states so far. ", variant.model.short_name(), thousands(props.states)) }
                     <button type="button" data-testid="live-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                 </p>
             }

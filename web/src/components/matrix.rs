@@ -10,7 +10,6 @@ use pte_core::{Answer, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenari
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
-use crate::components::live::short_name;
 use crate::live::{Answers, LiveAction, LiveStatus, LIVE_MAX_STATES};
 
 #[derive(Debug)]
@@ -69,7 +68,7 @@ fn cell(
     answer: Option<&Answer>,
     on_load: &Callback<(Scenario, Vec<Step>)>,
 ) -> Html {
-    let name = short_name(model);
+    let name = model.short_name();
     let what = match site {
         None => "the barriers as given".to_owned(),
         Some(site) => format!("without {}", site.id()),
@@ -122,7 +121,7 @@ fn table(
     let never_needed = matrix.never_needed();
     let header = MemoryModel::ALL
         .into_iter()
-        .map(|model| html! { <th scope="col">{ short_name(model) }</th> });
+        .map(|model| html! { <th scope="col">{ model.short_name() }</th> });
     let as_given = MemoryModel::ALL
         .into_iter()
         .map(|model| cell(answers, model, None, matrix.row(model).as_is.as_ref(), on_load));
@@ -181,7 +180,7 @@ pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
                 { format!(
                     "Exploring variant {} under {}{}… ",
                     matrix.explorations + 1,
-                    short_name(variant.model),
+                    variant.model.short_name(),
                     if props.states > 0 { format!(", {} states so far", thousands(props.states)) } else { String::new() }
                 ) }
                 <button type="button" data-testid="matrix-cancel" onclick={on_cancel}>{ "Cancel" }</button>
@@ -205,7 +204,7 @@ pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
         _ => html! {},
     };
     let sets = matrix.models.iter().map(|row| {
-        let name = html! { <strong>{ format!("{}: ", short_name(row.model)) }</strong> };
+        let name = html! { <strong>{ format!("{}: ", row.model.short_name()) }</strong> };
         match &row.minimal_sets {
             // Several ways: one set a line.
             MinimalSets::Decided(sets) if sets.len() > 1 => html! {

@@ -8,7 +8,6 @@ use std::rc::Rc;
 use pte_core::{Judged, MemoryModel, Scenario, Step};
 use yew::prelude::*;
 
-use crate::components::live::short_name;
 use crate::components::state_view::short_source;
 use crate::live::{possible_under, Answers, Possible};
 
@@ -24,10 +23,10 @@ pub struct ReadUnderModelsProps {
 pub fn models_phrase(models: &[MemoryModel]) -> String {
     match models {
         [] => "no model".to_owned(),
-        [one] => format!("{} only", short_name(*one)),
+        [one] => format!("{} only", one.short_name()),
         _ if models.len() == MemoryModel::ALL.len() => "every model".to_owned(),
-        [first, second] => format!("{} and {}", short_name(*first), short_name(*second)),
-        _ => models.iter().map(|model| short_name(*model)).collect::<Vec<_>>().join(", "),
+        [first, second] => format!("{} and {}", first.short_name(), second.short_name()),
+        _ => models.iter().map(|model| model.short_name()).collect::<Vec<_>>().join(", "),
     }
 }
 
@@ -48,7 +47,7 @@ pub fn read_under_models(props: &ReadUnderModelsProps) -> Html {
     );
     let did = if read.read.returned { "returned" } else { "read, then backed off from," };
     let items = possible.into_iter().map(|(model, possible)| {
-        let name = short_name(model);
+        let name = model.short_name();
         match possible {
             Possible::Yes(outcome) => {
                 let steps = outcome.witness.len();

@@ -5,9 +5,7 @@
 use std::rc::Rc;
 
 use pte_core::listing;
-use pte_core::{
-    word_value, AccessKind, MemoryModel, Program, Pte, Register, Session, Source, Word,
-};
+use pte_core::{word_value, AccessKind, Program, Pte, Register, Session, Source, Word};
 use yew::prelude::*;
 
 #[derive(Debug)]
@@ -203,7 +201,7 @@ pub fn state_view(props: &StateViewProps) -> Html {
         <section class="state-view" aria-labelledby="state-title">
             <h2 id="state-title">{ format!("State after {} step{}", session.cursor(), if session.cursor() == 1 { "" } else { "s" }) }</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="memory-title">{ memory_rows(program, session) }</div>
-            if program.model() == MemoryModel::Tso {
+            if program.rules().store_buffer {
                 { store_buffer(program, session) }
             }
             { readers_table(program, session) }

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use pte_core::listing::{self, Line, LineKind};
-use pte_core::{Barrier, Blocked, MemoryModel, Program, ReaderKind, Session, Step};
+use pte_core::{Barrier, Blocked, Program, ReaderKind, Session, Step};
 use yew::prelude::*;
 
 use super::select_value;
@@ -289,7 +289,7 @@ impl View<'_> {
             };
             html! {
                 <div class="drain">
-                    <p class="hint">{ "x86-TSO: stores wait in the writer's store buffer until drained, oldest first." }</p>
+                    <p class="hint">{ format!("{}: stores wait in the writer's store buffer until drained, oldest first.", self.program().model().title()) }</p>
                     <ol class="code">{ self.render_line(&line, &thread) }</ol>
                 </div>
             }
@@ -400,12 +400,7 @@ pub fn threads(props: &ThreadsProps) -> Html {
     let options = session.options();
     let numbers = crate::numbers::line_numbers(session.program(), session.trace());
     let view = View { session, options, numbers, props };
-    let model = session.scenario().model;
-    let note = match model {
-        MemoryModel::Sc => "Sequential consistency: each thread runs its next line, in order. Barriers have no effect here but stay visible.",
-        MemoryModel::Tso => "x86-TSO: lines run in order; the writer's stores go to its store buffer first. smp_wmb()/smp_rmb() are compiler barriers on x86: no effect here.",
-        MemoryModel::Weak => "Weak model: a thread may perform a later access early unless a barrier, the same word, or a full ordering point (irq, flush, check) holds it back. Every such access is offered.",
-    };
+    let note = session.scenario().model.explanation();
     html! {
         <section class="threads-section" aria-labelledby="threads-title">
             <h2 id="threads-title" tabindex="-1">{ "Threads" }</h2>

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{Judged, MemoryModel, Session, Verdict};
+use pte_core::{Judged, Session, Verdict};
 use yew::prelude::*;
 
 #[derive(Debug)]
@@ -127,7 +127,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 </ul>
             </div>
         }
-    } else if session.scenario().model != MemoryModel::Sc {
+    } else if session.scenario().model.rules().relaxes_sequential_consistency() {
         html! {
             <p class="verdict-why" data-testid="verdict-why">
                 { "Every step of this run is allowed under sequential consistency too." }
