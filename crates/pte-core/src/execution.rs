@@ -217,13 +217,11 @@ impl<'a> Builder<'a> {
             loads: BTreeMap::new(),
             reads: Vec::new(),
         };
-        let words: &[Word] =
-            if program.scenario().seqcount { &Word::ALL } else { &[Word::Low, Word::High] };
-        for &word in words {
+        for word in program.words() {
             let value = program.value(word, INITIAL);
-            let label = match word {
-                Word::Seq => "seq = 0 (initial)".to_owned(),
-                _ => format!("{} = 0x{value:08x} (P0)", word.name()),
+            let label = match word.counter() {
+                Some(_) => format!("{} = {value} (initial)", word.name()),
+                None => format!("{} = 0x{value:08x} (P0)", word.name()),
             };
             let id =
                 builder.push(Thread::Init, EventKind::Init, Some(word), Some(value), None, label);

@@ -60,3 +60,4 @@ pub use scenario::{
 };
 pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
 pub use verdict::{Judged, Verdict};
+pub use words::Counter;

@@ -118,9 +118,9 @@ pub struct Program {
     /// Each reader's compiled program.
     readers: Readers,
     /// Per word: for each tag, the first tag that stands for the same value.
-    first_tag: [Vec<Tag>; 3],
+    first_tag: [Vec<Tag>; Word::ALL.len()],
     /// Per word: the mask of writer accesses that store to it.
-    stores_to: [u64; 3],
+    stores_to: [u64; Word::ALL.len()],
     /// The mask of flushes that wait for readers' interrupts (flush mode IPI).
     ipi_flushes: u64,
 }
@@ -148,7 +148,7 @@ impl Program {
             accesses,
             writer_waits,
             readers,
-            first_tag: [Vec::new(), Vec::new(), Vec::new()],
+            first_tag: std::array::from_fn(|_| Vec::new()),
             stores_to,
             ipi_flushes,
         };
@@ -163,6 +163,20 @@ impl Program {
                 .collect();
         }
         Ok(program)
+    }
+
+    /// The memory words this program shows: the PTE's two halves, and each
+    /// counter whose writer option is on.
+    pub fn words(&self) -> impl Iterator<Item = Word> + '_ {
+        Word::ALL
+            .into_iter()
+            .filter(|word| word.counter().is_none_or(|counter| (counter.stored_in)(&self.scenario)))
+    }
+
+    /// The counter words this program shows (`seq` with the sequence
+    /// counter), after the PTE's halves.
+    pub fn counters(&self) -> impl Iterator<Item = Word> + '_ {
+        self.words().filter(|word| word.counter().is_some())
     }
 
     pub fn scenario(&self) -> &Scenario {

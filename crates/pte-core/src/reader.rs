@@ -54,7 +54,7 @@ pub struct ReaderProgram {
     locations: [Option<(u8, u8)>; ReaderAction::COUNT],
     /// Per word (by [`Word`] index): the last block that loads it, if any.
     /// A reader past that block never reads the word again.
-    last_load_block: [Option<u8>; 3],
+    last_load_block: [Option<u8>; Word::ALL.len()],
 }
 
 impl ReaderProgram {
@@ -96,7 +96,7 @@ impl ReaderProgram {
                 locations[item.action.index()] = Some((b as u8, i as u8));
             }
         }
-        let mut last_load_block = [None; 3];
+        let mut last_load_block = [None; Word::ALL.len()];
         for (b, block) in blocks.iter().enumerate() {
             for item in &block.items {
                 let words: &[Word] = match item.effect {

@@ -228,13 +228,12 @@ pub fn register_text(program: &Program, state: &State, reader: u8, register: Reg
 
 /// The whole machine state, one line per part.
 pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
-    let seq = if program.scenario().seqcount {
-        format!(", seq = {}", program.memory_value(state, Word::Seq))
-    } else {
-        String::new()
-    };
+    let counters: String = program
+        .counters()
+        .map(|word| format!(", {} = {}", word.name(), program.memory_value(state, word)))
+        .collect();
     let mut lines = vec![format!(
-        "memory: low = {}, high = {}{seq}",
+        "memory: low = {}, high = {}{counters}",
         memory_text(program, state, Word::Low),
         memory_text(program, state, Word::High)
     )];

@@ -89,15 +89,16 @@ fn memory_rows(program: &Program, session: &Session) -> Html {
                 { format!(": present bit (bit {present_bit}) is {}, so it is ", u8::from(present)) }
                 <strong>{ if present { "present" } else { "not present" } }</strong>{ "." }
             </p>
-            if program.scenario().seqcount {
-                <p class="seq-word" data-testid="memory-seq">
-                    { "Sequence counter " }<code>{ "seq" }</code>{ " = " }
-                    <code data-testid="memory-seq-value">{ program.memory_value(state, Word::Seq) }</code>
-                    { format!(" ({}; written by {})",
-                        if program.memory_value(state, Word::Seq) % 2 == 1 { "odd: a writer is inside its update" } else { "even: no update in progress" },
-                        program.source(state.memory_tag(Word::Seq))) }
-                </p>
-            }
+            { for program.counters().filter_map(|word| word.counter().map(|counter| (word, counter))).map(|(word, counter)| {
+                let value = program.memory_value(state, word);
+                html! {
+                    <p class={format!("{}-word", word.name())} data-testid={format!("memory-{}", word.name())}>
+                        { format!("{} ", counter.title) }<code>{ word.name() }</code>{ " = " }
+                        <code data-testid={format!("memory-{}-value", word.name())}>{ value }</code>
+                        { format!(" ({}; written by {})", (counter.meaning)(value), program.source(state.memory_tag(word))) }
+                    </p>
+                }
+            }) }
         </>
     }
 }
