@@ -219,9 +219,10 @@ impl<'a> Builder<'a> {
         };
         for word in program.words() {
             let value = program.value(word, INITIAL);
-            let label = match word.counter() {
-                Some(_) => format!("{} = {value} (initial)", word.name()),
-                None => format!("{} = 0x{value:08x} (P0)", word.name()),
+            let label = if word.is_pte_half() {
+                format!("{} = 0x{value:08x} (P0)", word.name())
+            } else {
+                format!("{} = {value} (initial)", word.name())
             };
             let id =
                 builder.push(Thread::Init, EventKind::Init, Some(word), Some(value), None, label);

@@ -35,6 +35,7 @@ pub mod sources;
 pub mod tour;
 mod verdict;
 mod words;
+pub mod writer;
 
 pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
@@ -60,4 +61,3 @@ pub use scenario::{
 };
 pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
 pub use verdict::{Judged, Verdict};
-pub use words::Counter;

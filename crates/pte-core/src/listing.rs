@@ -7,6 +7,7 @@ use crate::machine::{Blocked, State, Step};
 use crate::program::{AccessKind, Program, Register, Word};
 use crate::scenario::{Barrier, FlushMode, ReaderKind, WriterOp};
 use crate::sources::{self, SourceRef};
+use crate::writer::{self, Stores, WriterOptionSpec};
 
 /// One line of a thread's listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,24 +56,22 @@ fn line(code: impl Into<String>, comment: Option<String>, kind: LineKind, depth:
 /// The source of an operation: its function, or its flush mode's.
 fn op_source(program: &Program, op: WriterOp) -> Option<&'static SourceRef> {
     let scenario = program.scenario();
-    match op {
-        WriterOp::Flush => sources::for_flush(scenario.flush).first().copied(),
-        op => sources::for_writer_op(op, scenario.arch()).first().copied(),
+    if op.is_flush() {
+        sources::for_flush(scenario.flush).first().copied()
+    } else {
+        sources::for_writer_op(op, scenario.arch()).first().copied()
     }
 }
 
-/// The source of a writer barrier site's line: the sequence counter's own
+/// The source of a writer barrier site's line: a writer option's own
 /// functions, or the operation that has the site (or would, for Jason's
 /// sketch). A reader's sites are in its kind's spec.
 fn barrier_source(
     barrier: Barrier,
     around: Option<&'static SourceRef>,
 ) -> Option<&'static SourceRef> {
-    match barrier {
-        Barrier::SeqWmbBegin => Some(&sources::WRITE_SEQCOUNT_BEGIN),
-        Barrier::SeqWmbEnd => Some(&sources::WRITE_SEQCOUNT_END),
-        _ => around,
-    }
+    let wraps = writer::OPTIONS.iter().flat_map(|option| option.begin.iter().chain(&option.end));
+    wraps.into_iter().find(|wrap| wrap.site == barrier).map(|wrap| wrap.source).or(around)
 }
 
 fn field(word: Word) -> &'static str {
@@ -112,35 +111,17 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         } else {
             "Z".to_owned()
         };
-        let (call, summary) = match op {
-            WriterOp::Zap => (
-                "native_pte_clear(mm, addr, ptep)".to_owned(),
-                format!("zap: low, then high ({})", present_note(Word::Low)),
-            ),
-            WriterOp::ZapHighFirst => (
-                "pte_clear(mm, addr, ptep)".to_owned(),
-                format!(
-                    "zap: set_pte(ptep, __pte(0)), high, then low ({}; MIPS/SH)",
-                    present_note(Word::High)
-                ),
-            ),
-            WriterOp::ZapAtomic => (
-                "native_ptep_get_and_clear(ptep)".to_owned(),
-                "zap: one atomic 64-bit exchange (SMP x86 PAE, since 2018)".to_owned(),
-            ),
-            WriterOp::Establish => (
-                format!("set_pte(ptep, {value_name})"),
-                format!("install: high, then low ({})", present_note(Word::High)),
-            ),
-            WriterOp::EstablishLowFirst => (
-                format!("set_pte_mirrored(ptep, {value_name})"),
-                format!(
-                    "install: low, then high ({}; hypothetical mirror order, in no kernel)",
-                    present_note(Word::Low)
-                ),
-            ),
-            WriterOp::Flush => (String::new(), "TLB flush".to_owned()),
+        let spec = op.spec();
+        let summary = match (spec.stores, spec.summary_note) {
+            (Stores::Halves([first, _]), None) => {
+                format!("{} ({})", spec.summary, present_note(first))
+            }
+            (Stores::Halves([first, _]), Some(note)) => {
+                format!("{} ({}; {note})", spec.summary, present_note(first))
+            }
+            _ => spec.summary.to_owned(),
         };
+        let call = (spec.call)(&value_name);
         let source = op_source(program, *op);
         blocks.push(Block { op: op_index, call, summary, source, lines: Vec::new() });
     }
@@ -149,14 +130,14 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         let block = &mut blocks[op];
         let step = LineKind::Step(Step::Writer(index as u8));
         match access.kind {
-            AccessKind::Store(Word::Seq) => {
+            AccessKind::Store(word) if WriterOptionSpec::of_word(word).is_some() => {
                 // write_seqcount_begin() makes seq odd, write_seqcount_end() even.
-                let stored = access.stored(Word::Seq);
-                let call =
-                    if stored % 2 == 1 { "write_seqcount_begin()" } else { "write_seqcount_end()" };
+                let option = WriterOptionSpec::of_word(word).expect("matched");
+                let stored = access.stored(word);
+                let call = option.wrap_of(stored).map_or("", |wrap| wrap.call);
                 block.lines.push(line(
-                    format!("seq = {stored};"),
-                    Some(format!("{call}: the sequence-counter fix")),
+                    format!("{} = {stored};", word.name()),
+                    Some(format!("{call}: {}", option.purpose)),
                     step,
                     1,
                 ));
@@ -206,7 +187,7 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                 LineKind::Plain => block.source,
             };
         }
-        if scenario.writer[block.op] == WriterOp::Flush && block.lines.is_empty() {
+        if scenario.writer[block.op].is_flush() && block.lines.is_empty() {
             block.lines.push(line(
                 "/* no flush here */",
                 Some("TLB flush mode: none (skipped)".to_owned()),

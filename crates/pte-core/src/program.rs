@@ -10,9 +10,10 @@
 use crate::model::ModelRules;
 use crate::reader::{ReaderProgram, Readers};
 use crate::scenario::{
-    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
+    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError,
 };
 pub use crate::words::{Order, Register, Word};
+use crate::writer::{self, Stores, WriterOptionSpec, Writes};
 
 /// Which value a writer access stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -165,18 +166,15 @@ impl Program {
         Ok(program)
     }
 
-    /// The memory words this program shows: the PTE's two halves, and each
-    /// counter whose writer option is on.
-    pub fn words(&self) -> impl Iterator<Item = Word> + '_ {
-        Word::ALL
-            .into_iter()
-            .filter(|word| word.counter().is_none_or(|counter| (counter.stored_in)(&self.scenario)))
+    /// The writer options on in this program, each with its counter word.
+    pub fn options(&self) -> impl Iterator<Item = &'static WriterOptionSpec> + '_ {
+        writer::OPTIONS.iter().copied().filter(|option| (option.enabled)(&self.scenario))
     }
 
-    /// The counter words this program shows (`seq` with the sequence
-    /// counter), after the PTE's halves.
-    pub fn counters(&self) -> impl Iterator<Item = Word> + '_ {
-        self.words().filter(|word| word.counter().is_some())
+    /// The memory words this program shows: the PTE's two halves, then the
+    /// counter of each writer option that is on.
+    pub fn words(&self) -> impl Iterator<Item = Word> + '_ {
+        [Word::Low, Word::High].into_iter().chain(self.options().map(|option| option.word))
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -380,7 +378,8 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
     let values = &scenario.values;
     let mut accesses = Vec::new();
     let mut established = 0u8;
-    let mut seq = 0u8;
+    // How many times each writer option has bumped its counter.
+    let mut counters = vec![0u8; writer::OPTIONS.len()];
     for (op_index, op) in scenario.writer.iter().enumerate() {
         let op_index = op_index as u8;
         let access = |kind, value, value_name| WriterAccess {
@@ -391,53 +390,57 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
             wmb_after: None,
             seq_wmb_after: None,
         };
-        let mut own = Vec::with_capacity(2);
-        match op {
-            WriterOp::Zap => {
-                own.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
-                own.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
-            }
-            WriterOp::ZapHighFirst => {
-                own.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
-                own.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
-            }
-            WriterOp::ZapAtomic => {
-                own.push(access(AccessKind::StoreBoth, values.z, ValueName::Z));
-            }
-            WriterOp::Establish | WriterOp::EstablishLowFirst => {
-                let value = values.p[usize::from(established)];
+        let spec = op.spec();
+        let (value, value_name) = match spec.writes {
+            Writes::Zap => (values.z, ValueName::Z),
+            Writes::Establish => {
                 established += 1;
-                let name = ValueName::P(established);
-                let (first, second) = if *op == WriterOp::Establish {
-                    (Word::High, Word::Low)
-                } else {
-                    (Word::Low, Word::High)
-                };
-                own.push(access(AccessKind::Store(first), value, name));
-                own.push(access(AccessKind::Store(second), value, name));
+                (values.p[usize::from(established - 1)], ValueName::P(established))
             }
-            WriterOp::Flush if scenario.flush == FlushMode::None => {}
-            WriterOp::Flush => own.push(access(AccessKind::Flush, Pte(0), ValueName::Z)),
+            Writes::Nothing => (Pte(0), ValueName::Z),
+        };
+        let mut own = Vec::with_capacity(2);
+        match spec.stores {
+            Stores::Halves(words) => {
+                for word in words {
+                    own.push(access(AccessKind::Store(word), value, value_name));
+                }
+            }
+            Stores::Both => own.push(access(AccessKind::StoreBoth, value, value_name)),
+            Stores::Flush if scenario.flush == FlushMode::None => {}
+            Stores::Flush => own.push(access(AccessKind::Flush, value, value_name)),
         }
-        for (access, site) in own.iter_mut().zip(op.wmb_sites()) {
+        for (access, site) in own.iter_mut().zip(spec.wmb_sites) {
             access.wmb_after = Some(*site);
         }
-        if scenario.seqcount && *op != WriterOp::Flush {
-            // write_seqcount_begin(): seq ← seq + 1; smp_wmb(); …the update…;
-            // write_seqcount_end(): smp_wmb(); seq ← seq + 1.
-            let mut begin = access(AccessKind::Store(Word::Seq), Pte(0), ValueName::Seq(seq + 1));
-            begin.wmb_after = Some(Barrier::SeqWmbBegin);
-            if let Some(last) = own.last_mut() {
-                last.seq_wmb_after = Some(Barrier::SeqWmbEnd);
+        // Each option on that wraps the operation: its begin bump and
+        // barrier before the stores, its barrier and end bump after them
+        // (write_seqcount_begin(): seq ← seq + 1; smp_wmb(); …the update…;
+        // write_seqcount_end(): smp_wmb(); seq ← seq + 1).
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for (option, bumps) in writer::OPTIONS.iter().zip(&mut counters) {
+            if !(option.enabled)(scenario) || !(option.wraps)(*op) {
+                continue;
             }
-            let end = access(AccessKind::Store(Word::Seq), Pte(0), ValueName::Seq(seq + 2));
-            seq += 2;
-            accesses.push(begin);
-            accesses.extend(own);
-            accesses.push(end);
-        } else {
-            accesses.extend(own);
+            let counter = AccessKind::Store(option.word);
+            if let Some(wrap) = &option.begin {
+                *bumps += 1;
+                let mut begin = access(counter, Pte(0), ValueName::Seq(*bumps));
+                begin.wmb_after = Some(wrap.site);
+                before.push(begin);
+            }
+            if let Some(wrap) = &option.end {
+                if let Some(last) = own.last_mut() {
+                    last.seq_wmb_after = Some(wrap.site);
+                }
+                *bumps += 1;
+                after.insert(0, access(counter, Pte(0), ValueName::Seq(*bumps)));
+            }
         }
+        accesses.extend(before);
+        accesses.extend(own);
+        accesses.extend(after);
     }
     accesses
 }

@@ -11,115 +11,15 @@
 //! at exactly that tag could be read, so no line number is given.
 
 use crate::machine::{ReaderAction, State, Step};
-use crate::program::{AccessKind, Program, ValueName, Word};
+use crate::program::{AccessKind, Program};
 use crate::scenario::{Arch, FlushMode, ReaderKind, WriterOp};
+use crate::writer;
 
 pub use crate::source_ref::{SourceRef, KERNEL_TAG, SOURCE_BROWSER};
 
-const PGTABLE_3LEVEL: &str = "arch/x86/include/asm/pgtable-3level.h";
-const MIPS_PGTABLE: &str = "arch/mips/include/asm/pgtable.h";
-const SH_PGTABLE_32: &str = "arch/sh/include/asm/pgtable_32.h";
-
-/// x86 PAE zap, low first.
-pub const X86_PTE_CLEAR: SourceRef = SourceRef {
-    function: "native_pte_clear",
-    call: None,
-    file: PGTABLE_3LEVEL,
-    tag: KERNEL_TAG,
-    models: "zap, low first: pte_low = 0, smp_wmb(), pte_high = 0",
-    mainline: None,
-};
-
-/// x86 PAE atomic zap (SMP), the MADV_DONTNEED path.
-pub const X86_PTEP_GET_AND_CLEAR: SourceRef = SourceRef {
-    function: "native_ptep_get_and_clear",
-    call: None,
-    file: PGTABLE_3LEVEL,
-    tag: KERNEL_TAG,
-    models: "zap, atomic: on SMP one 64-bit atomic exchange, arch_atomic64_xchg(), since 2018 \
-             (commit b2d7a075a1cc, \"x86/pae: use 64 bit atomic xchg function in \
-             native_ptep_get_and_clear\"); zap_pte_range() reaches it through \
-             ptep_get_and_clear_full()",
-    mainline: Some(
-        "v6.2 rewrote it as a try_cmpxchg64() loop (commit 7a9b8bdb6af3, \"x86/mm/pae: Don't \
-         (ab)use atomic64\"): still one atomic 64-bit update",
-    ),
-};
-
-/// x86 PAE establish, high first.
-pub const X86_SET_PTE: SourceRef = SourceRef {
-    function: "native_set_pte",
-    call: None,
-    file: PGTABLE_3LEVEL,
-    tag: KERNEL_TAG,
-    models: "establish, high first: pte_high, smp_wmb(), pte_low",
-    mainline: None,
-};
-
-/// MIPS32 with 64-bit physical addresses: the clear.
-pub const MIPS_PTE_CLEAR: SourceRef = SourceRef {
-    function: "pte_clear",
-    call: None,
-    file: MIPS_PGTABLE,
-    tag: KERNEL_TAG,
-    models: "zap, high first: set_pte_at(mm, addr, ptep, null) with null = __pte(0) (or \
-             _PAGE_GLOBAL), which calls set_pte() (CONFIG_PHYS_ADDR_T_64BIT && \
-             CONFIG_CPU_MIPS32)",
-    mainline: None,
-};
-
-/// MIPS32 with 64-bit physical addresses: the store.
-pub const MIPS_SET_PTE: SourceRef = SourceRef {
-    function: "set_pte",
-    call: None,
-    file: MIPS_PGTABLE,
-    tag: KERNEL_TAG,
-    models: "establish, high first: pte_high, smp_wmb(), pte_low (CONFIG_PHYS_ADDR_T_64BIT \
-             && CONFIG_CPU_MIPS32)",
-    mainline: None,
-};
-
-/// SH with X2TLB: the clear.
-pub const SH_PTE_CLEAR: SourceRef = SourceRef {
-    function: "pte_clear",
-    call: None,
-    file: SH_PGTABLE_32,
-    tag: KERNEL_TAG,
-    models: "zap, high first: set_pte_at(mm, addr, xp, __pte(0)), which is set_pte() \
-             (CONFIG_X2TLB)",
-    mainline: None,
-};
-
-/// SH with X2TLB: the store.
-pub const SH_SET_PTE: SourceRef = SourceRef {
-    function: "set_pte",
-    call: None,
-    file: SH_PGTABLE_32,
-    tag: KERNEL_TAG,
-    models: "establish, high first: pte_high, smp_wmb(), pte_low (CONFIG_X2TLB)",
-    mainline: None,
-};
-
-/// The sequence counter's writer side: entering a write section.
-pub const WRITE_SEQCOUNT_BEGIN: SourceRef = SourceRef {
-    function: "write_seqcount_begin",
-    call: None,
-    file: "include/linux/seqlock.h",
-    tag: KERNEL_TAG,
-    models: "the proposed fix, writer side: seq + 1 (odd), smp_wmb(), before each zap and \
-             establish; never merged",
-    mainline: None,
-};
-
-/// Leaving a write section.
-pub const WRITE_SEQCOUNT_END: SourceRef = SourceRef {
-    function: "write_seqcount_end",
-    call: None,
-    file: "include/linux/seqlock.h",
-    tag: KERNEL_TAG,
-    models: "the proposed fix, writer side: smp_wmb(), seq + 1 (even again), after each zap \
-             and establish; never merged",
-    mainline: None,
+pub use crate::writer::{
+    MIPS_PTE_CLEAR, MIPS_SET_PTE, SH_PTE_CLEAR, SH_SET_PTE, WRITE_SEQCOUNT_BEGIN,
+    WRITE_SEQCOUNT_END, X86_PTEP_GET_AND_CLEAR, X86_PTE_CLEAR, X86_SET_PTE,
 };
 
 /// The native x86 flush that interrupts the other CPUs and waits.
@@ -168,28 +68,16 @@ pub const ZAP_PTE_RANGE: SourceRef = SourceRef {
     mainline: None,
 };
 
-/// The writer's and the flushes' entries (the reader kinds' are in their
-/// specs, `crate::readers`).
-static WRITER_AND_FLUSHES: &[&SourceRef] = &[
-    &X86_PTE_CLEAR,
-    &X86_PTEP_GET_AND_CLEAR,
-    &X86_SET_PTE,
-    &MIPS_PTE_CLEAR,
-    &MIPS_SET_PTE,
-    &SH_PTE_CLEAR,
-    &SH_SET_PTE,
-    &WRITE_SEQCOUNT_BEGIN,
-    &WRITE_SEQCOUNT_END,
-    &NATIVE_FLUSH_TLB_MULTI,
-    &FLUSH_TLB_MM_RANGE,
-    &KVM_FLUSH_TLB_MULTI,
-    &ZAP_PTE_RANGE,
-];
+/// The flushes' entries (the writer's are in its specs, `crate::writer`,
+/// and the reader kinds' in theirs, `crate::readers`).
+static FLUSHES: &[&SourceRef] =
+    &[&NATIVE_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE, &KVM_FLUSH_TLB_MULTI, &ZAP_PTE_RANGE];
 
-/// Every entry of the table, each once: the writer's and the flushes', then
+/// Every entry of the table, each once: the writer's, the flushes', then
 /// each reader kind's, from its spec.
 pub fn all() -> Vec<&'static SourceRef> {
-    let mut all: Vec<&'static SourceRef> = WRITER_AND_FLUSHES.to_vec();
+    let mut all: Vec<&'static SourceRef> = writer::SOURCES.to_vec();
+    all.extend(FLUSHES);
     for kind in ReaderKind::ALL {
         for source in kind.spec().sources() {
             if !all.contains(&source) {
@@ -201,29 +89,16 @@ pub fn all() -> Vec<&'static SourceRef> {
 }
 
 // The lookups' answers, most specific first.
-static ZAP: [&SourceRef; 1] = [&X86_PTE_CLEAR];
-static ZAP_HIGH_FIRST: [&SourceRef; 2] = [&MIPS_PTE_CLEAR, &SH_PTE_CLEAR];
-static ZAP_ATOMIC: [&SourceRef; 1] = [&X86_PTEP_GET_AND_CLEAR];
-static ESTABLISH_X86: [&SourceRef; 3] = [&X86_SET_PTE, &MIPS_SET_PTE, &SH_SET_PTE];
-static ESTABLISH_MIPS_SH: [&SourceRef; 3] = [&MIPS_SET_PTE, &SH_SET_PTE, &X86_SET_PTE];
 static FLUSH_NONE: [&SourceRef; 1] = [&ZAP_PTE_RANGE];
 static FLUSH_IPI: [&SourceRef; 2] = [&NATIVE_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE];
 static FLUSH_PARAVIRT: [&SourceRef; 2] = [&KVM_FLUSH_TLB_MULTI, &FLUSH_TLB_MM_RANGE];
-static SEQ_WRITE_BEGIN: [&SourceRef; 1] = [&WRITE_SEQCOUNT_BEGIN];
-static SEQ_WRITE_END: [&SourceRef; 1] = [&WRITE_SEQCOUNT_END];
 
 /// The kernel functions a writer operation stands for, the one of `arch`
-/// first (x86 when the layout matches no arch preset). A flush depends on
-/// the mode: see [`for_flush`]. The mirrored establish is in no kernel.
+/// first (x86 when the layout matches no arch preset), from the
+/// operation's spec. A flush depends on the mode: see [`for_flush`]. The
+/// mirrored establish is in no kernel.
 pub fn for_writer_op(op: WriterOp, arch: Option<Arch>) -> &'static [&'static SourceRef] {
-    match op {
-        WriterOp::Zap => &ZAP,
-        WriterOp::ZapHighFirst => &ZAP_HIGH_FIRST,
-        WriterOp::ZapAtomic => &ZAP_ATOMIC,
-        WriterOp::Establish if arch == Some(Arch::MipsSh) => &ESTABLISH_MIPS_SH,
-        WriterOp::Establish => &ESTABLISH_X86,
-        WriterOp::EstablishLowFirst | WriterOp::Flush => &[],
-    }
+    (op.spec().sources)(arch)
 }
 
 /// What a TLB flush in this mode stands for.
@@ -256,14 +131,18 @@ pub fn for_step(program: &Program, state: &State, step: Step) -> &'static [&'sta
         Step::Writer(index) => program.accesses().get(usize::from(index)),
         Step::Drain => program.buffered(state).next().map(|index| &program.accesses()[index]),
     };
-    match access {
-        None => &[],
-        Some(access) if access.kind == AccessKind::Flush => for_flush(scenario.flush),
-        Some(access) if access.touches(Word::Seq) => match access.value_name {
-            // Odd values enter a write section, even ones leave it.
-            ValueName::Seq(n) if n % 2 == 1 => &SEQ_WRITE_BEGIN,
-            _ => &SEQ_WRITE_END,
+    let Some(access) = access else { return &[] };
+    if access.kind == AccessKind::Flush {
+        return for_flush(scenario.flush);
+    }
+    match access.kind {
+        // A writer option's counter store: the end of the section it is.
+        AccessKind::Store(word) => match writer::WriterOptionSpec::of_word(word) {
+            Some(option) => option
+                .wrap_of(access.stored(word))
+                .map_or(&[], |wrap| std::slice::from_ref(&wrap.source)),
+            None => for_writer_op(scenario.writer[usize::from(access.op)], scenario.arch()),
         },
-        Some(access) => for_writer_op(scenario.writer[usize::from(access.op)], scenario.arch()),
+        _ => for_writer_op(scenario.writer[usize::from(access.op)], scenario.arch()),
     }
 }

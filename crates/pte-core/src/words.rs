@@ -3,7 +3,7 @@
 //! both the writer's compiled accesses (`program.rs`) and the readers'
 //! programs (`reader.rs`) name them, so neither has to import the other.
 
-use crate::scenario::{Barrier, Scenario};
+use crate::scenario::Barrier;
 
 /// One 32-bit word of memory: the PTE's two halves, and the sequence
 /// counter `seq` (written only by the sequence-counter writer).
@@ -31,42 +31,12 @@ impl Word {
         self as usize
     }
 
-    /// What the word is beyond the PTE's two halves: a counter a writer
-    /// option brings, with its words. `None` for the halves.
-    pub fn counter(self) -> Option<&'static Counter> {
-        match self {
-            Word::Low | Word::High => None,
-            Word::Seq => Some(&SEQ),
-        }
+    /// Is the word one of the PTE's two halves (not a counter a writer
+    /// option brings, `crate::writer::OPTIONS`)?
+    pub fn is_pte_half(self) -> bool {
+        matches!(self, Word::Low | Word::High)
     }
 }
-
-/// A counter word: which writer option stores it and how the views name
-/// and read it. The views iterate the program's words
-/// (`Program::words`) and ask this, never naming a word.
-#[derive(Debug)]
-pub struct Counter {
-    /// "Sequence counter", before "`seq` = 2".
-    pub title: &'static str,
-    /// Is the writer option that stores the word on in `scenario`?
-    pub stored_in: fn(&Scenario) -> bool,
-    /// What a value means: "even: no update in progress".
-    pub meaning: fn(u32) -> &'static str,
-}
-
-/// The sequence counter's `seq` (`write_seqcount_begin()` makes it odd,
-/// `write_seqcount_end()` even again).
-static SEQ: Counter = Counter {
-    title: "Sequence counter",
-    stored_in: |scenario| scenario.seqcount,
-    meaning: |value| {
-        if value % 2 == 1 {
-            "odd: a writer is inside its update"
-        } else {
-            "even: no update in progress"
-        }
-    },
-};
 
 /// Why a later access must wait for an earlier one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

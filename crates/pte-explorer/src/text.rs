@@ -229,8 +229,11 @@ pub fn register_text(program: &Program, state: &State, reader: u8, register: Reg
 /// The whole machine state, one line per part.
 pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
     let counters: String = program
-        .counters()
-        .map(|word| format!(", {} = {}", word.name(), program.memory_value(state, word)))
+        .options()
+        .map(|option| {
+            let word = option.word;
+            format!(", {} = {}", word.name(), program.memory_value(state, word))
+        })
         .collect();
     let mut lines = vec![format!(
         "memory: low = {}, high = {}{counters}",

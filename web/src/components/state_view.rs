@@ -89,7 +89,8 @@ fn memory_rows(program: &Program, session: &Session) -> Html {
                 { format!(": present bit (bit {present_bit}) is {}, so it is ", u8::from(present)) }
                 <strong>{ if present { "present" } else { "not present" } }</strong>{ "." }
             </p>
-            { for program.counters().filter_map(|word| word.counter().map(|counter| (word, counter))).map(|(word, counter)| {
+            { for program.options().map(|option| {
+                let (word, counter) = (option.word, option);
                 let value = program.memory_value(state, word);
                 html! {
                     <p class={format!("{}-word", word.name())} data-testid={format!("memory-{}", word.name())}>
