@@ -32,7 +32,7 @@ impl Word {
     }
 
     /// Is the word one of the PTE's two halves (not a counter a writer
-    /// option brings, `crate::writer::OPTIONS`)?
+    /// option brings, the writer's `OPTIONS`)?
     pub fn is_pte_half(self) -> bool {
         matches!(self, Word::Low | Word::High)
     }
