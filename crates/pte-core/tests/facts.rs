@@ -159,7 +159,7 @@ fn no_text_claims_the_atomic_zap_is_new_in_v6_2() {
 
 #[test]
 fn the_rename_of_the_config_symbol_is_the_mainline_commit() {
-    // 8f28b415703e was the first tip/x86/mm application (1 November 2022);
+    // The dropped id was the first tip/x86/mm application (1 November 2022);
     // the branch was rebuilt for the v6.2 pull and mainline has 6ca297d47846.
     let mainline = readers::lockless::PTEP_GET_LOCKLESS.mainline.unwrap();
     assert!(mainline.contains("commit 6ca297d47846"), "{mainline}");
