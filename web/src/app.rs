@@ -453,7 +453,7 @@ pub fn App(props: &AppProps) -> Html {
                 { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
                 if shows_tour {
-                    { tour_panel(&TourProps { tour: state.tour, embed: true, full_lesson, on_tour }) }
+                    { tour_panel(&TourProps { tour: state.tour, embed: true, full_lesson, changed: None, on_tour }) }
                 }
                 <main class="workspace">
                     { player(&PlayerProps {
@@ -487,7 +487,13 @@ pub fn App(props: &AppProps) -> Html {
             <a class="skip-link" href="#threads-title" onclick={on_skip}>{ "Skip to the threads" }</a>
             { header(&state) }
             { notice(&state, on_dismiss) }
-            { tour_panel(&TourProps { tour: state.tour, embed: false, full_lesson: None, on_tour }) }
+            { tour_panel(&TourProps {
+                tour: state.tour,
+                embed: false,
+                full_lesson: None,
+                changed: state.lesson_scenario_changes(),
+                on_tour: on_tour.clone(),
+            }) }
             <div class="layout">
                 <main class="workspace">
                     if state.answers_hidden() {
@@ -497,7 +503,7 @@ pub fn App(props: &AppProps) -> Html {
                     } else {
                         { live_strip(&LiveStripProps {
                             answers: live.clone(),
-                            changes: state.live.changes().map(Rc::new),
+                            changes: state.last_change().map(Rc::new),
                             states: state.live.states(),
                             on_live: on_live.clone(),
                             on_load: on_load.clone(),
@@ -519,7 +525,14 @@ pub fn App(props: &AppProps) -> Html {
                             on_load: on_load.clone(),
                         }) }
                     }
-                    { walk_bar(&WalkProps { session: session.clone(), notice: key_notice, on_jump: on_jump.clone() }) }
+                    { walk_bar(&WalkProps {
+                        session: session.clone(),
+                        notice: key_notice,
+                        end: session.can_redo().then(|| state.trace_end()),
+                        lesson_done: state.tour.open.filter(|open| open.met).map(|open| open.number),
+                        on_jump: on_jump.clone(),
+                        on_tour,
+                    }) }
                     { (*thread_columns).clone() }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
