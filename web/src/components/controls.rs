@@ -113,7 +113,7 @@ fn writer_editor(
         } else {
             String::new()
         };
-        let skipped = *op == WriterOp::Flush && scenario.flush == FlushMode::None;
+        let skipped = op.is_flush() && scenario.flush == FlushMode::None;
         let onchange = on_edit.reform(move |event: Event| match select_value(&event).parse::<WriterOp>().ok() {
             Some(op) => Action::Edit(Edit::ReplaceOp { index, op }),
             None => Action::DismissNotice,
