@@ -6,7 +6,8 @@
 use std::rc::Rc;
 
 use pte_core::{
-    catalog, explore, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step,
+    catalog, explore, link, MemoryModel, ReaderAction, ReaderKind, Register, Scenario, Session,
+    Step,
 };
 use web::browser::Start;
 use web::components::answer::{answer_box, AnswerProps};
@@ -383,6 +384,27 @@ async fn the_state_view_marks_the_present_bit_and_names_sources() {
 }
 
 #[tokio::test]
+async fn the_state_view_shows_the_sequence_counter_only_with_its_writer() {
+    let mut scenario = Scenario::kernel();
+    let plain = Session::new(scenario.clone()).unwrap();
+    let props = StateViewProps { session: Rc::new(plain) };
+    let html = render_view(move || state_view(&props)).await;
+    assert!(!html.contains("memory-seq"), "{html}");
+    scenario.seqcount = true;
+    let mut session = Session::new(scenario).unwrap();
+    session.step(Step::Writer(0)).unwrap();
+    let props = StateViewProps { session: Rc::new(session) };
+    let html = render_view(move || state_view(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"<p data-testid="memory-seq" class="seq-word">"#,
+            r#">Sequence counter <code>seq</code> = <code data-testid="memory-seq-value">1</code> (odd: a writer is inside its update; written by seq 1 (writer op 1))</p>"#,
+        ],
+    );
+}
+
+#[tokio::test]
 async fn the_verdict_banner_names_an_allowed_read() {
     let mut session = Session::new(Scenario::kernel()).unwrap();
     for step in [
@@ -400,6 +422,28 @@ async fn the_verdict_banner_names_an_allowed_read() {
         &html,
         &["✔", "Allowed: pre-zap (P0)", "0x0000000100001067", r#"aria-live="polite""#],
     );
+}
+
+#[tokio::test]
+async fn the_verdict_warns_of_a_seqcount_reader_without_the_writers_counter() {
+    let mut scenario = Scenario::kernel();
+    scenario.set_reader_kind(0, ReaderKind::Seqcount);
+    let props = VerdictProps { session: Rc::new(Session::new(scenario.clone()).unwrap()) };
+    let html = render_view(move || verdict_banner(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-warning="seqcount-reader-without-writer""#,
+            "Warning: a seqcount reader runs without the sequence-counter writer (the editor's \
+             Sequence counter switch): seq stays 0, so its checks always pass and it is as \
+             unprotected as a plain read.",
+        ],
+    );
+    // With the writer's counter on, nothing to warn of.
+    scenario.seqcount = true;
+    let props = VerdictProps { session: Rc::new(Session::new(scenario).unwrap()) };
+    let html = render_view(move || verdict_banner(&props)).await;
+    assert!(!html.contains("scenario-warnings"), "{html}");
 }
 
 #[tokio::test]
@@ -448,7 +492,7 @@ async fn the_weak_reordering_is_explained_on_the_code_in_the_trace_and_in_the_ve
             // The trace and the verdict.
             r#"data-testid="trace-why""#,
             r#"data-testid="verdict-why""#,
-            "Why weak (ARM/POWER-like) allowed it (sequential consistency would not):",
+            "Why weak (ARMv8-like, multicopy-atomic) allowed it (sequential consistency would not):",
             &format!("step 4: {sentence}"),
         ],
     );

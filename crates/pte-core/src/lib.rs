@@ -13,6 +13,7 @@
 //! code runs natively and in WebAssembly.
 
 pub mod catalog;
+mod edit;
 pub mod execution;
 mod explore;
 pub mod grammar;
@@ -25,17 +26,24 @@ mod model;
 pub mod picture;
 mod program;
 mod reader;
+pub mod readers;
 mod reduction;
 mod relaxation;
 mod scenario;
 mod session;
 pub mod short_sort;
+mod source_ref;
 pub mod sources;
 pub mod tour;
 mod verdict;
+mod warning;
+mod words;
+pub mod writer;
 
+pub use edit::{Edit, ValueSlot};
 pub use explore::{
-    explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
+    explore, Explorer, Outcome, Progress, Report, StateHasher, Torn, TornAnswer, TornWitness,
+    DEFAULT_MAX_STATES,
 };
 pub use machine::{
     word_value, Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step,
@@ -48,12 +56,14 @@ pub use model::ModelRules;
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
-pub use reader::{Block, Effect, Item, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+pub use reader::{Block, ReaderProgram};
+pub use readers::{Effect, Item, OnFail, ReaderSpec, StepSpec, Test, MAX_REGISTERS};
 pub use relaxation::{Relaxation, Unordered};
 pub use scenario::{
     Arch, Barrier, BarrierOrigin, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario,
     ScenarioError, Values, WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_ACCESSES,
     MAX_WRITER_OPS, OLDEST_FORMAT_VERSION,
 };
-pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
-pub use verdict::{Judged, Verdict};
+pub use session::{parse_steps, NarratedStep, ReplayError, Session, Trace, MAX_TRACE_STEPS};
+pub use verdict::{Judged, ReadResult, Verdict};
+pub use warning::Warning;

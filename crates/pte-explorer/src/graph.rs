@@ -51,11 +51,7 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         Execution::of(&program, &steps).map_err(|error| CliError::Input(error.to_string()))?;
     let mut session = Session::from_program(program);
     session.replay(&steps).map_err(|error| CliError::Input(error.to_string()))?;
-    let verdict = match session.last_read() {
-        Some(judged) if judged.returned_torn() => "torn",
-        Some(judged) if !judged.read.returned => "backed-off",
-        _ => "allowed",
-    };
+    let verdict = session.last_read().map_or("allowed", |judged| judged.result().id());
     let highlight = Highlight::last_read(&execution, verdict);
     let text = match args.format {
         GraphFormat::Svg if args.timeline => {

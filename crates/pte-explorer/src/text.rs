@@ -4,7 +4,7 @@
 use pte_core::sources::{self, SourceRef};
 use pte_core::{
     catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, Phase, Program, Pte,
-    ReaderKind, Register, Scenario, State, Step, TornAnswer, Verdict, Word,
+    ReaderKind, Register, Scenario, State, Step, Word,
 };
 use serde::Serialize;
 
@@ -133,25 +133,6 @@ pub fn scenario_block(origin: &str, scenario: &Scenario) -> Vec<String> {
     lines
 }
 
-/// The herd-style answer as a JSON string: "never" or "sometimes".
-pub fn torn_id(answer: TornAnswer) -> &'static str {
-    match answer {
-        TornAnswer::Never => "never",
-        TornAnswer::Sometimes => "sometimes",
-    }
-}
-
-/// A short verdict for tables: "not present", "pre-zap (P0)",
-/// "re-established P1", "TORN".
-pub fn verdict_label(verdict: Verdict) -> String {
-    match verdict {
-        Verdict::NotPresent => "not present".to_owned(),
-        Verdict::PreZap => "pre-zap (P0)".to_owned(),
-        Verdict::Reestablished(n) => format!("re-established P{n}"),
-        Verdict::Torn => "TORN".to_owned(),
-    }
-}
-
 pub fn hex32(value: u32) -> String {
     format!("0x{value:08x}")
 }
@@ -160,27 +141,9 @@ pub fn hex64(value: Pte) -> String {
     value.to_string()
 }
 
-/// Where a reader is, for a person.
+/// Where a reader is, for a person: its kind's words.
 pub fn phase_text(phase: Phase, kind: ReaderKind) -> &'static str {
-    match (phase, kind) {
-        (Phase::Start, _) => "not started",
-        (Phase::Loop, ReaderKind::Atomic64) => "reading",
-        (Phase::Loop, ReaderKind::GupFast) => "interrupts off, in GUP-fast",
-        (Phase::Loop, _) => "interrupts off, in the retry loop",
-        (Phase::Returned, _) => "read complete, interrupts still off",
-        (Phase::Done, ReaderKind::Atomic64) => "done",
-        (Phase::Done, _) => "done, interrupts on",
-    }
-}
-
-/// "verdict" column of a result: the verdict of a returned value, or what
-/// backing off after reading it means.
-pub fn outcome_label(verdict: Verdict, returned: bool) -> String {
-    match (returned, verdict.is_torn()) {
-        (true, _) => verdict_label(verdict),
-        (false, true) => "backed off (torn read)".to_owned(),
-        (false, false) => "backed off".to_owned(),
-    }
+    kind.spec().phase_words(phase)
 }
 
 /// The value of a word in memory and the write it came from:
@@ -236,13 +199,15 @@ pub fn register_text(program: &Program, state: &State, reader: u8, register: Reg
 
 /// The whole machine state, one line per part.
 pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
-    let seq = if program.scenario().seqcount {
-        format!(", seq = {}", program.memory_value(state, Word::Seq))
-    } else {
-        String::new()
-    };
+    let counters: String = program
+        .options()
+        .map(|option| {
+            let word = option.word;
+            format!(", {} = {}", word.name(), program.memory_value(state, word))
+        })
+        .collect();
     let mut lines = vec![format!(
-        "memory: low = {}, high = {}{seq}",
+        "memory: low = {}, high = {}{counters}",
         memory_text(program, state, Word::Low),
         memory_text(program, state, Word::High)
     )];
@@ -271,7 +236,7 @@ pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
         let kind = program.reader_kind(reader);
         let phase = program.phase(state, reader);
         let named =
-            if kind == ReaderKind::Lockless { String::new() } else { format!(" ({})", kind.id()) };
+            if kind == ReaderKind::default() { String::new() } else { format!(" ({})", kind.id()) };
         let mut line = format!("reader {}{named}: {}", reader + 1, phase_text(phase, kind));
         if phase != Phase::Start {
             let registers: Vec<String> = program
