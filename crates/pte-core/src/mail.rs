@@ -663,14 +663,20 @@ fn why(
             format!("  {}: {}", letter(position), event_sentence(session, *index, style))
         })
         .collect();
-    let pad = sentences.iter().map(String::len).max().unwrap_or(0) + 2;
+    // "executes before" in one column after the longest event, or on a
+    // line of its own (at the widest column that fits) after an event too
+    // long to share its line.
+    let link_words = "executes before";
+    let pad =
+        (sentences.iter().map(String::len).max().unwrap_or(0) + 2).min(WIDTH - link_words.len());
     for (position, sentence) in sentences.iter().enumerate() {
         if position + 1 == sentences.len() {
             lines.push(format!("{sentence}."));
-        } else if pad + "executes before".len() <= WIDTH {
-            lines.push(format!("{sentence:<pad$}executes before"));
+        } else if sentence.len() + 2 <= pad {
+            lines.push(format!("{sentence:<pad$}{link_words}"));
         } else {
-            lines.push(format!("{sentence}, executes before"));
+            lines.push(sentence.clone());
+            lines.push(format!("{}{link_words}", " ".repeat(pad)));
         }
     }
 
@@ -776,12 +782,12 @@ fn event_sentence(session: &Session, index: usize, style: Style) -> String {
                 Word::ALL.into_iter().find(|word| access.touches(*word)).map(|word| (access, word))
             }) {
                 Some((access, word)) => format!(
-                    "{cpu}'s store of {} ({}) to {} drains",
+                    "{cpu} drains {} ({}) to {}",
                     word_value(word, access.stored(word)),
                     access.value_name,
                     field(word)
                 ),
-                None => format!("{cpu}'s store buffer drains"),
+                None => format!("{cpu} drains its store buffer"),
             }
         }
         Step::Reader { reader, action } => {
