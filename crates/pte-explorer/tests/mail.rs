@@ -534,3 +534,16 @@ fn weak_model_names_the_missing_barrier() {
     "#]],
     );
 }
+
+/// The README shows what a reader gets: its two texts are the CLI's.
+#[test]
+fn the_readme_shows_the_texts_the_cli_writes() {
+    let readme = include_str!("../../../README.md");
+    for command in ["mail same-low-none", "mail jann-two-cycles"] {
+        let marker = format!("`pte-explorer {command}`:\n\n```text\n");
+        let start = readme.find(&marker).unwrap_or_else(|| panic!("README shows `{command}`"))
+            + marker.len();
+        let end = start + readme[start..].find("```").expect("the block ends");
+        assert_eq!(readme[start..end], run(command).stdout, "README's `{command}`");
+    }
+}
