@@ -14,7 +14,7 @@ use crate::components::answer::{answer_box, AnswerProps};
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
-use crate::components::litmus::{litmus, LitmusProps};
+use crate::components::litmus::{expected_from_live, litmus, LitmusProps};
 use crate::components::live::{live_strip, LiveStripProps};
 use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
@@ -411,13 +411,22 @@ pub fn App(props: &AppProps) -> Html {
     // Download link's percent-encoding, only when the scenario or a Copy changes.
     let litmus_panel = {
         let on_copied = on_copied.clone();
-        use_memo((session.clone(), state.copied, state.embed), move |(session, copied, embed)| {
-            // The embed view has no litmus panel.
-            if *embed {
-                return Html::default();
-            }
-            litmus(&LitmusProps { session: session.clone(), copied: *copied, on_copied })
-        })
+        let expected = expected_from_live(live.as_deref(), session.scenario());
+        use_memo(
+            (session.clone(), state.copied, state.embed, expected),
+            move |(session, copied, embed, expected)| {
+                // The embed view has no litmus panel.
+                if *embed {
+                    return Html::default();
+                }
+                litmus(&LitmusProps {
+                    session: session.clone(),
+                    expected: *expected,
+                    copied: *copied,
+                    on_copied,
+                })
+            },
+        )
     };
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",

@@ -77,7 +77,7 @@ fn the_result_comment_is_the_weak_model_answer_for_one_reader() {
         };
         let result = text.lines().nth(2).expect("a third line");
         assert_eq!(result, format!("(* Result: {answer} *)"), "{}", preset.id);
-        assert_eq!(litmus::expected_result(&preset.scenario()), answer, "{}", preset.id);
+        assert_eq!(litmus::expected_result(&preset.scenario()).word(), answer, "{}", preset.id);
     }
 }
 
