@@ -143,11 +143,14 @@ fn embed_header(state: &AppState, full_explorer: String) -> Html {
     let title = catalog::matching(scenario).map_or("custom scenario", |preset| preset.title);
     let steps = state.session.all_steps().len();
     let (kind, end) = match state.trace_end() {
-        TraceEnd::Torn(judged) => ("torn", format!("✖ TORN {}", judged.read.value)),
-        TraceEnd::Allowed(judged) if !judged.read.returned => {
-            ("allowed", format!("↩ {}", judged.verdict_text()))
+        TraceEnd::Torn(judged) => {
+            let result = judged.result();
+            ("torn", format!("{} {} {}", result.icon(), result.word(), judged.read.value))
         }
-        TraceEnd::Allowed(judged) => ("allowed", format!("✔ {}", judged.verdict)),
+        // ↩ and what backing off means, or ✔ and the verdict.
+        TraceEnd::Allowed(judged) => {
+            ("allowed", format!("{} {}", judged.result().icon(), judged.verdict_text()))
+        }
         TraceEnd::NoRead => ("none", "before any read completes".to_owned()),
     };
     html! {
@@ -441,8 +444,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     if state.embed {
-        let next = next_step
-            .map(|step| AttrValue::from(session.program().describe(session.state(), step)));
+        let next = session.narrate(session.cursor()).map(|next| AttrValue::from(next.text));
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
         // A lesson opens there at its start, for the student to do.

@@ -394,7 +394,7 @@ pub fn possible_under(
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use pte_core::{catalog, explore, Barrier, TornAnswer};
+    use pte_core::{catalog, explore, Barrier, Torn};
 
     use super::*;
 
@@ -425,7 +425,7 @@ mod tests {
         let answers = live.current().unwrap();
         assert_eq!(answers.status, LiveStatus::Done);
         for model in MemoryModel::ALL {
-            assert_eq!(answers.report(model).unwrap().torn(), TornAnswer::Never);
+            assert_eq!(answers.report(model).unwrap().torn().word(), Torn::Never);
             let stored = answers.answer(model).expect("the search stored the report's answer");
             assert_eq!(*stored, Answer::of(answers.report(model).unwrap()));
         }

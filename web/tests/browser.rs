@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use pte_core::{catalog, link, ReaderAction, Register, Scenario, Step, TornAnswer};
+use pte_core::{catalog, link, ReaderAction, Register, Scenario, Step, Torn};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web::browser;
@@ -153,7 +153,7 @@ async fn without_a_worker_the_page_explores_on_its_own_timers() {
     }
     let report = report.expect("the exploration finished");
     assert!(report.complete);
-    assert_eq!(report.torn(), TornAnswer::Never);
+    assert_eq!(report.torn().word(), Torn::Never);
     assert!(!report.outcomes.is_empty());
 }
 

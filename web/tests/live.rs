@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{catalog, Barrier, MemoryModel, Pte, Scenario, TornAnswer};
+use pte_core::{catalog, Barrier, MemoryModel, Pte, Scenario, Torn};
 use pte_worker::engine::Jobs;
 use pte_worker::protocol::{Reply, Request};
 use web::browser::Start;
@@ -72,8 +72,8 @@ fn the_page_answers_every_model_and_the_matrix_after_a_barrier_switch() {
     assert!(!requests(&state).is_empty(), "a barrier switch is explored by itself");
     let (state, _) = drive(state);
     let answers = state.live.current().unwrap();
-    assert_eq!(answers.report(MemoryModel::Weak).unwrap().torn(), TornAnswer::Sometimes);
-    assert_eq!(answers.report(MemoryModel::Sc).unwrap().torn(), TornAnswer::Never);
+    assert_eq!(answers.report(MemoryModel::Weak).unwrap().torn().word(), Torn::Sometimes);
+    assert_eq!(answers.report(MemoryModel::Sc).unwrap().torn().word(), Torn::Never);
     let changes = state.live.changes().unwrap();
     let new_torn: Vec<Pte> = changes
         .items
@@ -104,8 +104,8 @@ fn the_page_answers_every_model_and_the_matrix_after_a_barrier_switch() {
     assert!(state.session.scenario().barriers.is_on(Barrier::ReaderRmb1));
     assert!(requests(&state).is_empty(), "nothing explored again");
     assert_eq!(
-        state.live.current().unwrap().report(MemoryModel::Weak).unwrap().torn(),
-        TornAnswer::Never
+        state.live.current().unwrap().report(MemoryModel::Weak).unwrap().torn().word(),
+        Torn::Never
     );
     let gone = state.live.changes().unwrap();
     assert!(gone.items.iter().all(|change| !change.appeared), "the torn values are gone again");

@@ -6,7 +6,8 @@
 use std::rc::Rc;
 
 use pte_core::{
-    catalog, explore, link, MemoryModel, ReaderAction, Register, Scenario, Session, Step,
+    catalog, explore, link, MemoryModel, ReaderAction, ReaderKind, Register, Scenario, Session,
+    Step,
 };
 use web::browser::Start;
 use web::components::answer::{answer_box, AnswerProps};
@@ -400,6 +401,28 @@ async fn the_verdict_banner_names_an_allowed_read() {
         &html,
         &["✔", "Allowed: pre-zap (P0)", "0x0000000100001067", r#"aria-live="polite""#],
     );
+}
+
+#[tokio::test]
+async fn the_verdict_warns_of_a_seqcount_reader_without_the_writers_counter() {
+    let mut scenario = Scenario::kernel();
+    scenario.set_reader_kind(0, ReaderKind::Seqcount);
+    let props = VerdictProps { session: Rc::new(Session::new(scenario.clone()).unwrap()) };
+    let html = render_view(move || verdict_banner(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-warning="seqcount-reader-without-writer""#,
+            "Warning: a seqcount reader runs without the sequence-counter writer (the editor's \
+             Sequence counter switch): seq stays 0, so its checks always pass and it is as \
+             unprotected as a plain read.",
+        ],
+    );
+    // With the writer's counter on, nothing to warn of.
+    scenario.seqcount = true;
+    let props = VerdictProps { session: Rc::new(Session::new(scenario).unwrap()) };
+    let html = render_view(move || verdict_banner(&props)).await;
+    assert!(!html.contains("scenario-warnings"), "{html}");
 }
 
 #[tokio::test]

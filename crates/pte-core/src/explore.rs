@@ -22,23 +22,114 @@ use crate::machine::{CompletedRead, State, Step};
 use crate::program::Program;
 use crate::scenario::{Pte, Scenario, ScenarioError};
 use crate::session::{ReplayError, Session};
-use crate::verdict::Verdict;
+use crate::verdict::{ReadResult, Verdict};
 
 /// The default cap on distinct states; each costs about 130 bytes.
 pub const DEFAULT_MAX_STATES: u32 = 20_000_000;
 
-/// The herd-style answer to "can a torn read happen?".
+/// The answer to "can a read return a torn value?" in one word: herd's
+/// Never and Sometimes, and Unknown when a search stopped at its limit
+/// without finding one. What a lesson's goal asks for; a [`TornAnswer`]
+/// says it with its witness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TornAnswer {
+pub enum Torn {
     Never,
     Sometimes,
+    Unknown,
 }
 
+impl std::fmt::Display for Torn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Torn::Never => "Never",
+            Torn::Sometimes => "Sometimes",
+            Torn::Unknown => "Unknown",
+        })
+    }
+}
+
+/// A torn value a read returned, and a shortest trace that returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TornWitness {
+    pub value: Pte,
+    pub steps: Vec<Step>,
+}
+
+/// The answer to "can a read return a torn value?" of one search, with the
+/// witness when the answer is yes, so no answer holds a witness it denies.
+/// Built by [`TornAnswer::of`] (a report's, [`Report::torn`]) or kept from
+/// one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TornAnswer {
+    /// The search was complete and no read returned a torn value.
+    Never,
+    /// A read returned a torn value (found even by a search that stopped
+    /// early).
+    Sometimes(TornWitness),
+    /// The search stopped at its limit without finding one: a "never"
+    /// there would prove nothing.
+    Unknown,
+}
+
+impl TornAnswer {
+    /// The answer a report gives: Sometimes with a shortest torn witness
+    /// (among equally short ones, the first by value), Never only from a
+    /// complete search, Unknown otherwise. The one place that rule lives.
+    pub fn of(report: &Report) -> TornAnswer {
+        let shortest = report
+            .outcomes
+            .iter()
+            .filter(|outcome| outcome.returned_torn())
+            .min_by_key(|outcome| outcome.witness.len());
+        match shortest {
+            Some(outcome) => TornAnswer::Sometimes(TornWitness {
+                value: outcome.value,
+                steps: outcome.witness.clone(),
+            }),
+            None if report.complete => TornAnswer::Never,
+            None => TornAnswer::Unknown,
+        }
+    }
+
+    /// The answer in one word.
+    pub fn word(&self) -> Torn {
+        match self {
+            TornAnswer::Never => Torn::Never,
+            TornAnswer::Sometimes(_) => Torn::Sometimes,
+            TornAnswer::Unknown => Torn::Unknown,
+        }
+    }
+
+    pub fn is_sometimes(&self) -> bool {
+        matches!(self, TornAnswer::Sometimes(_))
+    }
+
+    /// The torn value and its trace, when a read returned one.
+    pub fn witness(&self) -> Option<&TornWitness> {
+        match self {
+            TornAnswer::Sometimes(witness) => Some(witness),
+            TornAnswer::Never | TornAnswer::Unknown => None,
+        }
+    }
+
+    /// herd's word among the states explored, as JSON writes it:
+    /// "sometimes", or "never" (also when the search stopped early; a
+    /// `complete` field next to it says so). Display capitalizes it.
+    pub fn herd_id(&self) -> &'static str {
+        match self {
+            TornAnswer::Sometimes(_) => "sometimes",
+            TornAnswer::Never | TornAnswer::Unknown => "never",
+        }
+    }
+}
+
+/// herd's word among the states explored: "Sometimes" or "Never" (see
+/// [`TornAnswer::herd_id`]; [`TornAnswer::word`] tells Never from Unknown).
 impl std::fmt::Display for TornAnswer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            TornAnswer::Never => "Never",
-            TornAnswer::Sometimes => "Sometimes",
+            TornAnswer::Sometimes(_) => "Sometimes",
+            TornAnswer::Never | TornAnswer::Unknown => "Never",
         })
     }
 }
@@ -78,9 +169,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// How the result is shown: torn, backed off or allowed.
+    pub fn result(&self) -> ReadResult {
+        ReadResult::of(self.verdict, self.returned)
+    }
+
     /// Did the reader return a torn value? (A back-off returns nothing.)
     pub fn returned_torn(&self) -> bool {
-        self.returned && self.verdict.is_torn()
+        self.result() == ReadResult::Torn
     }
 }
 
@@ -97,13 +193,9 @@ pub struct Report {
 
 impl Report {
     /// Can a torn value be *returned*? (A back-off after a torn read returns
-    /// nothing.)
+    /// nothing.) [`TornAnswer::of`] this report.
     pub fn torn(&self) -> TornAnswer {
-        if self.outcomes.iter().any(Outcome::returned_torn) {
-            TornAnswer::Sometimes
-        } else {
-            TornAnswer::Never
-        }
+        TornAnswer::of(self)
     }
 }
 

@@ -15,6 +15,7 @@
 pub mod catalog;
 pub mod execution;
 mod explore;
+pub mod grammar;
 pub mod link;
 pub mod listing;
 pub mod litmus;
@@ -33,9 +34,11 @@ pub mod short_sort;
 pub mod sources;
 pub mod tour;
 mod verdict;
+mod warning;
 
 pub use explore::{
-    explore, Explorer, Outcome, Progress, Report, StateHasher, TornAnswer, DEFAULT_MAX_STATES,
+    explore, Explorer, Outcome, Progress, Report, StateHasher, Torn, TornAnswer, TornWitness,
+    DEFAULT_MAX_STATES,
 };
 pub use machine::{
     word_value, Blocked, CompletedRead, Phase, ReaderAction, ReaderState, State, Step,
@@ -55,5 +58,6 @@ pub use scenario::{
     ScenarioError, Values, WriterOp, FORMAT_VERSION, MAX_READERS, MAX_WRITER_ACCESSES,
     MAX_WRITER_OPS, OLDEST_FORMAT_VERSION,
 };
-pub use session::{parse_steps, ReplayError, Session, Trace, MAX_TRACE_STEPS};
-pub use verdict::{Judged, Verdict};
+pub use session::{parse_steps, NarratedStep, ReplayError, Session, Trace, MAX_TRACE_STEPS};
+pub use verdict::{Judged, ReadResult, Verdict};
+pub use warning::Warning;

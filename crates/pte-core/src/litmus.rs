@@ -234,10 +234,10 @@ impl Expected {
 
     /// The answer of a report of the test's question ([`question`]).
     pub fn of(report: &Report) -> Expected {
-        match (report.torn(), report.complete) {
-            (TornAnswer::Sometimes, _) => Expected::Sometimes,
-            (TornAnswer::Never, true) => Expected::Never,
-            (TornAnswer::Never, false) => Expected::Maybe,
+        match report.torn() {
+            TornAnswer::Sometimes(_) => Expected::Sometimes,
+            TornAnswer::Never => Expected::Never,
+            TornAnswer::Unknown => Expected::Maybe,
         }
     }
 }

@@ -139,8 +139,8 @@ impl Step {
     pub fn parse(text: &str) -> Result<Step, StepParseError> {
         let bad = || StepParseError { text: text.to_owned() };
         let number = |digits: &str| -> Result<u8, StepParseError> {
-            let n: u32 = digits.parse().map_err(|_| bad())?;
-            if n == 0 || n > 255 {
+            let n = crate::grammar::decimal(digits).map_err(|_| bad())?;
+            if n == 0 || n > 256 {
                 return Err(bad());
             }
             Ok((n - 1) as u8)
@@ -640,7 +640,10 @@ impl Program {
         match step {
             Step::Writer(index) => {
                 let Some(access) = self.accesses().get(usize::from(index)) else {
-                    return format!("writer: access {} (none in this scenario)", index + 1);
+                    return format!(
+                        "writer: access {} (none in this scenario)",
+                        u32::from(index) + 1
+                    );
                 };
                 let op = self.scenario().writer[usize::from(access.op)];
                 let origin = format!("{}, op {}", op.id(), access.op + 1);
@@ -683,7 +686,7 @@ impl Program {
     }
 
     fn describe_reader(&self, state: &State, reader: u8, action: ReaderAction) -> String {
-        let who = format!("reader {}", reader + 1);
+        let who = format!("reader {}", u32::from(reader) + 1);
         if reader >= self.readers() {
             return format!("{who}: (no such reader)");
         }
@@ -763,7 +766,12 @@ impl Program {
     pub fn name(&self, step: Step) -> String {
         match step {
             Step::Reader { reader, action: ReaderAction::Load(register) } => {
-                format!("reader {}: {} ← {}", reader + 1, register.name(), register.word().name())
+                format!(
+                    "reader {}: {} ← {}",
+                    u32::from(reader) + 1,
+                    register.name(),
+                    register.word().name()
+                )
             }
             Step::Reader { reader, action }
                 if reader < self.readers()
@@ -775,7 +783,7 @@ impl Program {
                 let program = self.reader_program(reader);
                 match program.locate(action).map(|(b, i)| program.blocks[b].items[i].effect) {
                     Some(Effect::Test { test, .. }) => {
-                        format!("reader {}: {}", reader + 1, test_name(test))
+                        format!("reader {}: {}", u32::from(reader) + 1, test_name(test))
                     }
                     _ => self.describe(&self.initial(), step),
                 }
@@ -791,7 +799,7 @@ impl Program {
                     AccessKind::StoreBoth => format!("writer: low,high ← {}", access.value),
                     AccessKind::Flush => "writer: TLB flush".to_owned(),
                 },
-                None => format!("writer: access {}", index + 1),
+                None => format!("writer: access {}", u32::from(index) + 1),
             },
             other => self.describe(&self.initial(), other),
         }
@@ -813,7 +821,7 @@ impl Program {
                 format!("waits for {why}: {} not yet performed", self.name(earlier))
             }
             Blocked::FlushWaitsForReader { reader } => {
-                format!("flush waits: reader {} has interrupts off", reader + 1)
+                format!("flush waits: reader {} has interrupts off", u32::from(reader) + 1)
             }
             Blocked::StoreBufferNotEmpty => {
                 "waits for the store buffer to drain (flushes and locked stores need it empty)"

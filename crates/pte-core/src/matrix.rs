@@ -19,9 +19,8 @@
 use std::collections::HashMap;
 
 use crate::explore::{Explorer, Report, TornAnswer};
-use crate::machine::Step;
 use crate::program::Program;
-use crate::scenario::{Barrier, Barriers, MemoryModel, Pte, Scenario, ScenarioError};
+use crate::scenario::{Barrier, Barriers, MemoryModel, Scenario, ScenarioError};
 use crate::short_sort;
 
 /// One scenario the matrix needs an answer for: the base scenario under
@@ -42,15 +41,12 @@ impl Variant {
 /// Whether one variant can return a torn value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
+    /// With a shortest trace that returns a torn value, when one was found
+    /// (for an implied answer, the witness of the variant it follows from).
     pub torn: TornAnswer,
-    /// Every reachable state was explored; without it, "never" proves nothing.
+    /// Every reachable state was explored (always, for a Never).
     pub complete: bool,
     pub states: u64,
-    /// A shortest trace that returns a torn value, when one was found (for
-    /// an implied answer, the witness of the variant it follows from).
-    pub witness: Option<Vec<Step>>,
-    /// The torn value that witness returns.
-    pub torn_value: Option<Pte>,
     /// False when the answer follows from other answers by the law that
     /// fewer barriers never remove a behaviour ([`MatrixSearch`]).
     pub explored: bool,
@@ -60,28 +56,11 @@ impl Answer {
     /// The answer an exploration's report gives (a shortest torn witness;
     /// among equally short ones, the first by value).
     pub fn of(report: &Report) -> Answer {
-        let torn = report
-            .outcomes
-            .iter()
-            .filter(|outcome| outcome.returned_torn())
-            .min_by_key(|outcome| outcome.witness.len());
         Answer {
             torn: report.torn(),
             complete: report.complete,
             states: report.states,
-            witness: torn.map(|outcome| outcome.witness.clone()),
-            torn_value: torn.map(|outcome| outcome.value),
             explored: true,
-        }
-    }
-
-    /// `Some(true)`: a torn read was found; `Some(false)`: proven never;
-    /// `None`: the search stopped at its limit without finding one.
-    pub fn is_torn(&self) -> Option<bool> {
-        match (self.torn, self.complete) {
-            (TornAnswer::Sometimes, _) => Some(true),
-            (TornAnswer::Never, true) => Some(false),
-            (TornAnswer::Never, false) => None,
         }
     }
 }
@@ -340,14 +319,9 @@ impl MatrixSearch {
                 let known = self.answers.get(&self.subset(variant.model, superset))?;
                 Some(Answer { states: 0, explored: false, ..known.clone() })
             }
-            Implied::Never => Some(Answer {
-                torn: TornAnswer::Never,
-                complete: true,
-                states: 0,
-                witness: None,
-                torn_value: None,
-                explored: false,
-            }),
+            Implied::Never => {
+                Some(Answer { torn: TornAnswer::Never, complete: true, states: 0, explored: false })
+            }
         }
     }
 
@@ -441,10 +415,10 @@ impl MatrixSearch {
         // sites say something about subsets of the sites.
         if self.subset(variant.model, mask) == variant {
             let search = &mut self.models[variant.model.index()];
-            match answer.is_torn() {
-                Some(true) => search.insufficient.push(mask),
-                Some(false) => search.sufficient.push(mask),
-                None => {}
+            match answer.torn {
+                TornAnswer::Sometimes(_) => search.insufficient.push(mask),
+                TornAnswer::Never => search.sufficient.push(mask),
+                TornAnswer::Unknown => {}
             }
         }
         self.answers.insert(variant, answer);

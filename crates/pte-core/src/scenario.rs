@@ -471,14 +471,76 @@ impl Serialize for Barriers {
 }
 
 impl<'de> Deserialize<'de> for Barriers {
+    /// Reads the object entry by entry: a site named twice is refused
+    /// (a map would keep one of the two silently), and so is a name that
+    /// is not a site.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = std::collections::BTreeMap::<String, bool>::deserialize(deserializer)?;
-        let mut barriers = Barriers::ALL_ON;
-        for (name, on) in map {
-            let barrier = name.parse::<Barrier>().map_err(serde::de::Error::custom)?;
-            barriers.set(barrier, on);
+        struct SitesVisitor;
+        impl<'de> serde::de::Visitor<'de> for SitesVisitor {
+            type Value = Barriers;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with one boolean per barrier site")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut entries: A,
+            ) -> Result<Barriers, A::Error> {
+                let mut barriers = Barriers::ALL_ON;
+                let mut seen = Barriers::ALL_OFF;
+                while let Some(name) = entries.next_key::<String>()? {
+                    let barrier = name.parse::<Barrier>().map_err(serde::de::Error::custom)?;
+                    if seen.is_on(barrier) {
+                        return Err(serde::de::Error::custom(format!(
+                            "barriers: {name:?} is given twice"
+                        )));
+                    }
+                    seen.set(barrier, true);
+                    barriers.set(barrier, entries.next_value::<bool>()?);
+                }
+                Ok(barriers)
+            }
         }
-        Ok(barriers)
+        deserializer.deserialize_map(SitesVisitor)
+    }
+}
+
+/// The barrier sites a scenario file names, read apart from the scenario
+/// so that a format-1 file naming a site format 1 did not have is refused.
+#[derive(Deserialize)]
+pub(crate) struct FormatAndSites {
+    format: u32,
+    #[serde(default)]
+    barriers: SiteNames,
+}
+
+#[derive(Default)]
+struct SiteNames(Vec<String>);
+
+impl<'de> Deserialize<'de> for SiteNames {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(deserializer)?;
+        Ok(SiteNames(map.into_iter().map(|(name, _)| name).collect()))
+    }
+}
+
+impl FormatAndSites {
+    /// Refuses a site of the sequence-counter fix in a file of a format
+    /// before it (format 1 had the six sites of the lockless protocol).
+    pub(crate) fn check(&self) -> Result<(), ScenarioError> {
+        if self.format >= 2 {
+            return Ok(());
+        }
+        for name in &self.barriers.0 {
+            if let Ok(barrier) = name.parse::<Barrier>() {
+                if barrier.source() == BarrierOrigin::SeqcountFix {
+                    return Err(ScenarioError::NewerField {
+                        format: self.format,
+                        field: barrier.id(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -525,27 +587,14 @@ impl fmt::Display for Pte {
     }
 }
 
-impl Pte {
-    /// Parses 1 to 16 hex digits with no prefix; `_` may separate digits.
-    pub fn from_hex_digits(digits: &str) -> Option<Pte> {
-        let digits: String = digits.chars().filter(|c| *c != '_').collect();
-        if digits.is_empty() || digits.len() > 16 {
-            return None;
-        }
-        u64::from_str_radix(&digits, 16).ok().map(Pte)
-    }
-}
-
 impl FromStr for Pte {
     type Err = ScenarioError;
-    /// Accepts `0x` followed by 1 to 16 hex digits; `_` may separate digits.
+    /// Reads a hex value of [`crate::grammar::hex`]: an optional `0x` or
+    /// `0X` and 1 to 16 hex digits, nothing else (no sign, space or `_`).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        trimmed
-            .strip_prefix("0x")
-            .or_else(|| trimmed.strip_prefix("0X"))
-            .and_then(Pte::from_hex_digits)
-            .ok_or_else(|| ScenarioError::BadHex { value: text.to_owned() })
+        crate::grammar::hex(text)
+            .map(Pte)
+            .map_err(|_| ScenarioError::BadHex { value: text.to_owned() })
     }
 }
 
@@ -567,10 +616,39 @@ impl<'de> Deserialize<'de> for Pte {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Values {
+    #[serde(deserialize_with = "p0_field")]
     pub p0: Pte,
+    #[serde(deserialize_with = "z_field")]
     pub z: Pte,
     /// P1..PN: the k-th establish operation installs `p[k - 1]`.
+    #[serde(deserialize_with = "p_field")]
     pub p: Vec<Pte>,
+}
+
+/// Reads one hex value of a file; a bad one is refused naming its field.
+fn hex_field<'de, D: Deserializer<'de>>(deserializer: D, field: &str) -> Result<Pte, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(|error| serde::de::Error::custom(format!("{field}: {error}")))
+}
+
+fn p0_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pte, D::Error> {
+    hex_field(deserializer, "values.p0")
+}
+
+fn z_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pte, D::Error> {
+    hex_field(deserializer, "values.z")
+}
+
+fn p_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Pte>, D::Error> {
+    let texts = Vec::<String>::deserialize(deserializer)?;
+    texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            text.parse()
+                .map_err(|error| serde::de::Error::custom(format!("values.p[{index}]: {error}")))
+        })
+        .collect()
 }
 
 impl Values {
@@ -881,6 +959,19 @@ impl Scenario {
         if accesses > MAX_WRITER_ACCESSES {
             return Err(ScenarioError::TooManyAccesses { accesses });
         }
+        // A present Z would be judged as a value no one wrote: a false torn
+        // read. P0 and P1..PN may be not present (a swap entry is a
+        // not-present PTE with data in both halves); their reads are then
+        // judged "not present", which is what they are.
+        if self.is_present(self.values.z) {
+            return Err(ScenarioError::PresentZ {
+                z: self.values.z,
+                present_bit: self.present_bit,
+            });
+        }
+        if self.reader_kinds.last() == Some(&ReaderKind::Lockless) {
+            return Err(ScenarioError::TrailingLockless);
+        }
         Ok(())
     }
 
@@ -889,7 +980,11 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let mut scenario: Scenario =
             serde_json::from_str(text).map_err(|error| ScenarioError::Json(error.to_string()))?;
+        // The text parsed as a scenario, so it parses as this part of one.
+        let sites = serde_json::from_str::<FormatAndSites>(text)
+            .map_err(|error| ScenarioError::Json(error.to_string()))?;
         scenario.upgrade()?;
+        sites.check()?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -928,7 +1023,7 @@ pub enum ScenarioError {
     ValueCount { establishes: usize, values: usize },
     /// A name that is not one of the field's choices.
     UnknownName { field: &'static str, value: String },
-    /// A PTE value that is not `0x` and 1 to 16 hex digits.
+    /// A PTE value that is not an optional `0x` and 1 to 16 hex digits.
     BadHex { value: String },
     /// The JSON itself did not parse; the message names line and column.
     Json(String),
@@ -938,6 +1033,13 @@ pub enum ScenarioError {
     TooManyAccesses { accesses: usize },
     /// A file of an older format uses a field that format did not have.
     NewerField { format: u32, field: &'static str },
+    /// Z, the value a zap stores, has the present bit set.
+    PresentZ { z: Pte, present_bit: u8 },
+    /// A trace file's format differs from its scenario's.
+    FormatMismatch { trace: u32, scenario: u32 },
+    /// `reader_kinds` ends with `lockless`, which the readers beyond the
+    /// list are anyway ([`Scenario::normalize_reader_kinds`] drops it).
+    TrailingLockless,
 }
 
 impl fmt::Display for ScenarioError {
@@ -974,6 +1076,21 @@ impl fmt::Display for ScenarioError {
             ScenarioError::NewerField { format, field } => {
                 write!(f, "{field} is not part of format {format}; write format {FORMAT_VERSION}")
             }
+            ScenarioError::PresentZ { z, present_bit } => write!(
+                f,
+                "values.z is {z}, which has the present bit (bit {present_bit}) set; Z is the \
+                 not-present value a zap stores"
+            ),
+            ScenarioError::FormatMismatch { trace, scenario } => write!(
+                f,
+                "the trace has format {trace} but its scenario has format {scenario}; a trace \
+                 file and its scenario are written in one format"
+            ),
+            ScenarioError::TrailingLockless => write!(
+                f,
+                "reader_kinds ends with lockless, which every reader beyond the list is; \
+                 leave it out (normalize_reader_kinds)"
+            ),
         }
     }
 }

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::{Blocked, State, Step, StepParseError};
 use crate::program::Program;
-use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
+use crate::scenario::{
+    FormatAndSites, Scenario, ScenarioError, FORMAT_VERSION, OLDEST_FORMAT_VERSION,
+};
+use crate::sources::{self, SourceRef};
 use crate::verdict::Judged;
 
 /// At most this many steps in a trace; far more than any finite scenario
@@ -39,10 +42,28 @@ impl Trace {
                 found: trace.format,
             }));
         }
+        // A trace file and its scenario are written together, in one format.
+        if trace.scenario.format != trace.format {
+            return Err(ReplayError::Scenario(ScenarioError::FormatMismatch {
+                trace: trace.format,
+                scenario: trace.scenario.format,
+            }));
+        }
+        /// The scenario part of a trace file, for its barrier sites.
+        #[derive(Deserialize)]
+        struct ScenarioSites {
+            scenario: FormatAndSites,
+        }
+        let sites = serde_json::from_str::<ScenarioSites>(text)
+            .map_err(|error| ReplayError::Scenario(ScenarioError::Json(error.to_string())))?
+            .scenario;
         // An older trace's steps keep their ids; its scenario is upgraded.
         trace.format = FORMAT_VERSION;
         trace.scenario.upgrade().map_err(ReplayError::Scenario)?;
+        sites.check().map_err(ReplayError::Scenario)?;
         trace.scenario.validate().map_err(ReplayError::Scenario)?;
+        // A step id that does not parse is refused with the file, not later.
+        trace.parsed_steps()?;
         Ok(trace)
     }
 
@@ -110,6 +131,24 @@ impl fmt::Display for ReplayError {
 
 impl std::error::Error for ReplayError {}
 
+/// One step of a run told as a person reads it: the sentence from the state
+/// it was taken in (so a load shows the value it read), the kernel function
+/// it stands for, the state after it and the read it completed. What the
+/// CLI's witnesses and replays and the page's trace and walk-through show
+/// ([`Session::narrate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NarratedStep {
+    pub step: Step,
+    /// [`Program::describe`] from the state before the step.
+    pub text: String,
+    /// The kernel function the step stands for ([`sources::for_step`]).
+    pub source: Option<&'static SourceRef>,
+    /// The state after the step.
+    pub state: State,
+    /// The read this step completed, judged.
+    pub read: Option<Judged>,
+}
+
 /// The state a person drives. `states[k]` is the state after `steps[..k]`;
 /// `cursor` is the step count currently shown, so undo and redo move it and
 /// a new step cuts the redo tail.
@@ -175,6 +214,25 @@ impl Session {
     /// completed, judged.
     pub fn judged_reads(&self) -> &[Option<Judged>] {
         &self.reads
+    }
+
+    /// Step `index` (0-based) of the whole run, an undone tail included,
+    /// told from the state it was taken in; `None` past the run's end.
+    pub fn narrate(&self, index: usize) -> Option<NarratedStep> {
+        let step = *self.steps.get(index)?;
+        let before = self.states.get(index)?;
+        Some(NarratedStep {
+            step,
+            text: self.program.describe(before, step),
+            source: sources::for_step(&self.program, before, step).first().copied(),
+            state: *self.states.get(index + 1)?,
+            read: self.reads.get(index).copied().flatten(),
+        })
+    }
+
+    /// Every step of the run, an undone tail included, narrated.
+    pub fn narration(&self) -> Vec<NarratedStep> {
+        (0..self.steps.len()).map_while(|index| self.narrate(index)).collect()
     }
 
     /// The read the last step completed, if it completed one.
@@ -277,5 +335,29 @@ impl Session {
         let mut session = Session::new(trace.scenario.clone()).map_err(ReplayError::Scenario)?;
         session.replay(&trace.parsed_steps()?)?;
         Ok(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_is_told_from_the_state_it_was_taken_in_undone_or_not() {
+        let mut session = Session::new(Scenario::kernel()).unwrap();
+        let steps = parse_steps(["r1.off", "r1.r0", "w1", "r1.r1"]).unwrap();
+        session.replay(&steps).unwrap();
+        session.jump(2);
+        // The load of low read P0's low half: w1 (low ← 0) came after it.
+        let load = session.narrate(1).unwrap();
+        assert_eq!(load.text, "reader 1: r0 ← low (= 0x00001067)");
+        assert_eq!(load.source.map(|source| source.function), Some("ptep_get_lockless"));
+        assert_eq!(load.state, *session.state_after(2).unwrap());
+        // The undone tail is told too, each step from its own state.
+        let narration = session.narration();
+        assert_eq!(narration.len(), 4);
+        assert_eq!(narration[2].text, "writer: low ← 0x00000000 (zap, op 1, Z)");
+        assert_eq!(narration.iter().map(|told| told.step).collect::<Vec<_>>(), steps);
+        assert!(session.narrate(4).is_none());
     }
 }

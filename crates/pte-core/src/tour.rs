@@ -5,7 +5,7 @@
 //! is adding a row to [`lessons`] (and its test in `tests/tour.rs`).
 
 use crate::catalog::{self, messages, Message};
-use crate::explore::{Report, TornAnswer};
+use crate::explore::{Report, Torn};
 use crate::program::Program;
 use crate::scenario::{Barrier, MemoryModel, Pte, Scenario};
 use crate::session::Session;
@@ -42,8 +42,9 @@ pub enum Goal {
     /// scenario as it is.
     Read(Wanted),
     /// The lesson's scenario changed as `change` says, and "Explore all"
-    /// answers `answer` for it (a Never only from a complete exploration).
-    Explore { change: Change, answer: TornAnswer },
+    /// answers `answer` for it ([`Report::torn`]: a Never only from a
+    /// complete exploration).
+    Explore { change: Change, answer: Torn },
 }
 
 /// Which completed read a [`Goal::Read`] wants.
@@ -128,9 +129,8 @@ impl Goal {
             }
             // The report first: the change may compile a program.
             Goal::Explore { change, answer } => {
-                report.is_some_and(|report| {
-                    report.torn() == answer && (report.complete || answer != TornAnswer::Never)
-                }) && change.made(start, session.scenario())
+                report.is_some_and(|report| report.torn().word() == answer)
+                    && change.made(start, session.scenario())
             }
         }
     }
@@ -264,7 +264,7 @@ static LESSONS: &[Lesson] = &[
         messages: &[&JANN_REPORT],
         task: "Try to tear this one. When you give up, press Explore all: the explorer visits \
             every interleaving and proves that no read tears.",
-        goal: Goal::Explore { change: Change::Nothing, answer: TornAnswer::Never },
+        goal: Goal::Explore { change: Change::Nothing, answer: Torn::Never },
         hints: &[
             "The flush stays blocked while reader 1 has interrupts off.",
             "So a reader that read P0's low returns before P1 is established. Press Explore all.",
@@ -372,7 +372,7 @@ static LESSONS: &[Lesson] = &[
             about this ordering; here the model is x86-TSO with the kernel's barriers, no flush.",
         messages: &[&JASON_ORDERING],
         task: "Switch every barrier off, then press Explore all: prove that still no read tears.",
-        goal: Goal::Explore { change: Change::EveryBarrierOff, answer: TornAnswer::Never },
+        goal: Goal::Explore { change: Change::EveryBarrierOff, answer: Torn::Never },
         hints: &[
             "Each smp_wmb() and smp_rmb() line has a switch.",
             "Switch off the four that are on, then press Explore all.",
@@ -400,7 +400,7 @@ static LESSONS: &[Lesson] = &[
         messages: &[&JASON_ORDERING],
         task: "Find a barrier whose removal lets a read tear: switch one off, then press \
             Explore all.",
-        goal: Goal::Explore { change: Change::OneBarrierOff, answer: TornAnswer::Sometimes },
+        goal: Goal::Explore { change: Change::OneBarrierOff, answer: Torn::Sometimes },
         hints: &[
             "Only the four sites that are on can matter.",
             "Any one of them will do; try the reader's first smp_rmb().",

@@ -60,6 +60,93 @@ impl fmt::Display for Verdict {
     }
 }
 
+/// How a completed read is shown: a torn value returned, a back-off (the
+/// reader read a value and gave it up: GUP-fast's re-check), or an allowed
+/// value returned. The one place these three are told apart; the CLI and
+/// the page take their words from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReadResult {
+    Torn,
+    BackedOff { after_torn: bool },
+    Allowed,
+}
+
+impl ReadResult {
+    /// A read of a value with `verdict`, returned or backed off from.
+    pub fn of(verdict: Verdict, returned: bool) -> ReadResult {
+        match (returned, verdict.is_torn()) {
+            (false, after_torn) => ReadResult::BackedOff { after_torn },
+            (true, true) => ReadResult::Torn,
+            (true, false) => ReadResult::Allowed,
+        }
+    }
+
+    /// A stable name for classes and data attributes: "torn",
+    /// "backed-off", "allowed".
+    pub fn id(self) -> &'static str {
+        match self {
+            ReadResult::Torn => "torn",
+            ReadResult::BackedOff { .. } => "backed-off",
+            ReadResult::Allowed => "allowed",
+        }
+    }
+
+    /// ✖ for a torn value returned, ↩ for a back-off, ✔ for an allowed
+    /// value (readable without colour).
+    pub fn icon(self) -> &'static str {
+        match self {
+            ReadResult::Torn => "✖",
+            ReadResult::BackedOff { .. } => "↩",
+            ReadResult::Allowed => "✔",
+        }
+    }
+
+    /// One word after the icon: "TORN", "backed off", "allowed".
+    pub fn word(self) -> &'static str {
+        match self {
+            ReadResult::Torn => "TORN",
+            ReadResult::BackedOff { .. } => "backed off",
+            ReadResult::Allowed => "allowed",
+        }
+    }
+
+    /// What the reader did with the value: "returned" or "read".
+    pub fn verb(self) -> &'static str {
+        match self {
+            ReadResult::BackedOff { .. } => "read",
+            ReadResult::Torn | ReadResult::Allowed => "returned",
+        }
+    }
+
+    /// A headline: "Allowed: pre-zap (P0)", "TORN", "Backed off", "Backed
+    /// off after a TORN read".
+    pub fn headline(self, verdict: Verdict) -> String {
+        match (self, verdict) {
+            (ReadResult::BackedOff { after_torn: true }, _) => {
+                "Backed off after a TORN read".to_owned()
+            }
+            (ReadResult::BackedOff { after_torn: false }, _) => "Backed off".to_owned(),
+            (_, Verdict::NotPresent) => "Allowed: not present".to_owned(),
+            (_, Verdict::PreZap) => "Allowed: pre-zap (P0)".to_owned(),
+            (_, Verdict::Reestablished(n)) => format!("Allowed: re-established P{n}"),
+            (_, Verdict::Torn) => "TORN".to_owned(),
+        }
+    }
+
+    /// A short label for tables: "pre-zap (P0)", "re-established P1",
+    /// "TORN", "backed off (torn read)", "backed off".
+    pub fn label(self, verdict: Verdict) -> String {
+        match (self, verdict) {
+            (ReadResult::BackedOff { after_torn: true }, _) => "backed off (torn read)".to_owned(),
+            (ReadResult::BackedOff { after_torn: false }, _) => "backed off".to_owned(),
+            (_, Verdict::NotPresent) => "not present".to_owned(),
+            (_, Verdict::PreZap) => "pre-zap (P0)".to_owned(),
+            (_, Verdict::Reestablished(n)) => format!("re-established P{n}"),
+            (_, Verdict::Torn) => "TORN".to_owned(),
+        }
+    }
+}
+
 /// A completed read with its verdict and where each half came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Judged {
@@ -83,8 +170,8 @@ impl Judged {
     /// The verdict in words, with "a half-written entry" where memory itself
     /// held the torn value, and what a back-off means.
     pub fn verdict_text(&self) -> String {
-        if !self.read.returned {
-            let torn = if self.verdict.is_torn() {
+        if let ReadResult::BackedOff { after_torn } = self.result() {
+            let torn = if after_torn {
                 ", after a torn read: it took a reference on the page a torn entry points at"
             } else {
                 ""
@@ -98,9 +185,14 @@ impl Judged {
         }
     }
 
+    /// How the read is shown: torn, backed off or allowed.
+    pub fn result(&self) -> ReadResult {
+        ReadResult::of(self.verdict, self.read.returned)
+    }
+
     /// Did the reader return a torn value? (A back-off returns nothing.)
     pub fn returned_torn(&self) -> bool {
-        self.read.returned && self.verdict.is_torn()
+        self.result() == ReadResult::Torn
     }
 
     /// One line for a person: the value, the verdict, the provenance of each
@@ -112,10 +204,10 @@ impl Judged {
             1 => "1 retry".to_owned(),
             n => format!("{n} retries"),
         };
-        let did = if read.returned { "returned" } else { "read" };
         format!(
-            "reader {} {did} {}: {} (low from {}, high from {}; {retries})",
+            "reader {} {} {}: {} (low from {}, high from {}; {retries})",
             read.reader + 1,
+            self.result().verb(),
             read.value,
             self.verdict_text(),
             read.low_source,

@@ -373,8 +373,8 @@ fn barriers(ids: &[&str]) -> Vec<Barrier> {
 
 fn torn(answer: Option<&pte_core::Answer>, what: &str) -> bool {
     let answer = answer.unwrap_or_else(|| panic!("{what}: no answer"));
-    assert!(answer.complete || answer.torn == TornAnswer::Sometimes, "{what}: incomplete");
-    answer.torn == TornAnswer::Sometimes
+    assert!(answer.torn != TornAnswer::Unknown, "{what}: incomplete");
+    answer.torn.is_sometimes()
 }
 
 #[track_caller]
@@ -454,11 +454,11 @@ fn check_matrix_by_exploring(matrix: &BarrierMatrix) {
             (Variant { model: row.model, barriers: base.barriers.with(cell.barrier, false) }, cell)
         });
         for (variant, cell) in cells {
-            let Some(witness) = cell.answer.as_ref().and_then(|a| a.witness.as_ref()) else {
+            let Some(witness) = cell.answer.as_ref().and_then(|a| a.torn.witness()) else {
                 continue;
             };
             let mut session = Session::new(variant.scenario(base)).unwrap();
-            session.replay(witness).unwrap();
+            session.replay(&witness.steps).unwrap();
             assert!(session.last_read().unwrap().returned_torn(), "{:?}", cell.barrier);
         }
     }
@@ -515,7 +515,7 @@ fn a_state_limit_leaves_answers_open_but_never_wrong() {
         let as_is = row.as_is.as_ref().unwrap();
         // A capped search may still find a torn read (a real witness), but
         // never claims "never".
-        assert!(as_is.is_torn() != Some(false), "{:?}", row.model);
+        assert!(as_is.torn != TornAnswer::Never, "{:?}", row.model);
         assert_ne!(row.minimal_sets, MinimalSets::Pending);
         if let MinimalSets::Decided(sets) = &row.minimal_sets {
             assert!(sets.is_empty(), "only 'no placement helps' can be decided from torn reads");

@@ -5,7 +5,7 @@
 
 use pte_core::{
     explore, Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Report, Scenario,
-    Session, Step, TornAnswer, Trace, Verdict,
+    Session, Step, Torn, Trace, Verdict,
 };
 
 /// One reader of `kind`, no flush, x86 PAE orders unless `arch` says
@@ -34,7 +34,7 @@ fn the_tlb_walker_never_tears_with_the_x86_orders() {
     for model in MemoryModel::ALL {
         for same_low in [false, true] {
             let report = explored(&one_reader(ReaderKind::Atomic64, Arch::X86Pae, same_low, model));
-            assert_eq!(report.torn(), TornAnswer::Never, "{model:?}, same low {same_low}");
+            assert_eq!(report.torn().word(), Torn::Never, "{model:?}, same low {same_low}");
         }
     }
 }
@@ -46,7 +46,7 @@ fn the_tlb_walker_tears_with_the_mips_sh_clear_order() {
         let scenario = one_reader(ReaderKind::Atomic64, Arch::MipsSh, false, model);
         let report = explored(&scenario);
         let torn = Pte::from_halves(0, scenario.values.p0.low());
-        assert_eq!(report.torn(), TornAnswer::Sometimes, "{model:?}");
+        assert_eq!(report.torn().word(), Torn::Sometimes, "{model:?}");
         assert!(report.outcomes.iter().any(|o| o.value == torn && o.verdict == Verdict::Torn));
     }
 }
@@ -56,7 +56,7 @@ fn gup_fast_never_returns_the_same_low_tear_but_backs_off_after_it() {
     for model in MemoryModel::ALL {
         let scenario = one_reader(ReaderKind::GupFast, Arch::X86Pae, true, model);
         let report = explored(&scenario);
-        assert_eq!(report.torn(), TornAnswer::Never, "{model:?}");
+        assert_eq!(report.torn().word(), Torn::Never, "{model:?}");
         let torn = Pte::from_halves(0, scenario.values.p0.low());
         assert!(
             backed_off(&report).contains(&(torn, Verdict::Torn)),
@@ -73,7 +73,7 @@ fn gup_fast_returns_a_torn_value_with_the_mips_sh_clear_order() {
     for model in MemoryModel::ALL {
         let scenario = one_reader(ReaderKind::GupFast, Arch::MipsSh, false, model);
         let report = explored(&scenario);
-        assert_eq!(report.torn(), TornAnswer::Sometimes, "{model:?}");
+        assert_eq!(report.torn().word(), Torn::Sometimes, "{model:?}");
         let torn = Pte::from_halves(0, scenario.values.p0.low());
         let outcome = report.outcomes.iter().find(|o| o.returned && o.value == torn).unwrap();
         let mut session = Session::new(scenario).unwrap();
@@ -94,7 +94,7 @@ fn the_seqcount_fix_never_tears_with_every_barrier_on() {
     for model in MemoryModel::ALL {
         for barriers in [Barriers::ALL_ON, Barriers::KERNEL] {
             let report = explored(&seqcount_fix(model, barriers));
-            assert_eq!(report.torn(), TornAnswer::Never, "{model:?} {barriers:?}");
+            assert_eq!(report.torn().word(), Torn::Never, "{model:?} {barriers:?}");
         }
     }
 }
@@ -103,7 +103,7 @@ fn the_seqcount_fix_never_tears_with_every_barrier_on() {
 fn the_seqcount_readers_rmbs_are_both_needed_under_the_weak_model() {
     for site in [Barrier::SeqRmbBegin, Barrier::SeqRmbRetry] {
         let report = explored(&seqcount_fix(MemoryModel::Weak, Barriers::ALL_ON.with(site, false)));
-        assert_eq!(report.torn(), TornAnswer::Sometimes, "without {site:?}");
+        assert_eq!(report.torn().word(), Torn::Sometimes, "without {site:?}");
     }
 }
 
@@ -111,11 +111,11 @@ fn the_seqcount_readers_rmbs_are_both_needed_under_the_weak_model() {
 fn seq_wmb_begin_is_redundant_next_to_the_zaps_own_wmb() {
     let without = |sites: &[Barrier]| {
         let barriers = sites.iter().fold(Barriers::ALL_ON, |b, site| b.with(*site, false));
-        explored(&seqcount_fix(MemoryModel::Weak, barriers)).torn()
+        explored(&seqcount_fix(MemoryModel::Weak, barriers)).torn().word()
     };
-    assert_eq!(without(&[Barrier::SeqWmbBegin]), TornAnswer::Never);
-    assert_eq!(without(&[Barrier::ZapWmb1]), TornAnswer::Never);
-    assert_eq!(without(&[Barrier::SeqWmbBegin, Barrier::ZapWmb1]), TornAnswer::Sometimes);
+    assert_eq!(without(&[Barrier::SeqWmbBegin]), Torn::Never);
+    assert_eq!(without(&[Barrier::ZapWmb1]), Torn::Never);
+    assert_eq!(without(&[Barrier::SeqWmbBegin, Barrier::ZapWmb1]), Torn::Sometimes);
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn a_seqcount_reader_without_the_writer_side_is_unprotected() {
     for model in MemoryModel::ALL {
         let scenario = one_reader(ReaderKind::Seqcount, Arch::X86Pae, true, model);
         assert!(!scenario.seqcount);
-        assert_eq!(explored(&scenario).torn(), TornAnswer::Sometimes, "{model:?}");
+        assert_eq!(explored(&scenario).torn().word(), Torn::Sometimes, "{model:?}");
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use pte_core::tour::{self, Change, Goal, Lesson, Solution, Wanted};
 use pte_core::{
-    catalog, explore, link, parse_steps, Barrier, Judged, Program, Scenario, Session, TornAnswer,
+    catalog, explore, link, parse_steps, Barrier, Judged, Program, Scenario, Session, Torn,
 };
 
 /// The fewest steps from the lesson's start to a completed read `wanted`
@@ -69,7 +69,7 @@ fn check_lesson(number: usize, lesson: &Lesson) {
             let solved = Session::new(lesson.solution_scenario()).unwrap();
             let report = explore(solved.scenario().clone()).unwrap();
             assert!(report.complete);
-            assert_eq!(report.torn(), answer, "lesson {number}");
+            assert_eq!(report.torn().word(), answer, "lesson {number}");
             assert!(lesson.met(&solved, Some(&report)), "lesson {number}: the solution misses");
             assert!(!lesson.met(&solved, None), "lesson {number}: met without exploring");
             let on: Vec<Barrier> =
@@ -88,11 +88,15 @@ fn check_lesson(number: usize, lesson: &Lesson) {
                 // The start's own exploration does not meet the goal.
                 let start_report = explore(start.clone()).unwrap();
                 assert!(!lesson.met(&session, Some(&start_report)), "lesson {number}");
-                if answer == TornAnswer::Sometimes {
-                    assert_ne!(start_report.torn(), answer, "lesson {number}: no change needed");
+                if answer == Torn::Sometimes {
+                    assert_ne!(
+                        start_report.torn().word(),
+                        answer,
+                        "lesson {number}: no change needed"
+                    );
                 }
             }
-            if answer == TornAnswer::Sometimes {
+            if answer == Torn::Sometimes {
                 // A torn witness of the changed scenario replays.
                 let torn = report.outcomes.iter().find(|o| o.returned && o.verdict.is_torn());
                 let mut replayed = solved.clone();
@@ -174,7 +178,7 @@ fn what_the_barrier_lessons_teach_holds() {
     for site in Barrier::ALL.into_iter().filter(|site| site.in_kernel()) {
         let mut scenario = weak.scenario();
         scenario.barriers.set(site, false);
-        assert_eq!(explore(scenario).unwrap().torn(), TornAnswer::Sometimes, "{site:?}");
+        assert_eq!(explore(scenario).unwrap().torn().word(), Torn::Sometimes, "{site:?}");
     }
     // x86-TSO: with every site off, never torn (the catalog's tso-no-barriers).
     let tso = tour::lessons().iter().find(|lesson| lesson.id == "tso").unwrap();

@@ -4,14 +4,13 @@
 
 use std::io::Write;
 
-use pte_core::{link, Explorer, Outcome, Report, Scenario, TornAnswer, Trace, Verdict};
+use pte_core::{link, Explorer, Outcome, Report, Scenario, Torn, TornAnswer, Trace, Verdict};
 use serde::Serialize;
 
 use crate::narrate::{narrate, Narration};
 use crate::scenario_args::{scenario_and_base, warnings, write_file};
 use crate::text::{
-    hex32, hex64, origin, outcome_label, scenario_block, source_json, sources_line, step_line,
-    table, torn_id, SourceJson,
+    hex32, hex64, origin, scenario_block, source_json, sources_line, step_line, table, SourceJson,
 };
 use crate::{write_json_value, CheckArgs, CliError, Exit};
 
@@ -64,9 +63,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
 /// the search stopped early without finding one.
 fn exit(report: &Report) -> Exit {
     match report.torn() {
-        TornAnswer::Sometimes => Exit::TornRead,
-        TornAnswer::Never if report.complete => Exit::Clean,
-        TornAnswer::Never => Exit::Incomplete,
+        TornAnswer::Sometimes(_) => Exit::TornRead,
+        TornAnswer::Never => Exit::Clean,
+        TornAnswer::Unknown => Exit::Incomplete,
     }
 }
 
@@ -135,8 +134,8 @@ impl CheckOutput<'_> {
         }
         writeln!(out)?;
         let limit = format!("the limit of {max_states} states");
-        let answer = match (report.torn(), report.complete) {
-            (TornAnswer::Never, false) => {
+        let answer = match (report.torn().word(), report.complete) {
+            (Torn::Unknown, _) => {
                 format!("none found, but the search is INCOMPLETE: it stopped at {limit}")
             }
             (answer, true) => answer.to_string(),
@@ -151,7 +150,7 @@ impl CheckOutput<'_> {
                 let outcome = result.outcome;
                 vec![
                     hex64(outcome.value),
-                    outcome_label(outcome.verdict, outcome.returned),
+                    outcome.result().label(outcome.verdict),
                     outcome.occurrences.to_string(),
                     outcome.read.retries.to_string(),
                     outcome.read.low_source.to_string(),
@@ -247,7 +246,7 @@ impl CheckOutput<'_> {
             .collect();
         let json = CheckJson {
             scenario,
-            torn: torn_id(report.torn()),
+            torn: report.torn().herd_id(),
             complete: report.complete,
             max_states,
             states: report.states,

@@ -6,7 +6,7 @@ use std::io::Write;
 use pte_core::{catalog, explore, Barriers, Scenario, TornAnswer};
 use serde::Serialize;
 
-use crate::text::{barriers_text, torn_id, wrap};
+use crate::text::{barriers_text, wrap};
 use crate::{write_json_value, CliError, Exit, ListArgs};
 
 /// Explanations wrap at this many columns.
@@ -106,7 +106,7 @@ fn write_json(out: &mut dyn Write, entries: &[Entry]) -> Result<(), CliError> {
                 .collect(),
             model: entry.scenario.model.id(),
             flush: entry.scenario.flush.id(),
-            torn: torn_id(entry.torn),
+            torn: entry.torn.herd_id(),
             scenario: &entry.scenario,
         })
         .collect();

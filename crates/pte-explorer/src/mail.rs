@@ -33,9 +33,11 @@ pub fn run(args: &MailArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             match report.outcomes.iter().find(|outcome| outcome.returned_torn()) {
                 Some(torn) => (scenario, base, torn.witness.clone(), Some(Exit::TornRead)),
                 None => {
-                    let exit = match (report.torn(), report.complete) {
-                        (TornAnswer::Never, true) => Exit::Clean,
-                        _ => Exit::Incomplete,
+                    // As check's: no torn read is 0 from a complete search, 3 from
+                    // one cut at the state limit.
+                    let exit = match report.torn() {
+                        TornAnswer::Never => Exit::Clean,
+                        TornAnswer::Sometimes(_) | TornAnswer::Unknown => Exit::Incomplete,
                     };
                     let why = if report.complete {
                         "the exploration was complete".to_owned()

@@ -6,11 +6,13 @@
 
 use std::io::Write;
 
-use pte_core::{Answer, Barrier, BarrierMatrix, MinimalSets, ModelRow, Scenario, Step, TornAnswer};
+use pte_core::{
+    Answer, Barrier, BarrierMatrix, MinimalSets, ModelRow, Scenario, Step, Torn, TornAnswer,
+};
 use serde::Serialize;
 
 use crate::scenario_args::{scenario_and_base, warnings};
-use crate::text::{hex64, origin, scenario_block, table, torn_id};
+use crate::text::{hex64, origin, scenario_block, table};
 use crate::{write_json_value, CliError, Exit, MatrixArgs};
 
 pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
@@ -30,9 +32,11 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
 /// under none (every answer complete), 3 when a limit left one open.
 fn exit(matrix: &BarrierMatrix) -> Exit {
     let answers: Vec<&Answer> = matrix.models.iter().filter_map(|row| row.as_is.as_ref()).collect();
-    if answers.iter().any(|answer| answer.torn == TornAnswer::Sometimes) {
+    if answers.iter().any(|answer| answer.torn.is_sometimes()) {
         Exit::TornRead
-    } else if answers.len() == matrix.models.len() && answers.iter().all(|answer| answer.complete) {
+    } else if answers.len() == matrix.models.len()
+        && answers.iter().all(|answer| answer.torn == TornAnswer::Never)
+    {
         Exit::Clean
     } else {
         Exit::Incomplete
@@ -41,10 +45,10 @@ fn exit(matrix: &BarrierMatrix) -> Exit {
 
 /// A cell: "never", "TORN", or "unknown" when the limit stopped the search.
 fn cell_text(answer: Option<&Answer>) -> &'static str {
-    match answer.and_then(Answer::is_torn) {
-        Some(true) => "TORN",
-        Some(false) => "never",
-        None => "unknown",
+    match answer.map(|answer| answer.torn.word()) {
+        Some(Torn::Sometimes) => "TORN",
+        Some(Torn::Never) => "never",
+        Some(Torn::Unknown) | None => "unknown",
     }
 }
 
@@ -138,14 +142,12 @@ fn write_text(
         writeln!(out)?;
         writeln!(out, "torn: the value a shortest witness returns, and its steps")?;
         for (cells, answer) in groups {
-            let (Some(value), Some(witness)) = (answer.torn_value, &answer.witness) else {
-                continue;
-            };
-            let steps = step_ids(witness);
+            let Some(witness) = answer.torn.witness() else { continue };
+            let steps = step_ids(&witness.steps);
             writeln!(
                 out,
                 "  {cells}: {}, {} steps: {}",
-                hex64(value),
+                hex64(witness.value),
                 steps.len(),
                 steps.join(",")
             )?;
@@ -171,10 +173,10 @@ fn torn_groups(row: &ModelRow) -> Vec<(String, &Answer)> {
     });
     let mut groups: Vec<(Vec<String>, &Answer)> = Vec::new();
     for (label, answer) in as_is.chain(without) {
-        if answer.torn != TornAnswer::Sometimes {
+        if !answer.torn.is_sometimes() {
             continue;
         }
-        match groups.iter_mut().find(|(_, known)| known.witness == answer.witness) {
+        match groups.iter_mut().find(|(_, known)| known.torn == answer.torn) {
             Some((labels, _)) => labels.push(label),
             None => groups.push((vec![label], answer)),
         }
@@ -239,11 +241,11 @@ impl AnswerJson {
     /// `answer` with its `explored` flag when `with_explored`.
     fn of(answer: &Answer, with_explored: bool) -> AnswerJson {
         AnswerJson {
-            torn: torn_id(answer.torn),
+            torn: answer.torn.herd_id(),
             complete: answer.complete,
             explored: with_explored.then_some(answer.explored),
-            value: answer.torn_value.map(hex64),
-            witness: answer.witness.as_deref().map(step_ids),
+            value: answer.torn.witness().map(|witness| hex64(witness.value)),
+            witness: answer.torn.witness().map(|witness| step_ids(&witness.steps)),
         }
     }
 }
@@ -265,11 +267,9 @@ fn write_json(
         .map(|row| {
             // The search runs to the end, so every answer is there.
             let as_is = row.as_is.clone().unwrap_or(Answer {
-                torn: TornAnswer::Never,
+                torn: TornAnswer::Unknown,
                 complete: false,
                 states: 0,
-                witness: None,
-                torn_value: None,
                 explored: false,
             });
             ModelJson {

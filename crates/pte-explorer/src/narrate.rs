@@ -1,24 +1,8 @@
-//! Replaying steps through a [`Session`] and keeping, for each one, the
-//! sentence that describes it from the state it was taken in (so a load
-//! shows the value it read), the state after it and the read it completed.
-//! `check` narrates witnesses with it and `replay` narrates trace files.
+//! Replaying steps through a [`Session`] up to the first that is not
+//! enabled, each told by the core ([`Session::narration`]): `check`
+//! narrates witnesses with it and `replay` narrates trace files.
 
-use pte_core::sources::{self, SourceRef};
-use pte_core::{Judged, Program, Scenario, ScenarioError, Session, State, Step};
-
-/// One step as taken.
-#[derive(Clone, Debug)]
-pub struct NarratedStep {
-    pub step: Step,
-    /// [`Program::describe`] from the state before the step.
-    pub text: String,
-    /// The kernel function the step stands for ([`sources::for_step`]).
-    pub source: Option<&'static SourceRef>,
-    /// The state after the step.
-    pub state: State,
-    /// The read this step completed, judged.
-    pub read: Option<Judged>,
-}
+use pte_core::{Judged, NarratedStep, Program, Scenario, ScenarioError, Session, State, Step};
 
 /// The first step that could not be taken.
 #[derive(Clone, Debug)]
@@ -65,26 +49,19 @@ impl Narration {
 /// Replays `steps` on `scenario`, stopping at the first step that is not enabled.
 pub fn narrate(scenario: Scenario, steps: &[Step]) -> Result<Narration, ScenarioError> {
     let mut session = Session::new(scenario)?;
-    let mut narrated = Vec::with_capacity(steps.len());
     let mut not_enabled = None;
     for (index, &step) in steps.iter().enumerate() {
-        let text = session.program().describe(session.state(), step);
-        let source = sources::for_step(session.program(), session.state(), step).first().copied();
-        match session.step(step) {
-            Ok(read) => {
-                narrated.push(NarratedStep { step, text, source, state: *session.state(), read })
-            }
-            Err(blocked) => {
-                let program = session.program();
-                not_enabled = Some(NotEnabled {
-                    index,
-                    step,
-                    name: program.name(step),
-                    reason: program.explain(blocked),
-                });
-                break;
-            }
+        if let Err(blocked) = session.step(step) {
+            let program = session.program();
+            not_enabled = Some(NotEnabled {
+                index,
+                step,
+                name: program.name(step),
+                reason: program.explain(blocked),
+            });
+            break;
         }
     }
-    Ok(Narration { session, steps: narrated, not_enabled })
+    let steps = session.narration();
+    Ok(Narration { session, steps, not_enabled })
 }

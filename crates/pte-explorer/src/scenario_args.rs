@@ -277,7 +277,7 @@ fn number_in<T>(text: &str, min: u64, max: u64) -> Result<T, String>
 where
     T: TryFrom<u64>,
 {
-    let value: u64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    let value = pte_core::grammar::decimal(text).map_err(|error| format!("{text:?}: {error}"))?;
     if value < min || value > max {
         return Err(format!("{value} is out of range {min}..={max}"));
     }
@@ -304,18 +304,14 @@ pub(crate) fn parse_reader_kind(text: &str) -> Result<ReaderKind, String> {
     choice(text, &ReaderKind::ALL, ReaderKind::id)
 }
 
-/// What is allowed but worth saying before the results: a sequence-counter
-/// reader with no sequence-counter writer is unprotected.
+/// The core's warnings ([`Scenario::warnings`]) in the CLI's words, the
+/// option that settles each named by its flag.
 pub fn warnings(scenario: &Scenario) -> Vec<String> {
-    let mut warnings = Vec::new();
-    if scenario.has_seqcount_reader() && !scenario.seqcount {
-        warnings.push(
-            "a seqcount reader runs without the sequence-counter writer (--seqcount): seq \
-             stays 0, so its checks always pass and it is as unprotected as a plain read"
-                .to_owned(),
-        );
-    }
-    warnings
+    scenario
+        .warnings()
+        .into_iter()
+        .map(|warning| warning.text(&format!("--{}", warning.option())))
+        .collect()
 }
 
 pub(crate) fn parse_mail_style(text: &str) -> Result<pte_core::mail::Style, String> {

@@ -4,7 +4,7 @@
 use pte_core::sources::{self, SourceRef};
 use pte_core::{
     catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, Phase, Program, Pte,
-    ReaderKind, Register, Scenario, State, Step, TornAnswer, Verdict, Word,
+    ReaderKind, Register, Scenario, State, Step, Word,
 };
 use serde::Serialize;
 
@@ -133,25 +133,6 @@ pub fn scenario_block(origin: &str, scenario: &Scenario) -> Vec<String> {
     lines
 }
 
-/// The herd-style answer as a JSON string: "never" or "sometimes".
-pub fn torn_id(answer: TornAnswer) -> &'static str {
-    match answer {
-        TornAnswer::Never => "never",
-        TornAnswer::Sometimes => "sometimes",
-    }
-}
-
-/// A short verdict for tables: "not present", "pre-zap (P0)",
-/// "re-established P1", "TORN".
-pub fn verdict_label(verdict: Verdict) -> String {
-    match verdict {
-        Verdict::NotPresent => "not present".to_owned(),
-        Verdict::PreZap => "pre-zap (P0)".to_owned(),
-        Verdict::Reestablished(n) => format!("re-established P{n}"),
-        Verdict::Torn => "TORN".to_owned(),
-    }
-}
-
 pub fn hex32(value: u32) -> String {
     format!("0x{value:08x}")
 }
@@ -170,16 +151,6 @@ pub fn phase_text(phase: Phase, kind: ReaderKind) -> &'static str {
         (Phase::Returned, _) => "read complete, interrupts still off",
         (Phase::Done, ReaderKind::Atomic64) => "done",
         (Phase::Done, _) => "done, interrupts on",
-    }
-}
-
-/// "verdict" column of a result: the verdict of a returned value, or what
-/// backing off after reading it means.
-pub fn outcome_label(verdict: Verdict, returned: bool) -> String {
-    match (returned, verdict.is_torn()) {
-        (true, _) => verdict_label(verdict),
-        (false, true) => "backed off (torn read)".to_owned(),
-        (false, false) => "backed off".to_owned(),
     }
 }
 

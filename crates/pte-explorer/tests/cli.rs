@@ -43,7 +43,7 @@ fn run_args(args: &[&str]) -> Ran {
                 message.push_str(&format!(": {cause}"));
                 source = cause.source();
             }
-            Ran { code: pte_explorer::INPUT_ERROR_CODE, stdout, error: message }
+            Ran { code: error.code(), stdout, error: message }
         }
     }
 }
@@ -369,8 +369,9 @@ fn save_witness_round_trip() {
 #[test]
 fn replay_stops_at_a_step_that_is_not_enabled() {
     let path = temp_path("blocked.json");
+    // A trace file and its scenario share one format (issue 25 item 7).
     let trace = Trace {
-        format: 1,
+        format: pte_core::FORMAT_VERSION,
         scenario: Scenario::kernel(),
         steps: ["r1.off", "r1.r0", "w1", "w2", "w3", "r1.r1"].map(str::to_owned).to_vec(),
     };

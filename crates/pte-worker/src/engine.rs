@@ -98,7 +98,7 @@ impl Jobs {
 mod tests {
     use std::cell::Cell;
 
-    use pte_core::{catalog, explore, Scenario, TornAnswer};
+    use pte_core::{catalog, explore, Scenario, Torn};
 
     use super::*;
 
@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(finished.progress(), Progress::Done);
         let report = finished.report(&scenario).unwrap();
         assert_eq!(report, explore(scenario).unwrap());
-        assert_eq!(report.torn(), TornAnswer::Sometimes);
+        assert_eq!(report.torn().word(), Torn::Sometimes);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! "Sometimes", as herd7 says), with the Explore all button (key `e`), its
 //! progress and Cancel. The values found are listed further down.
 
-use pte_core::TornAnswer;
+use pte_core::Torn;
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
@@ -64,19 +64,20 @@ pub fn answer_box(props: &AnswerProps) -> Html {
                 { format!(" — the exploration failed: {message}.") }
             </p>
         },
-        Exploration::Finished { report, limit } => {
-            let torn = report.torn() == TornAnswer::Sometimes;
+        Exploration::Finished { report, .. } => {
+            let answer = report.torn().word();
+            let torn = answer == Torn::Sometimes;
             // "Never" is a proof only when every state was visited.
-            let (word, id) = match (torn, limit.is_some()) {
-                (true, _) => ("Sometimes", "Sometimes"),
-                (false, false) => ("Never", "Never"),
-                (false, true) => ("none found before the limit (not a proof)", "Unknown"),
+            let word = match answer {
+                Torn::Unknown => "none found before the limit (not a proof)".to_owned(),
+                Torn::Never | Torn::Sometimes => answer.to_string(),
             };
+            let id = answer.to_string();
             let values = report.outcomes.len();
             html! {
                 <div data-testid="explore-result" data-torn={id}>
                     <p class={classes!("answer", torn.then_some("torn"))}>
-                        <span aria-hidden="true">{ if torn { "✖ " } else if limit.is_some() { "? " } else { "✔ " } }</span>
+                        <span aria-hidden="true">{ match answer { Torn::Sometimes => "✖ ", Torn::Unknown => "? ", Torn::Never => "✔ " } }</span>
                         { "Torn read: " }<strong>{ word }</strong>
                         { format!(
                             " — {} states, {} transitions{}.",

@@ -3,11 +3,10 @@
 //! read result, torn ones first, each with a Replay button that loads its
 //! shortest trace to walk through; the row being replayed is marked.
 
-use pte_core::{short_sort, Report};
+use pte_core::{short_sort, ReadResult, Report};
 use yew::prelude::*;
 
 use crate::components::state_view::short_source;
-use crate::components::verdict::Shown;
 use crate::state::Exploration;
 
 #[derive(Debug)]
@@ -39,9 +38,9 @@ pub fn display_order(report: &Report) -> Vec<usize> {
     let mut order: Vec<usize> = (0..report.outcomes.len()).collect();
     short_sort::sort_by_key(&mut order, |index| {
         let outcome = &report.outcomes[*index];
-        match Shown::of(outcome.verdict, outcome.returned) {
-            Shown::Torn => 0,
-            Shown::BackedOff { after_torn: true } => 1,
+        match outcome.result() {
+            ReadResult::Torn => 0,
+            ReadResult::BackedOff { after_torn: true } => 1,
             _ => 2,
         }
     });
@@ -53,7 +52,7 @@ fn result_table(report: &Report, replayed: Option<usize>, on_replay: &Callback<u
         let outcome = &report.outcomes[index];
         let on_replay = on_replay.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_replay.emit(index));
-        let shown = Shown::of(outcome.verdict, outcome.returned);
+        let shown = outcome.result();
         let retries = outcome.read.retries.to_string();
         let current = replayed == Some(index);
         html! {

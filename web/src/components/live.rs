@@ -6,12 +6,11 @@
 
 use std::rc::Rc;
 
-use pte_core::{MemoryModel, Scenario, Step};
+use pte_core::{MemoryModel, Scenario, Step, Torn, TornAnswer};
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
 use crate::components::state_view::short_source;
-use crate::components::verdict::Shown;
 use crate::live::{Answers, Changes, LiveAction, LiveStatus};
 
 #[derive(Debug)]
@@ -38,9 +37,9 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
             </span>
         };
     };
-    match answer.is_torn() {
-        Some(true) => {
-            let steps = answer.witness.clone().unwrap_or_default();
+    match &answer.torn {
+        TornAnswer::Sometimes(witness) => {
+            let steps = witness.steps.clone();
             let scenario = answers.under(model);
             let on_load = on_load.clone();
             let count = steps.len();
@@ -54,12 +53,12 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
                 </button>
             }
         }
-        Some(false) => html! {
+        TornAnswer::Never => html! {
             <span class="live-entry never" data-testid={testid} data-torn="never">
                 { format!("{name}: never") }
             </span>
         },
-        None => html! {
+        TornAnswer::Unknown => html! {
             <span class="live-entry unknown" data-testid={testid} data-torn="unknown"
                 title="The search stopped at its state limit without finding a torn read: not a proof">
                 { format!("{name}: none found (limit)") }
@@ -79,7 +78,7 @@ fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) ->
     }
     let items = changes.items.iter().enumerate().map(|(index, change)| {
         let outcome = &change.outcome;
-        let shown = Shown::of(outcome.verdict, outcome.returned);
+        let shown = outcome.result();
         let name = change.model.short_name();
         let (word, kind) = if change.appeared { ("new", "new") } else { ("gone", "gone") };
         let where_ = if change.appeared { "" } else { " (in the scenario before)" };
@@ -133,10 +132,10 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
         let parts: Vec<String> = MemoryModel::ALL
             .into_iter()
             .filter_map(|model| {
-                let word = match answers.answer(model)?.is_torn() {
-                    Some(true) => "sometimes",
-                    Some(false) => "never",
-                    None => "none found before the limit",
+                let word = match answers.answer(model)?.torn.word() {
+                    Torn::Sometimes => "sometimes",
+                    Torn::Never => "never",
+                    Torn::Unknown => "none found before the limit",
                 };
                 Some(format!("{} {word}", model.short_name()))
             })

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{Answer, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario, Step};
+use pte_core::{Answer, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario, Step, Torn};
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
@@ -80,16 +80,16 @@ fn cell(
             </td>
         };
     };
-    let (word, kind) = match answer.is_torn() {
-        Some(true) => ("TORN", "sometimes"),
-        Some(false) => ("never", "never"),
-        None => ("?", "unknown"),
+    let (word, kind) = match answer.torn.word() {
+        Torn::Sometimes => ("TORN", "sometimes"),
+        Torn::Never => ("never", "never"),
+        Torn::Unknown => ("?", "unknown"),
     };
     let mut scenario = answers.under(model);
     if let Some(site) = site {
         scenario.barriers.set(site, false);
     }
-    let steps = answer.witness.clone().unwrap_or_default();
+    let steps = answer.torn.witness().map(|witness| witness.steps.clone()).unwrap_or_default();
     let label = match kind {
         "sometimes" => {
             format!("{name}, {what}: torn. Load it with its torn trace ({} steps)", steps.len())

@@ -13,7 +13,6 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::data_url;
-use super::verdict::Shown;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PicturesProps {
@@ -30,13 +29,10 @@ pub enum View {
 }
 
 /// The class the highlighted arrows get: how the last completed read was
-/// judged ([`Shown::id`]; "allowed" before any read completes). The read
+/// judged ([`pte_core::ReadResult::id`]; "allowed" before any read completes). The read
 /// the last step completed, when it did, is the last completed read.
 fn verdict_class(session: &Session) -> &'static str {
-    session
-        .completed_reads()
-        .last()
-        .map_or("allowed", |judged| Shown::of(judged.verdict, judged.read.returned).id())
+    session.completed_reads().last().map_or("allowed", |judged| judged.result().id())
 }
 
 /// The number of steps a click on the timeline asks for: the `data-step` of

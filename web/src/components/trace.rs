@@ -8,8 +8,6 @@ use std::rc::Rc;
 use pte_core::{Judged, Session};
 use yew::prelude::*;
 
-use crate::components::verdict::Shown;
-
 #[derive(Debug)]
 pub struct TraceProps {
     pub session: Rc<Session>,
@@ -31,13 +29,12 @@ pub struct TraceProps {
 /// stricter model would not have allowed it.
 fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>, Vec<String>)> {
     let program = session.program();
-    let mut lines = Vec::with_capacity(session.all_steps().len());
-    for (index, (step, read)) in session.all_steps().iter().zip(session.judged_reads()).enumerate()
-    {
-        let Some(before) = session.state_after(index) else { break };
+    let narration = session.narration();
+    let mut lines = Vec::with_capacity(narration.len());
+    for (index, narrated) in narration.into_iter().enumerate() {
         let why = session.relaxations(index);
         let why = why.iter().map(|relaxation| program.explain_relaxation(relaxation)).collect();
-        lines.push((program.describe(before, *step), *read, why));
+        lines.push((narrated.text, narrated.read, why));
     }
     lines
 }
@@ -61,11 +58,7 @@ pub fn trace(props: &TraceProps) -> Html {
                     <span class="text">{ text }</span>
                     if let Some(judged) = read {
                         <span class={classes!("read", judged.returned_torn().then_some("torn"))}>
-                            { match Shown::of(judged.verdict, judged.read.returned) {
-                                Shown::Torn => " ✖ TORN",
-                                Shown::BackedOff { .. } => " ↩ backed off",
-                                Shown::Allowed => " ✔ allowed",
-                            } }
+                            { format!(" {} {}", judged.result().icon(), judged.result().word()) }
                         </span>
                     }
                     if undone { <span class="visually-hidden">{ " (undone)" }</span> }

@@ -1,26 +1,17 @@
 //! The verdict banner: what the last completed read returned and whether
 //! that is allowed, in words and an icon (readable without colour), announced
 //! to screen readers, and which steps of the run the memory model allowed
-//! where a stricter one would not have.
+//! where a stricter one would not have; and the scenario's warnings (the
+//! core's [`pte_core::Warning`]s), which qualify every verdict.
 
 use std::rc::Rc;
 
-use pte_core::{Judged, Session, Verdict};
+use pte_core::{Judged, ReadResult, Scenario, Session, Verdict};
 use yew::prelude::*;
 
 #[derive(Debug)]
 pub struct VerdictProps {
     pub session: Rc<Session>,
-}
-
-/// "Allowed: pre-zap (P0)", "TORN", … as the banner's headline.
-pub fn headline(verdict: Verdict) -> String {
-    match verdict {
-        Verdict::NotPresent => "Allowed: not present".to_owned(),
-        Verdict::PreZap => "Allowed: pre-zap (P0)".to_owned(),
-        Verdict::Reestablished(n) => format!("Allowed: re-established P{n}"),
-        Verdict::Torn => "TORN".to_owned(),
-    }
 }
 
 /// What the headline means, in one sentence.
@@ -35,54 +26,34 @@ fn meaning(verdict: Verdict) -> &'static str {
     }
 }
 
-/// How a read result is shown: a torn value returned, a back-off (GUP-fast
-/// read a value and gave it up), or an allowed value returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shown {
-    Torn,
-    BackedOff { after_torn: bool },
-    Allowed,
+/// How the editor names the scenario option a warning points to.
+fn option_label(option: &str) -> String {
+    match option {
+        "seqcount" => "the editor's Sequence counter switch".to_owned(),
+        other => format!("the editor's {other} setting"),
+    }
 }
 
-impl Shown {
-    pub fn of(verdict: Verdict, returned: bool) -> Shown {
-        match (returned, verdict.is_torn()) {
-            (false, after_torn) => Shown::BackedOff { after_torn },
-            (true, true) => Shown::Torn,
-            (true, false) => Shown::Allowed,
-        }
+/// The scenario's warnings, one line each; nothing when it has none.
+fn scenario_warnings(scenario: &Scenario) -> Html {
+    let warnings = scenario.warnings();
+    if warnings.is_empty() {
+        return html! {};
     }
-
-    /// `data-verdict` and class names: "torn", "backed-off", "allowed".
-    pub fn id(self) -> &'static str {
-        match self {
-            Shown::Torn => "torn",
-            Shown::BackedOff { .. } => "backed-off",
-            Shown::Allowed => "allowed",
-        }
-    }
-
-    /// ✖ for a torn value returned, ↩ for a back-off, ✔ for an allowed value.
-    pub fn icon(self) -> &'static str {
-        match self {
-            Shown::Torn => "✖",
-            Shown::BackedOff { .. } => "↩",
-            Shown::Allowed => "✔",
-        }
-    }
-
-    /// The headline: the verdict, or "Backed off (after a torn read)".
-    pub fn headline(self, verdict: Verdict) -> String {
-        match self {
-            Shown::BackedOff { after_torn: true } => "Backed off after a TORN read".to_owned(),
-            Shown::BackedOff { after_torn: false } => "Backed off".to_owned(),
-            Shown::Torn | Shown::Allowed => headline(verdict),
-        }
+    html! {
+        <ul class="scenario-warnings" data-testid="scenario-warnings">
+            { for warnings.into_iter().map(|warning| html! {
+                <li data-warning={warning.id()}>
+                    <span aria-hidden="true">{ "⚠ " }</span>
+                    { format!("Warning: {}.", warning.text(&option_label(warning.option()))) }
+                </li>
+            }) }
+        </ul>
     }
 }
 
 fn icon(judged: &Judged) -> &'static str {
-    Shown::of(judged.verdict, judged.read.returned).icon()
+    judged.result().icon()
 }
 
 /// The banner for the latest completed read, and a list of the earlier ones.
@@ -103,10 +74,11 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                     { "Step a reader through " }<code>{ "if (r0 != r2) goto retry;" }</code>
                     { " to see what it returns and whether that is allowed." }
                 </p>
+                { scenario_warnings(session.scenario()) }
             </section>
         };
     };
-    let shown = Shown::of(latest.verdict, latest.read.returned);
+    let shown = latest.result();
     let kind = shown.id();
     let earlier = reads.len().saturating_sub(1);
     let program = session.program();
@@ -145,12 +117,12 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 <span class="icon" aria-hidden="true">{ shown.icon() }</span>
                 <strong data-testid="verdict-headline">{ shown.headline(latest.verdict) }</strong>
                 <span class="verdict-value">
-                    { format!(" — reader {} {} ", latest.read.reader + 1, if latest.read.returned { "returned" } else { "read" }) }
+                    { format!(" — reader {} {} ", latest.read.reader + 1, shown.verb()) }
                     <code>{ latest.read.value.to_string() }</code>
                 </span>
             </p>
             <p class="verdict-detail">
-                if let Shown::BackedOff { after_torn } = shown {
+                if let ReadResult::BackedOff { after_torn } = shown {
                     { "GUP-fast's re-check saw the entry change: it drops the page reference and falls back to the slow path, so nothing is returned. " }
                     if after_torn {
                         { "But the value it read was torn: it took a reference on the page a torn entry points at. " }
@@ -174,6 +146,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 ) }
             </p>
             { why }
+            { scenario_warnings(session.scenario()) }
             if earlier > 0 {
                 <details class="earlier-reads">
                     <summary>{ format!("{earlier} earlier read{} in this run", if earlier == 1 { "" } else { "s" }) }</summary>

@@ -10,7 +10,6 @@ use pte_core::{Register, Session, Word};
 use yew::prelude::*;
 
 use crate::components::player::{player, PlayerProps};
-use crate::components::verdict::Shown;
 
 /// The state in one line: the entry in memory with where each half came
 /// from, the store buffer's size, and each reader's loaded registers.
@@ -62,11 +61,9 @@ pub fn walk_bar(props: &WalkProps) -> Html {
     let program = session.program();
     let cursor = session.cursor();
     let steps = session.all_steps();
-    let next =
-        steps.get(cursor).map(|step| AttrValue::from(program.describe(session.state(), *step)));
+    let next = session.narrate(cursor).map(|next| AttrValue::from(next.text));
     let current = cursor.checked_sub(1).and_then(|index| {
-        let before = session.state_after(index)?;
-        Some((index + 1, program.describe(before, steps[index]), session.relaxations(index)))
+        Some((index + 1, session.narrate(index)?.text, session.relaxations(index)))
     });
     let verdict = match session.completed_reads().last() {
         None => html! {
@@ -75,12 +72,12 @@ pub fn walk_bar(props: &WalkProps) -> Html {
             </p>
         },
         Some(judged) => {
-            let shown = Shown::of(judged.verdict, judged.read.returned);
+            let shown = judged.result();
             html! {
                 <p class={classes!("walk-verdict", shown.id())} data-testid="walk-verdict" data-verdict={shown.id()}>
                     <span aria-hidden="true">{ format!("{} ", shown.icon()) }</span>
                     { "Verdict: " }<strong>{ shown.headline(judged.verdict) }</strong>
-                    { format!(" — reader {} {} ", judged.read.reader + 1, if judged.read.returned { "returned" } else { "read" }) }
+                    { format!(" — reader {} {} ", judged.read.reader + 1, shown.verb()) }
                     <code>{ judged.read.value.to_string() }</code>
                 </p>
             }

@@ -1,7 +1,7 @@
 //! Checks that more than one test file needs (each file in `tests/` is a
 //! crate of its own, so they share them through `mod common;`).
 
-use pte_core::{explore, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario, TornAnswer};
+use pte_core::{explore, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario};
 
 /// Explores `base` under `model` with exactly `on` among `sites` switched on.
 pub fn tears_with(base: &Scenario, sites: &[Barrier], on: &[Barrier], model: MemoryModel) -> bool {
@@ -11,7 +11,7 @@ pub fn tears_with(base: &Scenario, sites: &[Barrier], on: &[Barrier], model: Mem
     }
     let report = explore(scenario).unwrap();
     assert!(report.complete);
-    report.torn() == TornAnswer::Sometimes
+    report.torn().is_sometimes()
 }
 
 /// Each decided minimal set of `matrix` suffices (with exactly its sites on,
