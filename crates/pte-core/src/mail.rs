@@ -25,8 +25,6 @@
 //! The code of each step is `pte_core::listing`'s, never a copy. Pure text:
 //! the CLI prints it, the page copies it.
 
-use std::collections::BTreeSet;
-
 use crate::execution::{EdgeKind, Execution, Thread};
 use crate::link;
 use crate::listing::{self, LineKind};
@@ -36,6 +34,7 @@ use crate::reader::Effect;
 use crate::relaxation::{Relaxation, Unordered};
 use crate::scenario::{Barrier, Pte, Scenario};
 use crate::session::{ReplayError, Session};
+use crate::short_sort;
 use crate::verdict::Judged;
 
 /// The mailing-list width: no line but the permalink is longer.
@@ -243,9 +242,12 @@ fn initial_state(scenario: &Scenario) -> String {
 
 /// The threads that have a line, the writer first.
 fn threads_of(rows: &[Row]) -> Vec<Thread> {
-    let mut threads: BTreeSet<Thread> = rows.iter().map(|row| row.thread).collect();
-    threads.insert(Thread::Writer);
-    threads.into_iter().filter(|thread| *thread != Thread::Init).collect()
+    let mut threads = vec![Thread::Writer];
+    for row in rows {
+        add_once(&mut threads, row.thread);
+    }
+    short_sort::sort(&mut threads);
+    threads
 }
 
 /// Each step's line, the enabled barriers before the first step they order,
@@ -279,9 +281,11 @@ fn interleaving(session: &Session, charset: Charset) -> Vec<Row> {
     let mut rows = Vec::new();
     // Enabled barrier sites already shown: the writer's by access index,
     // each reader's by (block, item) in its current attempt.
-    let mut writer_shown: BTreeSet<(usize, Barrier)> = BTreeSet::new();
-    let mut reader_shown: Vec<BTreeSet<(usize, usize)>> =
-        vec![BTreeSet::new(); usize::from(program.readers())];
+    // Short lists rather than sets: each set type would put a copy of the
+    // B-tree's code into the page's WebAssembly (see short_sort).
+    let mut writer_shown: Vec<(usize, Barrier)> = Vec::new();
+    let mut reader_shown: Vec<Vec<(usize, usize)>> =
+        vec![Vec::new(); usize::from(program.readers())];
     for (index, step) in steps.iter().enumerate() {
         let (Some(before), Some(after)) =
             (session.state_after(index), session.state_after(index + 1))
@@ -294,7 +298,7 @@ fn interleaving(session: &Session, charset: Charset) -> Vec<Row> {
                 for (earlier, access) in program.accesses().iter().enumerate().take(later) {
                     for barrier in access.wmbs_after() {
                         if scenario.barriers.is_on(barrier)
-                            && writer_shown.insert((earlier, barrier))
+                            && add_once(&mut writer_shown, (earlier, barrier))
                         {
                             if let Some(code) = barrier_code(Thread::Writer, barrier) {
                                 rows.push(Row { thread: Thread::Writer, text: code });
@@ -344,7 +348,7 @@ fn interleaving(session: &Session, charset: Charset) -> Vec<Row> {
                     for (earlier_item, earlier) in block_items.items.iter().enumerate().take(end) {
                         let Some(barrier) = earlier.rmb_after else { continue };
                         if scenario.barriers.is_on(barrier)
-                            && shown.insert((earlier_block, earlier_item))
+                            && add_once(shown, (earlier_block, earlier_item))
                         {
                             if let Some(code) = barrier_code(thread, barrier) {
                                 rows.push(Row { thread, text: code });
@@ -517,6 +521,15 @@ impl Layout {
     }
 }
 
+/// Pushes `item` unless the list holds it; says whether it did.
+fn add_once<T: PartialEq>(list: &mut Vec<T>, item: T) -> bool {
+    let new = !list.contains(&item);
+    if new {
+        list.push(item);
+    }
+    new
+}
+
 /// "A", "A and B", "A, B and C".
 fn and_list(items: &[String]) -> String {
     match items {
@@ -562,7 +575,7 @@ fn legend(program: &Program, threads: &[Thread], style: Style) -> Vec<String> {
 fn outcome(judged: &Judged, style: Style) -> Vec<String> {
     let read = &judged.read;
     let cpu = style.cpu(Thread::Reader(read.reader));
-    let did = if read.returned { "returned" } else { "read" };
+    let did = judged.result().verb();
     let retries = match read.retries {
         0 => "no retry".to_owned(),
         1 => "1 retry".to_owned(),
@@ -614,7 +627,7 @@ fn why(
     };
     // The writes those loads read, and every store between the first load
     // and the last.
-    let mut chain: BTreeSet<usize> = loads.iter().copied().collect();
+    let mut chain: Vec<usize> = loads.clone();
     for load in &loads {
         for event in execution.events.iter().filter(|event| event.step == Some(*load)) {
             let Some(write) = event.from else { continue };
@@ -624,22 +637,23 @@ fn why(
                 .find(|edge| edge.from == write)
                 .map_or(write, |edge| edge.to);
             if let Some(source) = execution.event(drained).step {
-                chain.insert(source);
+                add_once(&mut chain, source);
             }
         }
     }
     for (index, step) in steps.iter().enumerate().take(last).skip(first) {
         match step {
             Step::Writer(access) if program.accesses()[usize::from(*access)].is_store() => {
-                chain.insert(index);
+                add_once(&mut chain, index);
             }
             Step::Drain => {
-                chain.insert(index);
+                add_once(&mut chain, index);
             }
             _ => {}
         }
     }
-    let chain: Vec<usize> = chain.into_iter().collect();
+    short_sort::sort(&mut chain);
+    let chain = chain;
     let letter = |position: usize| -> String {
         let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
         if position < letters.len() {
