@@ -9,25 +9,11 @@ use std::fmt;
 use crate::program::{
     mask_below, AccessKind, Order, Program, Register, Source, Tag, Word, INITIAL,
 };
-pub use crate::reader::ReaderAction;
-use crate::reader::{Effect, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+use crate::reader::ReaderProgram;
+use crate::readers::{Effect, OnFail, Test, MAX_REGISTERS};
+pub use crate::readers::{Phase, ReaderAction};
 use crate::scenario::{FlushMode, MemoryModel, Pte, ReaderKind, MAX_READERS};
 use crate::short_sort;
-
-/// Where a reader is in its program ([`Program::phase`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Phase {
-    /// Has not taken its first step.
-    #[default]
-    Start,
-    /// Reading: interrupts off (for the kinds that disable them), inside its
-    /// loops.
-    Loop,
-    /// The read is complete (returned or backed off); interrupts are still off.
-    Returned,
-    /// The reader is finished.
-    Done,
-}
 
 /// One reader's position and registers. Registers hold tags (see [`Tag`])
 /// in the slots of its kind ([`ReaderProgram::registers`]); a retry resets
@@ -716,13 +702,7 @@ impl Program {
             }
             Effect::Test { test, on_fail, completes } => {
                 let name = test_name(test);
-                let needs: &[Register] = match test {
-                    Test::LowUnchanged => &[Register::R0, Register::R2],
-                    Test::SeqEven => &[Register::S],
-                    Test::SeqUnchanged => &[Register::S, Register::S2],
-                    Test::StillTheSame => &[Register::R0, Register::R1, Register::Q0, Register::Q1],
-                };
-                if !needs.iter().all(|register| loaded(*register)) {
+                if !test.reads().iter().all(|register| loaded(*register)) {
                     return format!("{who}: {name}");
                 }
                 let pass = self.passes(program, at, test);

@@ -30,7 +30,7 @@ use crate::link;
 use crate::listing::{self, LineKind};
 use crate::machine::{word_value, Step};
 use crate::program::{AccessKind, Program, Register, Source, Word};
-use crate::reader::Effect;
+use crate::readers::Effect;
 use crate::relaxation::{Relaxation, Unordered};
 use crate::scenario::{Barrier, Pte, Scenario};
 use crate::session::{ReplayError, Session};

@@ -95,45 +95,7 @@ pub enum ReaderKind {
 impl ReaderKind {
     pub const ALL: [ReaderKind; 4] =
         [ReaderKind::Lockless, ReaderKind::GupFast, ReaderKind::Atomic64, ReaderKind::Seqcount];
-
-    /// The name used in files, URLs and CLI flags.
-    pub fn id(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => "lockless",
-            ReaderKind::GupFast => "gup_fast",
-            ReaderKind::Atomic64 => "atomic64",
-            ReaderKind::Seqcount => "seqcount",
-        }
-    }
-
-    /// A short name for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => "ptep_get_lockless()",
-            ReaderKind::GupFast => "GUP-fast (with re-check)",
-            ReaderKind::Atomic64 => "TLB walker (atomic 64-bit)",
-            ReaderKind::Seqcount => "sequence counter (the fix)",
-        }
-    }
-
-    /// What it models, in a sentence.
-    pub fn title(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => {
-                "ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed"
-            }
-            ReaderKind::GupFast => {
-                "GUP-fast: ptep_get_lockless(), take a page reference, re-check the entry, \
-                 back off if it changed"
-            }
-            ReaderKind::Atomic64 => {
-                "one atomic 64-bit load: the MMU's page-table walker or a cmpxchg8b read"
-            }
-            ReaderKind::Seqcount => {
-                "read_seqcount_begin(), read both halves, read_seqcount_retry(): the proposed fix"
-            }
-        }
-    }
+    // `id`, `label`, `title` and `spec`: `crate::readers`, the kind's spec.
 }
 
 impl FromStr for ReaderKind {
@@ -178,60 +140,8 @@ impl WriterOp {
         WriterOp::Flush,
     ];
 
-    pub fn id(self) -> &'static str {
-        match self {
-            WriterOp::Zap => "zap",
-            WriterOp::ZapHighFirst => "zap_high_first",
-            WriterOp::ZapAtomic => "zap_atomic",
-            WriterOp::Establish => "establish",
-            WriterOp::EstablishLowFirst => "establish_low_first",
-            WriterOp::Flush => "flush",
-        }
-    }
-
-    /// A short name for menus: "zap, low first".
-    pub fn label(self) -> &'static str {
-        match self {
-            WriterOp::Zap => "zap, low first",
-            WriterOp::ZapHighFirst => "zap, high first",
-            WriterOp::ZapAtomic => "zap, atomic",
-            WriterOp::Establish => "establish, high first",
-            WriterOp::EstablishLowFirst => "establish, low first",
-            WriterOp::Flush => "TLB flush",
-        }
-    }
-
-    /// The kernel function this operation stands for.
-    pub fn title(self) -> &'static str {
-        match self {
-            WriterOp::Zap => "zap, low first (x86 native_pte_clear)",
-            WriterOp::ZapHighFirst => "zap, high first (MIPS/SH pte_clear: set_pte(ptep, 0))",
-            WriterOp::ZapAtomic => "zap, atomic 64-bit (x86 native_ptep_get_and_clear)",
-            WriterOp::Establish => "establish, high first (set_pte)",
-            WriterOp::EstablishLowFirst => "establish, low first (hypothetical mirror order)",
-            WriterOp::Flush => "TLB flush",
-        }
-    }
-
-    /// The `smp_wmb()` sites after this operation's first and second
-    /// store, in order; none for the atomic zap and the flush.
-    pub fn wmb_sites(self) -> &'static [Barrier] {
-        match self {
-            WriterOp::Zap | WriterOp::ZapHighFirst => &[Barrier::ZapWmb1, Barrier::ZapWmb2],
-            WriterOp::Establish | WriterOp::EstablishLowFirst => {
-                &[Barrier::EstablishWmb1, Barrier::EstablishWmb2]
-            }
-            WriterOp::ZapAtomic | WriterOp::Flush => &[],
-        }
-    }
-
-    pub fn is_zap(self) -> bool {
-        matches!(self, WriterOp::Zap | WriterOp::ZapHighFirst | WriterOp::ZapAtomic)
-    }
-
-    pub fn is_establish(self) -> bool {
-        matches!(self, WriterOp::Establish | WriterOp::EstablishLowFirst)
-    }
+    // `id`, `label`, `title`, `wmb_sites`, `is_zap`, `is_establish` and
+    // `spec`: `crate::writer`, the operation's spec.
 }
 
 impl FromStr for WriterOp {
@@ -1019,6 +929,9 @@ pub enum ScenarioError {
     UnsupportedFormat { found: u32 },
     /// A number outside its documented range.
     OutOfRange { field: &'static str, value: u64, min: u64, max: u64 },
+    /// An edit names a reader, a writer operation or a value (by its
+    /// 1-based number) that the scenario does not have.
+    NoSuchItem { field: &'static str, number: u64, count: usize },
     /// `values.p` must hold exactly one value per establish operation.
     ValueCount { establishes: usize, values: usize },
     /// A name that is not one of the field's choices.
@@ -1052,6 +965,9 @@ impl fmt::Display for ScenarioError {
             ),
             ScenarioError::OutOfRange { field, value, min, max } => {
                 write!(f, "{field} is {value}, but must be between {min} and {max}")
+            }
+            ScenarioError::NoSuchItem { field, number, count } => {
+                write!(f, "{field} {number} does not exist (there are {count})")
             }
             ScenarioError::ValueCount { establishes, values } => write!(
                 f,
