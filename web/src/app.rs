@@ -20,7 +20,7 @@ use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
 use crate::components::possible::{read_under_models, ReadUnderModelsProps};
-use crate::components::share::{page_link, share, ShareProps};
+use crate::components::share::{mail_text, page_link, share, torn_witness, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
 use crate::components::tour::{tour_panel, TourProps};
@@ -436,6 +436,18 @@ pub fn App(props: &AppProps) -> Html {
             },
         )
     };
+    // "Copy for email": the text of the trace on screen, or of the torn
+    // witness the live answers found, made again only when one changes
+    // (the embed view has no Share section).
+    let mail = {
+        let witness = torn_witness(live.as_deref(), session.scenario());
+        use_memo((session.clone(), witness, view), |(session, witness, view)| {
+            if *view != View::Full {
+                return None;
+            }
+            mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
+        })
+    };
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -548,6 +560,7 @@ pub fn App(props: &AppProps) -> Html {
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),
                         title,
+                        mail: (*mail).clone(),
                         copied: state.copied,
                         on_copied,
                     }) }
