@@ -14,13 +14,13 @@ use crate::components::answer::{answer_box, AnswerProps};
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
-use crate::components::litmus::{litmus, LitmusProps};
+use crate::components::litmus::{expected_from_live, litmus, LitmusProps};
 use crate::components::live::{live_strip, LiveStripProps};
 use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
 use crate::components::possible::{read_under_models, ReadUnderModelsProps};
-use crate::components::share::{page_link, share, ShareProps};
+use crate::components::share::{mail_text, page_link, share, torn_witness, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
 use crate::components::tour::{tour_panel, TourProps};
@@ -419,12 +419,33 @@ pub fn App(props: &AppProps) -> Html {
     // Download link's percent-encoding, only when the scenario or a Copy changes.
     let litmus_panel = {
         let on_copied = on_copied.clone();
-        use_memo((session.clone(), state.copied, view), move |(session, copied, view)| {
-            // The embed view has no litmus panel.
+        let expected = expected_from_live(live.as_deref(), session.scenario());
+        use_memo(
+            (session.clone(), state.copied, view, expected),
+            move |(session, copied, view, expected)| {
+                // The embed view has no litmus panel.
+                if *view != View::Full {
+                    return Html::default();
+                }
+                litmus(&LitmusProps {
+                    session: session.clone(),
+                    expected: *expected,
+                    copied: *copied,
+                    on_copied,
+                })
+            },
+        )
+    };
+    // "Copy for email": the text of the trace on screen, or of the torn
+    // witness the live answers found, made again only when one changes
+    // (the embed view has no Share section).
+    let mail = {
+        let witness = torn_witness(live.as_deref(), session.scenario());
+        use_memo((session.clone(), witness, view), |(session, witness, view)| {
             if *view != View::Full {
-                return Html::default();
+                return None;
             }
-            litmus(&LitmusProps { session: session.clone(), copied: *copied, on_copied })
+            mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
         })
     };
     // The values found, drawn again only when Explore all's state or the
@@ -548,6 +569,7 @@ pub fn App(props: &AppProps) -> Html {
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),
                         title,
+                        mail: (*mail).clone(),
                         copied: state.copied,
                         on_copied,
                     }) }
