@@ -20,7 +20,8 @@ use crate::{CliError, ScenarioSource};
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Scenario")]
 pub struct ScenarioFlags {
-    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARM/POWER-like)
+    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARMv8-like,
+    /// multicopy-atomic)
     #[arg(long, value_name = "MODEL", value_parser = parse_model)]
     pub model: Option<MemoryModel>,
 
