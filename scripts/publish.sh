@@ -17,9 +17,10 @@ cd "$REPO_ROOT"
 
 # The most the release bundle (its wasm and JS files, the web worker's
 # included) may weigh, in bytes compressed with gzip -9 (issue 11: under
-# 250 KB). What keeps it there: ARCHITECTURE.md, `short_sort` and the web
+# 250 KB; issue 20 raised it to 300 KB for the coming reader kinds, texts
+# and model). What keeps it there: ARCHITECTURE.md, `short_sort` and the web
 # crate's views that are plain functions.
-BUNDLE_BUDGET_GZIPPED=250000
+BUNDLE_BUDGET_GZIPPED=300000
 
 # Prints a table of the sizes of the release bundle's wasm and JS files, and
 # fails when their gzipped total is over the budget.

@@ -33,6 +33,30 @@ wait_for_other_cargo_install() {
     fi
 }
 
+# How long to wait for another package manager (apt, dpkg, unattended
+# upgrades on a fresh machine) to release the apt/dpkg lock.
+APT_LOCK_TIMEOUT_SECONDS=600
+
+# Runs apt-get as root, waiting for the apt/dpkg lock instead of failing at
+# once with "Could not get lock /var/lib/dpkg/lock-frontend": first while
+# another package manager runs (saying so), then through apt-get's own
+# lock timeout, which also covers a lock taken in between.
+apt_get() {
+    if command -v pgrep >/dev/null \
+        && pgrep -x 'apt|apt-get|aptitude|dpkg|unattended-upgr' >/dev/null; then
+        printf 'waiting for another package manager to release the apt/dpkg lock (up to %s s)\n' \
+            "$APT_LOCK_TIMEOUT_SECONDS"
+        local waited=0
+        while pgrep -x 'apt|apt-get|aptitude|dpkg|unattended-upgr' >/dev/null \
+            && ((waited < APT_LOCK_TIMEOUT_SECONDS)); do
+            sleep 5
+            waited=$((waited + 5))
+        done
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get -o "DPkg::Lock::Timeout=$APT_LOCK_TIMEOUT_SECONDS" "$@"
+}
+
 ensure_rust_target() {
     local target=wasm32-unknown-unknown
     if rustup target list --installed | grep -qx "$target"; then
@@ -60,8 +84,8 @@ ensure_chromium() {
         ok "chromium and chromedriver present ($CHROMIUM, $CHROMEDRIVER)"
     else
         installing "chromium and chromium-driver (Debian packages)"
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+        apt_get update -qq
+        apt_get install -y -qq chromium chromium-driver
     fi
 }
 

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use pte_core::{catalog, Barrier, Scenario, Step};
+use pte_core::{catalog, Barrier, Edit, Scenario, Step};
 use yew::prelude::*;
 
 use crate::browser::{self, Start};
@@ -28,7 +28,7 @@ use crate::components::trace::{trace, TraceProps};
 use crate::components::verdict::{verdict_banner, VerdictProps};
 use crate::components::walk::{walk_bar, WalkProps};
 use crate::runner;
-use crate::state::{Action, AppState, Notice, TraceEnd};
+use crate::state::{Action, AppState, Notice, TraceEnd, View};
 use crate::tour::PROGRESS_KEY;
 
 #[derive(Properties, PartialEq, Default, Debug)]
@@ -93,15 +93,15 @@ fn listen_for_shortcuts(dispatcher: UseReducerDispatcher<AppState>) -> gloo::eve
     })
 }
 
-/// One line with the scenario's name, values and settings.
-fn summary(state: &AppState) -> Html {
-    let scenario = state.session.scenario();
+/// One line with the scenario's name (the full page's header has it),
+/// values and settings.
+fn summary(scenario: &Scenario, name: Option<String>) -> Html {
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
     html! {
         <p class="summary">
-            if !state.embed {
+            if let Some(name) = name {
                 <span class="summary-name" data-testid="summary-name">
-                    { "Scenario: " }<strong>{ state.identity().title() }</strong>{ ". " }
+                    { "Scenario: " }<strong>{ name }</strong>{ ". " }
                 </span>
             }
             <span class="summary-details">
@@ -130,7 +130,7 @@ fn header(state: &AppState) -> Html {
                 <li>{ "When a reader passes its check, the verdict judges its value." }</li>
                 <li>{ "“Explore all” (key e) checks every interleaving; Replay walks a trace step by step (→)." }</li>
             </ol>
-            { summary(state) }
+            { summary(state.session.scenario(), Some(state.identity().title())) }
         </header>
     }
 }
@@ -167,7 +167,7 @@ fn embed_header(state: &AppState, full_explorer: String) -> Html {
                 { format!("The linked trace ({steps} step{}) ends ", if steps == 1 { "" } else { "s" }) }
                 <strong>{ end }</strong>
             </p>
-            { summary(state) }
+            { summary(scenario, None) }
         </header>
     }
 }
@@ -273,8 +273,12 @@ pub fn App(props: &AppProps) -> Html {
     }
     // The embed view tells the page around it how tall it is, whenever
     // that changes, so that the iframe can fit it.
-    use_effect_with(state.embed, |embed| {
-        let reporter = if *embed { browser::report_height_to_parent() } else { None };
+    let view = state.view;
+    use_effect_with(view, |view| {
+        let reporter = match view {
+            View::Embed { .. } => browser::report_height_to_parent(),
+            View::Full => None,
+        };
         move || {
             // Dropping the reporter disconnects its ResizeObserver.
             let _stopped = reporter;
@@ -288,8 +292,8 @@ pub fn App(props: &AppProps) -> Html {
         runner::use_runner(runner::requests(&state), on_action);
     }
     // The lessons done are kept in the browser (by the full page only).
-    use_effect_with((state.embed, state.tour.progress_text()), |(embed, progress)| {
-        if !*embed {
+    use_effect_with((view, state.tour.progress_text()), |(view, progress)| {
+        if *view == View::Full {
             browser::save_text(PROGRESS_KEY, progress);
         }
     });
@@ -334,8 +338,9 @@ pub fn App(props: &AppProps) -> Html {
             dispatcher.dispatch(Action::Step(step));
         })
     };
-    let on_toggle_barrier =
-        use_intent(&dispatcher, |(barrier, on): (Barrier, bool)| Action::SetBarrier(barrier, on));
+    let on_toggle_barrier = use_intent(&dispatcher, |(barrier, on): (Barrier, bool)| {
+        Action::Edit(Edit::Barrier { barrier, on })
+    });
     let on_edit = use_intent(&dispatcher, |action: Action| action);
     let on_undo = use_intent(&dispatcher, |()| Action::Undo);
     let on_redo = use_intent(&dispatcher, |()| Action::Redo);
@@ -373,10 +378,10 @@ pub fn App(props: &AppProps) -> Html {
     // trace list and the litmus panel are memoized the same way, below.
     let thread_columns = {
         let on_edit = on_edit.clone();
-        use_memo((session.clone(), state.embed, next_step), move |(session, embed, next)| {
+        use_memo((session.clone(), view, next_step), move |(session, view, next)| {
             threads(&ThreadsProps {
                 session: session.clone(),
-                editable: !embed,
+                editable: *view == View::Full,
                 next: *next,
                 on_step,
                 on_toggle_barrier,
@@ -395,15 +400,15 @@ pub fn App(props: &AppProps) -> Html {
             state.can_undo(),
             state.can_redo(),
             state.undo_restores_session(),
-            state.embed,
+            view,
         );
-        use_memo(deps, move |(session, can_undo, can_redo, undo_restores_session, embed)| {
+        use_memo(deps, move |(session, can_undo, can_redo, undo_restores_session, view)| {
             trace(&TraceProps {
                 session: session.clone(),
                 can_undo: *can_undo,
                 can_redo: *can_redo,
                 undo_restores_session: *undo_restores_session,
-                fixed: *embed,
+                fixed: *view != View::Full,
                 on_undo,
                 on_redo,
                 on_jump,
@@ -414,14 +419,27 @@ pub fn App(props: &AppProps) -> Html {
     // Download link's percent-encoding, only when the scenario or a Copy changes.
     let litmus_panel = {
         let on_copied = on_copied.clone();
-        use_memo((session.clone(), state.copied, state.embed), move |(session, copied, embed)| {
+        use_memo((session.clone(), state.copied, view), move |(session, copied, view)| {
             // The embed view has no litmus panel.
-            if *embed {
+            if *view != View::Full {
                 return Html::default();
             }
             litmus(&LitmusProps { session: session.clone(), copied: *copied, on_copied })
         })
     };
+    // The values found, drawn again only when Explore all's state or the
+    // row replayed changes: the live answers that arrive after its result
+    // (the other models, the matrix) leave the list alone.
+    let values_found = use_memo(
+        (state.exploration.clone(), state.replayed_outcome()),
+        move |(exploration, replayed)| {
+            explore(&ExploreProps {
+                exploration: exploration.clone(),
+                replayed: *replayed,
+                on_replay,
+            })
+        },
+    );
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -434,7 +452,7 @@ pub fn App(props: &AppProps) -> Html {
         </div>
     };
 
-    if state.embed {
+    if let View::Embed { graph } = view {
         let next = session.step_text(session.cursor()).map(AttrValue::from);
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
@@ -460,7 +478,7 @@ pub fn App(props: &AppProps) -> Html {
                     }) }
                     { verdict }
                     { (*thread_columns).clone() }
-                    if state.embed_graph {
+                    if graph {
                         <Pictures session={session.clone()} on_jump={on_jump} />
                     }
                     { below }
@@ -518,11 +536,7 @@ pub fn App(props: &AppProps) -> Html {
                     { (*thread_columns).clone() }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
-                    { explore(&ExploreProps {
-                        exploration: state.exploration.clone(),
-                        replayed: state.replayed_outcome(),
-                        on_replay,
-                    }) }
+                    { (*values_found).clone() }
                     if !state.answers_hidden() {
                         { matrix_panel(&MatrixPanelProps {
                             answers: live,

@@ -4,7 +4,7 @@
 //! stays clear which protocol is being looked at. Pure.
 
 use pte_core::catalog::{self, Preset};
-use pte_core::{Barrier, Scenario};
+use pte_core::Scenario;
 
 /// The preset a scenario is (or was changed from) and the changes.
 #[derive(Clone, Debug)]
@@ -58,63 +58,15 @@ pub fn identify(scenario: &Scenario, chosen: Option<&str>) -> Identity {
         .expect("the catalog is not empty")
 }
 
-/// What differs from `base` in `now`, in the order of the editor.
+/// What differs from `base` in `now`, in the order of the editor: the
+/// core's edits from one to the other ([`Scenario::diff`]), in their words.
 pub fn changes(base: &Scenario, now: &Scenario) -> Vec<String> {
-    let mut out = Vec::new();
-    if base.model != now.model {
-        out.push(format!("model {}", now.model.id()));
-    }
-    if base.present_bit != now.present_bit {
-        out.push(format!("present bit {}", now.present_bit));
-    }
-    if base.flush != now.flush {
-        out.push(format!("flush {}", now.flush.id()));
-    }
-    if base.readers != now.readers {
-        let plural = if now.readers == 1 { "" } else { "s" };
-        out.push(format!("{} reader{plural}", now.readers));
-    }
-    for reader in 0..now.readers {
-        let kind = now.reader_kind(reader);
-        if reader < base.readers && base.reader_kind(reader) != kind
-            || reader >= base.readers && kind != pte_core::ReaderKind::Lockless
-        {
-            out.push(format!("reader {} {}", reader + 1, kind.id()));
-        }
-    }
-    if base.seqcount != now.seqcount {
-        out.push(format!("sequence counter {}", if now.seqcount { "on" } else { "off" }));
-    }
-    for barrier in Barrier::ALL {
-        let on = now.barriers.is_on(barrier);
-        if base.barriers.is_on(barrier) != on {
-            out.push(format!("{} {}", barrier.id(), if on { "on" } else { "off" }));
-        }
-    }
-    if base.writer != now.writer {
-        let ops: Vec<&str> = now.writer.iter().map(|op| op.id()).collect();
-        out.push(format!(
-            "writer {}",
-            if ops.is_empty() { "empty".to_owned() } else { ops.join(", ") }
-        ));
-    }
-    let values = [("P0", base.values.p0, now.values.p0), ("Z", base.values.z, now.values.z)];
-    for (name, before, after) in values {
-        if before != after {
-            out.push(format!("{name} {after}"));
-        }
-    }
-    for (index, value) in now.values.p.iter().enumerate() {
-        if base.values.p.get(index) != Some(value) {
-            out.push(format!("P{} {value}", index + 1));
-        }
-    }
-    out
+    base.diff(now).iter().map(ToString::to_string).collect()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use pte_core::{MemoryModel, ReaderKind};
+    use pte_core::{Barrier, MemoryModel, ReaderKind};
 
     use super::*;
 

@@ -1,12 +1,16 @@
 //! Live answers: after every scenario change the page explores the scenario
-//! under SC, x86-TSO and weak (whatever its own model), then, when it is
-//! small, its barrier matrix. The answers of recent scenarios are kept, so
-//! undo brings them back without exploring again, and what changed from
-//! the scenario shown before is worked out from them.
+//! under its own model first, then under the other two of SC, x86-TSO and
+//! weak, then, when it is small, its barrier matrix. This is the page's one
+//! exploration pipeline: "Explore all" asks for no job of its own, it waits
+//! for the answer under the scenario's model ([`Live::explore_first`]). The
+//! answers of recent scenarios are kept, so undo brings them back without
+//! exploring again, and what changed from the scenario shown before is
+//! worked out from them.
 //!
-//! Pure state, reduced like [`crate::state::AppState`]: the runner
+//! Pure state, held by the page's reducer (`state.rs`): the runner
 //! (`runner.rs`) explores what [`Live::request`] names and reports back as
 //! [`LiveAction`]s; [`Live::follow`] is told the scenario after every action.
+//! This module knows neither of them.
 
 use std::rc::Rc;
 
@@ -15,8 +19,12 @@ use pte_core::{
     ScenarioError, Variant,
 };
 
-/// The cap on distinct states of each exploration (as for "Explore all").
-pub const LIVE_MAX_STATES: u32 = crate::state::BROWSER_MAX_STATES;
+/// The cap on distinct states for an exploration in the browser (about
+/// 100 MB at most).
+pub const BROWSER_MAX_STATES: u32 = 1_000_000;
+/// The cap on distinct states of each exploration ("Explore all"'s answer
+/// is one of them).
+pub const LIVE_MAX_STATES: u32 = BROWSER_MAX_STATES;
 /// The matrix runs by itself after the three answers when none of their
 /// explorations visited more states than this; beyond, it waits for a click.
 pub const AUTO_MATRIX_STATES: u64 = 200_000;
@@ -53,6 +61,18 @@ pub struct Answers {
     pub status: LiveStatus,
     /// The person asked for the matrix of a big scenario.
     matrix_wanted: bool,
+    /// The model explored first: the scenario's own when it was first
+    /// shown, or the one "Explore all" asked for since.
+    first: MemoryModel,
+}
+
+/// How far a running exploration got (the runner's progress report).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JobProgress {
+    pub states: u64,
+    pub transitions: u64,
+    /// States found and not expanded yet.
+    pub pending: u64,
 }
 
 /// The scenario whose answers stand for `scenario` (its model does not matter).
@@ -61,7 +81,9 @@ pub fn key(scenario: &Scenario) -> Scenario {
 }
 
 impl Answers {
+    /// The answers of `scenario`, to be explored under its own model first.
     fn new(scenario: &Scenario) -> Result<Answers, ScenarioError> {
+        let first = scenario.model;
         let scenario = key(scenario);
         Ok(Answers {
             search: MatrixSearch::new(scenario.clone())?,
@@ -69,6 +91,7 @@ impl Answers {
             reports: vec![None; MemoryModel::ALL.len()],
             status: LiveStatus::Done,
             matrix_wanted: false,
+            first,
         })
     }
 
@@ -103,9 +126,24 @@ impl Answers {
         self.reports.iter().flatten().map(|report| report.states).max().unwrap_or(0)
     }
 
+    /// Is `model`'s answer (the scenario's barriers as given) being explored?
+    pub fn exploring(&self, model: MemoryModel) -> bool {
+        matches!(self.status, LiveStatus::Exploring { variant, .. } if variant == self.search.as_is(model))
+    }
+
+    /// The next variant to explore: the first model's, then the matrix
+    /// search's order (the other models, then the barrier sites).
+    fn next_variant(&mut self) -> Option<Variant> {
+        let first = self.search.as_is(self.first);
+        match self.report(self.first) {
+            None => Some(first),
+            Some(_) => self.search.next_variant(),
+        }
+    }
+
     /// Picks the next exploration, or settles where it stops.
     fn advance(&mut self, next_request: &mut u32) {
-        self.status = match self.search.next_variant() {
+        self.status = match self.next_variant() {
             None => LiveStatus::Done,
             Some(_)
                 if self.answered()
@@ -137,7 +175,7 @@ impl Answers {
 pub enum LiveAction {
     Progress {
         request: u32,
-        states: u64,
+        progress: JobProgress,
     },
     Finished {
         request: u32,
@@ -164,9 +202,9 @@ pub struct Live {
     shown: Option<Scenario>,
     before: Option<Scenario>,
     next_request: u32,
-    /// The last progress report: its request and the states visited so
-    /// far. Kept out of the answers, so that a report copies none of them.
-    progress: (u32, u64),
+    /// The last progress report and its request. Kept out of the answers,
+    /// so that a report copies none of them.
+    progress: (u32, JobProgress),
 }
 
 impl Live {
@@ -196,10 +234,30 @@ impl Live {
     /// The states the exploration of the scenario shown visited so far (0
     /// before its first progress report).
     pub fn states(&self) -> u64 {
+        self.progress().map_or(0, |progress| progress.states)
+    }
+
+    /// How far the exploration of the scenario shown got, once it reported.
+    pub fn progress(&self) -> Option<JobProgress> {
         match self.exploring() {
-            Some(request) if request == self.progress.0 => self.progress.1,
-            _ => 0,
+            Some(request) if request == self.progress.0 => Some(self.progress.1),
+            _ => None,
         }
+    }
+
+    /// "Explore all" wants the answer under `model` (the scenario's own):
+    /// it is explored next, at once if another variant was being explored
+    /// (its job is given up, and explored again later) or the exploring
+    /// was stopped. Nothing changes when the answer is in or on its way.
+    pub fn explore_first(&mut self, model: MemoryModel) {
+        let mut next_request = self.next_request;
+        if let Some(answers) = self.current_mut() {
+            answers.first = model;
+            if answers.report(model).is_none() && !answers.exploring(model) {
+                answers.advance(&mut next_request);
+            }
+        }
+        self.next_request = next_request;
     }
 
     /// Shows `scenario`'s answers: remembered ones at once (restarting an
@@ -225,7 +283,7 @@ impl Live {
             None => {
                 // The page only shows valid scenarios; an invalid one simply
                 // gets no answers.
-                let Ok(mut answers) = Answers::new(&key) else { return };
+                let Ok(mut answers) = Answers::new(scenario) else { return };
                 answers.advance(next_request);
                 self.remembered.push(Rc::new(answers));
                 if self.remembered.len() > REMEMBERED {
@@ -253,9 +311,9 @@ impl Live {
     pub fn apply(&mut self, action: LiveAction) {
         let mut next_request = self.next_request;
         match action {
-            LiveAction::Progress { request, states } => {
+            LiveAction::Progress { request, progress } => {
                 if self.exploring() == Some(request) {
-                    self.progress = (request, states);
+                    self.progress = (request, progress);
                 }
             }
             LiveAction::Finished { request, report } => {
@@ -415,6 +473,48 @@ mod tests {
         catalog::find(id).unwrap().scenario()
     }
 
+    fn progress(states: u64) -> JobProgress {
+        JobProgress { states, transitions: 2 * states, pending: 1 }
+    }
+
+    #[test]
+    fn the_scenario_s_own_model_is_explored_first() {
+        let mut live = Live::default();
+        let tso = Scenario { model: MemoryModel::Tso, ..preset("different-low") };
+        live.follow(&tso);
+        let (request, first) = live.request().unwrap();
+        assert_eq!(first, tso, "the page's own scenario, under its own model");
+        assert!(live.current().unwrap().exploring(MemoryModel::Tso));
+        live.apply(LiveAction::Finished { request, report: Rc::new(explore(first).unwrap()) });
+        let (_, second) = live.request().unwrap();
+        assert_eq!(second.model, MemoryModel::Sc, "then the others in their order");
+        run_requests(&mut live);
+        assert!(live.current().unwrap().answered());
+    }
+
+    #[test]
+    fn explore_all_puts_its_model_first() {
+        let mut live = Live::default();
+        live.follow(&preset("kernel"));
+        let (sc, _) = live.request().unwrap();
+        // The model changed (same answers) and Explore all asks for weak's.
+        live.explore_first(MemoryModel::Weak);
+        let (request, scenario) = live.request().unwrap();
+        assert_ne!(request, sc, "the SC job is given up for now");
+        assert_eq!(scenario.model, MemoryModel::Weak);
+        live.explore_first(MemoryModel::Weak);
+        assert_eq!(live.request().unwrap().0, request, "asked again: the same job");
+        live.apply(LiveAction::Finished { request, report: Rc::new(explore(scenario).unwrap()) });
+        assert_eq!(live.request().unwrap().1.model, MemoryModel::Sc, "SC's is explored again");
+        // A stopped exploration starts again for it.
+        live.apply(LiveAction::Cancel);
+        live.explore_first(MemoryModel::Tso);
+        assert_eq!(live.request().unwrap().1.model, MemoryModel::Tso);
+        run_requests(&mut live);
+        live.explore_first(MemoryModel::Tso);
+        assert_eq!(live.request(), None, "answered: nothing to explore");
+    }
+
     #[test]
     fn a_new_scenario_is_explored_under_every_model_then_its_matrix() {
         let mut live = Live::default();
@@ -518,14 +618,14 @@ mod tests {
         let (request, _) = live.request().unwrap();
         assert_eq!(live.states(), 0, "no report yet");
         let answers = live.current().unwrap().clone();
-        live.apply(LiveAction::Progress { request, states: 40 });
+        live.apply(LiveAction::Progress { request, progress: progress(40) });
         assert!(matches!(live.current().unwrap().status, LiveStatus::Exploring { .. }));
         assert_eq!(live.states(), 40);
         assert!(
             Rc::ptr_eq(live.current().unwrap(), &answers),
             "a progress report copies no answers"
         );
-        live.apply(LiveAction::Progress { request: request + 7, states: 50 });
+        live.apply(LiveAction::Progress { request: request + 7, progress: progress(50) });
         assert_eq!(live.states(), 40, "another request's report is ignored");
         live.apply(LiveAction::Cancel);
         assert_eq!(live.current().unwrap().status, LiveStatus::Cancelled);

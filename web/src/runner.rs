@@ -1,5 +1,7 @@
-//! Explorations for the page, off its main thread: "Explore all" and the
-//! live answers ([`crate::live`]). Each job goes to the page's web worker
+//! Explorations for the page, off its main thread: the live answers
+//! ([`crate::live`]), one job per scenario and variant ("Explore all" waits
+//! for the live answer under the scenario's model, so it adds no job of its
+//! own). Each job goes to the page's web worker
 //! (the `pte-worker` crate, which trunk builds next to the page); a page
 //! without one (the wasm-bindgen test page, a worker that fails to start,
 //! a cached worker of another build) runs the same engine
@@ -21,8 +23,8 @@ use yew::prelude::*;
 
 use crate::browser::now_milliseconds;
 use crate::browser::worker::{PageWorker, WorkerEvent};
-use crate::live::{LiveAction, LIVE_MAX_STATES};
-use crate::state::{Action, AppState, Exploration, BROWSER_MAX_STATES};
+use crate::live::{JobProgress, LiveAction, LIVE_MAX_STATES};
+use crate::state::{Action, AppState, Exploration, View};
 
 /// How long one timer callback of the in-page fallback explores.
 const TICK_MILLISECONDS: f64 = 12.0;
@@ -30,81 +32,49 @@ const TICK_MILLISECONDS: f64 = 12.0;
 /// explores on its own.
 const READY_TIMEOUT_MILLISECONDS: u32 = 10_000;
 
-/// Who asked for a job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// "Explore all", run `id`.
-    ExploreAll,
-    /// The live answers, request `id`.
-    Live,
-}
-
 /// One exploration the state wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobRequest {
-    pub purpose: Purpose,
+    /// The live answers' request number.
     pub id: u32,
     pub scenario: Scenario,
     pub max_states: u32,
 }
 
-/// The explorations `state` wants now (none in the embed view).
+/// The explorations `state` wants now: the live answers' next one, if
+/// any (none in the embed view).
 pub fn requests(state: &AppState) -> Vec<JobRequest> {
-    if state.embed {
+    if state.view != View::Full {
         return Vec::new();
     }
-    let mut wanted = Vec::new();
-    if let Exploration::Running { run, .. } = state.exploration {
-        wanted.push(JobRequest {
-            purpose: Purpose::ExploreAll,
-            id: run,
-            scenario: state.session.scenario().clone(),
-            max_states: BROWSER_MAX_STATES,
-        });
-    }
-    // During a lesson the live answers wait until its goal is met.
-    if let Some((id, scenario)) = state.live.request().filter(|_| !state.answers_hidden()) {
-        wanted.push(JobRequest {
-            purpose: Purpose::Live,
-            id,
-            scenario,
-            max_states: LIVE_MAX_STATES,
-        });
-    }
+    // During a lesson the live answers wait until its goal is met, unless
+    // Explore all waits for one of them.
+    let exploring_all = matches!(state.exploration, Exploration::Running { .. });
+    let wanted = state.live.request().filter(|_| exploring_all || !state.answers_hidden());
     wanted
+        .map(|(id, scenario)| JobRequest { id, scenario, max_states: LIVE_MAX_STATES })
+        .into_iter()
+        .collect()
 }
 
 /// The action a job's reply stands for, if any.
 pub fn action_for(job: &JobRequest, reply: Reply) -> Option<Action> {
-    let failed = |message: String| match job.purpose {
-        Purpose::ExploreAll => Action::ExplorationFailed { run: job.id, message },
-        Purpose::Live => Action::Live(LiveAction::Failed { request: job.id, message }),
-    };
-    match reply {
-        Reply::Progress { states, transitions, pending, .. } => Some(match job.purpose {
-            Purpose::ExploreAll => {
-                Action::ExplorationProgress { run: job.id, states, transitions, pending }
+    let request = job.id;
+    let action = match reply {
+        Reply::Progress { states, transitions, pending, .. } => {
+            LiveAction::Progress { request, progress: JobProgress { states, transitions, pending } }
+        }
+        Reply::Done(finished) => match finished.report(&job.scenario) {
+            Ok(report) => LiveAction::Finished { request, report: Rc::new(report) },
+            Err(error) => {
+                LiveAction::Failed { request, message: format!("a result did not replay: {error}") }
             }
-            Purpose::Live => Action::Live(LiveAction::Progress { request: job.id, states }),
-        }),
-        Reply::Done(finished) => Some(match finished.report(&job.scenario) {
-            Ok(report) => {
-                let report = Rc::new(report);
-                match job.purpose {
-                    Purpose::ExploreAll => Action::ExplorationFinished {
-                        run: job.id,
-                        report,
-                        progress: finished.progress(),
-                    },
-                    Purpose::Live => Action::Live(LiveAction::Finished { request: job.id, report }),
-                }
-            }
-            Err(error) => failed(format!("a result did not replay: {error}")),
-        }),
-        Reply::Failed { message, .. } => Some(failed(message)),
+        },
+        Reply::Failed { message, .. } => LiveAction::Failed { request, message },
         // Not about a job: the runner handles them before (`deliver`).
-        Reply::Ready { .. } | Reply::Refused { .. } => None,
-    }
+        Reply::Ready { .. } | Reply::Refused { .. } => return None,
+    };
+    Some(Action::Live(action))
 }
 
 enum Backend {
@@ -195,7 +165,7 @@ impl Runner {
     /// Starts the wanted jobs that are not running and cancels the running
     /// ones that are no longer wanted.
     pub fn sync(&self, wanted: &[JobRequest]) {
-        let same = |a: &JobRequest, b: &JobRequest| a.purpose == b.purpose && a.id == b.id;
+        let same = |a: &JobRequest, b: &JobRequest| a.id == b.id;
         let stale: Vec<u32> = self
             .shared
             .running

@@ -1,23 +1,17 @@
 //! The app's domain state and the user intents that change it: one pure
-//! reducer. Effects (the address bar, the clipboard, the exploration's
-//! timer) live in the components and only dispatch [`Action`]s.
+//! reducer. Effects (the address bar, the clipboard, the explorations) live
+//! in `app.rs` and `runner.rs` and only dispatch [`Action`]s.
 
 use std::rc::Rc;
 
 use pte_core::tour::Solution;
-use pte_core::{
-    catalog, link, Arch, Barrier, FlushMode, Judged, MemoryModel, Progress, Pte, ReaderKind,
-    Report, Scenario, Session, Step, WriterOp, MAX_READERS, MAX_WRITER_OPS,
-};
+use pte_core::{catalog, link, Edit, Judged, Report, Scenario, Session, Step};
 use yew::Reducible;
 
 use crate::browser::Start;
-use crate::live::{Live, LiveAction};
+pub use crate::live::BROWSER_MAX_STATES;
+use crate::live::{Live, LiveAction, LiveStatus};
 use crate::tour::{OpenLesson, Tour, TourAction};
-
-/// The cap on distinct states for an exploration in the browser (about
-/// 100 MB at most).
-pub const BROWSER_MAX_STATES: u32 = 1_000_000;
 
 /// At most this many earlier sessions are kept for undo.
 pub const MAX_HISTORY: usize = 100;
@@ -32,18 +26,16 @@ pub struct AppState {
     pub past: Vec<Rc<Session>>,
     /// Sessions undone that way, newest last, for redo.
     pub future: Vec<Rc<Session>>,
-    /// The compact view for an iframe: no scenario editing.
-    pub embed: bool,
-    /// The embed view shows the execution graph too (`?embed=1&view=graph`).
-    pub embed_graph: bool,
+    /// The full explorer or the compact embed view, for the page's life.
+    pub view: View,
     /// A message the page shows until it is dismissed or made stale.
     pub notice: Option<Notice>,
+    /// "Explore all": the live answer under the scenario's own model,
+    /// waited for and kept.
     pub exploration: Exploration,
-    /// Identifies the newest exploration run, so that progress from a
-    /// cancelled one is ignored.
-    pub run: u32,
     /// The scenario under every model and its barrier matrix, answered
     /// after every change (not in the embed view); see [`crate::live`].
+    /// Explore all's answer is one of them.
     pub live: Live,
     /// The preset the person chose last (its id): a changed scenario keeps
     /// its name ([`crate::identity`]).
@@ -55,6 +47,50 @@ pub struct AppState {
     pub tour: Tour,
     /// What the last Copy button did, said beside it.
     pub copied: Option<Copied>,
+}
+
+/// How the page is shown. Chosen by the address when the page opens
+/// (`?embed=1`, `&view=graph`) and never changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The explorer: the editor, the stepper, Explore all, the live
+    /// answers, the tour; undo brings back earlier scenarios.
+    Full,
+    /// The compact view for an iframe: it plays the link's trace and never
+    /// changes it; `graph` shows the execution graph too.
+    Embed { graph: bool },
+}
+
+impl View {
+    /// The view a page opened with `start` shows.
+    pub fn of(start: &Start) -> View {
+        if start.embed {
+            View::Embed { graph: start.graph }
+        } else {
+            View::Full
+        }
+    }
+
+    /// Does this view take `action` at all? The embed view only moves the
+    /// cursor along its trace, reads links, opens lessons and answers the
+    /// clipboard: no step of the person's own, no edit, no exploration.
+    pub fn accepts(self, action: &Action) -> bool {
+        match self {
+            View::Full => true,
+            View::Embed { .. } => matches!(
+                action,
+                Action::Undo
+                    | Action::Redo
+                    | Action::StepForward
+                    | Action::StepBack
+                    | Action::Jump(_)
+                    | Action::LoadLink(_)
+                    | Action::DismissNotice
+                    | Action::Tour(_)
+                    | Action::Copied(_)
+            ),
+        }
+    }
 }
 
 /// What a Copy button copied, and whether the clipboard took it (if not,
@@ -107,12 +143,12 @@ pub enum TraceEnd {
     Torn(Judged),
 }
 
-/// Where "Explore all" stands.
+/// Where "Explore all" stands. It runs no job of its own: it waits for the
+/// live answer under the scenario's model ([`Live::explore_first`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Exploration {
     Idle,
     Running {
-        run: u32,
         states: u64,
         transitions: u64,
         pending: u64,
@@ -132,15 +168,6 @@ pub enum Exploration {
     },
 }
 
-/// Which value an edit changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ValueSlot {
-    P0,
-    Z,
-    /// P1..PN: the 1-based number.
-    P(usize),
-}
-
 /// A user intent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -158,51 +185,20 @@ pub enum Action {
     /// Show the state after this many steps of the run.
     Jump(usize),
     ChoosePreset(String),
-    ChooseArch(Arch),
-    SetModel(MemoryModel),
-    SetPresentBit(u8),
-    SetFlush(FlushMode),
-    SetReaders(u8),
-    SetSameLow(bool),
-    SetBarrier(Barrier, bool),
-    /// Reader (0-based) runs this kind of reader.
-    SetReaderKind(u8, ReaderKind),
-    /// The writer side of the sequence-counter fix, on or off.
-    SetSeqcount(bool),
-    AddOp(WriterOp),
-    RemoveOp(usize),
-    /// Swaps operation `index` with the one before it.
-    MoveOpUp(usize),
-    /// Swaps operation `index` with the one after it.
-    MoveOpDown(usize),
-    ReplaceOp(usize, WriterOp),
-    SetValue(ValueSlot, Pte),
+    /// A change to the scenario (the core checks it; a refused one changes
+    /// nothing).
+    Edit(Edit),
     /// Load a permalink (the fragment, without `#`).
     LoadLink(String),
     /// Replay the shortest trace to outcome `index` of the finished exploration.
     ReplayOutcome(usize),
     DismissNotice,
+    /// Explore all: the answer under the scenario's model, explored first.
     StartExploration,
+    /// Stop waiting for it (the live answers go on).
     CancelExploration,
-    ExplorationProgress {
-        run: u32,
-        states: u64,
-        transitions: u64,
-        pending: u64,
-    },
-    ExplorationFinished {
-        run: u32,
-        report: Rc<Report>,
-        progress: Progress,
-    },
-    /// Explore all's run could not explore (the worker refused the job, or
-    /// a result did not replay); the message says why.
-    ExplorationFailed {
-        run: u32,
-        message: String,
-    },
-    /// The live answers: a runner's report, or the person's cancel, resume
-    /// or request for the matrix.
+    /// The live answers: a runner's report (Explore all's included), or
+    /// the person's cancel, resume or request for the matrix.
     Live(LiveAction),
     /// Load this scenario and replay these steps in it (a live answer's,
     /// a matrix cell's or a change's trace); undo brings the old one back.
@@ -218,7 +214,7 @@ pub enum Action {
 
 impl Default for AppState {
     fn default() -> Self {
-        let mut state = AppState::with_session(session_for(Scenario::kernel()), false);
+        let mut state = AppState::with_session(session_for(Scenario::kernel()), View::Full);
         state.follow_live();
         state
     }
@@ -226,16 +222,14 @@ impl Default for AppState {
 
 impl AppState {
     /// The state showing `session`, before the live answers follow it.
-    fn with_session(session: Session, embed: bool) -> AppState {
+    fn with_session(session: Session, view: View) -> AppState {
         AppState {
             session: Rc::new(session),
             past: Vec::new(),
             future: Vec::new(),
-            embed,
-            embed_graph: false,
+            view,
             notice: None,
             exploration: Exploration::Idle,
-            run: 0,
             live: Live::default(),
             chosen_preset: None,
             replays: 0,
@@ -254,9 +248,33 @@ impl AppState {
     /// The live answers follow the scenario shown (in the full page only):
     /// once a state is built, and at the end of every [`AppState::apply`].
     fn follow_live(&mut self) {
-        if !self.embed {
+        if self.view == View::Full {
             self.live.follow(self.session.scenario());
         }
+    }
+
+    /// Explore all follows the live answer under the scenario's model: its
+    /// progress, its report, its failure or the person's stop.
+    fn follow_exploration(&mut self) {
+        let Exploration::Running { states, transitions, .. } = self.exploration else { return };
+        let model = self.session.scenario().model;
+        let Some(answers) = self.live.current() else { return };
+        self.exploration = match (answers.report(model), &answers.status) {
+            (Some(report), _) => Exploration::Finished {
+                report: report.clone(),
+                limit: (!report.complete).then_some(BROWSER_MAX_STATES),
+            },
+            (None, LiveStatus::Failed(message)) => Exploration::Failed { message: message.clone() },
+            (None, LiveStatus::Cancelled) => Exploration::Cancelled { states, transitions },
+            (None, _) => match self.live.progress().filter(|_| answers.exploring(model)) {
+                Some(progress) => Exploration::Running {
+                    states: progress.states,
+                    transitions: progress.transitions,
+                    pending: progress.pending,
+                },
+                None => return,
+            },
+        };
     }
 
     /// The state a page opened with `start` shows: the permalink's scenario
@@ -264,8 +282,7 @@ impl AppState {
     pub fn from_start(start: &Start) -> AppState {
         // The live answers follow only the scenario shown first: the
         // kernel protocol a link replaces is no change of the person's.
-        let mut state = AppState::with_session(session_for(Scenario::kernel()), start.embed);
-        state.embed_graph = start.embed && start.graph;
+        let mut state = AppState::with_session(session_for(Scenario::kernel()), View::of(start));
         if !start.fragment.trim().is_empty() {
             state.load_link(&start.fragment, false);
         }
@@ -356,15 +373,18 @@ impl AppState {
         Rc::make_mut(&mut self.session)
     }
 
-    /// Replaces the session, keeping the old one for undo, and forgets any
+    /// Replaces the session, keeping the old one for undo (in the full
+    /// page: the embed view's undo only walks its trace), and forgets any
     /// exploration of the old scenario.
     fn replace_session(&mut self, session: Session) {
         let old = self.show_session(Rc::new(session));
-        self.past.push(old);
-        if self.past.len() > MAX_HISTORY {
-            self.past.remove(0);
+        if self.view == View::Full {
+            self.past.push(old);
+            if self.past.len() > MAX_HISTORY {
+                self.past.remove(0);
+            }
+            self.future.clear();
         }
-        self.future.clear();
     }
 
     /// Shows a session a link opened: undoably when the page showed one
@@ -380,20 +400,20 @@ impl AppState {
 
     fn reset_exploration(&mut self) {
         self.exploration = Exploration::Idle;
-        self.run += 1;
     }
 
     /// Applies an edit to a copy of the scenario; a change starts a new run.
-    fn change_scenario(&mut self, edit: impl FnOnce(&mut Scenario)) {
-        if self.embed {
-            return;
-        }
+    fn change_scenario(&mut self, edit: Edit) {
         let mut scenario = self.session.scenario().clone();
-        edit(&mut scenario);
-        if scenario == *self.session.scenario() {
+        // The core refuses an edit that does not fit: nothing changes.
+        if scenario.edit(edit).is_err() || scenario == *self.session.scenario() {
             return;
         }
-        // Editors only offer valid changes; a refused one changes nothing.
+        self.load_scenario(scenario);
+    }
+
+    /// Shows `scenario` from its start, keeping the old session for undo.
+    fn load_scenario(&mut self, scenario: Scenario) {
         if let Ok(session) = Session::new(scenario) {
             self.replace_session(session);
             self.notice = None;
@@ -451,7 +471,7 @@ impl AppState {
     fn open_lesson(&mut self, number: usize, keep_old: bool) {
         let Some(lesson) = pte_core::tour::lesson(number) else { return };
         let mut session = session_for(lesson.scenario());
-        if let (true, Solution::Steps(ids)) = (self.embed, lesson.solution) {
+        if let (View::Embed { .. }, Solution::Steps(ids)) = (self.view, lesson.solution) {
             if let Ok(steps) = pte_core::parse_steps(ids.iter().copied()) {
                 let _ = session.replay(&steps);
                 session.jump(0);
@@ -476,19 +496,14 @@ impl AppState {
                 let mut session = session_for(lesson.scenario());
                 if session.replay(&steps).is_ok() {
                     session.jump(0);
-                    // Not `open_session(session, !self.embed)`: that would
-                    // also start a new run in the embed view.
-                    if self.embed {
-                        self.session = Rc::new(session);
-                    } else {
-                        self.replace_session(session);
-                    }
+                    self.replace_session(session);
                     self.replays += 1;
                     self.notice = None;
                 }
             }
             Solution::Explore { .. } => {
-                if self.embed {
+                // The embed view has no results to show it in.
+                if self.view != View::Full {
                     return;
                 }
                 let scenario = lesson.solution_scenario();
@@ -501,12 +516,13 @@ impl AppState {
         }
     }
 
+    /// Explore all: waits for the live answer under the scenario's model,
+    /// which the live answers explore first (or have already).
     fn start_exploration(&mut self) {
-        // The embed view has no list of results to fill (the key e).
-        if !self.embed && !matches!(self.exploration, Exploration::Running { .. }) {
-            self.run += 1;
-            self.exploration =
-                Exploration::Running { run: self.run, states: 1, transitions: 0, pending: 1 };
+        if !matches!(self.exploration, Exploration::Running { .. }) {
+            self.exploration = Exploration::Running { states: 1, transitions: 0, pending: 1 };
+            self.follow_live();
+            self.live.explore_first(self.session.scenario().model);
         }
     }
 
@@ -519,11 +535,6 @@ impl AppState {
     }
 
     fn step(&mut self, step: Step) {
-        // The embed view plays the link's fixed trace: a step of the
-        // person's own would cut it off after the cursor.
-        if self.embed {
-            return;
-        }
         if self.session.program().check(self.session.state(), step).is_ok() {
             // Checked just above, so the step cannot be refused.
             let _ = self.session_mut().step(step);
@@ -570,9 +581,6 @@ impl AppState {
     /// Loads `scenario` with `steps` replayed, keeping the old session for
     /// undo; it lands at the trace's end, where the read of interest is.
     fn load_variant(&mut self, scenario: Scenario, steps: &[Step]) {
-        if self.embed {
-            return;
-        }
         let Ok(session) = Session::new(scenario) else { return };
         self.show_replay(session, steps, false);
     }
@@ -599,9 +607,6 @@ impl AppState {
 
     /// A number key: runs the line with that number, or says why not.
     fn step_number(&mut self, number: usize) {
-        if self.embed {
-            return;
-        }
         let numbered = self.numbered_steps();
         let program = self.session.program();
         let reason = match numbered.iter().find(|(_, on_line)| *on_line == number) {
@@ -625,18 +630,16 @@ impl AppState {
 
     /// The reducer's body: changes `self` in place.
     pub fn apply(&mut self, action: Action) {
+        // The embed view plays the link's fixed trace: a step of the
+        // person's own would cut it off after the cursor, an edit or an
+        // exploration has no place there.
+        if !self.view.accepts(&action) {
+            return;
+        }
         // A key's notice answers that key press only.
-        // Reports of explorations (Explore all's and the live answers')
-        // and the clipboard's answers arrive at any time: they leave a
-        // key's notice in place.
-        let background = matches!(
-            action,
-            Action::ExplorationProgress { .. }
-                | Action::ExplorationFinished { .. }
-                | Action::ExplorationFailed { .. }
-                | Action::Live(_)
-                | Action::Copied(_)
-        );
+        // Reports of explorations and the clipboard's answers arrive at
+        // any time: they leave a key's notice in place.
+        let background = matches!(action, Action::Live(_) | Action::Copied(_));
         if !background && matches!(self.notice, Some(Notice::KeyRunsNothing(_))) {
             self.notice = None;
         }
@@ -658,78 +661,13 @@ impl AppState {
             }
             Action::ChoosePreset(id) => {
                 if let Some(preset) = catalog::find(&id) {
-                    self.change_scenario(|scenario| *scenario = preset.scenario());
-                    if !self.embed {
-                        self.chosen_preset = Some(preset.id);
+                    if preset.scenario() != *self.session.scenario() {
+                        self.load_scenario(preset.scenario());
                     }
+                    self.chosen_preset = Some(preset.id);
                 }
             }
-            Action::ChooseArch(arch) => self.change_scenario(|scenario| scenario.apply_arch(arch)),
-            Action::SetModel(model) => self.change_scenario(|scenario| scenario.model = model),
-            Action::SetPresentBit(bit) => {
-                if bit <= 63 {
-                    self.change_scenario(|scenario| scenario.present_bit = bit);
-                }
-            }
-            Action::SetFlush(flush) => self.change_scenario(|scenario| scenario.flush = flush),
-            Action::SetReaders(readers) => {
-                if (1..=MAX_READERS as u8).contains(&readers) {
-                    self.change_scenario(|scenario| scenario.set_readers(readers));
-                }
-            }
-            Action::SetSameLow(same) => {
-                self.change_scenario(|scenario| scenario.set_same_low(same))
-            }
-            Action::SetBarrier(barrier, on) => {
-                self.change_scenario(|scenario| scenario.barriers.set(barrier, on))
-            }
-            Action::SetReaderKind(reader, kind) => {
-                if reader < self.session.scenario().readers {
-                    self.change_scenario(|scenario| scenario.set_reader_kind(reader, kind));
-                }
-            }
-            Action::SetSeqcount(on) => self.change_scenario(|scenario| scenario.seqcount = on),
-            Action::AddOp(op) => self.change_scenario(|scenario| {
-                if scenario.writer.len() < MAX_WRITER_OPS {
-                    scenario.writer.push(op);
-                    scenario.fit_values();
-                }
-            }),
-            Action::RemoveOp(index) => self.change_scenario(|scenario| {
-                if index < scenario.writer.len() {
-                    scenario.writer.remove(index);
-                    scenario.fit_values();
-                }
-            }),
-            Action::MoveOpUp(index) => self.change_scenario(|scenario| {
-                if index > 0 && index < scenario.writer.len() {
-                    scenario.writer.swap(index - 1, index);
-                    scenario.fit_values();
-                }
-            }),
-            Action::MoveOpDown(index) => self.change_scenario(|scenario| {
-                if index + 1 < scenario.writer.len() {
-                    scenario.writer.swap(index, index + 1);
-                    scenario.fit_values();
-                }
-            }),
-            Action::ReplaceOp(index, op) => self.change_scenario(|scenario| {
-                if let Some(slot) = scenario.writer.get_mut(index) {
-                    *slot = op;
-                    scenario.fit_values();
-                }
-            }),
-            Action::SetValue(slot, pte) => self.change_scenario(|scenario| match slot {
-                ValueSlot::P0 => scenario.values.p0 = pte,
-                ValueSlot::Z => scenario.values.z = pte,
-                ValueSlot::P(number) => {
-                    if let Some(value) =
-                        number.checked_sub(1).and_then(|i| scenario.values.p.get_mut(i))
-                    {
-                        *value = pte;
-                    }
-                }
-            }),
+            Action::Edit(edit) => self.change_scenario(edit),
             Action::LoadLink(fragment) => {
                 let fragment = fragment.trim_start_matches('#').to_owned();
                 if fragment != self.permalink() {
@@ -742,40 +680,18 @@ impl AppState {
             Action::StartExploration => self.start_exploration(),
             Action::CancelExploration => {
                 if let Exploration::Running { states, transitions, .. } = self.exploration {
-                    self.run += 1;
                     self.exploration = Exploration::Cancelled { states, transitions };
-                }
-            }
-            Action::ExplorationProgress { run, states, transitions, pending } => {
-                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
-                {
-                    self.exploration = Exploration::Running { run, states, transitions, pending };
-                }
-            }
-            Action::ExplorationFinished { run, report, progress } => {
-                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
-                {
-                    let limit = match progress {
-                        Progress::LimitReached { max_states } => Some(max_states),
-                        Progress::Done | Progress::Running => None,
-                    };
-                    self.exploration = Exploration::Finished { report, limit };
-                }
-            }
-            Action::ExplorationFailed { run, message } => {
-                if matches!(self.exploration, Exploration::Running { run: current, .. } if current == run)
-                {
-                    self.exploration = Exploration::Failed { message };
                 }
             }
             Action::Live(action) => self.live.apply(action),
             Action::LoadVariant { scenario, steps } => self.load_variant(scenario, &steps),
-            Action::Tour(TourAction::Open(number)) => self.open_lesson(number, !self.embed),
+            Action::Tour(TourAction::Open(number)) => self.open_lesson(number, true),
             Action::Tour(TourAction::ShowMe) => self.show_me(),
             Action::Tour(action) => self.tour.apply(action),
         }
-        self.check_lesson();
         self.follow_live();
+        self.follow_exploration();
+        self.check_lesson();
     }
 }
 
@@ -801,7 +717,10 @@ fn session_for(scenario: Scenario) -> Session {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use pte_core::{Barriers, ReaderAction, Register, Verdict};
+    use pte_core::{
+        Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderAction, ReaderKind, Register,
+        ValueSlot, Verdict, WriterOp,
+    };
 
     use super::*;
 
@@ -859,7 +778,7 @@ mod tests {
         let shown = |state: &AppState| state.live.current().map(|answers| answers.scenario.clone());
         let mut state = AppState::default();
         assert_eq!(shown(&state), Some(crate::live::key(&Scenario::kernel())));
-        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, false));
+        state.apply(Action::Edit(Edit::Barrier { barrier: Barrier::ReaderRmb1, on: false }));
         assert_eq!(shown(&state), Some(crate::live::key(state.session.scenario())));
         assert!(state.live.previous().is_some(), "the kernel protocol was shown before");
 
@@ -909,11 +828,12 @@ mod tests {
         );
         assert!(!state.notice.as_ref().unwrap().is_about_the_link());
         // A live answer's progress arriving meanwhile leaves the notice.
-        state.apply(Action::Live(crate::live::LiveAction::Progress { request: 0, states: 1 }));
+        let progress = crate::live::JobProgress { states: 1, transitions: 1, pending: 1 };
+        state.apply(Action::Live(LiveAction::Progress { request: 0, progress }));
         assert!(matches!(state.notice, Some(Notice::KeyRunsNothing(_))));
 
         // Background progress keeps the notice; the next intent clears it.
-        state.apply(Action::ExplorationProgress { run: 0, states: 1, transitions: 1, pending: 1 });
+        state.apply(Action::Live(LiveAction::Progress { request: 1, progress }));
         assert!(state.notice.is_some());
         state.apply(Action::StepNumber(1));
         assert_eq!(state.notice, None);
@@ -1004,7 +924,10 @@ mod tests {
     #[test]
     fn a_scenario_change_resets_the_run_and_undo_brings_it_back() {
         let mut state = AppState::default();
-        run(&mut state, [Action::Step(Step::Writer(0)), Action::SetModel(MemoryModel::Tso)]);
+        run(
+            &mut state,
+            [Action::Step(Step::Writer(0)), Action::Edit(Edit::Model(MemoryModel::Tso))],
+        );
         assert_eq!(state.session.scenario().model, MemoryModel::Tso);
         assert_eq!(state.session.cursor(), 0, "the run starts again");
         assert!(state.undo_restores_session());
@@ -1021,14 +944,14 @@ mod tests {
     fn a_changed_preset_keeps_its_name() {
         let mut state = AppState::default();
         assert_eq!(state.identity().title(), "The kernel protocol as written");
-        state.apply(Action::SetModel(MemoryModel::Weak));
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Weak)));
         assert_eq!(
             state.identity().title(),
             "The kernel protocol as written (changed: model weak)"
         );
         state.apply(Action::ChoosePreset("same-low-none".to_owned()));
-        state.apply(Action::SetReaders(2));
-        state.apply(Action::SetFlush(FlushMode::Ipi));
+        state.apply(Action::Edit(Edit::Readers(2)));
+        state.apply(Action::Edit(Edit::Flush(FlushMode::Ipi)));
         assert_eq!(state.chosen_preset, Some("same-low-none"));
         assert_eq!(
             state.identity().title(),
@@ -1049,30 +972,30 @@ mod tests {
     #[test]
     fn toggling_a_barrier_changes_only_that_site() {
         let mut state = AppState::default();
-        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, false));
+        state.apply(Action::Edit(Edit::Barrier { barrier: Barrier::ReaderRmb1, on: false }));
         // The default is the kernel's barriers; only the toggled site moves.
         let barriers = state.session.scenario().barriers;
         assert_eq!(barriers, Barriers::KERNEL.with(Barrier::ReaderRmb1, false));
-        state.apply(Action::SetBarrier(Barrier::ReaderRmb1, true));
+        state.apply(Action::Edit(Edit::Barrier { barrier: Barrier::ReaderRmb1, on: true }));
         assert!(state.session.scenario().barriers.is_on(Barrier::ReaderRmb1));
     }
 
     #[test]
     fn reader_kinds_and_the_sequence_counter_are_scenario_edits() {
         let mut state = AppState::default();
-        state.apply(Action::SetReaders(2));
-        state.apply(Action::SetReaderKind(1, ReaderKind::Atomic64));
+        state.apply(Action::Edit(Edit::Readers(2)));
+        state.apply(Action::Edit(Edit::ReaderKind { reader: 1, kind: ReaderKind::Atomic64 }));
         assert_eq!(state.session.scenario().reader_kind(1), ReaderKind::Atomic64);
         // A reader that does not exist is not edited.
-        state.apply(Action::SetReaderKind(3, ReaderKind::GupFast));
+        state.apply(Action::Edit(Edit::ReaderKind { reader: 3, kind: ReaderKind::GupFast }));
         assert_eq!(
             state.session.scenario().reader_kinds,
             [ReaderKind::Lockless, ReaderKind::Atomic64]
         );
-        state.apply(Action::SetSeqcount(true));
+        state.apply(Action::Edit(Edit::Seqcount(true)));
         assert!(state.session.scenario().seqcount);
         // Fewer readers drop the kinds of those that are gone.
-        state.apply(Action::SetReaders(1));
+        state.apply(Action::Edit(Edit::Readers(1)));
         assert!(state.session.scenario().reader_kinds.is_empty());
         state.apply(Action::Undo);
         assert_eq!(state.session.scenario().reader_kind(1), ReaderKind::Atomic64);
@@ -1084,10 +1007,10 @@ mod tests {
         run(
             &mut state,
             [
-                Action::AddOp(WriterOp::Zap),
-                Action::AddOp(WriterOp::Establish),
-                Action::MoveOpUp(4),
-                Action::ReplaceOp(0, WriterOp::ZapAtomic),
+                Action::Edit(Edit::AddOp(WriterOp::Zap)),
+                Action::Edit(Edit::AddOp(WriterOp::Establish)),
+                Action::Edit(Edit::MoveOp { from: 4, to: 3 }),
+                Action::Edit(Edit::ReplaceOp { index: 0, op: WriterOp::ZapAtomic }),
             ],
         );
         let scenario = state.session.scenario();
@@ -1102,21 +1025,24 @@ mod tests {
             ]
         );
         assert_eq!(scenario.values.p.len(), 2);
-        state.apply(Action::RemoveOp(2));
+        state.apply(Action::Edit(Edit::RemoveOp(2)));
         assert_eq!(state.session.scenario().values.p.len(), 1);
-        state.apply(Action::MoveOpDown(0));
+        state.apply(Action::Edit(Edit::MoveOp { from: 0, to: 1 }));
         assert_eq!(state.session.scenario().writer[1], WriterOp::ZapAtomic);
     }
 
     #[test]
     fn values_and_same_low_half() {
         let mut state = AppState::default();
-        state.apply(Action::SetSameLow(true));
+        state.apply(Action::Edit(Edit::SameLow(true)));
         assert!(state.session.scenario().same_low());
-        state.apply(Action::SetValue(ValueSlot::P(1), Pte(0x0000_0005_0000_3067)));
+        state.apply(Action::Edit(Edit::Value {
+            slot: ValueSlot::P(1),
+            value: Pte(0x0000_0005_0000_3067),
+        }));
         assert_eq!(state.session.scenario().values.p, [Pte(0x0000_0005_0000_3067)]);
         assert!(!state.session.scenario().same_low());
-        state.apply(Action::SetValue(ValueSlot::P(2), Pte(1)));
+        state.apply(Action::Edit(Edit::Value { slot: ValueSlot::P(2), value: Pte(1) }));
         assert_eq!(state.session.scenario().values.p.len(), 1, "no P2: nothing changes");
     }
 
@@ -1124,9 +1050,16 @@ mod tests {
     fn out_of_range_settings_are_refused() {
         let mut state = AppState::default();
         let before = state.clone();
-        run(&mut state, [Action::SetReaders(0), Action::SetReaders(5), Action::SetPresentBit(64)]);
+        run(
+            &mut state,
+            [
+                Action::Edit(Edit::Readers(0)),
+                Action::Edit(Edit::Readers(5)),
+                Action::Edit(Edit::PresentBit(64)),
+            ],
+        );
         assert_eq!(state, before);
-        state.apply(Action::SetReaders(3));
+        state.apply(Action::Edit(Edit::Readers(3)));
         assert_eq!(state.session.scenario().readers, 3);
     }
 
@@ -1199,7 +1132,7 @@ mod tests {
         assert_eq!(state.permalink(), fragment, "the link keeps the whole trace");
         state.apply(Action::Redo);
         assert_eq!(state.session.cursor(), 1);
-        state.apply(Action::SetModel(MemoryModel::Weak));
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Weak)));
         assert_eq!(state.session.scenario().model, MemoryModel::Sc, "the scenario is fixed");
     }
 
@@ -1272,16 +1205,18 @@ mod tests {
         assert_eq!(unfinished.trace_end(), TraceEnd::NoRead);
     }
 
-    /// Finishes the running exploration of `state` with a real report.
-    fn finish_exploration(state: &mut AppState) {
-        let Exploration::Running { run, .. } = state.exploration else { panic!("not running") };
-        let mut explorer = pte_core::Explorer::new(state.session.scenario().clone()).unwrap();
-        let progress = explorer.run_to_end();
-        state.apply(Action::ExplorationFinished {
-            run,
-            report: Rc::new(explorer.report()),
-            progress,
-        });
+    /// Answers the live explorations Explore all waits for, as the runner
+    /// would, until it has its result; returns how many that took.
+    fn finish_exploration(state: &mut AppState) -> usize {
+        assert!(matches!(state.exploration, Exploration::Running { .. }), "not running");
+        let mut explorations = 0;
+        while matches!(state.exploration, Exploration::Running { .. }) {
+            let (request, scenario) = state.live.request().expect("Explore all waits for a job");
+            let report = Rc::new(pte_core::explore(scenario).unwrap());
+            state.apply(Action::Live(LiveAction::Finished { request, report }));
+            explorations += 1;
+        }
+        explorations
     }
 
     #[test]
@@ -1303,37 +1238,14 @@ mod tests {
                         state.apply(Action::StepForward);
                     }
                 }
-                Solution::Explore { .. } => finish_exploration(&mut state),
+                Solution::Explore { .. } => {
+                    finish_exploration(&mut state);
+                }
             }
             assert!(state.tour.open.unwrap().met, "lesson {number} not met by Show me");
             assert!(state.tour.is_done(number));
         }
         assert_eq!(state.tour.done_count(), pte_core::tour::lessons().len());
-    }
-
-    #[test]
-    fn a_lesson_hides_the_live_answers_until_its_goal_is_met() {
-        use crate::runner::{requests, Purpose};
-        let live_jobs = |state: &AppState| {
-            requests(state).iter().filter(|job| job.purpose == Purpose::Live).count()
-        };
-        let plain =
-            AppState::from_start(&Start { fragment: String::new(), embed: false, graph: false });
-        assert!(!plain.answers_hidden());
-        assert_eq!(live_jobs(&plain), 1, "outside the tour the live answers explore");
-
-        let start = Start { fragment: "lesson=3".to_owned(), embed: false, graph: false };
-        let mut state = AppState::from_start(&start);
-        assert!(state.answers_hidden());
-        assert_eq!(live_jobs(&state), 0, "a torn trace would be one click away");
-        run(&mut state, same_low_tear().map(Action::Step));
-        assert!(state.tour.open.unwrap().met);
-        assert!(!state.answers_hidden());
-        assert_eq!(live_jobs(&state), 1, "the goal met, the answers come back");
-        // Leaving the tour shows them too.
-        let mut state = AppState::from_start(&start);
-        state.apply(Action::Tour(TourAction::Close));
-        assert!(!state.answers_hidden());
     }
 
     #[test]
@@ -1372,7 +1284,7 @@ mod tests {
         let mut state = AppState::default();
         // Lesson 4: proving never torn needs an exploration of its scenario.
         state.apply(Action::Tour(TourAction::Open(4)));
-        state.apply(Action::SetFlush(FlushMode::None));
+        state.apply(Action::Edit(Edit::Flush(FlushMode::None)));
         state.apply(Action::StartExploration);
         finish_exploration(&mut state);
         assert!(!state.tour.open.unwrap().met, "another scenario's answer");
@@ -1385,7 +1297,7 @@ mod tests {
         state.apply(Action::StartExploration);
         finish_exploration(&mut state);
         assert!(!state.tour.open.unwrap().met, "no barrier switched off");
-        state.apply(Action::SetBarrier(Barrier::EstablishWmb1, false));
+        state.apply(Action::Edit(Edit::Barrier { barrier: Barrier::EstablishWmb1, on: false }));
         assert!(!state.tour.open.unwrap().met, "not explored yet");
         state.apply(Action::StartExploration);
         finish_exploration(&mut state);
@@ -1426,27 +1338,61 @@ mod tests {
     }
 
     #[test]
-    fn exploration_runs_are_identified() {
+    fn explore_all_is_the_live_answer_under_the_scenario_s_model() {
+        let mut state = AppState::default();
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Tso)));
+        let (first, _) = state.live.request().unwrap();
+        state.apply(Action::StartExploration);
+        let (request, scenario) = state.live.request().unwrap();
+        assert_ne!(request, first, "the scenario's own model is explored first");
+        assert_eq!(&scenario, state.session.scenario());
+        // Its progress is Explore all's.
+        let progress = crate::live::JobProgress { states: 10, transitions: 20, pending: 3 };
+        state.apply(Action::Live(LiveAction::Progress { request, progress }));
+        assert_eq!(
+            state.exploration,
+            Exploration::Running { states: 10, transitions: 20, pending: 3 }
+        );
+        state.apply(Action::CancelExploration);
+        assert_eq!(state.exploration, Exploration::Cancelled { states: 10, transitions: 20 });
+        assert_eq!(state.live.request().map(|(id, _)| id), Some(request), "the live job goes on");
+        // Explore all again joins the same job, which answers both.
+        state.apply(Action::StartExploration);
+        assert_eq!(state.live.request().map(|(id, _)| id), Some(request));
+        let report = Rc::new(pte_core::explore(scenario).unwrap());
+        state.apply(Action::Live(LiveAction::Finished { request, report: report.clone() }));
+        let Exploration::Finished { report: found, limit: None } = &state.exploration else {
+            panic!("{:?}", state.exploration)
+        };
+        assert!(Rc::ptr_eq(found, &report));
+        let live = state.live.current().unwrap().report(MemoryModel::Tso).unwrap();
+        assert!(Rc::ptr_eq(live, &report), "one report for both");
+
+        // Once the live answer is in, Explore all answers at once.
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Sc)));
+        assert_eq!(state.exploration, Exploration::Idle, "another scenario: nothing explored");
+        state.apply(Action::StartExploration);
+        assert!(matches!(state.exploration, Exploration::Running { .. }), "SC is explored next");
+        assert_eq!(finish_exploration(&mut state), 1);
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Tso)));
+        state.apply(Action::StartExploration);
+        assert!(matches!(state.exploration, Exploration::Finished { .. }), "no new job");
+    }
+
+    #[test]
+    fn a_failed_or_stopped_live_job_ends_explore_all() {
         let mut state = AppState::default();
         state.apply(Action::StartExploration);
-        let Exploration::Running { run, .. } = state.exploration else { panic!("not running") };
-        state.apply(Action::ExplorationProgress { run, states: 10, transitions: 20, pending: 3 });
-        assert!(matches!(state.exploration, Exploration::Running { states: 10, .. }));
-        state.apply(Action::CancelExploration);
-        assert!(matches!(state.exploration, Exploration::Cancelled { states: 10, .. }));
-        // A slice of the cancelled run that was already queued is ignored.
-        state.apply(Action::ExplorationProgress { run, states: 11, transitions: 21, pending: 2 });
-        assert!(matches!(state.exploration, Exploration::Cancelled { .. }));
-
-        // A run that fails says why; a late failure of an old run is ignored.
-        state.apply(Action::StartExploration);
-        let Exploration::Running { run: second, .. } = state.exploration else { panic!() };
-        state.apply(Action::ExplorationFailed { run, message: "old".to_owned() });
-        assert!(matches!(state.exploration, Exploration::Running { .. }));
-        state.apply(Action::ExplorationFailed { run: second, message: "no".to_owned() });
+        let (request, _) = state.live.request().unwrap();
+        state.apply(Action::Live(LiveAction::Failed { request, message: "no".to_owned() }));
         assert_eq!(state.exploration, Exploration::Failed { message: "no".to_owned() });
+        // Explore all again tries again.
         state.apply(Action::StartExploration);
         assert!(matches!(state.exploration, Exploration::Running { .. }), "Explore all again");
+        assert!(state.live.request().is_some());
+        // The live strip's Cancel stops the one job, and so Explore all.
+        state.apply(Action::Live(LiveAction::Cancel));
+        assert!(matches!(state.exploration, Exploration::Cancelled { .. }));
     }
 
     #[test]
@@ -1454,11 +1400,8 @@ mod tests {
         let mut state = AppState::default();
         state.apply(Action::ChoosePreset("same-low-none".to_owned()));
         state.apply(Action::StartExploration);
-        let Exploration::Running { run, .. } = state.exploration else { panic!("not running") };
-        let mut explorer = pte_core::Explorer::new(state.session.scenario().clone()).unwrap();
-        let progress = explorer.run_to_end();
-        let report = Rc::new(explorer.report());
-        state.apply(Action::ExplorationFinished { run, report: report.clone(), progress });
+        finish_exploration(&mut state);
+        let Exploration::Finished { report, .. } = state.exploration.clone() else { panic!() };
         let torn = report.outcomes.iter().position(|o| o.verdict.is_torn()).expect("a torn read");
 
         state.apply(Action::ReplayOutcome(torn));
@@ -1486,7 +1429,7 @@ mod tests {
         state.apply(Action::Step(reader(ReaderAction::IrqOff)));
         assert_eq!(state.replayed_outcome(), None);
 
-        state.apply(Action::SetReaders(2));
+        state.apply(Action::Edit(Edit::Readers(2)));
         assert_eq!(state.exploration, Exploration::Idle, "a new scenario forgets the results");
     }
 }

@@ -11,7 +11,8 @@ use pte_core::{catalog, link, ReaderAction, Register, Scenario, Step, Torn};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web::browser;
-use web::runner::{JobRequest, Purpose, Runner};
+use web::live::LiveAction;
+use web::runner::{JobRequest, Runner};
 use web::state::{Action, AppState};
 use yew::Callback;
 
@@ -125,7 +126,7 @@ async fn a_broken_link_in_the_address_shows_an_alert() {
 }
 
 fn explore_all(id: u32, scenario: Scenario) -> JobRequest {
-    JobRequest { purpose: Purpose::ExploreAll, id, scenario, max_states: 1_000_000 }
+    JobRequest { id, scenario, max_states: 1_000_000 }
 }
 
 #[wasm_bindgen_test]
@@ -143,10 +144,10 @@ async fn without_a_worker_the_page_explores_on_its_own_timers() {
     let mut report = None;
     for _ in 0..2_000 {
         yew::platform::time::sleep(Duration::from_millis(5)).await;
-        if let Some(Action::ExplorationFinished { run, report: found, .. }) =
+        if let Some(Action::Live(LiveAction::Finished { request, report: found })) =
             actions.borrow().last()
         {
-            assert_eq!(*run, 7);
+            assert_eq!(*request, 7);
             report = Some(found.clone());
             break;
         }

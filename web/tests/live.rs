@@ -6,13 +6,14 @@
 
 use std::rc::Rc;
 
-use pte_core::{catalog, Barrier, MemoryModel, Pte, Scenario, Torn};
+use pte_core::{catalog, Barrier, Edit, MemoryModel, Pte, ReaderAction, Scenario, Step, Torn};
 use pte_worker::engine::Jobs;
 use pte_worker::protocol::{Reply, Request};
 use web::browser::Start;
 use web::live::LiveStatus;
-use web::runner::{action_for, requests, Purpose};
+use web::runner::{action_for, requests};
 use web::state::{Action, AppState, Exploration};
+use web::tour::TourAction;
 use yew::Reducible;
 
 fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
@@ -55,7 +56,7 @@ fn the_page_answers_every_model_and_the_matrix_after_a_barrier_switch() {
     let state = Rc::new(AppState::default());
     let first = requests(&state);
     assert_eq!(first.len(), 1, "the kernel protocol is explored at once: {first:?}");
-    assert_eq!(first[0].purpose, Purpose::Live);
+    assert_eq!(first[0].scenario, Scenario::kernel(), "its own model first");
     let (state, explorations) = drive(state);
     assert!(explorations >= 3);
     let answers = state.live.current().unwrap();
@@ -64,11 +65,12 @@ fn the_page_answers_every_model_and_the_matrix_after_a_barrier_switch() {
 
     // Switching the first rmb off under the weak model: new torn values,
     // answered with no click.
-    let state = reduce(state, Action::SetModel(MemoryModel::Weak));
+    let state = reduce(state, Action::Edit(Edit::Model(MemoryModel::Weak)));
     assert!(requests(&state).is_empty(), "the model alone changes no answer");
-    let state = reduce(state, Action::SetFlush(pte_core::FlushMode::None));
+    let state = reduce(state, Action::Edit(Edit::Flush(pte_core::FlushMode::None)));
     let (state, _) = drive(state);
-    let state = reduce(state, Action::SetBarrier(Barrier::ReaderRmb1, false));
+    let state =
+        reduce(state, Action::Edit(Edit::Barrier { barrier: Barrier::ReaderRmb1, on: false }));
     assert!(!requests(&state).is_empty(), "a barrier switch is explored by itself");
     let (state, _) = drive(state);
     let answers = state.live.current().unwrap();
@@ -112,30 +114,71 @@ fn the_page_answers_every_model_and_the_matrix_after_a_barrier_switch() {
 }
 
 #[test]
-fn explore_all_and_the_live_answers_are_separate_jobs() {
-    let state = reduce(Rc::new(AppState::default()), Action::StartExploration);
+fn explore_all_joins_the_live_job_of_the_scenario_s_model() {
+    let tso = Scenario { model: MemoryModel::Tso, ..preset("different-low") };
+    let start = Start { fragment: pte_core::link::encode(&tso, &[]), embed: false, graph: false };
+    let state = Rc::new(AppState::from_start(&start));
+    let live = requests(&state);
+    let state = reduce(state, Action::StartExploration);
     let wanted = requests(&state);
-    assert_eq!(
-        wanted.iter().map(|job| job.purpose).collect::<Vec<_>>(),
-        [Purpose::ExploreAll, Purpose::Live]
-    );
-    let explore = wanted[0].clone();
-    let report = pte_core::explore(explore.scenario.clone()).unwrap();
+    assert_eq!(wanted, live, "one job: the live answer under the page's own model");
+    assert_eq!(wanted[0].scenario, tso);
+    let report = pte_core::explore(tso.clone()).unwrap();
     let mut jobs = Jobs::new();
     jobs.handle(
-        Request::Explore {
-            job: 9,
-            scenario: explore.scenario.clone(),
-            max_states: explore.max_states,
-        },
+        Request::Explore { job: 9, scenario: tso.clone(), max_states: wanted[0].max_states },
         0.0,
     );
     let reply = jobs.run_slice(1e9, &|| 0.0).pop().unwrap();
-    let state = reduce(state, action_for(&explore, reply).unwrap());
+    let state = reduce(state, action_for(&wanted[0], reply).unwrap());
     let Exploration::Finished { report: found, limit: None } = &state.exploration else {
         panic!("{:?}", state.exploration)
     };
     assert_eq!(**found, report);
+    assert_eq!(state.live.current().unwrap().report(MemoryModel::Tso), Some(found));
+    assert_eq!(requests(&state)[0].scenario.model, MemoryModel::Sc, "then the other models");
+}
+
+#[test]
+fn a_lesson_hides_the_live_answers_until_its_goal_is_met() {
+    let plain =
+        AppState::from_start(&Start { fragment: String::new(), embed: false, graph: false });
+    assert!(!plain.answers_hidden());
+    assert_eq!(requests(&plain).len(), 1, "outside the tour the live answers explore");
+
+    let start = Start { fragment: "lesson=3".to_owned(), embed: false, graph: false };
+    let mut state = AppState::from_start(&start);
+    assert!(state.answers_hidden());
+    assert_eq!(requests(&state).len(), 0, "a torn trace would be one click away");
+    // Explore all still explores: the live job of its model, for it.
+    state.apply(Action::StartExploration);
+    assert_eq!(requests(&state).len(), 1);
+    state.apply(Action::CancelExploration);
+    assert_eq!(requests(&state).len(), 0);
+    let reader = |action| Step::Reader { reader: 0, action };
+    let load = |register| reader(ReaderAction::Load(register));
+    use pte_core::Register::{R0, R1, R2};
+    let tear = [
+        reader(ReaderAction::IrqOff),
+        load(R0),
+        Step::Writer(0),
+        Step::Writer(1),
+        load(R1),
+        Step::Writer(2),
+        Step::Writer(3),
+        load(R2),
+        reader(ReaderAction::Check),
+    ];
+    for step in tear {
+        state.apply(Action::Step(step));
+    }
+    assert!(state.tour.open.unwrap().met);
+    assert!(!state.answers_hidden());
+    assert_eq!(requests(&state).len(), 1, "the goal met, the answers come back");
+    // Leaving the tour shows them too.
+    let mut state = AppState::from_start(&start);
+    state.apply(Action::Tour(TourAction::Close));
+    assert!(!state.answers_hidden());
 }
 
 #[test]
@@ -190,9 +233,9 @@ fn a_witness_that_does_not_replay_is_a_failure_not_a_panic() {
 #[test]
 fn a_failed_explore_all_says_why() {
     let state = reduce(Rc::new(AppState::default()), Action::StartExploration);
-    let job = requests(&state).into_iter().find(|job| job.purpose == Purpose::ExploreAll).unwrap();
+    let job = requests(&state).remove(0);
     let reply = Reply::Failed { job: 1, message: "readers is 0".to_owned() };
     let state = reduce(state, action_for(&job, reply).unwrap());
     assert_eq!(state.exploration, Exploration::Failed { message: "readers is 0".to_owned() });
-    assert!(requests(&state).iter().all(|job| job.purpose != Purpose::ExploreAll));
+    assert!(requests(&state).is_empty());
 }

@@ -384,6 +384,27 @@ async fn the_state_view_marks_the_present_bit_and_names_sources() {
 }
 
 #[tokio::test]
+async fn the_state_view_shows_the_sequence_counter_only_with_its_writer() {
+    let mut scenario = Scenario::kernel();
+    let plain = Session::new(scenario.clone()).unwrap();
+    let props = StateViewProps { session: Rc::new(plain) };
+    let html = render_view(move || state_view(&props)).await;
+    assert!(!html.contains("memory-seq"), "{html}");
+    scenario.seqcount = true;
+    let mut session = Session::new(scenario).unwrap();
+    session.step(Step::Writer(0)).unwrap();
+    let props = StateViewProps { session: Rc::new(session) };
+    let html = render_view(move || state_view(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"<p data-testid="memory-seq" class="seq-word">"#,
+            r#">Sequence counter <code>seq</code> = <code data-testid="memory-seq-value">1</code> (odd: a writer is inside its update; written by seq 1 (writer op 1))</p>"#,
+        ],
+    );
+}
+
+#[tokio::test]
 async fn the_verdict_banner_names_an_allowed_read() {
     let mut session = Session::new(Scenario::kernel()).unwrap();
     for step in [
@@ -471,7 +492,7 @@ async fn the_weak_reordering_is_explained_on_the_code_in_the_trace_and_in_the_ve
             // The trace and the verdict.
             r#"data-testid="trace-why""#,
             r#"data-testid="verdict-why""#,
-            "Why weak (ARM/POWER-like) allowed it (sequential consistency would not):",
+            "Why weak (ARMv8-like, multicopy-atomic) allowed it (sequential consistency would not):",
             &format!("step 4: {sentence}"),
         ],
     );

@@ -10,7 +10,7 @@ use web::browser::Start;
 use web::components::live::{live_strip, LiveStripProps};
 use web::components::matrix::{matrix_panel, MatrixPanelProps};
 use web::components::possible::{read_under_models, ReadUnderModelsProps};
-use web::live::{Live, LiveAction};
+use web::live::{JobProgress, Live, LiveAction};
 use web::{App, AppProps};
 use yew::{Callback, LocalServerRenderer};
 
@@ -187,7 +187,8 @@ async fn the_strip_says_how_far_the_running_exploration_got() {
     let mut live = Live::default();
     live.follow(&preset("kernel"));
     let (request, _) = live.request().unwrap();
-    live.apply(LiveAction::Progress { request, states: 12_345 });
+    let progress = JobProgress { states: 12_345, transitions: 30_000, pending: 77 };
+    live.apply(LiveAction::Progress { request, progress });
     assert!(live.changes().is_none(), "nothing changed yet");
     let html = render_strip(&live).await;
     assert_contains(

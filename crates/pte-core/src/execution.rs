@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::machine::{CompletedRead, ReaderAction, State, Step};
 use crate::program::{AccessKind, Program, Register, Tag, Word, INITIAL};
-use crate::reader::Effect;
+use crate::readers::Effect;
 use crate::scenario::Barrier;
 use crate::session::ReplayError;
 use crate::short_sort;
@@ -217,13 +217,12 @@ impl<'a> Builder<'a> {
             loads: BTreeMap::new(),
             reads: Vec::new(),
         };
-        let words: &[Word] =
-            if program.scenario().seqcount { &Word::ALL } else { &[Word::Low, Word::High] };
-        for &word in words {
+        for word in program.words() {
             let value = program.value(word, INITIAL);
-            let label = match word {
-                Word::Seq => "seq = 0 (initial)".to_owned(),
-                _ => format!("{} = 0x{value:08x} (P0)", word.name()),
+            let label = if word.is_pte_half() {
+                format!("{} = 0x{value:08x} (P0)", word.name())
+            } else {
+                format!("{} = {value} (initial)", word.name())
             };
             let id =
                 builder.push(Thread::Init, EventKind::Init, Some(word), Some(value), None, label);

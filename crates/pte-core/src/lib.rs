@@ -13,8 +13,10 @@
 //! code runs natively and in WebAssembly.
 
 pub mod catalog;
+mod edit;
 pub mod execution;
 mod explore;
+pub mod grammar;
 pub mod link;
 pub mod listing;
 pub mod litmus;
@@ -24,16 +26,21 @@ mod model;
 pub mod picture;
 mod program;
 mod reader;
+pub mod readers;
 mod reduction;
 mod relaxation;
 mod scenario;
 mod session;
 pub mod short_sort;
+mod source_ref;
 pub mod sources;
 pub mod tour;
 mod verdict;
 mod warning;
+mod words;
+pub mod writer;
 
+pub use edit::{Edit, ValueSlot};
 pub use explore::{
     explore, Explorer, Outcome, Progress, Report, StateHasher, Torn, TornAnswer, TornWitness,
     DEFAULT_MAX_STATES,
@@ -49,7 +56,8 @@ pub use model::ModelRules;
 pub use program::{
     AccessKind, Order, Program, Register, Source, Tag, ValueName, Word, WriterAccess, INITIAL,
 };
-pub use reader::{Block, Effect, Item, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+pub use reader::{Block, ReaderProgram};
+pub use readers::{Effect, Item, OnFail, ReaderSpec, StepSpec, Test, MAX_REGISTERS};
 pub use relaxation::{Relaxation, Unordered};
 pub use scenario::{
     Arch, Barrier, BarrierOrigin, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario,

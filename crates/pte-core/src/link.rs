@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::grammar;
 use crate::machine::Step;
 use crate::scenario::{
     Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, Values,
@@ -72,14 +73,32 @@ pub fn encode_lesson(number: usize, shown: Option<(&Scenario, &[Step])>) -> Stri
 /// longer than [`MAX_LINK_LENGTH`] is not read: it names no lesson, and
 /// [`decode`] says why.
 pub fn lesson(query: &str, count: usize) -> Option<Result<usize, LinkError>> {
-    let value = parameters(query).ok()?.find(|(key, _)| *key == "lesson")?.1;
-    Some(value.parse::<usize>().ok().filter(|number| (1..=count).contains(number)).ok_or_else(
-        || LinkError::Invalid {
+    let mut lessons = parameters(query).ok()?.filter(|(key, _)| *key == "lesson");
+    let value = lessons.next()?.1;
+    if lessons.next().is_some() {
+        return Some(Err(LinkError::Invalid {
+            parameter: "lesson".to_owned(),
+            value: value.into_owned(),
+            reason: "the parameter is given twice".to_owned(),
+        }));
+    }
+    let number = match grammar::decimal_as::<usize>(&value) {
+        Ok(number) => number,
+        Err(error) => {
+            return Some(Err(LinkError::Invalid {
+                parameter: "lesson".to_owned(),
+                value: value.into_owned(),
+                reason: error.to_string(),
+            }))
+        }
+    };
+    Some(Some(number).filter(|number| (1..=count).contains(number)).ok_or_else(|| {
+        LinkError::Invalid {
             parameter: "lesson".to_owned(),
             value: value.into_owned(),
             reason: format!("there is no such lesson; the tour has lessons 1 to {count}"),
-        },
-    ))
+        }
+    }))
 }
 
 /// Does the link carry a scenario (a `v` parameter), beside a lesson? A
@@ -170,11 +189,29 @@ impl fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
-/// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; unknown
-/// parameters (`lesson` among them) are ignored (a future version may add
-/// some); `%2C` is read as a comma, since mail clients sometimes escape it.
+/// The parameters a link of each version may carry (`lesson` is the tour's).
+const VERSION_1_PARAMETERS: [&str; 12] =
+    ["lesson", "v", "model", "bit", "writer", "p0", "z", "p", "readers", "flush", "off", "t"];
+/// Version 2 added the reader kinds and the sequence counter.
+const VERSION_2_PARAMETERS: [&str; 2] = ["kinds", "seq"];
+
+/// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; `%2C` is
+/// read as a comma, since mail clients sometimes escape it. Every number is
+/// read by [`grammar`]. Nothing is dropped or chosen silently: a parameter
+/// given twice, one the link's version does not have and one no version
+/// has are refused by name.
 pub fn decode(query: &str) -> Result<Link, LinkError> {
     let pairs: Vec<(&str, Cow<'_, str>)> = parameters(query)?.collect();
+    let invalid = |parameter: &str, value: &str, reason: String| LinkError::Invalid {
+        parameter: parameter.to_owned(),
+        value: value.to_owned(),
+        reason,
+    };
+    for (index, (key, value)) in pairs.iter().enumerate() {
+        if pairs[..index].iter().any(|(earlier, _)| earlier == key) {
+            return Err(invalid(key, value, "the parameter is given twice".to_owned()));
+        }
+    }
     let get = |parameter: &'static str| -> Result<&str, LinkError> {
         pairs
             .iter()
@@ -185,29 +222,28 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
     let optional = |parameter: &str| -> &str {
         pairs.iter().find(|(key, _)| *key == parameter).map_or("", |(_, value)| value.as_ref())
     };
-    let invalid = |parameter: &str, value: &str, reason: String| LinkError::Invalid {
-        parameter: parameter.to_owned(),
-        value: value.to_owned(),
-        reason,
-    };
     let list = |text: &str| -> Vec<String> {
         text.split(',').filter(|item| !item.is_empty()).map(str::to_owned).collect()
     };
     let pte = |parameter: &'static str, text: &str| -> Result<Pte, LinkError> {
-        Pte::from_hex_digits(text.trim_start_matches("0x"))
-            .ok_or_else(|| invalid(parameter, text, "expected 1 to 16 hex digits".to_owned()))
+        grammar::hex(text).map(Pte).map_err(|error| invalid(parameter, text, error.to_string()))
     };
     let number = |parameter: &'static str| -> Result<u8, LinkError> {
         let text = get(parameter)?;
-        text.parse().map_err(|_| invalid(parameter, text, "expected a number".to_owned()))
+        grammar::decimal_as(text).map_err(|error| invalid(parameter, text, error.to_string()))
     };
 
     let version_text = get("v")?;
-    let version = version_text
-        .parse::<u32>()
+    let version = grammar::decimal_as::<u32>(version_text)
         .ok()
         .filter(|version| (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(version))
         .ok_or_else(|| LinkError::UnsupportedVersion { found: version_text.to_owned() })?;
+    if let Some((key, value)) = pairs
+        .iter()
+        .find(|(key, _)| !VERSION_1_PARAMETERS.contains(key) && !VERSION_2_PARAMETERS.contains(key))
+    {
+        return Err(invalid(key, value, "no link format has this parameter".to_owned()));
+    }
     let model_text = get("model")?;
     let model: MemoryModel = model_text
         .parse()
@@ -234,8 +270,19 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
             .map_err(|_| invalid("off", &name, "unknown barrier site".to_owned()))?;
         barriers.set(barrier, false);
     }
-    // Version 1 had lockless readers only and no sequence counter; its
-    // links never carry these parameters.
+    // Version 1 had lockless readers only and no sequence counter; a link
+    // of version 1 that carries them was not written by that version, and
+    // reading it as one would drop them.
+    if version < 2 {
+        if let Some((key, value)) = pairs.iter().find(|(key, _)| VERSION_2_PARAMETERS.contains(key))
+        {
+            return Err(invalid(
+                key,
+                value,
+                format!("not part of link format {version}; write v={FORMAT_VERSION}"),
+            ));
+        }
+    }
     let mut reader_kinds = Vec::new();
     let mut seqcount = false;
     if version >= 2 {

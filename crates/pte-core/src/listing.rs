@@ -3,10 +3,11 @@
 //! models. Pure text, so the page draws it, the CLI and a plain-text export
 //! can quote a step's code line, and tests check it without rendering.
 
-use crate::machine::{Blocked, ReaderAction, State, Step};
+use crate::machine::{Blocked, State, Step};
 use crate::program::{AccessKind, Program, Register, Word};
-use crate::scenario::{Barrier, FlushMode, ReaderKind, WriterOp};
+use crate::scenario::{Arch, Barrier, FlushMode, ReaderKind, WriterOp};
 use crate::sources::{self, SourceRef};
+use crate::writer::{self, Stores, WriterOptionSpec};
 
 /// One line of a thread's listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,28 +56,22 @@ fn line(code: impl Into<String>, comment: Option<String>, kind: LineKind, depth:
 /// The source of an operation: its function, or its flush mode's.
 fn op_source(program: &Program, op: WriterOp) -> Option<&'static SourceRef> {
     let scenario = program.scenario();
-    match op {
-        WriterOp::Flush => sources::for_flush(scenario.flush).first().copied(),
-        op => sources::for_writer_op(op, scenario.arch()).first().copied(),
+    if op.is_flush() {
+        sources::for_flush(scenario.flush).first().copied()
+    } else {
+        sources::for_writer_op(op, scenario.arch()).first().copied()
     }
 }
 
-/// The source of a barrier site's line: the function that has the site (or
-/// would, for Jason's sketch).
+/// The source of a writer barrier site's line: a writer option's own
+/// functions, or the operation that has the site (or would, for Jason's
+/// sketch). A reader's sites are in its kind's spec.
 fn barrier_source(
     barrier: Barrier,
     around: Option<&'static SourceRef>,
 ) -> Option<&'static SourceRef> {
-    match barrier {
-        Barrier::ReaderRmb1 | Barrier::ReaderRmb2 => Some(&sources::PTEP_GET_LOCKLESS),
-        Barrier::SeqRmbBegin => Some(&sources::READ_SEQCOUNT_BEGIN),
-        Barrier::SeqRmbRetry => Some(&sources::READ_SEQCOUNT_RETRY),
-        Barrier::SeqWmbBegin => Some(&sources::WRITE_SEQCOUNT_BEGIN),
-        Barrier::SeqWmbEnd => Some(&sources::WRITE_SEQCOUNT_END),
-        Barrier::ZapWmb1 | Barrier::ZapWmb2 | Barrier::EstablishWmb1 | Barrier::EstablishWmb2 => {
-            around
-        }
-    }
+    let wraps = writer::OPTIONS.iter().flat_map(|option| option.begin.iter().chain(&option.end));
+    wraps.into_iter().find(|wrap| wrap.site == barrier).map(|wrap| wrap.source).or(around)
 }
 
 fn field(word: Word) -> &'static str {
@@ -102,6 +97,7 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
     // Which half holds the present bit decides whether a write order sets
     // it first or last; the summaries say so for the scenario at hand.
     let present = if scenario.present_bit < 32 { Word::Low } else { Word::High };
+    let mips_sh = scenario.arch() == Some(Arch::MipsSh);
     let present_note = |first: Word| {
         if first == present {
             "present bit first"
@@ -116,35 +112,17 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         } else {
             "Z".to_owned()
         };
-        let (call, summary) = match op {
-            WriterOp::Zap => (
-                "native_pte_clear(mm, addr, ptep)".to_owned(),
-                format!("zap: low, then high ({})", present_note(Word::Low)),
-            ),
-            WriterOp::ZapHighFirst => (
-                "pte_clear(mm, addr, ptep)".to_owned(),
-                format!(
-                    "zap: set_pte(ptep, __pte(0)), high, then low ({}; MIPS/SH)",
-                    present_note(Word::High)
-                ),
-            ),
-            WriterOp::ZapAtomic => (
-                "native_ptep_get_and_clear(ptep)".to_owned(),
-                "zap: one atomic 64-bit exchange (SMP x86 PAE, since 2018)".to_owned(),
-            ),
-            WriterOp::Establish => (
-                format!("set_pte(ptep, {value_name})"),
-                format!("install: high, then low ({})", present_note(Word::High)),
-            ),
-            WriterOp::EstablishLowFirst => (
-                format!("set_pte_mirrored(ptep, {value_name})"),
-                format!(
-                    "install: low, then high ({}; hypothetical mirror order, in no kernel)",
-                    present_note(Word::Low)
-                ),
-            ),
-            WriterOp::Flush => (String::new(), "TLB flush".to_owned()),
+        let spec = op.spec();
+        let summary = match (spec.stores, spec.summary_note) {
+            (Stores::Halves([first, _]), None) => {
+                format!("{} ({})", spec.summary, present_note(first))
+            }
+            (Stores::Halves([first, _]), Some(note)) => {
+                format!("{} ({}; {note})", spec.summary, present_note(first))
+            }
+            _ => spec.summary.to_owned(),
         };
+        let call = (spec.call)(&value_name);
         let source = op_source(program, *op);
         blocks.push(Block { op: op_index, call, summary, source, lines: Vec::new() });
     }
@@ -153,14 +131,14 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
         let block = &mut blocks[op];
         let step = LineKind::Step(Step::Writer(index as u8));
         match access.kind {
-            AccessKind::Store(Word::Seq) => {
+            AccessKind::Store(word) if WriterOptionSpec::of_word(word).is_some() => {
                 // write_seqcount_begin() makes seq odd, write_seqcount_end() even.
-                let stored = access.stored(Word::Seq);
-                let call =
-                    if stored % 2 == 1 { "write_seqcount_begin()" } else { "write_seqcount_end()" };
+                let option = WriterOptionSpec::of_word(word).expect("matched");
+                let stored = access.stored(word);
+                let call = option.wrap_of(stored).map_or("", |wrap| wrap.call);
                 block.lines.push(line(
-                    format!("seq = {stored};"),
-                    Some(format!("{call}: the sequence-counter fix")),
+                    format!("{} = {stored};", word.name()),
+                    Some(format!("{call}: {}", option.purpose)),
                     step,
                     1,
                 ));
@@ -174,6 +152,19 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
             AccessKind::StoreBoth => block.lines.push(line(
                 format!("ptep->pte = {};", access.value),
                 Some(format!("{}, one 64-bit atomic exchange (cmpxchg8b)", access.value_name)),
+                step,
+                1,
+            )),
+            // The mmu_gather's deferred flush, issued after the page-table
+            // lock is dropped: by tlb_finish_mmu() on x86 (which selects
+            // MMU_GATHER_MERGE_VMAS), already by tlb_end_vma() on MIPS and SH.
+            AccessKind::Flush if mips_sh => block.lines.push(line(
+                "tlb_end_vma(&tlb, vma);",
+                Some(match scenario.flush {
+                    FlushMode::Ipi => "IPIs, waits for readers with interrupts off".to_owned(),
+                    FlushMode::Paravirt => "paravirt flush: does not wait for readers".to_owned(),
+                    FlushMode::None => String::new(),
+                }),
                 step,
                 1,
             )),
@@ -210,7 +201,7 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                 LineKind::Plain => block.source,
             };
         }
-        if scenario.writer[block.op] == WriterOp::Flush && block.lines.is_empty() {
+        if scenario.writer[block.op].is_flush() && block.lines.is_empty() {
             block.lines.push(line(
                 "/* no flush here */",
                 Some("TLB flush mode: none (skipped)".to_owned()),
@@ -225,99 +216,70 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
 
 /// What the reader column says it runs, above its code.
 pub fn reader_call(kind: ReaderKind) -> (&'static str, &'static str) {
-    match kind {
-        ReaderKind::Lockless => ("pte = ptep_get_lockless(ptep);", "inside GUP-fast"),
-        ReaderKind::GupFast => ("gup_pte_range()", "GUP-fast: read, grab, re-check"),
-        ReaderKind::Atomic64 => ("pte = *ptep;", "the MMU's walker: one atomic 64-bit load"),
-        ReaderKind::Seqcount => ("pte = ptep_get_seqcount(ptep);", "the fix: a sequence counter"),
-    }
+    kind.spec().call
 }
 
-/// The C line of one reader step, and its comment.
-fn reader_code(kind: ReaderKind, action: ReaderAction) -> (&'static str, Option<&'static str>) {
-    match (kind, action) {
-        (_, ReaderAction::IrqOff) => {
-            ("local_irq_save(flags);", Some("GUP-fast, around the whole walk"))
-        }
-        (_, ReaderAction::IrqOn) => ("local_irq_restore(flags);", None),
-        (_, ReaderAction::Load(Register::R0)) => ("r0 = ptep->pte_low;", None),
-        (_, ReaderAction::Load(Register::R1)) => ("r1 = ptep->pte_high;", None),
-        (_, ReaderAction::Load(Register::R2)) => ("r2 = ptep->pte_low;", None),
-        (_, ReaderAction::Load(Register::Q0)) => {
-            ("q0 = ptep->pte_low;", Some("pte_val(*ptep), low half"))
-        }
-        (_, ReaderAction::Load(Register::Q1)) => {
-            ("q1 = ptep->pte_high;", Some("no barrier between"))
-        }
-        (_, ReaderAction::Load(Register::S)) => ("s = seq;", Some("read_seqcount_begin()")),
-        (_, ReaderAction::Load(Register::S2)) => ("s2 = seq;", Some("read_seqcount_retry()")),
-        (_, ReaderAction::Load64) => ("r1:r0 = *ptep;", Some("one single-copy-atomic 64-bit load")),
-        (_, ReaderAction::Grab) => {
-            ("folio = try_grab_folio(page, 1, flags);", Some("a full barrier"))
-        }
-        (_, ReaderAction::OddCheck) => ("if (s & 1) goto retry;", Some("orders no later load")),
-        (ReaderKind::Seqcount, ReaderAction::Check) => ("if (s2 != s) goto retry;", None),
-        (ReaderKind::GupFast, ReaderAction::Check) => {
-            ("if (unlikely(r0 != r2)) goto retry;", Some("pte = (r1, r0)"))
-        }
-        (_, ReaderAction::Check) => ("if (unlikely(r0 != r2)) goto retry;", None),
-        (_, ReaderAction::Recheck) => {
-            ("if (pte_val(pte) != pte_val(q1:q0)) back off;", Some("gup_put_folio(), slow path"))
-        }
-    }
-}
-
-/// A reader's program, compiled by the core for its kind: one line per
-/// step, a `retry:` label before each loop, each `smp_rmb()` site in place.
+/// A reader's program, as its kind's spec writes it: one line per step, a
+/// `retry:` label before each loop, each `smp_rmb()` site in place.
 pub fn reader_lines(program: &Program, reader: u8) -> Vec<Line> {
     let compiled = program.reader_program(reader);
-    let kind = compiled.kind;
+    let spec = compiled.kind.spec();
     let mut lines = Vec::new();
-    for block in &compiled.blocks {
+    for (block, steps) in compiled.blocks.iter().zip(spec.blocks) {
         let depth = if block.is_loop() {
-            lines.push(line("retry:", None, LineKind::Plain, 0));
+            // The loop is the function its first step stands for.
+            let mut label = line("retry:", None, LineKind::Plain, 0);
+            label.source = steps.first().and_then(|step| step.source);
+            lines.push(label);
             1
         } else {
             0
         };
-        if block.is_loop() {
-            // The loop is the function its first step stands for.
-            let first = block.items.first().map(|item| item.action);
-            lines.last_mut().expect("just pushed").source =
-                first.and_then(|action| sources::for_reader(kind, action).first().copied());
-        }
-        for item in &block.items {
-            let (code, comment) = reader_code(kind, item.action);
-            let step = LineKind::Step(Step::Reader { reader, action: item.action });
-            let mut step_line = line(code, comment.map(str::to_owned), step, depth);
-            step_line.source = sources::for_reader(kind, item.action).first().copied();
+        for step in steps.iter() {
+            let kind = LineKind::Step(Step::Reader { reader, action: step.item.action });
+            let mut step_line = line(step.code, step.comment.map(str::to_owned), kind, depth);
+            step_line.source = step.source;
             lines.push(step_line);
-            if let Some(barrier) = item.rmb_after {
+            if let Some(barrier) = step.item.rmb_after {
                 let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
                 let mut barrier_line =
                     line("smp_rmb();", origin, LineKind::Barrier(barrier), depth);
-                barrier_line.source = barrier_source(barrier, None);
+                barrier_line.source = step.rmb_source;
                 lines.push(barrier_line);
             }
         }
     }
-    let mut last = line(
-        "return (r1 << 32) | r0;",
-        Some(match kind {
-            ReaderKind::GupFast => "unless it backed off".to_owned(),
-            _ => "the PTE the reader saw".to_owned(),
-        }),
-        LineKind::Plain,
-        0,
-    );
-    last.source = match kind {
-        ReaderKind::Lockless => Some(&sources::PTEP_GET_LOCKLESS),
-        ReaderKind::GupFast => Some(&sources::GUP_RECHECK),
-        ReaderKind::Seqcount => Some(&sources::READ_SEQCOUNT_RETRY),
-        ReaderKind::Atomic64 => None,
-    };
+    let (comment, source) = spec.returns;
+    let mut last = line("return (r1 << 32) | r0;", Some(comment.to_owned()), LineKind::Plain, 0);
+    last.source = source;
     lines.push(last);
     lines
+}
+
+/// The register columns of a table of the readers' registers: every
+/// register some reader has, each kind's in the order its code loads them
+/// (`s` before the loop's, `s2` after them, GUP-fast's `q0`, `q1` after the
+/// loop's). Kinds are merged in [`ReaderKind::ALL`] order: a register new
+/// to the columns goes before the first one already there that follows it
+/// in its kind's list, or last.
+pub fn register_columns(program: &Program) -> Vec<Register> {
+    let mut columns: Vec<Register> = Vec::new();
+    for kind in ReaderKind::ALL {
+        if !(0..program.readers()).any(|reader| program.reader_kind(reader) == kind) {
+            continue;
+        }
+        let registers = kind.spec().registers;
+        for (index, register) in registers.iter().enumerate() {
+            if columns.contains(register) {
+                continue;
+            }
+            let before = registers[index + 1..]
+                .iter()
+                .find_map(|later| columns.iter().position(|column| column == later));
+            columns.insert(before.unwrap_or(columns.len()), *register);
+        }
+    }
+    columns
 }
 
 /// Has this step's line already run in `state` (in the current iteration,
@@ -332,7 +294,7 @@ pub fn is_done(program: &Program, state: &State, step: Step) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::{catalog, Scenario};
+    use crate::{catalog, ReaderAction, Scenario};
 
     use super::*;
 
@@ -408,12 +370,14 @@ mod tests {
         let mirrored = summaries("present-high-mirrored");
         assert_eq!(
             mirrored[0],
-            "zap: set_pte(ptep, __pte(0)), high, then low (present bit first; MIPS/SH)"
+            "zap: pte_clear(), an empty entry via set_pte(), high, then low (present bit first; \
+             MIPS/SH)"
         );
         assert!(mirrored[2].contains("hypothetical"), "{}", mirrored[2]);
         assert_eq!(
             summaries("mips-sh")[0],
-            "zap: set_pte(ptep, __pte(0)), high, then low (present bit last; MIPS/SH)"
+            "zap: pte_clear(), an empty entry via set_pte(), high, then low (present bit last; \
+             MIPS/SH)"
         );
     }
 
@@ -451,7 +415,10 @@ mod tests {
             let program = Program::new(scenario).unwrap();
             reader_lines(&program, 0).into_iter().map(|line| line.code).collect::<Vec<_>>()
         };
-        assert_eq!(codes_of(ReaderKind::Atomic64), ["r1:r0 = *ptep;", "return (r1 << 32) | r0;"]);
+        assert_eq!(
+            codes_of(ReaderKind::Atomic64),
+            ["r1:r0 = atomic_load64(ptep);", "return (r1 << 32) | r0;"]
+        );
         let gup = codes_of(ReaderKind::GupFast);
         assert!(gup.contains(&"folio = try_grab_folio(page, 1, flags);".to_owned()));
         assert!(gup.iter().any(|code| code.contains("back off")));
@@ -493,5 +460,27 @@ mod tests {
         );
         assert_eq!(blocks[0].lines[1].kind, LineKind::Barrier(Barrier::SeqWmbBegin));
         assert_eq!(blocks[0].lines[6].kind, LineKind::Barrier(Barrier::SeqWmbEnd));
+    }
+
+    #[test]
+    fn the_register_columns_follow_the_code_of_the_kinds_present() {
+        let columns = |kinds: &[ReaderKind]| {
+            let mut scenario = Scenario::kernel();
+            scenario.readers = kinds.len() as u8;
+            for (reader, kind) in kinds.iter().enumerate() {
+                scenario.set_reader_kind(reader as u8, *kind);
+            }
+            let program = Program::new(scenario).unwrap();
+            register_columns(&program).into_iter().map(Register::name).collect::<Vec<_>>()
+        };
+        use ReaderKind::{Atomic64, GupFast, Lockless, Seqcount};
+        assert_eq!(columns(&[Lockless]), ["r0", "r1", "r2"]);
+        assert_eq!(columns(&[Seqcount]), ["s", "r0", "r1", "s2"]);
+        assert_eq!(columns(&[Atomic64, Seqcount]), ["s", "r0", "r1", "s2"]);
+        assert_eq!(columns(&[Seqcount, Lockless]), ["s", "r0", "r1", "r2", "s2"]);
+        assert_eq!(
+            columns(&[Seqcount, GupFast, Atomic64, Lockless]),
+            ["s", "r0", "r1", "r2", "q0", "q1", "s2"]
+        );
     }
 }

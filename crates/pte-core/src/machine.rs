@@ -9,25 +9,11 @@ use std::fmt;
 use crate::program::{
     mask_below, AccessKind, Order, Program, Register, Source, Tag, Word, INITIAL,
 };
-pub use crate::reader::ReaderAction;
-use crate::reader::{Effect, OnFail, ReaderProgram, Test, MAX_REGISTERS};
+use crate::reader::ReaderProgram;
+use crate::readers::{Effect, OnFail, Test, MAX_REGISTERS};
+pub use crate::readers::{Phase, ReaderAction};
 use crate::scenario::{FlushMode, MemoryModel, Pte, ReaderKind, MAX_READERS};
 use crate::short_sort;
-
-/// Where a reader is in its program ([`Program::phase`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Phase {
-    /// Has not taken its first step.
-    #[default]
-    Start,
-    /// Reading: interrupts off (for the kinds that disable them), inside its
-    /// loops.
-    Loop,
-    /// The read is complete (returned or backed off); interrupts are still off.
-    Returned,
-    /// The reader is finished.
-    Done,
-}
 
 /// One reader's position and registers. Registers hold tags (see [`Tag`])
 /// in the slots of its kind ([`ReaderProgram::registers`]); a retry resets
@@ -139,8 +125,8 @@ impl Step {
     pub fn parse(text: &str) -> Result<Step, StepParseError> {
         let bad = || StepParseError { text: text.to_owned() };
         let number = |digits: &str| -> Result<u8, StepParseError> {
-            let n: u32 = digits.parse().map_err(|_| bad())?;
-            if n == 0 || n > 255 {
+            let n = crate::grammar::decimal(digits).map_err(|_| bad())?;
+            if n == 0 || n > 256 {
                 return Err(bad());
             }
             Ok((n - 1) as u8)
@@ -640,7 +626,10 @@ impl Program {
         match step {
             Step::Writer(index) => {
                 let Some(access) = self.accesses().get(usize::from(index)) else {
-                    return format!("writer: access {} (none in this scenario)", index + 1);
+                    return format!(
+                        "writer: access {} (none in this scenario)",
+                        u32::from(index) + 1
+                    );
                 };
                 let op = self.scenario().writer[usize::from(access.op)];
                 let origin = format!("{}, op {}", op.id(), access.op + 1);
@@ -683,7 +672,7 @@ impl Program {
     }
 
     fn describe_reader(&self, state: &State, reader: u8, action: ReaderAction) -> String {
-        let who = format!("reader {}", reader + 1);
+        let who = format!("reader {}", u32::from(reader) + 1);
         if reader >= self.readers() {
             return format!("{who}: (no such reader)");
         }
@@ -713,13 +702,7 @@ impl Program {
             }
             Effect::Test { test, on_fail, completes } => {
                 let name = test_name(test);
-                let needs: &[Register] = match test {
-                    Test::LowUnchanged => &[Register::R0, Register::R2],
-                    Test::SeqEven => &[Register::S],
-                    Test::SeqUnchanged => &[Register::S, Register::S2],
-                    Test::StillTheSame => &[Register::R0, Register::R1, Register::Q0, Register::Q1],
-                };
-                if !needs.iter().all(|register| loaded(*register)) {
+                if !test.reads().iter().all(|register| loaded(*register)) {
                     return format!("{who}: {name}");
                 }
                 let pass = self.passes(program, at, test);
@@ -763,7 +746,12 @@ impl Program {
     pub fn name(&self, step: Step) -> String {
         match step {
             Step::Reader { reader, action: ReaderAction::Load(register) } => {
-                format!("reader {}: {} ← {}", reader + 1, register.name(), register.word().name())
+                format!(
+                    "reader {}: {} ← {}",
+                    u32::from(reader) + 1,
+                    register.name(),
+                    register.word().name()
+                )
             }
             Step::Reader { reader, action }
                 if reader < self.readers()
@@ -775,7 +763,7 @@ impl Program {
                 let program = self.reader_program(reader);
                 match program.locate(action).map(|(b, i)| program.blocks[b].items[i].effect) {
                     Some(Effect::Test { test, .. }) => {
-                        format!("reader {}: {}", reader + 1, test_name(test))
+                        format!("reader {}: {}", u32::from(reader) + 1, test_name(test))
                     }
                     _ => self.describe(&self.initial(), step),
                 }
@@ -791,7 +779,7 @@ impl Program {
                     AccessKind::StoreBoth => format!("writer: low,high ← {}", access.value),
                     AccessKind::Flush => "writer: TLB flush".to_owned(),
                 },
-                None => format!("writer: access {}", index + 1),
+                None => format!("writer: access {}", u32::from(index) + 1),
             },
             other => self.describe(&self.initial(), other),
         }
@@ -813,7 +801,7 @@ impl Program {
                 format!("waits for {why}: {} not yet performed", self.name(earlier))
             }
             Blocked::FlushWaitsForReader { reader } => {
-                format!("flush waits: reader {} has interrupts off", reader + 1)
+                format!("flush waits: reader {} has interrupts off", u32::from(reader) + 1)
             }
             Blocked::StoreBufferNotEmpty => {
                 "waits for the store buffer to drain (flushes and locked stores need it empty)"

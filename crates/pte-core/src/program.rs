@@ -10,37 +10,10 @@
 use crate::model::ModelRules;
 use crate::reader::{ReaderProgram, Readers};
 use crate::scenario::{
-    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
+    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError,
 };
-
-/// One 32-bit word of memory: the PTE's two halves, and the sequence
-/// counter `seq` (written only by the sequence-counter writer).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Word {
-    Low,
-    High,
-    Seq,
-}
-
-impl Word {
-    pub const ALL: [Word; 3] = [Word::Low, Word::High, Word::Seq];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Word::Low => "low",
-            Word::High => "high",
-            Word::Seq => "seq",
-        }
-    }
-
-    pub(crate) fn index(self) -> usize {
-        match self {
-            Word::Low => 0,
-            Word::High => 1,
-            Word::Seq => 2,
-        }
-    }
-}
+pub use crate::words::{Order, Register, Word};
+use crate::writer::{self, Stores, WriterOptionSpec, Writes};
 
 /// Which value a writer access stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,67 +101,6 @@ impl WriterAccess {
     }
 }
 
-/// Why a later access must wait for an earlier one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// Sequential consistency and TSO issue in program order.
-    ProgramOrder,
-    /// Two accesses to the same word are never reordered.
-    SameWord,
-    /// An enabled barrier lies between them.
-    Barrier(Barrier),
-    /// A flush, an atomic, `irq_off`/`irq_on` or the loop's check.
-    Full,
-}
-
-/// A reader register. Which ones a reader has depends on its kind:
-/// `r0 ← low; r1 ← high; r2 ← low` (the lockless loop), `q0 ← low;
-/// q1 ← high` (GUP-fast's re-check), `s ← seq; s2 ← seq` (the sequence
-/// counter). A returned value is always `(r0, r1)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Register {
-    R0,
-    R1,
-    R2,
-    Q0,
-    Q1,
-    S,
-    S2,
-}
-
-impl Register {
-    pub const ALL: [Register; 7] = [
-        Register::R0,
-        Register::R1,
-        Register::R2,
-        Register::Q0,
-        Register::Q1,
-        Register::S,
-        Register::S2,
-    ];
-
-    /// The word the register is loaded from.
-    pub fn word(self) -> Word {
-        match self {
-            Register::R1 | Register::Q1 => Word::High,
-            Register::R0 | Register::R2 | Register::Q0 => Word::Low,
-            Register::S | Register::S2 => Word::Seq,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Register::R0 => "r0",
-            Register::R1 => "r1",
-            Register::R2 => "r2",
-            Register::Q0 => "q0",
-            Register::Q1 => "q1",
-            Register::S => "s",
-            Register::S2 => "s2",
-        }
-    }
-}
-
 /// A tag names the write a word's value came from: 0 is the initial P0,
 /// `i + 1` is writer access `i`. Memory and registers hold tags, not values,
 /// so a state stays small and every value keeps its provenance.
@@ -207,9 +119,9 @@ pub struct Program {
     /// Each reader's compiled program.
     readers: Readers,
     /// Per word: for each tag, the first tag that stands for the same value.
-    first_tag: [Vec<Tag>; 3],
+    first_tag: [Vec<Tag>; Word::ALL.len()],
     /// Per word: the mask of writer accesses that store to it.
-    stores_to: [u64; 3],
+    stores_to: [u64; Word::ALL.len()],
     /// The mask of flushes that wait for readers' interrupts (flush mode IPI).
     ipi_flushes: u64,
 }
@@ -237,7 +149,7 @@ impl Program {
             accesses,
             writer_waits,
             readers,
-            first_tag: [Vec::new(), Vec::new(), Vec::new()],
+            first_tag: std::array::from_fn(|_| Vec::new()),
             stores_to,
             ipi_flushes,
         };
@@ -252,6 +164,17 @@ impl Program {
                 .collect();
         }
         Ok(program)
+    }
+
+    /// The writer options on in this program, each with its counter word.
+    pub fn options(&self) -> impl Iterator<Item = &'static WriterOptionSpec> + '_ {
+        writer::OPTIONS.iter().copied().filter(|option| (option.enabled)(&self.scenario))
+    }
+
+    /// The memory words this program shows: the PTE's two halves, then the
+    /// counter of each writer option that is on.
+    pub fn words(&self) -> impl Iterator<Item = Word> + '_ {
+        [Word::Low, Word::High].into_iter().chain(self.options().map(|option| option.word))
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -455,7 +378,8 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
     let values = &scenario.values;
     let mut accesses = Vec::new();
     let mut established = 0u8;
-    let mut seq = 0u8;
+    // How many times each writer option has bumped its counter.
+    let mut counters = vec![0u8; writer::OPTIONS.len()];
     for (op_index, op) in scenario.writer.iter().enumerate() {
         let op_index = op_index as u8;
         let access = |kind, value, value_name| WriterAccess {
@@ -466,53 +390,57 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
             wmb_after: None,
             seq_wmb_after: None,
         };
-        let mut own = Vec::with_capacity(2);
-        match op {
-            WriterOp::Zap => {
-                own.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
-                own.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
-            }
-            WriterOp::ZapHighFirst => {
-                own.push(access(AccessKind::Store(Word::High), values.z, ValueName::Z));
-                own.push(access(AccessKind::Store(Word::Low), values.z, ValueName::Z));
-            }
-            WriterOp::ZapAtomic => {
-                own.push(access(AccessKind::StoreBoth, values.z, ValueName::Z));
-            }
-            WriterOp::Establish | WriterOp::EstablishLowFirst => {
-                let value = values.p[usize::from(established)];
+        let spec = op.spec();
+        let (value, value_name) = match spec.writes {
+            Writes::Zap => (values.z, ValueName::Z),
+            Writes::Establish => {
                 established += 1;
-                let name = ValueName::P(established);
-                let (first, second) = if *op == WriterOp::Establish {
-                    (Word::High, Word::Low)
-                } else {
-                    (Word::Low, Word::High)
-                };
-                own.push(access(AccessKind::Store(first), value, name));
-                own.push(access(AccessKind::Store(second), value, name));
+                (values.p[usize::from(established - 1)], ValueName::P(established))
             }
-            WriterOp::Flush if scenario.flush == FlushMode::None => {}
-            WriterOp::Flush => own.push(access(AccessKind::Flush, Pte(0), ValueName::Z)),
+            Writes::Nothing => (Pte(0), ValueName::Z),
+        };
+        let mut own = Vec::with_capacity(2);
+        match spec.stores {
+            Stores::Halves(words) => {
+                for word in words {
+                    own.push(access(AccessKind::Store(word), value, value_name));
+                }
+            }
+            Stores::Both => own.push(access(AccessKind::StoreBoth, value, value_name)),
+            Stores::Flush if scenario.flush == FlushMode::None => {}
+            Stores::Flush => own.push(access(AccessKind::Flush, value, value_name)),
         }
-        for (access, site) in own.iter_mut().zip(op.wmb_sites()) {
+        for (access, site) in own.iter_mut().zip(spec.wmb_sites) {
             access.wmb_after = Some(*site);
         }
-        if scenario.seqcount && *op != WriterOp::Flush {
-            // write_seqcount_begin(): seq ← seq + 1; smp_wmb(); …the update…;
-            // write_seqcount_end(): smp_wmb(); seq ← seq + 1.
-            let mut begin = access(AccessKind::Store(Word::Seq), Pte(0), ValueName::Seq(seq + 1));
-            begin.wmb_after = Some(Barrier::SeqWmbBegin);
-            if let Some(last) = own.last_mut() {
-                last.seq_wmb_after = Some(Barrier::SeqWmbEnd);
+        // Each option on that wraps the operation: its begin bump and
+        // barrier before the stores, its barrier and end bump after them
+        // (write_seqcount_begin(): seq ← seq + 1; smp_wmb(); …the update…;
+        // write_seqcount_end(): smp_wmb(); seq ← seq + 1).
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for (option, bumps) in writer::OPTIONS.iter().zip(&mut counters) {
+            if !(option.enabled)(scenario) || !(option.wraps)(*op) {
+                continue;
             }
-            let end = access(AccessKind::Store(Word::Seq), Pte(0), ValueName::Seq(seq + 2));
-            seq += 2;
-            accesses.push(begin);
-            accesses.extend(own);
-            accesses.push(end);
-        } else {
-            accesses.extend(own);
+            let counter = AccessKind::Store(option.word);
+            if let Some(wrap) = &option.begin {
+                *bumps += 1;
+                let mut begin = access(counter, Pte(0), ValueName::Seq(*bumps));
+                begin.wmb_after = Some(wrap.site);
+                before.push(begin);
+            }
+            if let Some(wrap) = &option.end {
+                if let Some(last) = own.last_mut() {
+                    last.seq_wmb_after = Some(wrap.site);
+                }
+                *bumps += 1;
+                after.insert(0, access(counter, Pte(0), ValueName::Seq(*bumps)));
+            }
         }
+        accesses.extend(before);
+        accesses.extend(own);
+        accesses.extend(after);
     }
     accesses
 }

@@ -1,4 +1,5 @@
-//! Reader kinds compiled into programs (`../shared/spec/READERS.md`).
+//! Reader kinds' specs (`crate::readers`) compiled into programs for one
+//! scenario's model and barriers (`../shared/spec/READERS.md`).
 //!
 //! A reader's program is a list of *blocks*. Blocks run one after the other;
 //! inside a block, under the weak model, an item may be performed before an
@@ -7,135 +8,9 @@
 //! its block). A failed test that retries starts its block again from
 //! scratch. A kind is data: the transition relation only interprets items.
 
-use crate::program::{Order, Register, Word};
-use crate::scenario::{Barrier, Barriers, MemoryModel, ReaderKind, MAX_READERS};
-
-/// A reader step's name: what trace files and permalinks write after `rN.`.
-/// Which of them a reader has depends on its kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReaderAction {
-    /// `local_irq_save()`: from now on the reader holds off an IPI flush.
-    IrqOff,
-    /// One 32-bit load into a register.
-    Load(Register),
-    /// One single-copy-atomic 64-bit load of both halves into `r0`, `r1`.
-    Load64,
-    /// GUP-fast takes the page reference: a value-returning atomic, a full
-    /// ordering point.
-    Grab,
-    /// The sequence counter's `if (s & 1) goto retry`.
-    OddCheck,
-    /// The loop's check (`r0 = r2`, or `s2 = s` for the sequence counter).
-    Check,
-    /// GUP-fast's re-check of the entry after taking the reference.
-    Recheck,
-    /// `local_irq_restore()`.
-    IrqOn,
-}
-
-impl ReaderAction {
-    /// The id after `rN.` in a step id.
-    pub fn id(self) -> &'static str {
-        match self {
-            ReaderAction::IrqOff => "off",
-            ReaderAction::Load(register) => register.name(),
-            ReaderAction::Load64 => "ld64",
-            ReaderAction::Grab => "grab",
-            ReaderAction::OddCheck => "odd",
-            ReaderAction::Check => "chk",
-            ReaderAction::Recheck => "rechk",
-            ReaderAction::IrqOn => "on",
-        }
-    }
-
-    /// The action's position in [`ReaderAction::ALL`].
-    fn index(self) -> usize {
-        match self {
-            ReaderAction::IrqOff => 0,
-            ReaderAction::Load(Register::R0) => 1,
-            ReaderAction::Load(Register::R1) => 2,
-            ReaderAction::Load(Register::R2) => 3,
-            ReaderAction::Load(Register::Q0) => 4,
-            ReaderAction::Load(Register::Q1) => 5,
-            ReaderAction::Load(Register::S) => 6,
-            ReaderAction::Load(Register::S2) => 7,
-            ReaderAction::Load64 => 8,
-            ReaderAction::Grab => 9,
-            ReaderAction::OddCheck => 10,
-            ReaderAction::Check => 11,
-            ReaderAction::Recheck => 12,
-            ReaderAction::IrqOn => 13,
-        }
-    }
-
-    /// Every action, for parsing ids.
-    pub const ALL: [ReaderAction; 14] = [
-        ReaderAction::IrqOff,
-        ReaderAction::Load(Register::R0),
-        ReaderAction::Load(Register::R1),
-        ReaderAction::Load(Register::R2),
-        ReaderAction::Load(Register::Q0),
-        ReaderAction::Load(Register::Q1),
-        ReaderAction::Load(Register::S),
-        ReaderAction::Load(Register::S2),
-        ReaderAction::Load64,
-        ReaderAction::Grab,
-        ReaderAction::OddCheck,
-        ReaderAction::Check,
-        ReaderAction::Recheck,
-        ReaderAction::IrqOn,
-    ];
-}
-
-/// What a test compares (by value, never by provenance).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Test {
-    /// `r0 = r2`: low did not change while high was read.
-    LowUnchanged,
-    /// `s` is even: no writer was inside its write section.
-    SeqEven,
-    /// `s2 = s`: no writer section began or ended meanwhile.
-    SeqUnchanged,
-    /// `(q0, q1) = (r0, r1)`: the entry still holds the value read.
-    StillTheSame,
-}
-
-/// What a failed test does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum OnFail {
-    /// Start the block again (`goto retry`).
-    Retry,
-    /// Give the read up: GUP-fast drops the reference and falls back to the
-    /// slow path. The read completes as backed off.
-    BackOff,
-}
-
-/// What an item does when it is performed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Effect {
-    IrqOff,
-    IrqOn,
-    Grab,
-    Load(Register),
-    /// Loads `r0 ← low`, `r1 ← high` at one instant and completes the read.
-    Load64,
-    /// Passes on to the next item, or fails. `completes`: passing completes
-    /// the read, returning `(r0, r1)`.
-    Test {
-        test: Test,
-        on_fail: OnFail,
-        completes: bool,
-    },
-}
-
-/// One step of a reader's program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Item {
-    pub action: ReaderAction,
-    pub effect: Effect,
-    /// The `smp_rmb()` site right after this item, switched on or off.
-    pub rmb_after: Option<Barrier>,
-}
+use crate::readers::{Effect, Item, ReaderAction, ReaderSpec};
+use crate::scenario::{Barriers, MemoryModel, ReaderKind, MAX_READERS};
+use crate::words::{Order, Register, Word};
 
 /// Items that run in one go, possibly reordered under the weak model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,99 +51,20 @@ pub struct ReaderProgram {
     completes_in: u8,
     /// Where each action sits (by [`ReaderAction`] index): looked up for
     /// every candidate step, so a table rather than a search.
-    locations: [Option<(u8, u8)>; 14],
+    locations: [Option<(u8, u8)>; ReaderAction::COUNT],
     /// Per word (by [`Word`] index): the last block that loads it, if any.
     /// A reader past that block never reads the word again.
-    last_load_block: [Option<u8>; 3],
-}
-
-const LOCKLESS_REGISTERS: &[Register] = &[Register::R0, Register::R1, Register::R2];
-const GUP_REGISTERS: &[Register] =
-    &[Register::R0, Register::R1, Register::R2, Register::Q0, Register::Q1];
-const ATOMIC_REGISTERS: &[Register] = &[Register::R0, Register::R1];
-const SEQ_REGISTERS: &[Register] = &[Register::S, Register::R0, Register::R1, Register::S2];
-
-/// Most registers any kind has (the size of a reader's register file).
-pub const MAX_REGISTERS: usize = 5;
-
-fn item(action: ReaderAction, effect: Effect, rmb_after: Option<Barrier>) -> Item {
-    Item { action, effect, rmb_after }
-}
-
-fn single(action: ReaderAction, effect: Effect) -> Vec<Item> {
-    vec![item(action, effect, None)]
-}
-
-fn load(register: Register, rmb_after: Option<Barrier>) -> Item {
-    item(ReaderAction::Load(register), Effect::Load(register), rmb_after)
-}
-
-fn test(action: ReaderAction, test: Test, on_fail: OnFail, completes: bool) -> Item {
-    item(action, Effect::Test { test, on_fail, completes }, None)
-}
-
-/// `ptep_get_lockless()`'s loop; `completes` is false inside GUP-fast, where
-/// the re-check completes the read.
-fn lockless_loop(completes: bool) -> Vec<Item> {
-    vec![
-        load(Register::R0, Some(Barrier::ReaderRmb1)),
-        load(Register::R1, Some(Barrier::ReaderRmb2)),
-        load(Register::R2, None),
-        test(ReaderAction::Check, Test::LowUnchanged, OnFail::Retry, completes),
-    ]
+    last_load_block: [Option<u8>; Word::ALL.len()],
 }
 
 impl ReaderProgram {
     pub fn new(kind: ReaderKind, model: MemoryModel, barriers: Barriers) -> ReaderProgram {
         use ReaderAction as A;
-        let irq_off = || single(A::IrqOff, Effect::IrqOff);
-        let irq_on = || single(A::IrqOn, Effect::IrqOn);
-        let (items, registers): (Vec<Vec<Item>>, _) = match kind {
-            ReaderKind::Lockless => {
-                (vec![irq_off(), lockless_loop(true), irq_on()], LOCKLESS_REGISTERS)
-            }
-            ReaderKind::GupFast => (
-                vec![
-                    irq_off(),
-                    lockless_loop(false),
-                    single(A::Grab, Effect::Grab),
-                    vec![
-                        load(Register::Q0, None),
-                        load(Register::Q1, None),
-                        test(A::Recheck, Test::StillTheSame, OnFail::BackOff, true),
-                    ],
-                    irq_on(),
-                ],
-                GUP_REGISTERS,
-            ),
-            ReaderKind::Atomic64 => (vec![single(A::Load64, Effect::Load64)], ATOMIC_REGISTERS),
-            ReaderKind::Seqcount => (
-                vec![
-                    irq_off(),
-                    vec![
-                        load(Register::S, None),
-                        item(
-                            A::OddCheck,
-                            Effect::Test {
-                                test: Test::SeqEven,
-                                on_fail: OnFail::Retry,
-                                completes: false,
-                            },
-                            Some(Barrier::SeqRmbBegin),
-                        ),
-                        load(Register::R0, None),
-                        load(Register::R1, Some(Barrier::SeqRmbRetry)),
-                        load(Register::S2, None),
-                        test(A::Check, Test::SeqUnchanged, OnFail::Retry, true),
-                    ],
-                    irq_on(),
-                ],
-                SEQ_REGISTERS,
-            ),
-        };
+        let spec: &ReaderSpec = kind.spec();
+        let registers = spec.registers;
+        let items = spec.blocks.iter().map(|block| block.iter().map(|step| step.item).collect());
         let blocks: Vec<Block> = items
-            .into_iter()
-            .map(|items| {
+            .map(|items: Vec<Item>| {
                 let waits = (0..items.len())
                     .map(|later| {
                         (0..later)
@@ -294,13 +90,13 @@ impl ReaderProgram {
                 })
             })
             .expect("every kind completes a read") as u8;
-        let mut locations = [None; 14];
+        let mut locations = [None; ReaderAction::COUNT];
         for (b, block) in blocks.iter().enumerate() {
             for (i, item) in block.items.iter().enumerate() {
                 locations[item.action.index()] = Some((b as u8, i as u8));
             }
         }
-        let mut last_load_block = [None; 3];
+        let mut last_load_block = [None; Word::ALL.len()];
         for (b, block) in blocks.iter().enumerate() {
             for item in &block.items {
                 let words: &[Word] = match item.effect {
@@ -382,8 +178,9 @@ impl ReaderProgram {
 /// TSO in program order; under the weak model: a test waits for everything
 /// before it in its block (it reads the registers); a load waits for an
 /// earlier load of the same word, and for every earlier load or test behind
-/// an enabled `smp_rmb()`. The sequence counter's odd test only waits for its
-/// load of `s` (a branch orders no later load).
+/// an enabled `smp_rmb()`. A test before the block's last item (the sequence
+/// counter's odd test) is a branch: it only waits for the loads of the
+/// registers it compares, and orders no later load.
 fn order(
     items: &[Item],
     earlier: usize,
@@ -399,9 +196,13 @@ fn order(
     }
     let (a, b) = (&items[earlier], &items[later]);
     match b.effect {
-        Effect::Test { test: Test::SeqEven, .. } => {
-            (a.effect == Effect::Load(Register::S)).then_some(Order::SameWord)
-        }
+        // A test in the middle of its block is a branch: it waits for the
+        // loads it compares and nothing else.
+        Effect::Test { test, .. } if later + 1 < items.len() => match a.effect {
+            Effect::Load(register) if test.reads().contains(&register) => Some(Order::SameWord),
+            _ => None,
+        },
+        // The block's last test waits for everything in its block.
         Effect::Test { .. } => Some(Order::Full),
         Effect::Load(register) => {
             // An rmb orders loads with loads; a test before it is a branch.

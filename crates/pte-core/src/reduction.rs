@@ -43,7 +43,7 @@
 
 use crate::machine::{State, Step};
 use crate::program::{AccessKind, Program, Word};
-use crate::reader::Effect;
+use crate::readers::Effect;
 use crate::scenario::FlushMode;
 
 impl Program {

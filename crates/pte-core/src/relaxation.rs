@@ -16,7 +16,7 @@
 
 use crate::machine::{State, Step};
 use crate::program::{Order, Program, Word};
-use crate::reader::Effect;
+use crate::readers::Effect;
 use crate::scenario::{Barrier, Barriers};
 use crate::session::Session;
 

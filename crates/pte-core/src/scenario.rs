@@ -95,45 +95,7 @@ pub enum ReaderKind {
 impl ReaderKind {
     pub const ALL: [ReaderKind; 4] =
         [ReaderKind::Lockless, ReaderKind::GupFast, ReaderKind::Atomic64, ReaderKind::Seqcount];
-
-    /// The name used in files, URLs and CLI flags.
-    pub fn id(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => "lockless",
-            ReaderKind::GupFast => "gup_fast",
-            ReaderKind::Atomic64 => "atomic64",
-            ReaderKind::Seqcount => "seqcount",
-        }
-    }
-
-    /// A short name for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => "ptep_get_lockless()",
-            ReaderKind::GupFast => "GUP-fast (with re-check)",
-            ReaderKind::Atomic64 => "TLB walker (atomic 64-bit)",
-            ReaderKind::Seqcount => "sequence counter (the fix)",
-        }
-    }
-
-    /// What it models, in a sentence.
-    pub fn title(self) -> &'static str {
-        match self {
-            ReaderKind::Lockless => {
-                "ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed"
-            }
-            ReaderKind::GupFast => {
-                "GUP-fast: ptep_get_lockless(), take a page reference, re-check the entry, \
-                 back off if it changed"
-            }
-            ReaderKind::Atomic64 => {
-                "one atomic 64-bit load: the MMU's page-table walker or a cmpxchg8b read"
-            }
-            ReaderKind::Seqcount => {
-                "read_seqcount_begin(), read both halves, read_seqcount_retry(): the proposed fix"
-            }
-        }
-    }
+    // `id`, `label`, `title` and `spec`: `crate::readers`, the kind's spec.
 }
 
 impl FromStr for ReaderKind {
@@ -152,7 +114,7 @@ pub enum WriterOp {
     /// x86 PAE `native_pte_clear()`: `low ← Z.low; wmb; high ← Z.high`
     /// (and the trailing `wmb` of Jason Gunthorpe's sketch).
     Zap,
-    /// MIPS and SH `pte_clear()`, which is `set_pte(ptep, 0)`:
+    /// MIPS and SH `pte_clear()`, an empty entry stored by `set_pte()`:
     /// `high ← Z.high; wmb; low ← Z.low` (and the sketch's trailing `wmb`).
     ZapHighFirst,
     /// x86 PAE SMP `native_ptep_get_and_clear()`: one 64-bit atomic
@@ -178,60 +140,8 @@ impl WriterOp {
         WriterOp::Flush,
     ];
 
-    pub fn id(self) -> &'static str {
-        match self {
-            WriterOp::Zap => "zap",
-            WriterOp::ZapHighFirst => "zap_high_first",
-            WriterOp::ZapAtomic => "zap_atomic",
-            WriterOp::Establish => "establish",
-            WriterOp::EstablishLowFirst => "establish_low_first",
-            WriterOp::Flush => "flush",
-        }
-    }
-
-    /// A short name for menus: "zap, low first".
-    pub fn label(self) -> &'static str {
-        match self {
-            WriterOp::Zap => "zap, low first",
-            WriterOp::ZapHighFirst => "zap, high first",
-            WriterOp::ZapAtomic => "zap, atomic",
-            WriterOp::Establish => "establish, high first",
-            WriterOp::EstablishLowFirst => "establish, low first",
-            WriterOp::Flush => "TLB flush",
-        }
-    }
-
-    /// The kernel function this operation stands for.
-    pub fn title(self) -> &'static str {
-        match self {
-            WriterOp::Zap => "zap, low first (x86 native_pte_clear)",
-            WriterOp::ZapHighFirst => "zap, high first (MIPS/SH pte_clear: set_pte(ptep, 0))",
-            WriterOp::ZapAtomic => "zap, atomic 64-bit (x86 native_ptep_get_and_clear)",
-            WriterOp::Establish => "establish, high first (set_pte)",
-            WriterOp::EstablishLowFirst => "establish, low first (hypothetical mirror order)",
-            WriterOp::Flush => "TLB flush",
-        }
-    }
-
-    /// The `smp_wmb()` sites after this operation's first and second
-    /// store, in order; none for the atomic zap and the flush.
-    pub fn wmb_sites(self) -> &'static [Barrier] {
-        match self {
-            WriterOp::Zap | WriterOp::ZapHighFirst => &[Barrier::ZapWmb1, Barrier::ZapWmb2],
-            WriterOp::Establish | WriterOp::EstablishLowFirst => {
-                &[Barrier::EstablishWmb1, Barrier::EstablishWmb2]
-            }
-            WriterOp::ZapAtomic | WriterOp::Flush => &[],
-        }
-    }
-
-    pub fn is_zap(self) -> bool {
-        matches!(self, WriterOp::Zap | WriterOp::ZapHighFirst | WriterOp::ZapAtomic)
-    }
-
-    pub fn is_establish(self) -> bool {
-        matches!(self, WriterOp::Establish | WriterOp::EstablishLowFirst)
-    }
+    // `id`, `label`, `title`, `wmb_sites`, `is_zap`, `is_establish` and
+    // `spec`: `crate::writer`, the operation's spec.
 }
 
 impl FromStr for WriterOp {
@@ -389,7 +299,9 @@ impl Barrier {
         match self.source() {
             BarrierOrigin::Kernel => "in the kernel",
             BarrierOrigin::JasonSketch => "Jason's sketch, not in the kernel",
-            BarrierOrigin::SeqcountFix => "the sequence-counter fix, never merged",
+            BarrierOrigin::SeqcountFix => {
+                "the sequence-counter fix, never merged (as of December 2025)"
+            }
         }
     }
 
@@ -471,14 +383,76 @@ impl Serialize for Barriers {
 }
 
 impl<'de> Deserialize<'de> for Barriers {
+    /// Reads the object entry by entry: a site named twice is refused
+    /// (a map would keep one of the two silently), and so is a name that
+    /// is not a site.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = std::collections::BTreeMap::<String, bool>::deserialize(deserializer)?;
-        let mut barriers = Barriers::ALL_ON;
-        for (name, on) in map {
-            let barrier = name.parse::<Barrier>().map_err(serde::de::Error::custom)?;
-            barriers.set(barrier, on);
+        struct SitesVisitor;
+        impl<'de> serde::de::Visitor<'de> for SitesVisitor {
+            type Value = Barriers;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with one boolean per barrier site")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut entries: A,
+            ) -> Result<Barriers, A::Error> {
+                let mut barriers = Barriers::ALL_ON;
+                let mut seen = Barriers::ALL_OFF;
+                while let Some(name) = entries.next_key::<String>()? {
+                    let barrier = name.parse::<Barrier>().map_err(serde::de::Error::custom)?;
+                    if seen.is_on(barrier) {
+                        return Err(serde::de::Error::custom(format!(
+                            "barriers: {name:?} is given twice"
+                        )));
+                    }
+                    seen.set(barrier, true);
+                    barriers.set(barrier, entries.next_value::<bool>()?);
+                }
+                Ok(barriers)
+            }
         }
-        Ok(barriers)
+        deserializer.deserialize_map(SitesVisitor)
+    }
+}
+
+/// The barrier sites a scenario file names, read apart from the scenario
+/// so that a format-1 file naming a site format 1 did not have is refused.
+#[derive(Deserialize)]
+pub(crate) struct FormatAndSites {
+    format: u32,
+    #[serde(default)]
+    barriers: SiteNames,
+}
+
+#[derive(Default)]
+struct SiteNames(Vec<String>);
+
+impl<'de> Deserialize<'de> for SiteNames {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(deserializer)?;
+        Ok(SiteNames(map.into_iter().map(|(name, _)| name).collect()))
+    }
+}
+
+impl FormatAndSites {
+    /// Refuses a site of the sequence-counter fix in a file of a format
+    /// before it (format 1 had the six sites of the lockless protocol).
+    pub(crate) fn check(&self) -> Result<(), ScenarioError> {
+        if self.format >= 2 {
+            return Ok(());
+        }
+        for name in &self.barriers.0 {
+            if let Ok(barrier) = name.parse::<Barrier>() {
+                if barrier.source() == BarrierOrigin::SeqcountFix {
+                    return Err(ScenarioError::NewerField {
+                        format: self.format,
+                        field: barrier.id(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -525,27 +499,14 @@ impl fmt::Display for Pte {
     }
 }
 
-impl Pte {
-    /// Parses 1 to 16 hex digits with no prefix; `_` may separate digits.
-    pub fn from_hex_digits(digits: &str) -> Option<Pte> {
-        let digits: String = digits.chars().filter(|c| *c != '_').collect();
-        if digits.is_empty() || digits.len() > 16 {
-            return None;
-        }
-        u64::from_str_radix(&digits, 16).ok().map(Pte)
-    }
-}
-
 impl FromStr for Pte {
     type Err = ScenarioError;
-    /// Accepts `0x` followed by 1 to 16 hex digits; `_` may separate digits.
+    /// Reads a hex value of [`crate::grammar::hex`]: an optional `0x` or
+    /// `0X` and 1 to 16 hex digits, nothing else (no sign, space or `_`).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        trimmed
-            .strip_prefix("0x")
-            .or_else(|| trimmed.strip_prefix("0X"))
-            .and_then(Pte::from_hex_digits)
-            .ok_or_else(|| ScenarioError::BadHex { value: text.to_owned() })
+        crate::grammar::hex(text)
+            .map(Pte)
+            .map_err(|_| ScenarioError::BadHex { value: text.to_owned() })
     }
 }
 
@@ -567,10 +528,39 @@ impl<'de> Deserialize<'de> for Pte {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Values {
+    #[serde(deserialize_with = "p0_field")]
     pub p0: Pte,
+    #[serde(deserialize_with = "z_field")]
     pub z: Pte,
     /// P1..PN: the k-th establish operation installs `p[k - 1]`.
+    #[serde(deserialize_with = "p_field")]
     pub p: Vec<Pte>,
+}
+
+/// Reads one hex value of a file; a bad one is refused naming its field.
+fn hex_field<'de, D: Deserializer<'de>>(deserializer: D, field: &str) -> Result<Pte, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(|error| serde::de::Error::custom(format!("{field}: {error}")))
+}
+
+fn p0_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pte, D::Error> {
+    hex_field(deserializer, "values.p0")
+}
+
+fn z_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pte, D::Error> {
+    hex_field(deserializer, "values.z")
+}
+
+fn p_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Pte>, D::Error> {
+    let texts = Vec::<String>::deserialize(deserializer)?;
+    texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            text.parse()
+                .map_err(|error| serde::de::Error::custom(format!("values.p[{index}]: {error}")))
+        })
+        .collect()
 }
 
 impl Values {
@@ -593,7 +583,7 @@ pub enum Arch {
     /// x86 PAE: present bit 0 in low; clear low first; set high first.
     X86Pae,
     /// MIPS32 with 64-bit physical addresses, SH with X2TLB: present bit in
-    /// low; clear high first (`set_pte(ptep, 0)`); set high first.
+    /// low; clear high first (`pte_clear()`); set high first.
     MipsSh,
     /// A hypothetical layout with the present bit (bit 32) in the high half,
     /// still with the x86 orders.
@@ -881,6 +871,19 @@ impl Scenario {
         if accesses > MAX_WRITER_ACCESSES {
             return Err(ScenarioError::TooManyAccesses { accesses });
         }
+        // A present Z would be judged as a value no one wrote: a false torn
+        // read. P0 and P1..PN may be not present (a swap entry is a
+        // not-present PTE with data in both halves); their reads are then
+        // judged "not present", which is what they are.
+        if self.is_present(self.values.z) {
+            return Err(ScenarioError::PresentZ {
+                z: self.values.z,
+                present_bit: self.present_bit,
+            });
+        }
+        if self.reader_kinds.last() == Some(&ReaderKind::Lockless) {
+            return Err(ScenarioError::TrailingLockless);
+        }
         Ok(())
     }
 
@@ -889,7 +892,11 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let mut scenario: Scenario =
             serde_json::from_str(text).map_err(|error| ScenarioError::Json(error.to_string()))?;
+        // The text parsed as a scenario, so it parses as this part of one.
+        let sites = serde_json::from_str::<FormatAndSites>(text)
+            .map_err(|error| ScenarioError::Json(error.to_string()))?;
         scenario.upgrade()?;
+        sites.check()?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -924,11 +931,14 @@ pub enum ScenarioError {
     UnsupportedFormat { found: u32 },
     /// A number outside its documented range.
     OutOfRange { field: &'static str, value: u64, min: u64, max: u64 },
+    /// An edit names a reader, a writer operation or a value (by its
+    /// 1-based number) that the scenario does not have.
+    NoSuchItem { field: &'static str, number: u64, count: usize },
     /// `values.p` must hold exactly one value per establish operation.
     ValueCount { establishes: usize, values: usize },
     /// A name that is not one of the field's choices.
     UnknownName { field: &'static str, value: String },
-    /// A PTE value that is not `0x` and 1 to 16 hex digits.
+    /// A PTE value that is not an optional `0x` and 1 to 16 hex digits.
     BadHex { value: String },
     /// The JSON itself did not parse; the message names line and column.
     Json(String),
@@ -938,6 +948,13 @@ pub enum ScenarioError {
     TooManyAccesses { accesses: usize },
     /// A file of an older format uses a field that format did not have.
     NewerField { format: u32, field: &'static str },
+    /// Z, the value a zap stores, has the present bit set.
+    PresentZ { z: Pte, present_bit: u8 },
+    /// A trace file's format differs from its scenario's.
+    FormatMismatch { trace: u32, scenario: u32 },
+    /// `reader_kinds` ends with `lockless`, which the readers beyond the
+    /// list are anyway ([`Scenario::normalize_reader_kinds`] drops it).
+    TrailingLockless,
 }
 
 impl fmt::Display for ScenarioError {
@@ -950,6 +967,9 @@ impl fmt::Display for ScenarioError {
             ),
             ScenarioError::OutOfRange { field, value, min, max } => {
                 write!(f, "{field} is {value}, but must be between {min} and {max}")
+            }
+            ScenarioError::NoSuchItem { field, number, count } => {
+                write!(f, "{field} {number} does not exist (there are {count})")
             }
             ScenarioError::ValueCount { establishes, values } => write!(
                 f,
@@ -974,6 +994,21 @@ impl fmt::Display for ScenarioError {
             ScenarioError::NewerField { format, field } => {
                 write!(f, "{field} is not part of format {format}; write format {FORMAT_VERSION}")
             }
+            ScenarioError::PresentZ { z, present_bit } => write!(
+                f,
+                "values.z is {z}, which has the present bit (bit {present_bit}) set; Z is the \
+                 not-present value a zap stores"
+            ),
+            ScenarioError::FormatMismatch { trace, scenario } => write!(
+                f,
+                "the trace has format {trace} but its scenario has format {scenario}; a trace \
+                 file and its scenario are written in one format"
+            ),
+            ScenarioError::TrailingLockless => write!(
+                f,
+                "reader_kinds ends with lockless, which every reader beyond the list is; \
+                 leave it out (normalize_reader_kinds)"
+            ),
         }
     }
 }

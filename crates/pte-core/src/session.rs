@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::{Blocked, State, Step, StepParseError};
 use crate::program::Program;
-use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
+use crate::scenario::{
+    FormatAndSites, Scenario, ScenarioError, FORMAT_VERSION, OLDEST_FORMAT_VERSION,
+};
 use crate::sources::{self, SourceRef};
 use crate::verdict::Judged;
 
@@ -40,10 +42,28 @@ impl Trace {
                 found: trace.format,
             }));
         }
+        // A trace file and its scenario are written together, in one format.
+        if trace.scenario.format != trace.format {
+            return Err(ReplayError::Scenario(ScenarioError::FormatMismatch {
+                trace: trace.format,
+                scenario: trace.scenario.format,
+            }));
+        }
+        /// The scenario part of a trace file, for its barrier sites.
+        #[derive(Deserialize)]
+        struct ScenarioSites {
+            scenario: FormatAndSites,
+        }
+        let sites = serde_json::from_str::<ScenarioSites>(text)
+            .map_err(|error| ReplayError::Scenario(ScenarioError::Json(error.to_string())))?
+            .scenario;
         // An older trace's steps keep their ids; its scenario is upgraded.
         trace.format = FORMAT_VERSION;
         trace.scenario.upgrade().map_err(ReplayError::Scenario)?;
+        sites.check().map_err(ReplayError::Scenario)?;
         trace.scenario.validate().map_err(ReplayError::Scenario)?;
+        // A step id that does not parse is refused with the file, not later.
+        trace.parsed_steps()?;
         Ok(trace)
     }
 

@@ -188,7 +188,7 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["readers is 9, but must be between 1 and 4"].assert_eq(&error(&json.to_string()));
     json["readers"] = 1.into();
     json["values"]["p0"] = "0xZZ".into();
-    expect![[r#"invalid scenario JSON: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 326"#]]
+    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 326"#]]
         .assert_eq(&error(&json.to_string()));
     json["values"]["p0"] = "0x1".into();
     json["values"]["p"] = serde_json::json!([]);
@@ -273,7 +273,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
         .assert_eq(&error(&format!("{query}&kinds=gup_fast,atomic64")));
     expect![[r#"link parameter model="arm": expected sc, tso or weak"#]]
         .assert_eq(&error(&query.replace("model=sc", "model=arm")));
-    expect![[r#"link parameter p0="xyz": expected 1 to 16 hex digits"#]]
+    expect![[r#"link parameter p0="xyz": expected an optional 0x and 1 to 16 hex digits (no sign, space or `_`)"#]]
         .assert_eq(&error(&query.replace("p0=1000100010067", "p0=xyz")));
     expect!["the link's scenario is invalid: readers is 0, but must be between 1 and 4"]
         .assert_eq(&error(&query.replace("readers=1", "readers=0")));

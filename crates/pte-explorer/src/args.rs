@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use pte_core::{MemoryModel, DEFAULT_MAX_STATES};
 
-use crate::scenario_args::{parse_max_states, parse_model, parse_seconds, ScenarioFlags};
+use crate::scenario_args::{
+    parse_max_states, parse_model, parse_readers, parse_seconds, ScenarioFlags,
+};
 
 /// The exit statuses, shown after `--help`.
 pub const EXIT_CODES: &str = "\
@@ -47,12 +49,21 @@ pub enum Command {
     /// Print the scenario as a C litmus test for herd7 and the kernel's memory model
     Litmus(LitmusArgs),
     /// Draw a trace's execution (events with po, rf, co, fr) as SVG, DOT or JSON
+    #[command(after_help = GRAPH_EXIT_CODES)]
     Graph(GraphArgs),
     /// Which barriers matter: every model against every barrier site switched
     /// off alone, and the minimal sets of sites that prevent a torn read
     #[command(after_help = MATRIX_EXIT_CODES)]
     Matrix(MatrixArgs),
 }
+
+/// The exit statuses of `graph`.
+pub const GRAPH_EXIT_CODES: &str = "\
+Exit status:
+  0  the picture was drawn
+  2  bad usage or input, or a preset none of whose reads is torn
+  3  the state limit was reached without finding a torn read to draw
+     (raise --max-states)";
 
 /// The exit statuses of `matrix`.
 pub const MATRIX_EXIT_CODES: &str = "\
@@ -108,7 +119,8 @@ pub enum GraphFormat {
     Json,
 }
 
-/// `graph [PRESET [scenario flags]] [--trace FILE] [--format svg|dot|json] [--timeline] [-o FILE]`
+/// `graph [PRESET [scenario flags]] [--trace FILE] [--format svg|dot|json] [--timeline]
+/// [-o FILE] [--max-states N]`
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     /// A catalog preset whose first torn witness is drawn (see `pte-explorer list`)
@@ -130,6 +142,12 @@ pub struct GraphArgs {
     /// Write the picture to this file instead of printing it
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// With a preset: stop the search for a torn witness after this many
+    /// distinct states (each costs about 130 bytes)
+    #[arg(long, value_name = "N", value_parser = parse_max_states)]
+    #[arg(default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: u32,
 
     #[command(flatten)]
     pub scenario: ScenarioFlags,
@@ -225,7 +243,7 @@ pub struct BenchArgs {
 
     /// The scaled scenario's readers (repeatable, 1..=4) [default: 3; without
     /// --preset and --scaled, 3 and 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    #[arg(long, value_name = "N", value_parser = parse_readers)]
     pub scaled_readers: Vec<u8>,
 
     /// Explore without the partial-order reduction (every enabled step in

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use pte_core::execution::Execution;
 use pte_core::picture::{self, Highlight};
-use pte_core::{explore, Program, Session, Trace};
+use pte_core::{Explorer, Program, Session, Trace};
 use serde::Serialize;
 
 use crate::scenario_args::{base_scenario, read_file, write_file};
@@ -23,8 +23,20 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         (None, preset) => {
             let mut scenario = base_scenario(preset.as_deref(), None)?;
             args.scenario.apply(&mut scenario)?;
-            let report = explore(scenario.clone()).map_err(CliError::invalid_scenario)?;
-            let Some(torn) = report.outcomes.iter().find(|o| o.returned_torn()) else {
+            let mut explorer = Explorer::new(scenario.clone())
+                .map_err(CliError::invalid_scenario)?
+                .with_max_states(args.max_states);
+            explorer.run_to_end();
+            let report = explorer.report();
+            let torn = report.outcomes.iter().find(|o| o.returned_torn());
+            if torn.is_none() && !report.complete {
+                return Err(CliError::Incomplete(format!(
+                    "the search stopped at the limit of {} states without finding a torn \
+                     read to draw (raise --max-states)",
+                    args.max_states
+                )));
+            }
+            let Some(torn) = torn else {
                 return Err(CliError::Input(
                     "no read of this scenario returns a torn value: nothing to draw \
                      (give a trace file with --trace)"

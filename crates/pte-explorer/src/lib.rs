@@ -54,7 +54,8 @@ impl Exit {
 /// The exit status for a [`CliError`] and for flags clap refuses.
 pub const INPUT_ERROR_CODE: u8 = 2;
 
-/// Why a command could not do its work. Always exit status 2.
+/// Why a command could not do its work: exit status 2, or 3 for a search
+/// cut at its state limit ([`CliError::code`]).
 #[derive(Debug)]
 pub enum CliError {
     /// A file could not be read or written.
@@ -64,9 +65,20 @@ pub enum CliError {
     Input(String),
     /// Writing the report failed (for example, a closed pipe).
     Output(io::Error),
+    /// The search stopped at its state limit before it found what the
+    /// command needs (exit status 3, as `check`'s incomplete answer).
+    Incomplete(String),
 }
 
 impl CliError {
+    /// The exit status: 3 for a search cut at its limit, else 2.
+    pub fn code(&self) -> u8 {
+        match self {
+            CliError::Incomplete(_) => Exit::Incomplete.code(),
+            _ => INPUT_ERROR_CODE,
+        }
+    }
+
     /// A scenario that does not validate; the core's error names the field.
     pub fn invalid_scenario(error: impl fmt::Display) -> Self {
         CliError::Input(format!("invalid scenario: {error}"))
@@ -77,7 +89,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::File { action, path, .. } => write!(f, "cannot {action} {}", path.display()),
-            CliError::Input(message) => f.write_str(message),
+            CliError::Input(message) | CliError::Incomplete(message) => f.write_str(message),
             CliError::Output(_) => f.write_str("cannot write the output"),
         }
     }
@@ -87,7 +99,7 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CliError::File { source, .. } | CliError::Output(source) => Some(source),
-            CliError::Input(_) => None,
+            CliError::Input(_) | CliError::Incomplete(_) => None,
         }
     }
 }

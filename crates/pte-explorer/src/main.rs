@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use pte_explorer::{Cli, CliError, INPUT_ERROR_CODE};
+use pte_explorer::{Cli, CliError};
 
 fn main() -> ExitCode {
     // Clap prints its own usage errors and exits with status 2.
@@ -23,8 +23,9 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             // `{:#}` prints the cause chain: "cannot read x.json: No such file…".
+            let code = error.code();
             eprintln!("error: {:#}", anyhow::Error::new(error));
-            ExitCode::from(INPUT_ERROR_CODE)
+            ExitCode::from(code)
         }
     }
 }

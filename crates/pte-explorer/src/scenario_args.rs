@@ -7,19 +7,21 @@ use std::path::Path;
 
 use clap::Args;
 use pte_core::{
-    catalog, Arch, Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, WriterOp,
-    MAX_READERS, MAX_WRITER_OPS,
+    catalog, Arch, Barrier, Edit, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ValueSlot,
+    WriterOp, MAX_READERS, MAX_WRITER_OPS,
 };
 
 use crate::{CliError, ScenarioSource};
 
-/// Flags that change one field of the scenario. They apply in a fixed
-/// order: writer (--writer or --cycles), arch, present bit, values, same or
-/// different low half, flush, readers, model, barriers.
+/// Flags that change one field of the scenario. They fold into the core's
+/// edits ([`Edit`]), applied in a fixed order: writer (--writer or
+/// --cycles), arch, present bit, values, same or different low half,
+/// flush, readers, reader kinds, sequence counter, model, barriers.
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Scenario")]
 pub struct ScenarioFlags {
-    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARM/POWER-like)
+    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARMv8-like,
+    /// multicopy-atomic)
     #[arg(long, value_name = "MODEL", value_parser = parse_model)]
     pub model: Option<MemoryModel>,
 
@@ -117,15 +119,24 @@ impl ScenarioFlags {
             && !self.seqcount
     }
 
-    /// Changes `scenario` by every flag given, then validates it.
+    /// Changes `scenario` by every flag given (the edits of
+    /// [`ScenarioFlags::edits`]), then validates it.
     pub fn apply(&self, scenario: &mut Scenario) -> Result<(), CliError> {
+        let edits = self.edits(scenario)?;
+        scenario.apply_edits(edits).map_err(CliError::invalid_scenario)
+    }
+
+    /// The flags as a list of the core's edits of `base`, in the order the
+    /// flags apply. A flag whose arguments do not fit the scenario (a
+    /// value count, a number of kinds) is refused here, naming the flag.
+    pub fn edits(&self, base: &Scenario) -> Result<Vec<Edit>, CliError> {
         if let Some(both) = self.barrier_on.iter().find(|site| self.barrier_off.contains(site)) {
             return Err(CliError::Input(format!(
                 "--barrier-on and --barrier-off both name {}",
                 both.id()
             )));
         }
-        let writer_changed = self.writer.is_some() || self.cycles.is_some();
+        let mut edits = Vec::new();
         if let Some(writer) = &self.writer {
             if writer.len() > MAX_WRITER_OPS {
                 return Err(CliError::Input(format!(
@@ -133,78 +144,84 @@ impl ScenarioFlags {
                     writer.len()
                 )));
             }
-            scenario.writer = writer.clone();
+            edits.push(Edit::Writer(writer.clone()));
         }
         if let Some(cycles) = self.cycles {
-            scenario.writer = Scenario::cycles(cycles).writer;
+            edits.push(Edit::Writer(Scenario::cycles(cycles).writer));
         }
         if let Some(arch) = self.arch {
-            scenario.apply_arch(arch);
+            edits.push(Edit::Arch(arch));
         }
         if let Some(bit) = self.present_bit {
-            scenario.present_bit = bit;
-        }
-        if writer_changed && self.p.is_none() {
-            scenario.fit_values();
+            edits.push(Edit::PresentBit(bit));
         }
         if let Some(p0) = self.p0 {
-            scenario.values.p0 = p0;
+            edits.push(Edit::Value { slot: ValueSlot::P0, value: p0 });
         }
         if let Some(z) = self.z {
-            scenario.values.z = z;
+            edits.push(Edit::Value { slot: ValueSlot::Z, value: z });
         }
         if let Some(p) = &self.p {
-            let establishes = scenario.establish_count();
+            // A new writer (an arch keeps the count) decides how many there are.
+            let establishes = match edits.iter().rev().find_map(|edit| match edit {
+                Edit::Writer(ops) => Some(ops),
+                _ => None,
+            }) {
+                Some(ops) => ops.iter().filter(|op| op.is_establish()).count(),
+                None => base.establish_count(),
+            };
             if p.len() != establishes {
                 return Err(CliError::Input(format!(
                     "--p: {} value(s) given, but the writer establishes {establishes} PTE(s)",
                     p.len()
                 )));
             }
-            scenario.values.p = p.clone();
+            edits.extend(p.iter().enumerate().map(|(index, value)| Edit::Value {
+                slot: ValueSlot::P(index + 1),
+                value: *value,
+            }));
         }
         if self.same_low || self.different_low {
-            scenario.set_same_low(self.same_low);
+            edits.push(Edit::SameLow(self.same_low));
         }
         if let Some(flush) = self.flush {
-            scenario.flush = flush;
+            edits.push(Edit::Flush(flush));
         }
-        if let Some(readers) = self.readers {
-            scenario.set_readers(readers);
+        let mut readers = base.readers;
+        if let Some(count) = self.readers {
+            readers = count;
+            edits.push(Edit::Readers(count));
         }
         if let Some(kinds) = &self.reader_kinds {
-            if self.readers.is_none() && kinds.len() > usize::from(scenario.readers) {
+            if self.readers.is_none() && kinds.len() > usize::from(readers) {
                 // One kind per reader: the kinds say how many there are.
-                scenario.readers = kinds.len().min(MAX_READERS) as u8;
+                readers = kinds.len().min(MAX_READERS) as u8;
+                edits.push(Edit::Readers(readers));
             }
-            if kinds.len() > usize::from(scenario.readers) {
+            if kinds.len() > usize::from(readers) {
                 return Err(CliError::Input(format!(
-                    "--reader-kinds names {} kinds, but there are {} reader(s) (set --readers)",
+                    "--reader-kinds names {} kinds, but there are {readers} reader(s) (set --readers)",
                     kinds.len(),
-                    scenario.readers
                 )));
             }
-            scenario.reader_kinds.clear();
-            for (reader, kind) in kinds.iter().enumerate() {
-                scenario.set_reader_kind(reader as u8, *kind);
-            }
+            // Readers beyond the list run the lockless reader.
+            edits.extend((0..readers).map(|reader| Edit::ReaderKind {
+                reader,
+                kind: kinds.get(usize::from(reader)).copied().unwrap_or_default(),
+            }));
         }
         if self.seqcount {
-            scenario.seqcount = true;
+            edits.push(Edit::Seqcount(true));
         }
         if let Some(model) = self.model {
-            scenario.model = model;
+            edits.push(Edit::Model(model));
         }
         if self.no_barriers {
-            scenario.barriers = Barriers::ALL_OFF;
+            edits.extend(Barrier::ALL.map(|barrier| Edit::Barrier { barrier, on: false }));
         }
-        for site in &self.barrier_off {
-            scenario.barriers.set(*site, false);
-        }
-        for site in &self.barrier_on {
-            scenario.barriers.set(*site, true);
-        }
-        scenario.validate().map_err(CliError::invalid_scenario)
+        edits.extend(self.barrier_off.iter().map(|&barrier| Edit::Barrier { barrier, on: false }));
+        edits.extend(self.barrier_on.iter().map(|&barrier| Edit::Barrier { barrier, on: true }));
+        Ok(edits)
     }
 }
 
@@ -277,7 +294,7 @@ fn number_in<T>(text: &str, min: u64, max: u64) -> Result<T, String>
 where
     T: TryFrom<u64>,
 {
-    let value: u64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    let value = pte_core::grammar::decimal(text).map_err(|error| format!("{text:?}: {error}"))?;
     if value < min || value > max {
         return Err(format!("{value} is out of range {min}..={max}"));
     }
@@ -338,8 +355,17 @@ pub(crate) fn parse_max_states(text: &str) -> Result<u32, String> {
     number_in(text, 1, u64::from(u32::MAX))
 }
 
+/// Seconds as `N` or `N.DIGITS`, `N` of [`pte_core::grammar`] (no sign,
+/// exponent, space or leading zero).
 pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    if let Err(error) = pte_core::grammar::decimal(whole) {
+        return Err(format!("{text:?}: {error}"));
+    }
+    if fraction.is_empty() || !fraction.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(format!("{text:?} is not a number of seconds"));
+    }
+    match text.parse::<f64>() {
         Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
         Ok(_) => Err(format!("{text} is out of range (0, 3600]")),
         Err(_) => Err(format!("{text:?} is not a number of seconds")),

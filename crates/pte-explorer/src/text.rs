@@ -141,17 +141,9 @@ pub fn hex64(value: Pte) -> String {
     value.to_string()
 }
 
-/// Where a reader is, for a person.
+/// Where a reader is, for a person: its kind's words.
 pub fn phase_text(phase: Phase, kind: ReaderKind) -> &'static str {
-    match (phase, kind) {
-        (Phase::Start, _) => "not started",
-        (Phase::Loop, ReaderKind::Atomic64) => "reading",
-        (Phase::Loop, ReaderKind::GupFast) => "interrupts off, in GUP-fast",
-        (Phase::Loop, _) => "interrupts off, in the retry loop",
-        (Phase::Returned, _) => "read complete, interrupts still off",
-        (Phase::Done, ReaderKind::Atomic64) => "done",
-        (Phase::Done, _) => "done, interrupts on",
-    }
+    kind.spec().phase_words(phase)
 }
 
 /// The value of a word in memory and the write it came from:
@@ -207,13 +199,15 @@ pub fn register_text(program: &Program, state: &State, reader: u8, register: Reg
 
 /// The whole machine state, one line per part.
 pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
-    let seq = if program.scenario().seqcount {
-        format!(", seq = {}", program.memory_value(state, Word::Seq))
-    } else {
-        String::new()
-    };
+    let counters: String = program
+        .options()
+        .map(|option| {
+            let word = option.word;
+            format!(", {} = {}", word.name(), program.memory_value(state, word))
+        })
+        .collect();
     let mut lines = vec![format!(
-        "memory: low = {}, high = {}{seq}",
+        "memory: low = {}, high = {}{counters}",
         memory_text(program, state, Word::Low),
         memory_text(program, state, Word::High)
     )];
@@ -242,7 +236,7 @@ pub fn state_lines(program: &Program, state: &State) -> Vec<String> {
         let kind = program.reader_kind(reader);
         let phase = program.phase(state, reader);
         let named =
-            if kind == ReaderKind::Lockless { String::new() } else { format!(" ({})", kind.id()) };
+            if kind == ReaderKind::default() { String::new() } else { format!(" ({})", kind.id()) };
         let mut line = format!("reader {}{named}: {}", reader + 1, phase_text(phase, kind));
         if phase != Phase::Start {
             let registers: Vec<String> = program

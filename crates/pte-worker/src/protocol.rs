@@ -14,6 +14,14 @@
 //! failed <job> <message>
 //! refused <message>
 //! ```
+//!
+//! Each side reads exactly what the other writes and refuses the rest: a
+//! message is accepted only when writing it back gives the same text (so
+//! no sign, leading zero, flag other than 0/1, word after the last field,
+//! raw carriage return or scenario query other than `link::encode`'s gets
+//! through), a state limit is at least 1 and a witness's step ids parse. A
+//! message escapes `\`, line feeds and carriage returns (`\\`, `\n`,
+//! `\r`), so it survives intact.
 
 use pte_core::{link, parse_steps, Explorer, Progress, ReplayError, Report, Scenario};
 
@@ -120,14 +128,65 @@ impl Finished {
     }
 }
 
-/// A message on one line, whatever it says.
-fn one_line(message: &str) -> String {
-    message.replace(['\n', '\r'], " ")
+/// A message on one line, whatever it says: `\` is written `\\`, a line
+/// feed `\n` and a carriage return `\r`, so [`unescape`] gives it back
+/// exactly.
+fn escape(message: &str) -> String {
+    let mut text = String::with_capacity(message.len());
+    for character in message.chars() {
+        match character {
+            '\\' => text.push_str("\\\\"),
+            '\n' => text.push_str("\\n"),
+            '\r' => text.push_str("\\r"),
+            other => text.push(other),
+        }
+    }
+    text
+}
+
+/// Reads [`escape`]'s output; any other use of `\` is refused, so a
+/// message has one spelling.
+fn unescape(text: &str) -> Result<String, String> {
+    let mut message = String::with_capacity(text.len());
+    let mut characters = text.chars();
+    while let Some(character) = characters.next() {
+        if character != '\\' {
+            message.push(character);
+            continue;
+        }
+        message.push(match characters.next() {
+            Some('\\') => '\\',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            other => {
+                let found = other.map_or("the end".to_owned(), |c| format!("{c:?}"));
+                return Err(format!("message: \\ is followed by {found}, not \\, n or r"));
+            }
+        });
+    }
+    Ok(message)
 }
 
 fn number<T: std::str::FromStr>(word: Option<&str>, what: &str) -> Result<T, String> {
     let word = word.ok_or_else(|| format!("no {what}"))?;
     word.parse().map_err(|_| format!("{what} {word:?} is not a number"))
+}
+
+/// The strictness of both parsers: a message is accepted only as `to_text`
+/// writes it (so no sign, leading zero, flag other than 0/1, trailing word
+/// or raw carriage return gets through), and never with a state limit of 0.
+fn canonical<T>(kind: &str, text: &str, value: T, written: &str) -> Result<T, String> {
+    if written != text {
+        return Err(format!("{kind}: not as the protocol writes it (expected {written:?})"));
+    }
+    Ok(value)
+}
+
+fn state_limit(word: Option<&str>) -> Result<u32, String> {
+    match number(word, "state limit")? {
+        0 => Err("state limit 0: a search keeps at least 1 state".to_owned()),
+        limit => Ok(limit),
+    }
 }
 
 impl Request {
@@ -140,24 +199,27 @@ impl Request {
         }
     }
 
+    /// Reads [`Request::to_text`]'s output, and only that.
     pub fn from_text(text: &str) -> Result<Request, BadRequest> {
         let bad = |job, message: String| BadRequest { job, message };
         let mut words = text.splitn(4, ' ');
         let kind = words.next().unwrap_or_default();
         let job: u32 = number(words.next(), "job").map_err(|message| bad(None, message))?;
-        match kind {
-            "cancel" => Ok(Request::Cancel { job }),
+        let request = match kind {
+            "cancel" => Request::Cancel { job },
             "explore" => {
-                let max_states = number(words.next(), "state limit")
-                    .map_err(|message| bad(Some(job), message))?;
+                let max_states =
+                    state_limit(words.next()).map_err(|message| bad(Some(job), message))?;
                 let query = words.next().unwrap_or_default();
                 let scenario = link::decode(query)
                     .map_err(|error| bad(Some(job), error.to_string()))?
                     .scenario;
-                Ok(Request::Explore { job, scenario, max_states })
+                Request::Explore { job, scenario, max_states }
             }
-            other => Err(bad(None, format!("{other:?} is not a request"))),
-        }
+            other => return Err(bad(None, format!("{other:?} is not a request"))),
+        };
+        let written = request.to_text();
+        canonical(kind, text, request, &written).map_err(|message| bad(Some(job), message))
     }
 }
 
@@ -186,58 +248,60 @@ impl Reply {
                 }
                 text
             }
-            Reply::Failed { job, message } => format!("failed {job} {}", one_line(message)),
-            Reply::Refused { message } => format!("refused {}", one_line(message)),
+            Reply::Failed { job, message } => format!("failed {job} {}", escape(message)),
+            Reply::Refused { message } => format!("refused {}", escape(message)),
         }
     }
 
+    /// Reads [`Reply::to_text`]'s output, and only that; a witness's step
+    /// ids must parse.
     pub fn from_text(text: &str) -> Result<Reply, String> {
-        let mut lines = text.lines();
+        let mut lines = text.split('\n');
         let header = lines.next().unwrap_or_default();
         let (kind, rest) = header.split_once(' ').unwrap_or((header, ""));
         let mut words = rest.split(' ');
-        match kind {
-            "ready" => Ok(Reply::Ready { protocol: number(Some(rest), "protocol")? }),
-            "progress" => Ok(Reply::Progress {
+        let reply = match kind {
+            "ready" => Reply::Ready { protocol: number(Some(rest), "protocol")? },
+            "progress" => Reply::Progress {
                 job: number(words.next(), "job")?,
                 states: number(words.next(), "states")?,
                 transitions: number(words.next(), "transitions")?,
                 pending: number(words.next(), "pending")?,
-            }),
+            },
             "done" => {
                 let job = number(words.next(), "job")?;
-                let complete = number::<u64>(words.next(), "complete")? != 0;
+                let complete = number::<u8>(words.next(), "complete")? != 0;
                 let limit = match words.next() {
                     Some("-") => None,
-                    word => Some(number(word, "state limit")?),
+                    word => Some(state_limit(word)?),
                 };
                 let (states, transitions) =
                     (number(words.next(), "states")?, number(words.next(), "transitions")?);
                 let outcomes = lines
+                    .by_ref()
                     .map(|line| {
-                        let (occurrences, steps) = line.split_once(' ').unwrap_or((line, ""));
+                        let (occurrences, ids) = line.split_once(' ').unwrap_or((line, ""));
+                        let steps: Vec<String> = ids.split(',').map(str::to_owned).collect();
+                        let steps = if ids.is_empty() { Vec::new() } else { steps };
+                        parse_steps(steps.iter().map(String::as_str))
+                            .map_err(|error| format!("outcome: {error}"))?;
                         Ok(WireOutcome {
                             occurrences: number(Some(occurrences), "occurrences")?,
-                            steps: steps
-                                .split(',')
-                                .filter(|id| !id.is_empty())
-                                .map(str::to_owned)
-                                .collect(),
+                            steps,
                         })
                     })
                     .collect::<Result<Vec<_>, String>>()?;
-                Ok(Reply::Done(Finished { job, complete, limit, states, transitions, outcomes }))
+                Reply::Done(Finished { job, complete, limit, states, transitions, outcomes })
             }
             "failed" => {
                 let (job_text, message) = rest.split_once(' ').unwrap_or((rest, ""));
-                Ok(Reply::Failed {
-                    job: number(Some(job_text), "job")?,
-                    message: message.to_owned(),
-                })
+                Reply::Failed { job: number(Some(job_text), "job")?, message: unescape(message)? }
             }
-            "refused" => Ok(Reply::Refused { message: rest.to_owned() }),
-            other => Err(format!("{other:?} is not a reply")),
-        }
+            "refused" => Reply::Refused { message: unescape(rest)? },
+            other => return Err(format!("{other:?} is not a reply")),
+        };
+        let written = reply.to_text();
+        canonical(kind, text, reply, &written)
     }
 }
 
@@ -294,16 +358,83 @@ mod tests {
         for reply in replies {
             assert_eq!(Reply::from_text(&reply.to_text()), Ok(reply));
         }
-        let two_lines = Reply::Failed { job: 1, message: "a\nb".into() };
-        assert_eq!(
-            Reply::from_text(&two_lines.to_text()),
-            Ok(Reply::Failed { job: 1, message: "a b".into() })
-        );
+        // Line breaks, carriage returns and backslashes in a message survive.
+        for message in ["a\nb", "a\r\nb\r", "back\\slash \\n", "", " ", "\\"] {
+            for reply in [
+                Reply::Failed { job: 1, message: message.into() },
+                Reply::Refused { message: message.into() },
+            ] {
+                let text = reply.to_text();
+                assert!(!text.contains(['\n', '\r']), "{text:?}");
+                assert_eq!(Reply::from_text(&text), Ok(reply));
+            }
+        }
         assert!(Reply::from_text("done x").is_err());
         for too_big in ["progress 4294967296 1 2 3", "done 4294967296 1 - 1 0"] {
             let message = Reply::from_text(too_big).unwrap_err();
             assert_eq!(message, "job \"4294967296\" is not a number");
         }
         assert!(Reply::from_text("{\"type\":\"ready\"}").is_err());
+    }
+
+    #[test]
+    fn lenient_messages_are_refused() {
+        // Issue 25 item 6: each of these was read as something else.
+        let kernel = link::encode(&Scenario::kernel(), &[]);
+        let requests = [
+            "cancel 4 junk words".to_owned(),
+            "cancel +4".to_owned(),
+            "cancel 04".to_owned(),
+            "cancel 4\r".to_owned(),
+            format!("explore 1 0 {kernel}"),
+            format!("explore 1 10 {kernel}&t=w1"),
+            format!("explore 1 10 {}", kernel.replace("p0=", "p0=0x")),
+        ];
+        let replies = [
+            "done 1 7 - 1 1",
+            "done 1 1 0 1 1",
+            "done 1 1 - 1 1 extra",
+            "done 1 1 - 1 1\n3",
+            "done 1 1 - 1 1\n3 w01",
+            "done 1 1 - 1 1\n3 w1,,w2",
+            "ready 1 2",
+            "progress 1 2 3 4 5",
+            "ready 1\nready 1",
+            "refused a\r",
+            "refused a\\b",
+            "refused",
+            "failed 3",
+        ];
+        let mut table = String::new();
+        for text in &requests {
+            let refused = Request::from_text(text).unwrap_err().message;
+            table.push_str(&format!("{text:?} | {refused}\n"));
+        }
+        for text in replies {
+            let refused = Reply::from_text(text).unwrap_err();
+            table.push_str(&format!("{text:?} | {refused}\n"));
+        }
+        expect_test::expect![[r#"
+            "cancel 4 junk words" | cancel: not as the protocol writes it (expected "cancel 4")
+            "cancel +4" | cancel: not as the protocol writes it (expected "cancel 4")
+            "cancel 04" | cancel: not as the protocol writes it (expected "cancel 4")
+            "cancel 4\r" | job "4\r" is not a number
+            "explore 1 0 KERNEL" | state limit 0: a search keeps at least 1 state
+            "explore 1 10 KERNEL&t=w1" | explore: not as the protocol writes it (expected "explore 1 10 KERNEL")
+            "explore 1 10 v=2&model=sc&bit=0&writer=zap,flush,establish&p0=0x100001067&z=0&p=300002067&readers=1&flush=ipi&off=zap_wmb2,establish_wmb2" | explore: not as the protocol writes it (expected "explore 1 10 KERNEL")
+            "done 1 7 - 1 1" | done: not as the protocol writes it (expected "done 1 1 - 1 1")
+            "done 1 1 0 1 1" | state limit 0: a search keeps at least 1 state
+            "done 1 1 - 1 1 extra" | done: not as the protocol writes it (expected "done 1 1 - 1 1")
+            "done 1 1 - 1 1\n3" | done: not as the protocol writes it (expected "done 1 1 - 1 1\n3 ")
+            "done 1 1 - 1 1\n3 w01" | outcome: step 1: "w01" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+            "done 1 1 - 1 1\n3 w1,,w2" | outcome: step 2: "" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+            "ready 1 2" | protocol "1 2" is not a number
+            "progress 1 2 3 4 5" | progress: not as the protocol writes it (expected "progress 1 2 3 4")
+            "ready 1\nready 1" | ready: not as the protocol writes it (expected "ready 1")
+            "refused a\r" | refused: not as the protocol writes it (expected "refused a\\r")
+            "refused a\\b" | message: \ is followed by 'b', not \, n or r
+            "refused" | refused: not as the protocol writes it (expected "refused ")
+            "failed 3" | failed: not as the protocol writes it (expected "failed 3 ")
+        "#]].assert_eq(&table.replace(&kernel, "KERNEL"));
     }
 }

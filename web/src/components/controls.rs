@@ -8,7 +8,8 @@
 use std::rc::Rc;
 
 use pte_core::{
-    catalog, Arch, FlushMode, MemoryModel, Session, WriterOp, MAX_READERS, MAX_WRITER_OPS,
+    catalog, Arch, Edit, FlushMode, MemoryModel, Session, ValueSlot, WriterOp, MAX_READERS,
+    MAX_WRITER_OPS,
 };
 use yew::prelude::*;
 
@@ -16,7 +17,7 @@ use super::select_value;
 
 use crate::components::values::HexField;
 use crate::identity::identify;
-use crate::state::{Action, ValueSlot};
+use crate::state::Action;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ControlsProps {
@@ -24,7 +25,7 @@ pub struct ControlsProps {
     /// The preset the person chose last, whose name a changed scenario keeps.
     #[prop_or_default]
     pub chosen_preset: Option<&'static str>,
-    /// Emits the scenario edits: the `Action`s that change the scenario.
+    /// Emits the scenario's changes: `Action::Edit`s and the preset chosen.
     pub on_edit: Callback<Action>,
 }
 
@@ -112,9 +113,9 @@ fn writer_editor(
         } else {
             String::new()
         };
-        let skipped = *op == WriterOp::Flush && scenario.flush == FlushMode::None;
+        let skipped = op.is_flush() && scenario.flush == FlushMode::None;
         let onchange = on_edit.reform(move |event: Event| match select_value(&event).parse::<WriterOp>().ok() {
-            Some(op) => Action::ReplaceOp(index, op),
+            Some(op) => Action::Edit(Edit::ReplaceOp { index, op }),
             None => Action::DismissNotice,
         });
         html! {
@@ -127,13 +128,13 @@ fn writer_editor(
                 <span class="op-buttons">
                     <button type="button" class="icon-button" disabled={index == 0}
                         aria-label={format!("Move operation {number} up")} title="move up"
-                        onclick={on_edit.reform(move |_: MouseEvent| Action::MoveOpUp(index))}>{ "↑" }</button>
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::Edit(Edit::MoveOp { from: index, to: index.saturating_sub(1) }))}>{ "↑" }</button>
                     <button type="button" class="icon-button" disabled={index + 1 == count}
                         aria-label={format!("Move operation {number} down")} title="move down"
-                        onclick={on_edit.reform(move |_: MouseEvent| Action::MoveOpDown(index))}>{ "↓" }</button>
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::Edit(Edit::MoveOp { from: index, to: index + 1 }))}>{ "↓" }</button>
                     <button type="button" class="icon-button"
                         aria-label={format!("Remove operation {number}")} title="remove"
-                        onclick={on_edit.reform(move |_: MouseEvent| Action::RemoveOp(index))}>{ "✕" }</button>
+                        onclick={on_edit.reform(move |_: MouseEvent| Action::Edit(Edit::RemoveOp(index)))}>{ "✕" }</button>
                 </span>
             </li>
         }
@@ -147,7 +148,7 @@ fn writer_editor(
         })
     };
     let chosen = **adding;
-    let on_add = on_edit.reform(move |_: MouseEvent| Action::AddOp(chosen));
+    let on_add = on_edit.reform(move |_: MouseEvent| Action::Edit(Edit::AddOp(chosen)));
     html! {
         <fieldset class="writer-ops">
             <legend>{ "Writer operations, in order" }</legend>
@@ -167,7 +168,7 @@ fn values_editor(session: &Session, on_edit: &Callback<Action>) -> Html {
     let field = |slot: ValueSlot, id: String, label: String, note: &str, value| {
         html! {
             <HexField key={id.clone()} id={id.clone()} label={label} note={AttrValue::from(note.to_owned())} value={value}
-                on_change={on_edit.reform(move |pte| Action::SetValue(slot, pte))} />
+                on_change={on_edit.reform(move |pte| Action::Edit(Edit::Value { slot, value: pte }))} />
         }
     };
     html! {
@@ -198,18 +199,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let on_arch = on_edit.reform(|event: Event| {
         let id = select_value(&event);
         match Arch::ALL.into_iter().find(|arch| arch.id() == id) {
-            Some(arch) => Action::ChooseArch(arch),
+            Some(arch) => Action::Edit(Edit::Arch(arch)),
             None => Action::DismissNotice,
         }
     });
     let on_flush = on_edit.reform(|event: Event| {
         let id = select_value(&event);
-        Action::SetFlush(
+        Action::Edit(Edit::Flush(
             FlushMode::ALL.into_iter().find(|mode| mode.id() == id).unwrap_or(FlushMode::Ipi),
-        )
+        ))
     });
-    let on_readers = on_edit
-        .reform(|event: Event| Action::SetReaders(select_value(&event).parse().unwrap_or(1)));
+    let on_readers = on_edit.reform(|event: Event| {
+        Action::Edit(Edit::Readers(select_value(&event).parse().unwrap_or(1)))
+    });
     let on_bit = {
         let on_edit = on_edit.clone();
         let bit_error = bit_error.clone();
@@ -218,7 +220,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             match input.value().trim().parse::<u8>() {
                 Ok(bit) if bit <= 63 => {
                     bit_error.set(None);
-                    on_edit.emit(Action::SetPresentBit(bit));
+                    on_edit.emit(Action::Edit(Edit::PresentBit(bit)));
                 }
                 _ => bit_error.set(Some(format!(
                     "{:?} is not a bit number from 0 to 63: not applied",
@@ -229,7 +231,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let same_low = scenario.same_low();
     let seqcount = scenario.seqcount;
-    let on_same_low = on_edit.reform(move |_: Event| Action::SetSameLow(!same_low));
+    let on_same_low = on_edit.reform(move |_: Event| Action::Edit(Edit::SameLow(!same_low)));
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
 
     html! {
@@ -254,7 +256,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         <div class="radio">
                             <input type="radio" name="model" id={id.clone()} value={model.id()}
                                 checked={scenario.model == model} data-testid={id.clone()}
-                                onchange={on_edit.reform(move |_: Event| Action::SetModel(model))} />
+                                onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::Model(model)))} />
                             <label for={id}>{ model.title() }</label>
                         </div>
                     }
@@ -289,9 +291,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
             <div class="field checkbox">
                 <input type="checkbox" id="seqcount" checked={scenario.seqcount} data-testid="seqcount"
-                    onchange={on_edit.reform(move |_: Event| Action::SetSeqcount(!seqcount))} />
+                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::Seqcount(!seqcount)))} />
                 <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
-                <p class="note">{ "The writer side of the fix the thread proposed (never merged). Readers of kind “sequence counter” check it." }</p>
+                <p class="note">{ "The writer side of the fix the thread proposed (never merged, as of December 2025). Readers of kind “sequence counter” check it." }</p>
             </div>
             <div class="field checkbox">
                 <input type="checkbox" id="same-low" checked={same_low} data-testid="same-low"

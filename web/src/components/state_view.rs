@@ -4,18 +4,8 @@
 
 use std::rc::Rc;
 
-use pte_core::{word_value, AccessKind, Phase, Program, Pte, Register, Session, Source, Word};
-
-/// The register columns, in the order a reader's code loads them.
-const COLUMNS: [Register; 7] = [
-    Register::S,
-    Register::R0,
-    Register::R1,
-    Register::R2,
-    Register::Q0,
-    Register::Q1,
-    Register::S2,
-];
+use pte_core::listing;
+use pte_core::{word_value, AccessKind, Program, Pte, Register, Session, Source, Word};
 use yew::prelude::*;
 
 #[derive(Debug)]
@@ -99,15 +89,17 @@ fn memory_rows(program: &Program, session: &Session) -> Html {
                 { format!(": present bit (bit {present_bit}) is {}, so it is ", u8::from(present)) }
                 <strong>{ if present { "present" } else { "not present" } }</strong>{ "." }
             </p>
-            if program.scenario().seqcount {
-                <p class="seq-word" data-testid="memory-seq">
-                    { "Sequence counter " }<code>{ "seq" }</code>{ " = " }
-                    <code data-testid="memory-seq-value">{ program.memory_value(state, Word::Seq) }</code>
-                    { format!(" ({}; written by {})",
-                        if program.memory_value(state, Word::Seq) % 2 == 1 { "odd: a writer is inside its update" } else { "even: no update in progress" },
-                        program.source(state.memory_tag(Word::Seq))) }
-                </p>
-            }
+            { for program.options().map(|option| {
+                let (word, counter) = (option.word, option);
+                let value = program.memory_value(state, word);
+                html! {
+                    <p class={format!("{}-word", word.name())} data-testid={format!("memory-{}", word.name())}>
+                        { format!("{} ", counter.title) }<code>{ word.name() }</code>{ " = " }
+                        <code data-testid={format!("memory-{}-value", word.name())}>{ value }</code>
+                        { format!(" ({}; written by {})", (counter.meaning)(value), program.source(state.memory_tag(word))) }
+                    </p>
+                }
+            }) }
         </>
     }
 }
@@ -146,21 +138,10 @@ fn store_buffer(program: &Program, session: &Session) -> Html {
 fn readers_table(program: &Program, session: &Session) -> Html {
     let state = session.state();
     // Only the registers some reader's kind has: r0, r1, r2 for the loop.
-    let columns: Vec<Register> = COLUMNS
-        .into_iter()
-        .filter(|register| {
-            (0..program.readers())
-                .any(|reader| program.reader_program(reader).slot(*register).is_some())
-        })
-        .collect();
+    let columns: Vec<Register> = listing::register_columns(program);
     let rows = (0..program.readers()).map(|reader| {
         let at = state.reader(reader);
-        let phase = match program.phase(state, reader) {
-            Phase::Start => "not started",
-            Phase::Loop => "reading",
-            Phase::Returned => "read complete",
-            Phase::Done => "finished",
-        };
+        let phase = program.phase(state, reader).words();
         let kind = program.reader_kind(reader);
         // Every kind has r0 and r1 (the value returned); the others only
         // where the kind has them.

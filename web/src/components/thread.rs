@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use pte_core::listing::{self, Line, LineKind};
-use pte_core::{Barrier, Blocked, Phase, Program, ReaderKind, Session, Step};
+use pte_core::{Barrier, Blocked, Program, ReaderKind, Session, Step};
 use yew::prelude::*;
 
 use super::select_value;
@@ -333,21 +333,13 @@ impl View<'_> {
         let at = state.reader(reader);
         let program = self.program();
         let kind = program.reader_kind(reader);
-        let disables = program.reader_program(reader).disables_interrupts();
-        let status = match (program.phase(state, reader), disables) {
-            (Phase::Start, true) => "interrupts on, not started".to_owned(),
-            (Phase::Start, false) => "not started".to_owned(),
-            (Phase::Loop, true) => format!("interrupts off, attempt {}", u32::from(at.retries) + 1),
-            (Phase::Loop, false) => "reading".to_owned(),
-            (Phase::Returned, _) => "read complete, interrupts still off".to_owned(),
-            (Phase::Done, _) => "finished".to_owned(),
-        };
+        let status = kind.spec().status(program.phase(state, reader), at.retries);
         let title_id = format!("{thread}-title");
         let select_id = format!("{thread}-kind");
         let (call, comment) = listing::reader_call(kind);
         let on_kind = self.props.on_edit.reform(move |event: Event| {
             let kind = select_value(&event).parse::<ReaderKind>().unwrap_or_default();
-            Action::SetReaderKind(reader, kind)
+            Action::Edit(pte_core::Edit::ReaderKind { reader, kind })
         });
         html! {
             <section class="thread reader" id={thread.clone()} aria-labelledby={title_id.clone()}>
