@@ -474,7 +474,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     if let View::Embed { graph } = view {
-        let next = session.narrate(session.cursor()).map(|next| AttrValue::from(next.text));
+        let next = session.step_text(session.cursor()).map(AttrValue::from);
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
         // A lesson opens there at its start, for the student to do.
