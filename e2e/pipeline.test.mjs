@@ -59,8 +59,11 @@ async function openAndTime(name, click) {
   try {
     await page.addInitScript(recordAnswers, click);
     await page.goto(`${environment.site.url}#${FOUR_CYCLES_TSO}`);
-    const done = click ? "window.__answers.live !== null && window.__answers.explore !== null" : "window.__answers.live !== null";
-    await page.waitForFunction(done, null, { timeout: 120_000, polling: 50 });
+    await page.waitForFunction(
+      (click) => window.__answers.live !== null && (!click || window.__answers.explore !== null),
+      click,
+      { timeout: 120_000, polling: 50 },
+    );
     const answers = await page.evaluate(() => window.__answers);
     const torn = await page.getByTestId("live-tso").getAttribute("data-torn");
     assert.equal(torn, "never", "x86-TSO never tears here (the kernel's barriers)");

@@ -448,6 +448,19 @@ pub fn App(props: &AppProps) -> Html {
             mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
         })
     };
+    // The values found, drawn again only when Explore all's state or the
+    // row replayed changes: the live answers that arrive after its result
+    // (the other models, the matrix) leave the list alone.
+    let values_found = use_memo(
+        (state.exploration.clone(), state.replayed_outcome()),
+        move |(exploration, replayed)| {
+            explore(&ExploreProps {
+                exploration: exploration.clone(),
+                replayed: *replayed,
+                on_replay,
+            })
+        },
+    );
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -544,11 +557,7 @@ pub fn App(props: &AppProps) -> Html {
                     { (*thread_columns).clone() }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
-                    { explore(&ExploreProps {
-                        exploration: state.exploration.clone(),
-                        replayed: state.replayed_outcome(),
-                        on_replay,
-                    }) }
+                    { (*values_found).clone() }
                     if !state.answers_hidden() {
                         { matrix_panel(&MatrixPanelProps {
                             answers: live,

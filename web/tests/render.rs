@@ -492,7 +492,7 @@ async fn the_weak_reordering_is_explained_on_the_code_in_the_trace_and_in_the_ve
             // The trace and the verdict.
             r#"data-testid="trace-why""#,
             r#"data-testid="verdict-why""#,
-            "Why weak (ARM/POWER-like) allowed it (sequential consistency would not):",
+            "Why weak (ARMv8-like, multicopy-atomic) allowed it (sequential consistency would not):",
             &format!("step 4: {sentence}"),
         ],
     );

@@ -86,6 +86,12 @@ pub mod messages {
         topic: "GUP-fast re-checks the PTE after taking the page reference",
         message_id: "CAG48ez3KMuM2aLpc8SvGiqZvv1KFc7E2DBZ4CLzxQeFhrMN_-w@mail.gmail.com",
     };
+    pub const JANN_HYPERCALLS: Message = Message {
+        author: "Jann Horn",
+        topic: "Hyper-V and Xen flush by hypercall too; Linux may not flush between zap and \
+                re-install",
+        message_id: "CAG48ez3VE+3dVdUMK+Pg_942gR+h_TCcSaFxGwCbNfh3W+mfOA@mail.gmail.com",
+    };
     pub const LINUS_BAH: Message = Message {
         author: "Linus Torvalds",
         topic: "\"Bah. I should have known that\"",
@@ -206,8 +212,8 @@ fn seqcount_fix(model: MemoryModel) -> Scenario {
 }
 
 use messages::{
-    JANN_RECHECK, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN,
-    JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_SEQCOUNT,
+    JANN_HYPERCALLS, JANN_RECHECK, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION,
+    JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_SEQCOUNT,
 };
 
 static PRESETS: &[Preset] = &[
@@ -221,7 +227,7 @@ static PRESETS: &[Preset] = &[
             the halves; the trailing ones of Jason Gunthorpe's sketch are off here. This two-store \
             clear is what the comment above ptep_get_lockless() describes. (The MADV_DONTNEED zap \
             of user PTEs, native_ptep_get_and_clear(), is instead one atomic 64-bit exchange on \
-            SMP kernels: see atomic-zap-same-low.) The reader is ptep_get_lockless(): low, rmb, \
+            SMP kernels: see \"Atomic zap, same low half, no flush\".) The reader is ptep_get_lockless(): low, rmb, \
             high, rmb, low again, retry if low changed, inside GUP-fast's local_irq_save(). This \
             is the case the comment argues for: no torn read.",
         messages: &[&JANN_REPORT],
@@ -249,7 +255,10 @@ static PRESETS: &[Preset] = &[
             first assumption: MADV_DONTNEED racing with an anonymous page fault can re-install a \
             PTE before the zap's TLB flush, because zap_pte_range() flushes before dropping the \
             page-table lock only when force_flush is set; otherwise the flush comes later, from \
-            tlb_finish_mmu().",
+            the mmu_gather, after the lock is dropped (tlb_finish_mmu() on x86). The zap here is \
+            native_pte_clear()'s two stores; on SMP x86 the MADV_DONTNEED zap is one atomic \
+            64-bit exchange instead, and the same tear with it is \"Atomic zap, same low half, \
+            no flush\".",
         messages: &[&JANN_REPORT],
         build: || same_low(FlushMode::None),
     },
@@ -268,13 +277,15 @@ static PRESETS: &[Preset] = &[
         id: "same-low-paravirt",
         title: "Same low half, paravirt flush",
         explanation: "Jann Horn's rebuttal of the comment's second assumption, that TLB flushes \
-            involve IPIs: under a hypervisor a remote flush need not interrupt the reader's CPU. \
-            Hyper-V and Xen flush by hypercall; KVM's kvm_flush_tlb_multi() interrupts running \
-            vCPUs but skips a preempted one and has the host flush it when it next runs, which is \
-            exactly a vCPU descheduled in the middle of GUP-fast. John Hubbard agreed that both \
-            the old and the new comment are wrong for this reason. The flush no longer waits for \
-            the reader and the same-low-half tear comes back.",
-        messages: &[&JANN_REPORT, &JOHN_HUBBARD],
+            involve IPIs: under a hypervisor the paravirtualized flush \"can implement remote TLB \
+            flushes without IPIs\". In a later reply he named Hyper-V and Xen, whose \
+            hyperv_flush_tlb_multi() and xen_flush_tlb_multi() flush by hypercall. KVM's \
+            kvm_flush_tlb_multi() (arch/x86/kernel/kvm.c) interrupts running vCPUs but skips a \
+            preempted one and has the host flush it when it next runs, which is exactly a vCPU \
+            descheduled in the middle of GUP-fast. John Hubbard agreed that both the old and the \
+            new comment are wrong for this reason. The flush no longer waits for the reader and \
+            the same-low-half tear comes back.",
+        messages: &[&JANN_REPORT, &JANN_HYPERCALLS, &JOHN_HUBBARD],
         build: || same_low(FlushMode::Paravirt),
     },
     Preset {
@@ -297,10 +308,11 @@ static PRESETS: &[Preset] = &[
         id: "atomic-zap-same-low",
         title: "Atomic zap, same low half, no flush",
         explanation: "On SMP x86 PAE kernels native_ptep_get_and_clear(), the MADV_DONTNEED zap \
-            path (zap_pte_range() → ptep_get_and_clear_full()), clears the PTE with one atomic \
+            path (zap_pte_range() → ptep_get_and_clear_full() when the mmu_gather is not fullmm, \
+            as for MADV_DONTNEED), clears the PTE with one atomic \
             64-bit exchange: since 2018 (commit b2d7a075a1cc, \"x86/pae: use 64 bit atomic xchg \
             function in native_ptep_get_and_clear\"); v6.2 only rewrote it as an explicit \
-            try_cmpxchg64() loop. (Non-SMP builds clear low first.) That removes any tear inside \
+            try_cmpxchg64() loop. (Non-SMP builds, and the fullmm zap at exit, clear low first.) That removes any tear inside \
             the zap, but not the reuse of the low half: the reader can still read P0's low, the \
             zeroed high, then the re-established low that matches. Still torn. Linus Torvalds: the \
             race needs a page re-populated \"exactly the same MOD-4GB\", and a sequence counter \
@@ -314,15 +326,17 @@ static PRESETS: &[Preset] = &[
         explanation:
             "MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit \
             in the low half (MIPS: _PAGE_PRESENT is bit 6 of pte_low without XPA, bit 24 with XPA; \
-            SH: the V bit, 0x100) but clear a PTE with set_pte(ptep, __pte(0)), which writes the \
-            high half first. Read low (present), the clear zeroes high, read high, re-read low \
+            SH: the V bit, 0x100) but clear a PTE with pte_clear(), which stores the empty entry \
+            high half first (SH: set_pte(ptep, __pte(0)); MIPS stores __pte(0), or _PAGE_GLOBAL \
+            when the buddy entry is global, between htw_stop() and htw_start()). Read low (present), the clear zeroes high, read high, re-read low \
             (not yet cleared): a present entry with a zero high half, even with an IPI flush and a \
             different low half. Here memory itself held that value between the clear's two stores: \
             a half-written entry. What high = 0 means differs: on MIPS without XPA the whole page \
             frame number and the hardware valid bit are in pte_high, so it is frame 0, not valid; \
             on SH pte_high holds permission and size bits, so it is the right page with no \
             permissions. (From reading the arch headers; the thread did not discuss it. Jann Horn \
-            noted that MIPS and SH have no double-word cmpxchg to fall back on.)",
+            noted that MIPS and SH \"don't define arch_cmpxchg_double()\", so a double-word \
+            cmpxchg read is no fix there.)",
         messages: &[&JANN_REPORT],
         build: mips_sh,
     },
@@ -387,8 +401,8 @@ static PRESETS: &[Preset] = &[
         title: "Weak model, no flush, without the establish's wmb",
         explanation: "Without the smp_wmb() between native_set_pte()'s two stores, the new low \
             half (with the present bit) may reach memory before the new high half. The reader can \
-            return P1's low with the zap's zero high: torn. The seed says the TLB's own atomic \
-            64-bit load needs this barrier for the same reason. Otherwise the kernel's barriers, \
+            return P1's low with the zap's zero high: torn. Jason Gunthorpe says the TLB's own \
+            atomic 64-bit load needs this barrier for the same reason. Otherwise the kernel's barriers, \
             no flush.",
         messages: &[&JASON_ORDERING],
         build: || weak_without(Barrier::EstablishWmb1),
@@ -436,7 +450,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "walker-x86",
         title: "TLB walker, x86 orders, same low half, no flush",
-        explanation: "The seed has two observers, not one: Jason Gunthorpe says the write orders \
+        explanation: "Jason Gunthorpe's message has two observers, not one: he says the write orders \
             exist \"to make the TLB's atomic 64 bit load work properly, otherwise the TLB could \
             read a present entry with a bogus other half!\", and defines a non-torn \
             ptep_get_lockless() read \"the same as for the TLB\". Here the reader is that walker: \
@@ -444,19 +458,23 @@ static PRESETS: &[Preset] = &[
             orders (clear the present half first, set it last) it never sees a torn entry, even \
             with a reused low half and no flush: it reads one moment of memory, and memory never \
             holds a present mix. The same load is what a cmpxchg8b read would give; Jann Horn \
-            noted MIPS and SH have no double-word cmpxchg.",
+            noted that MIPS and SH \"don't define arch_cmpxchg_double()\", so a double-word \
+            cmpxchg read is no fix there.",
         messages: &[&JASON_ORDERING, &JANN_REPORT],
         build: || one_reader(ReaderKind::Atomic64, Arch::X86Pae, true),
     },
     Preset {
         id: "walker-mips-sh",
-        title: "TLB walker, MIPS/SH clear order, no flush",
-        explanation: "The walker's one atomic 64-bit load against the MIPS/SH clear, \
-            set_pte(ptep, __pte(0)), which writes the high half first. Between the two stores \
-            memory itself holds P0's low half (present) with a zeroed high half, and the walker \
-            can load exactly that: a half-written entry. Under the weak model, with no flush and \
-            no trailing wmb in the clear, the establish's high store may also land before the \
-            clear's low store. (From reading the arch headers; the thread did not discuss it.)",
+        title: "Atomic 64-bit load, MIPS/SH clear order, no flush",
+        explanation: "One atomic 64-bit load against the MIPS/SH clear, pte_clear(), which \
+            writes the high half first. Between the two stores memory itself holds P0's low half \
+            (present) with a zeroed high half, and even an atomic load can return exactly that: \
+            a half-written entry. This reader is x86's kind of walker. MIPS32 and SH refill the \
+            TLB in software with 32-bit loads: the MIPS handler built in arch/mips/mm/tlbex.c \
+            loads pte_high (and, with XPA, pte_low separately); SH's handle_tlbmiss() copies the \
+            entry with two 32-bit loads. Under the weak model, with no flush and no trailing wmb \
+            in the clear, the establish's high store may also land before the clear's low store. \
+            (From reading the arch sources; the thread did not discuss it.)",
         messages: &[&JASON_ORDERING],
         build: || one_reader(ReaderKind::Atomic64, Arch::MipsSh, false),
     },
@@ -489,7 +507,7 @@ static PRESETS: &[Preset] = &[
         title: "Sequence-counter fix, same low half, no flush",
         explanation:
             "Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as \
-            the clean fix (never merged). The writer wraps every zap and establish in \
+            the clean fix (never merged, as of December 2025). The writer wraps every zap and establish in \
             write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end() (smp_wmb(), \
             seq + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads both halves, \
             smp_rmb(), reads seq again and retries if it changed. A read can only return a value \

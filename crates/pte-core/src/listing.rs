@@ -5,7 +5,7 @@
 
 use crate::machine::{Blocked, State, Step};
 use crate::program::{AccessKind, Program, Register, Word};
-use crate::scenario::{Barrier, FlushMode, ReaderKind, WriterOp};
+use crate::scenario::{Arch, Barrier, FlushMode, ReaderKind, WriterOp};
 use crate::sources::{self, SourceRef};
 use crate::writer::{self, Stores, WriterOptionSpec};
 
@@ -97,6 +97,7 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
     // Which half holds the present bit decides whether a write order sets
     // it first or last; the summaries say so for the scenario at hand.
     let present = if scenario.present_bit < 32 { Word::Low } else { Word::High };
+    let mips_sh = scenario.arch() == Some(Arch::MipsSh);
     let present_note = |first: Word| {
         if first == present {
             "present bit first"
@@ -151,6 +152,19 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
             AccessKind::StoreBoth => block.lines.push(line(
                 format!("ptep->pte = {};", access.value),
                 Some(format!("{}, one 64-bit atomic exchange (cmpxchg8b)", access.value_name)),
+                step,
+                1,
+            )),
+            // The mmu_gather's deferred flush, issued after the page-table
+            // lock is dropped: by tlb_finish_mmu() on x86 (which selects
+            // MMU_GATHER_MERGE_VMAS), already by tlb_end_vma() on MIPS and SH.
+            AccessKind::Flush if mips_sh => block.lines.push(line(
+                "tlb_end_vma(&tlb, vma);",
+                Some(match scenario.flush {
+                    FlushMode::Ipi => "IPIs, waits for readers with interrupts off".to_owned(),
+                    FlushMode::Paravirt => "paravirt flush: does not wait for readers".to_owned(),
+                    FlushMode::None => String::new(),
+                }),
                 step,
                 1,
             )),
@@ -356,12 +370,14 @@ mod tests {
         let mirrored = summaries("present-high-mirrored");
         assert_eq!(
             mirrored[0],
-            "zap: set_pte(ptep, __pte(0)), high, then low (present bit first; MIPS/SH)"
+            "zap: pte_clear(), an empty entry via set_pte(), high, then low (present bit first; \
+             MIPS/SH)"
         );
         assert!(mirrored[2].contains("hypothetical"), "{}", mirrored[2]);
         assert_eq!(
             summaries("mips-sh")[0],
-            "zap: set_pte(ptep, __pte(0)), high, then low (present bit last; MIPS/SH)"
+            "zap: pte_clear(), an empty entry via set_pte(), high, then low (present bit last; \
+             MIPS/SH)"
         );
     }
 
@@ -399,7 +415,10 @@ mod tests {
             let program = Program::new(scenario).unwrap();
             reader_lines(&program, 0).into_iter().map(|line| line.code).collect::<Vec<_>>()
         };
-        assert_eq!(codes_of(ReaderKind::Atomic64), ["r1:r0 = *ptep;", "return (r1 << 32) | r0;"]);
+        assert_eq!(
+            codes_of(ReaderKind::Atomic64),
+            ["r1:r0 = atomic_load64(ptep);", "return (r1 << 32) | r0;"]
+        );
         let gup = codes_of(ReaderKind::GupFast);
         assert!(gup.contains(&"folio = try_grab_folio(page, 1, flags);".to_owned()));
         assert!(gup.iter().any(|code| code.contains("back off")));

@@ -21,8 +21,10 @@ pub enum MemoryModel {
     Sc,
     /// x86-TSO: a FIFO store buffer per thread, drained by steps of its own.
     Tso,
-    /// ARM/POWER-like, multicopy-atomic: accesses may be performed out of
-    /// program order unless something orders them.
+    /// ARMv8-like, multicopy-atomic (a store reaches every other thread at
+    /// once): accesses may be performed out of program order unless
+    /// something orders them. POWER is not multicopy-atomic, which changes
+    /// no result here: there is one writer and the readers never write.
     Weak,
 }
 
@@ -86,9 +88,9 @@ impl MemoryModel {
             MemoryModel::Weak => &ModelRow {
                 index: 2,
                 id: "weak",
-                title: "weak (ARM/POWER-like)",
+                title: "weak (ARMv8-like, multicopy-atomic)",
                 short_name: "weak",
-                explanation: "Weak model: a thread may perform a later access early unless a barrier, the same word, or a full ordering point (irq, flush, check) holds it back. Every such access is offered.",
+                explanation: "Weak model: a thread may perform a later access early unless a barrier, the same word, or a full ordering point (irq, flush, check) holds it back. Every such access is offered. Multicopy-atomic, as ARMv8: a store reaches every other thread at once. POWER is not, which changes no result here: there is one writer and the readers only read, so no two threads can disagree on the order of two writers' stores.",
                 rules: ModelRules { in_program_order: false, store_buffer: false },
             },
         }

@@ -114,7 +114,7 @@ pub enum WriterOp {
     /// x86 PAE `native_pte_clear()`: `low ← Z.low; wmb; high ← Z.high`
     /// (and the trailing `wmb` of Jason Gunthorpe's sketch).
     Zap,
-    /// MIPS and SH `pte_clear()`, which is `set_pte(ptep, 0)`:
+    /// MIPS and SH `pte_clear()`, an empty entry stored by `set_pte()`:
     /// `high ← Z.high; wmb; low ← Z.low` (and the sketch's trailing `wmb`).
     ZapHighFirst,
     /// x86 PAE SMP `native_ptep_get_and_clear()`: one 64-bit atomic
@@ -299,7 +299,9 @@ impl Barrier {
         match self.source() {
             BarrierOrigin::Kernel => "in the kernel",
             BarrierOrigin::JasonSketch => "Jason's sketch, not in the kernel",
-            BarrierOrigin::SeqcountFix => "the sequence-counter fix, never merged",
+            BarrierOrigin::SeqcountFix => {
+                "the sequence-counter fix, never merged (as of December 2025)"
+            }
         }
     }
 
@@ -581,7 +583,7 @@ pub enum Arch {
     /// x86 PAE: present bit 0 in low; clear low first; set high first.
     X86Pae,
     /// MIPS32 with 64-bit physical addresses, SH with X2TLB: present bit in
-    /// low; clear high first (`set_pte(ptep, 0)`); set high first.
+    /// low; clear high first (`pte_clear()`); set high first.
     MipsSh,
     /// A hypothetical layout with the present bit (bit 32) in the high half,
     /// still with the x86 orders.

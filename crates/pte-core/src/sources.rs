@@ -28,8 +28,10 @@ pub const NATIVE_FLUSH_TLB_MULTI: SourceRef = SourceRef {
     call: None,
     file: "arch/x86/mm/tlb.c",
     tag: KERNEL_TAG,
-    models: "flush ipi: an IPI to every CPU of the mm, waiting for each \
-             (on_each_cpu_cond_mask() with wait = 1); a CPU with interrupts off holds it up",
+    models: "flush ipi: an IPI to each CPU of the mm that is not in lazy TLB mode (to every \
+             one when page tables are freed), waiting for each \
+             (on_each_cpu_cond_mask(tlb_is_not_lazy, ...) with wait = 1). A CPU running \
+             GUP-fast on this mm is not lazy, so with interrupts off it holds the flush up",
     mainline: None,
 };
 
@@ -63,7 +65,8 @@ pub const ZAP_PTE_RANGE: SourceRef = SourceRef {
     file: "mm/memory.c",
     tag: KERNEL_TAG,
     models: "flush none: MADV_DONTNEED flushes before dropping the page-table lock only when \
-             force_flush is set; otherwise the flush comes later, from tlb_finish_mmu(), and a \
+             force_flush is set; otherwise the mmu_gather flushes after the lock is dropped (on \
+             x86 from tlb_finish_mmu(); MIPS and SH already flush in tlb_end_vma()), and a \
              fault can re-establish the PTE first",
     mainline: None,
 };

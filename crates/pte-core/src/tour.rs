@@ -180,16 +180,16 @@ pub fn lesson(number: usize) -> Option<&'static Lesson> {
 }
 
 use messages::{
-    JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN, JASON_ORDERING,
-    JOHN_HUBBARD,
+    JANN_HYPERCALLS, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN,
+    JASON_ORDERING, JOHN_HUBBARD,
 };
 
 static LESSONS: &[Lesson] = &[
     Lesson {
         id: "reader-loop",
         title: "The reader's loop",
-        text: "On 32-bit x86 with PAE a page-table entry is 64 bits, loaded as two 32-bit halves. \
-            ptep_get_lockless() reads low, smp_rmb(), high, smp_rmb(), low again, and retries \
+        text: "On 32-bit x86 with PAE a page-table entry is 64 bits, but the kernel's C code \
+            reads it as two 32-bit halves. ptep_get_lockless() reads low, smp_rmb(), high, smp_rmb(), low again, and retries \
             while low changed; GUP-fast calls it with interrupts disabled. Jason Gunthorpe: the \
             reader reads low, high, low, while a zap writes low (not present) then high.",
         messages: &[&JASON_ORDERING],
@@ -224,8 +224,9 @@ static LESSONS: &[Lesson] = &[
             "Let the writer's low ← 0 run before the reader's first read of low.",
         ],
         solution: Solution::Steps(&["r1.off", "w1", "r1.r0", "r1.r1", "r1.r2", "r1.chk"]),
-        taught: "A not-present value is allowed whatever its halves hold: the seed defines a \
-            non-torn read as the TLB's, and a not-present entry maps nothing.",
+        taught: "A not-present value is allowed whatever its halves hold: Jason Gunthorpe \
+            defines a non-torn read as one the TLB would accept, and a not-present entry maps \
+            nothing.",
         preset: "different-low",
         model: None,
     },
@@ -233,8 +234,8 @@ static LESSONS: &[Lesson] = &[
         id: "same-low-none",
         title: "The same low half, no flush",
         text: "Jann Horn: the comment above ptep_get_lockless() assumes a present PTE cannot \
-            become non-present and then present again without a TLB flush in between. But \
-            MADV_DONTNEED racing with an anonymous page fault can re-install a PTE before the \
+            become non-present and then present again pointing to another page (\"a completely \
+            different present page\") without a TLB flush in between. But MADV_DONTNEED racing with an anonymous page fault can re-install a PTE before the \
             zap's flush: \
             zap_pte_range() flushes before dropping the page-table lock only when force_flush \
             is set. Here P1 has P0's low half (on x86 PAE: the same physical address modulo \
@@ -279,11 +280,11 @@ static LESSONS: &[Lesson] = &[
         id: "same-low-paravirt",
         title: "Paravirt flushes",
         text: "Jann Horn, against the IPI assumption: under a hypervisor a remote flush need not \
-            interrupt the reader's CPU. Hyper-V and Xen flush by hypercall; KVM's \
-            kvm_flush_tlb_multi() skips a preempted vCPU and has the host flush it when it next \
-            runs: exactly a vCPU descheduled in the middle of GUP-fast. John Hubbard agreed the \
-            comment is wrong for this reason.",
-        messages: &[&JANN_REPORT, &JOHN_HUBBARD],
+            interrupt the reader's CPU. In a later reply he named Hyper-V and Xen, which flush by \
+            hypercall. KVM's kvm_flush_tlb_multi() (arch/x86/kernel/kvm.c) skips a preempted \
+            vCPU and has the host flush it when it next runs: exactly a vCPU descheduled in the \
+            middle of GUP-fast. John Hubbard agreed the comment is wrong for this reason.",
+        messages: &[&JANN_REPORT, &JANN_HYPERCALLS, &JOHN_HUBBARD],
         task: "Make reader 1 return a torn value, although the writer flushes.",
         goal: Goal::Read(Wanted::Torn),
         hints: &[
@@ -327,9 +328,10 @@ static LESSONS: &[Lesson] = &[
         id: "mips-sh",
         title: "MIPS and SH clear high first",
         text: "MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit in \
-            the low half, but clear a PTE with set_pte(ptep, 0), which writes high first. (From \
-            the arch headers; the thread did not discuss it. Jann Horn noted MIPS and SH have no \
-            double-word cmpxchg to fall back on.) The flush is an IPI and P1's low half differs.",
+            the low half, but clear a PTE with pte_clear(), which stores an empty entry high half \
+            first (MIPS may keep _PAGE_GLOBAL). (From the arch headers; the thread did not \
+            discuss it. Jann Horn noted that MIPS and SH \"don't define \
+            arch_cmpxchg_double()\".) The flush is an IPI and P1's low half differs.",
         messages: &[&JANN_REPORT],
         task: "Make reader 1 return a torn value, with the IPI flush and a different low half.",
         goal: Goal::Read(Wanted::Torn),
@@ -393,8 +395,9 @@ static LESSONS: &[Lesson] = &[
     Lesson {
         id: "weak",
         title: "The weak model, one barrier at a time",
-        text: "On a weakly ordered CPU (ARM, POWER) a thread may perform its accesses out of \
-            program order unless a barrier orders them. The kernel has one smp_wmb() between the \
+        text: "On a weakly ordered CPU such as ARMv8 a thread may perform its accesses out of \
+            program order unless a barrier orders them (POWER reorders as much, and with one \
+            writer and readers that only read it behaves the same here). The kernel has one smp_wmb() between the \
             two stores of each update and one smp_rmb() after each of the reader's first two \
             loads; the trailing wmbs of Jason Gunthorpe's sketch are not in the kernel.",
         messages: &[&JASON_ORDERING],

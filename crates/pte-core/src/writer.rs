@@ -124,7 +124,9 @@ pub const X86_PTEP_GET_AND_CLEAR: SourceRef = SourceRef {
     models: "zap, atomic: on SMP one 64-bit atomic exchange, arch_atomic64_xchg(), since 2018 \
              (commit b2d7a075a1cc, \"x86/pae: use 64 bit atomic xchg function in \
              native_ptep_get_and_clear\"); zap_pte_range() reaches it through \
-             ptep_get_and_clear_full()",
+             ptep_get_and_clear_full() when the mmu_gather is not fullmm, as for MADV_DONTNEED \
+             (at exit, fullmm, x86 uses native_local_ptep_get_and_clear(): two stores, low \
+             first)",
     mainline: Some(
         "v6.2 rewrote it as a try_cmpxchg64() loop (commit 7a9b8bdb6af3, \"x86/mm/pae: Don't \
          (ab)use atomic64\"): still one atomic 64-bit update",
@@ -149,7 +151,7 @@ pub const MIPS_PTE_CLEAR: SourceRef = SourceRef {
     tag: KERNEL_TAG,
     models: "zap, high first: set_pte_at(mm, addr, ptep, null) with null = __pte(0) (or \
              _PAGE_GLOBAL), which calls set_pte() (CONFIG_PHYS_ADDR_T_64BIT && \
-             CONFIG_CPU_MIPS32)",
+             CONFIG_CPU_MIPS32), between htw_stop() and htw_start()",
     mainline: None,
 };
 
@@ -192,7 +194,7 @@ pub const WRITE_SEQCOUNT_BEGIN: SourceRef = SourceRef {
     file: "include/linux/seqlock.h",
     tag: KERNEL_TAG,
     models: "the proposed fix, writer side: seq + 1 (odd), smp_wmb(), before each zap and \
-             establish; never merged",
+             establish; never merged (as of December 2025)",
     mainline: None,
 };
 
@@ -203,7 +205,7 @@ pub const WRITE_SEQCOUNT_END: SourceRef = SourceRef {
     file: "include/linux/seqlock.h",
     tag: KERNEL_TAG,
     models: "the proposed fix, writer side: smp_wmb(), seq + 1 (even again), after each zap \
-             and establish; never merged",
+             and establish; never merged (as of December 2025)",
     mainline: None,
 };
 
@@ -243,16 +245,17 @@ static ZAP: WriterOpSpec = WriterOpSpec {
     sources: |_| &ZAP_SOURCES,
 };
 
-/// MIPS and SH `pte_clear()`, which is `set_pte(ptep, 0)`: high first.
+/// MIPS and SH `pte_clear()`: an empty entry stored by `set_pte()`, high
+/// first (MIPS may keep `_PAGE_GLOBAL`, between `htw_stop()`/`htw_start()`).
 static ZAP_HIGH_FIRST: WriterOpSpec = WriterOpSpec {
     id: "zap_high_first",
     label: "zap, high first",
-    title: "zap, high first (MIPS/SH pte_clear: set_pte(ptep, 0))",
+    title: "zap, high first (MIPS/SH pte_clear)",
     stores: Stores::Halves([Word::High, Word::Low]),
     writes: Writes::Zap,
     wmb_sites: ZAP_SITES,
     call: |_| "pte_clear(mm, addr, ptep)".to_owned(),
-    summary: "zap: set_pte(ptep, __pte(0)), high, then low",
+    summary: "zap: pte_clear(), an empty entry via set_pte(), high, then low",
     summary_note: Some("MIPS/SH"),
     sources: |_| &ZAP_HIGH_FIRST_SOURCES,
 };

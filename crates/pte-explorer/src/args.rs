@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use pte_core::{mail, MemoryModel, DEFAULT_MAX_STATES};
 
 use crate::scenario_args::{
-    parse_mail_style, parse_max_states, parse_model, parse_seconds, ScenarioFlags,
+    parse_mail_style, parse_max_states, parse_model, parse_readers, parse_seconds, ScenarioFlags,
 };
 
 /// The exit statuses, shown after `--help`.
@@ -247,7 +247,7 @@ pub struct BenchArgs {
 
     /// The scaled scenario's readers (repeatable, 1..=4) [default: 3; without
     /// --preset and --scaled, 3 and 4]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    #[arg(long, value_name = "N", value_parser = parse_readers)]
     pub scaled_readers: Vec<u8>,
 
     /// Explore without the partial-order reduction (every enabled step in

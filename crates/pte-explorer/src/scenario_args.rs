@@ -20,7 +20,8 @@ use crate::{CliError, ScenarioSource};
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Scenario")]
 pub struct ScenarioFlags {
-    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARM/POWER-like)
+    /// Memory model: sc (sequential consistency), tso (x86-TSO) or weak (ARMv8-like,
+    /// multicopy-atomic)
     #[arg(long, value_name = "MODEL", value_parser = parse_model)]
     pub model: Option<MemoryModel>,
 
@@ -358,8 +359,17 @@ pub(crate) fn parse_max_states(text: &str) -> Result<u32, String> {
     number_in(text, 1, u64::from(u32::MAX))
 }
 
+/// Seconds as `N` or `N.DIGITS`, `N` of [`pte_core::grammar`] (no sign,
+/// exponent, space or leading zero).
 pub(crate) fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    if let Err(error) = pte_core::grammar::decimal(whole) {
+        return Err(format!("{text:?}: {error}"));
+    }
+    if fraction.is_empty() || !fraction.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(format!("{text:?} is not a number of seconds"));
+    }
+    match text.parse::<f64>() {
         Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
         Ok(_) => Err(format!("{text} is out of range (0, 3600]")),
         Err(_) => Err(format!("{text:?} is not a number of seconds")),

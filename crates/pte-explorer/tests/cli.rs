@@ -491,9 +491,10 @@ fn list_the_catalog() {
                 between the halves; the trailing ones of Jason Gunthorpe's sketch are off here. This
                 two-store clear is what the comment above ptep_get_lockless() describes. (The
                 MADV_DONTNEED zap of user PTEs, native_ptep_get_and_clear(), is instead one atomic
-                64-bit exchange on SMP kernels: see atomic-zap-same-low.) The reader is
-                ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed, inside
-                GUP-fast's local_irq_save(). This is the case the comment argues for: no torn read.
+                64-bit exchange on SMP kernels: see "Atomic zap, same low half, no flush".) The
+                reader is ptep_get_lockless(): low, rmb, high, rmb, low again, retry if low changed,
+                inside GUP-fast's local_irq_save(). This is the case the comment argues for: no torn
+                read.
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             different-low — Zap then establish, different low half, no flush
@@ -515,7 +516,10 @@ fn list_the_catalog() {
                 first assumption: MADV_DONTNEED racing with an anonymous page fault can re-install a
                 PTE before the zap's TLB flush, because zap_pte_range() flushes before dropping the
                 page-table lock only when force_flush is set; otherwise the flush comes later, from
-                tlb_finish_mmu().
+                the mmu_gather, after the lock is dropped (tlb_finish_mmu() on x86). The zap here is
+                native_pte_clear()'s two stores; on SMP x86 the MADV_DONTNEED zap is one atomic
+                64-bit exchange instead, and the same tear with it is "Atomic zap, same low half, no
+                flush".
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             same-low-ipi — Same low half, IPI flush
@@ -530,13 +534,16 @@ fn list_the_catalog() {
             same-low-paravirt — Same low half, paravirt flush
                 model sc, flush paravirt; torn read: Sometimes (91 states)
                 Jann Horn's rebuttal of the comment's second assumption, that TLB flushes involve
-                IPIs: under a hypervisor a remote flush need not interrupt the reader's CPU. Hyper-V
-                and Xen flush by hypercall; KVM's kvm_flush_tlb_multi() interrupts running vCPUs but
-                skips a preempted one and has the host flush it when it next runs, which is exactly
-                a vCPU descheduled in the middle of GUP-fast. John Hubbard agreed that both the old
-                and the new comment are wrong for this reason. The flush no longer waits for the
-                reader and the same-low-half tear comes back.
+                IPIs: under a hypervisor the paravirtualized flush "can implement remote TLB flushes
+                without IPIs". In a later reply he named Hyper-V and Xen, whose
+                hyperv_flush_tlb_multi() and xen_flush_tlb_multi() flush by hypercall. KVM's
+                kvm_flush_tlb_multi() (arch/x86/kernel/kvm.c) interrupts running vCPUs but skips a
+                preempted one and has the host flush it when it next runs, which is exactly a vCPU
+                descheduled in the middle of GUP-fast. John Hubbard agreed that both the old and the
+                new comment are wrong for this reason. The flush no longer waits for the reader and
+                the same-low-half tear comes back.
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
+                Jann Horn: https://lore.kernel.org/all/CAG48ez3VE+3dVdUMK+Pg_942gR+h_TCcSaFxGwCbNfh3W+mfOA@mail.gmail.com/
                 John Hubbard: https://lore.kernel.org/all/2c800ed1-d17a-def4-39e1-09281ee78d05@nvidia.com/
 
             jann-two-cycles — Jann Horn's two-cycle counterexample
@@ -559,14 +566,15 @@ fn list_the_catalog() {
             atomic-zap-same-low — Atomic zap, same low half, no flush
                 model sc, flush none; torn read: Sometimes (58 states)
                 On SMP x86 PAE kernels native_ptep_get_and_clear(), the MADV_DONTNEED zap path
-                (zap_pte_range() → ptep_get_and_clear_full()), clears the PTE with one atomic 64-bit
-                exchange: since 2018 (commit b2d7a075a1cc, "x86/pae: use 64 bit atomic xchg function
-                in native_ptep_get_and_clear"); v6.2 only rewrote it as an explicit try_cmpxchg64()
-                loop. (Non-SMP builds clear low first.) That removes any tear inside the zap, but
-                not the reuse of the low half: the reader can still read P0's low, the zeroed high,
-                then the re-established low that matches. Still torn. Linus Torvalds: the race needs
-                a page re-populated "exactly the same MOD-4GB", and a sequence counter would be
-                cleaner.
+                (zap_pte_range() → ptep_get_and_clear_full() when the mmu_gather is not fullmm, as
+                for MADV_DONTNEED), clears the PTE with one atomic 64-bit exchange: since 2018
+                (commit b2d7a075a1cc, "x86/pae: use 64 bit atomic xchg function in
+                native_ptep_get_and_clear"); v6.2 only rewrote it as an explicit try_cmpxchg64()
+                loop. (Non-SMP builds, and the fullmm zap at exit, clear low first.) That removes
+                any tear inside the zap, but not the reuse of the low half: the reader can still
+                read P0's low, the zeroed high, then the re-established low that matches. Still
+                torn. Linus Torvalds: the race needs a page re-populated "exactly the same MOD-4GB",
+                and a sequence counter would be cleaner.
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
                 Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
 
@@ -574,15 +582,18 @@ fn list_the_catalog() {
                 model sc, flush ipi; torn read: Sometimes (60 states)
                 MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit in the
                 low half (MIPS: _PAGE_PRESENT is bit 6 of pte_low without XPA, bit 24 with XPA; SH:
-                the V bit, 0x100) but clear a PTE with set_pte(ptep, __pte(0)), which writes the
-                high half first. Read low (present), the clear zeroes high, read high, re-read low
-                (not yet cleared): a present entry with a zero high half, even with an IPI flush and
-                a different low half. Here memory itself held that value between the clear's two
-                stores: a half-written entry. What high = 0 means differs: on MIPS without XPA the
-                whole page frame number and the hardware valid bit are in pte_high, so it is frame
-                0, not valid; on SH pte_high holds permission and size bits, so it is the right page
-                with no permissions. (From reading the arch headers; the thread did not discuss it.
-                Jann Horn noted that MIPS and SH have no double-word cmpxchg to fall back on.)
+                the V bit, 0x100) but clear a PTE with pte_clear(), which stores the empty entry
+                high half first (SH: set_pte(ptep, __pte(0)); MIPS stores __pte(0), or _PAGE_GLOBAL
+                when the buddy entry is global, between htw_stop() and htw_start()). Read low
+                (present), the clear zeroes high, read high, re-read low (not yet cleared): a
+                present entry with a zero high half, even with an IPI flush and a different low
+                half. Here memory itself held that value between the clear's two stores: a
+                half-written entry. What high = 0 means differs: on MIPS without XPA the whole page
+                frame number and the hardware valid bit are in pte_high, so it is frame 0, not
+                valid; on SH pte_high holds permission and size bits, so it is the right page with
+                no permissions. (From reading the arch headers; the thread did not discuss it. Jann
+                Horn noted that MIPS and SH "don't define arch_cmpxchg_double()", so a double-word
+                cmpxchg read is no fix there.)
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
             overwrite — Overwrite a present entry without a zap
@@ -634,9 +645,9 @@ fn list_the_catalog() {
                 model weak, flush none, the kernel's barriers without establish_wmb1; torn read: Sometimes (124 states)
                 Without the smp_wmb() between native_set_pte()'s two stores, the new low half (with
                 the present bit) may reach memory before the new high half. The reader can return
-                P1's low with the zap's zero high: torn. The seed says the TLB's own atomic 64-bit
-                load needs this barrier for the same reason. Otherwise the kernel's barriers, no
-                flush.
+                P1's low with the zap's zero high: torn. Jason Gunthorpe says the TLB's own atomic
+                64-bit load needs this barrier for the same reason. Otherwise the kernel's barriers,
+                no flush.
                 Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
             weak-no-establish-wmb2 — Weak model, no flush: Jason's sketch without the establish's trailing wmb
@@ -672,26 +683,30 @@ fn list_the_catalog() {
 
             walker-x86 — TLB walker, x86 orders, same low half, no flush
                 model sc, flush none; torn read: Never (10 states)
-                The seed has two observers, not one: Jason Gunthorpe says the write orders exist "to
-                make the TLB's atomic 64 bit load work properly, otherwise the TLB could read a
+                Jason Gunthorpe's message has two observers, not one: he says the write orders exist
+                "to make the TLB's atomic 64 bit load work properly, otherwise the TLB could read a
                 present entry with a bogus other half!", and defines a non-torn ptep_get_lockless()
                 read "the same as for the TLB". Here the reader is that walker: one
                 single-copy-atomic 64-bit load, no interrupts disabled, no retry. With the x86
                 orders (clear the present half first, set it last) it never sees a torn entry, even
                 with a reused low half and no flush: it reads one moment of memory, and memory never
                 holds a present mix. The same load is what a cmpxchg8b read would give; Jann Horn
-                noted MIPS and SH have no double-word cmpxchg.
+                noted that MIPS and SH "don't define arch_cmpxchg_double()", so a double-word
+                cmpxchg read is no fix there.
                 Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3h-mnp9ZFC10v+-BW_8NQvxbwBsMYJFP8JX31o0B17Pg@mail.gmail.com/
 
-            walker-mips-sh — TLB walker, MIPS/SH clear order, no flush
+            walker-mips-sh — Atomic 64-bit load, MIPS/SH clear order, no flush
                 model sc, flush none; torn read: Sometimes (10 states)
-                The walker's one atomic 64-bit load against the MIPS/SH clear, set_pte(ptep,
-                __pte(0)), which writes the high half first. Between the two stores memory itself
-                holds P0's low half (present) with a zeroed high half, and the walker can load
-                exactly that: a half-written entry. Under the weak model, with no flush and no
-                trailing wmb in the clear, the establish's high store may also land before the
-                clear's low store. (From reading the arch headers; the thread did not discuss it.)
+                One atomic 64-bit load against the MIPS/SH clear, pte_clear(), which writes the high
+                half first. Between the two stores memory itself holds P0's low half (present) with
+                a zeroed high half, and even an atomic load can return exactly that: a half-written
+                entry. This reader is x86's kind of walker. MIPS32 and SH refill the TLB in software
+                with 32-bit loads: the MIPS handler built in arch/mips/mm/tlbex.c loads pte_high
+                (and, with XPA, pte_low separately); SH's handle_tlbmiss() copies the entry with two
+                32-bit loads. Under the weak model, with no flush and no trailing wmb in the clear,
+                the establish's high store may also land before the clear's low store. (From reading
+                the arch sources; the thread did not discuss it.)
                 Jason Gunthorpe: https://lore.kernel.org/all/Yz7316NubHtw2xCa@nvidia.com/
 
             gup-fast-same-low — GUP-fast's re-check, same low half, no flush
@@ -718,12 +733,12 @@ fn list_the_catalog() {
             seqcount-fix — Sequence-counter fix, same low half, no flush
                 model sc, flush none; torn read: Never (249 states)
                 Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as the
-                clean fix (never merged). The writer wraps every zap and establish in
-                write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end() (smp_wmb(), seq
-                + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads both halves,
-                smp_rmb(), reads seq again and retries if it changed. A read can only return a value
-                memory held while seq was even and unchanged: P0, the cleared entry, or P1. Never
-                torn, even with the reused low half.
+                clean fix (never merged, as of December 2025). The writer wraps every zap and
+                establish in write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end()
+                (smp_wmb(), seq + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads
+                both halves, smp_rmb(), reads seq again and retries if it changed. A read can only
+                return a value memory held while seq was even and unchanged: P0, the cleared entry,
+                or P1. Never torn, even with the reused low half.
                 Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
                 Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
 
@@ -860,7 +875,7 @@ fn check_the_walker_against_the_mips_sh_clear() {
         "check walker-mips-sh",
         1,
         expect![[r#"
-        scenario: walker-mips-sh (TLB walker, MIPS/SH clear order, no flush)
+        scenario: walker-mips-sh (Atomic 64-bit load, MIPS/SH clear order, no flush)
           model sc, MIPS32 / SH X2TLB (present bit 0), writer [zap_high_first, flush, establish], flush none, 1 reader (atomic64), the kernel's barriers (Jason's trailing wmbs off)
           values: P0 = 0x0000000100001067, Z = 0x0000000000000000, P1 = 0x0000000300002067
 

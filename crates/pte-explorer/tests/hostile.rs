@@ -76,6 +76,11 @@ fn hostile_command_lines_exit_2_naming_the_field() {
         "check kernel --readers 01",
         "check kernel --cycles 02",
         "check kernel --max-states +5",
+        "bench --scaled-readers +1",
+        "bench --scaled-readers 01",
+        "bench --seconds +1",
+        "bench --seconds 1e1",
+        "bench --seconds 01.5",
         "check --file {spaced-hex}",
         "check --file {plus-hex}",
         "replay --preset kernel --steps w+1",
@@ -112,6 +117,11 @@ fn hostile_command_lines_exit_2_naming_the_field() {
         2 | check kernel --readers 01 | error: invalid value '01' for '--readers <N>': "01": a decimal number has no leading zeros
         2 | check kernel --cycles 02 | error: invalid value '02' for '--cycles <N>': "02": a decimal number has no leading zeros
         2 | check kernel --max-states +5 | error: invalid value '+5' for '--max-states <N>': "+5": expected decimal digits only (no sign, space or `_`)
+        2 | bench --scaled-readers +1 | error: invalid value '+1' for '--scaled-readers <N>': "+1": expected decimal digits only (no sign, space or `_`)
+        2 | bench --scaled-readers 01 | error: invalid value '01' for '--scaled-readers <N>': "01": a decimal number has no leading zeros
+        2 | bench --seconds +1 | error: invalid value '+1' for '--seconds <S>': "+1": expected decimal digits only (no sign, space or `_`)
+        2 | bench --seconds 1e1 | error: invalid value '1e1' for '--seconds <S>': "1e1": expected decimal digits only (no sign, space or `_`)
+        2 | bench --seconds 01.5 | error: invalid value '01.5' for '--seconds <S>': "01.5": a decimal number has no leading zeros
         2 | check --file {spaced-hex} | error: TMP/pte-hostile-ID-spaced-hex.json: invalid scenario JSON: values.z: "0x 0" is not a 64-bit hex value such as 0x0000000100001067 at line 12 column 15
         2 | check --file {plus-hex} | error: TMP/pte-hostile-ID-plus-hex.json: invalid scenario JSON: values.z: "0x+0" is not a 64-bit hex value such as 0x0000000100001067 at line 12 column 15
         2 | replay --preset kernel --steps w+1 | error: step 1: "w+1" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
@@ -133,6 +143,7 @@ fn what_the_grammar_allows_still_runs() {
         "check kernel --p0 0X0000000100001067",
         "check kernel --p0 100001067 --z 0",
         "check kernel --readers 2 --present-bit 0 --max-states 1000000",
+        "bench --preset kernel --seconds 0.5 --max-states 10000",
         "replay --preset kernel --steps r1.off,r1.r0,w1",
     ] {
         let line = row(command_line, &[]);

@@ -483,55 +483,55 @@ fn weak_model_names_the_missing_barrier() {
         "mail weak-no-rmb1",
         1,
         expect![[r#"
-        pte-explorer: weak-no-rmb1, weak (ARM/POWER-like)
-        http://127.0.0.1:8080/#v=2&model=weak&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300002067&readers=1&flush=none&off=zap_wmb2,establish_wmb2,reader_rmb1&t=w1,w2,r1.off,r1.r1,w3,w4,r1.r0,r1.r2,r1.chk
+            pte-explorer: weak-no-rmb1, weak (ARMv8-like, multicopy-atomic)
+            http://127.0.0.1:8080/#v=2&model=weak&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300002067&readers=1&flush=none&off=zap_wmb2,establish_wmb2,reader_rmb1&t=w1,w2,r1.off,r1.r1,w3,w4,r1.r0,r1.r2,r1.chk
 
-         Initially { ptep->pte == 0x0000000100001067 }
+             Initially { ptep->pte == 0x0000000100001067 }
 
-         Possible torn read scenario:
+             Possible torn read scenario:
 
-               CPU0                    CPU1
-               ----                    ----
-          ptep->pte_low = 0x00000000; /* Z */
-          smp_wmb();
-          ptep->pte_high = 0x00000000; /* Z */
-                                       local_irq_save(flags);
-                                       r1 = ptep->pte_high; /* 0x00000000 */
-          ptep->pte_high = 0x00000003; /* P1 */
-          smp_wmb();
-          ptep->pte_low = 0x00002067; /* P1 */
-                                       r0 = ptep->pte_low; /* 0x00002067 */
-                                       smp_rmb();
-                                       r2 = ptep->pte_low; /* 0x00002067 */
-                                       if (unlikely(r0 != r2)) goto retry;
-                                       return (r1 << 32) | r0;
+                   CPU0                    CPU1
+                   ----                    ----
+              ptep->pte_low = 0x00000000; /* Z */
+              smp_wmb();
+              ptep->pte_high = 0x00000000; /* Z */
+                                           local_irq_save(flags);
+                                           r1 = ptep->pte_high; /* 0x00000000 */
+              ptep->pte_high = 0x00000003; /* P1 */
+              smp_wmb();
+              ptep->pte_low = 0x00002067; /* P1 */
+                                           r0 = ptep->pte_low; /* 0x00002067 */
+                                           smp_rmb();
+                                           r2 = ptep->pte_low; /* 0x00002067 */
+                                           if (unlikely(r0 != r2)) goto retry;
+                                           return (r1 << 32) | r0;
 
-         CPU0: the writer, zap, flush, establish
-         CPU1: reader 1, pte = ptep_get_lockless(ptep);
+             CPU0: the writer, zap, flush, establish
+             CPU1: reader 1, pte = ptep_get_lockless(ptep);
 
-         *** TORN READ ***
+             *** TORN READ ***
 
-        Outcome: CPU1 (reader 1) returned 0x0000000000002067:
-          TORN: a present PTE no writer ever wrote. Its low half came from P1
-          (writer op 3), its high half from Z (writer op 1); no retry.
+            Outcome: CPU1 (reader 1) returned 0x0000000000002067:
+              TORN: a present PTE no writer ever wrote. Its low half came from P1
+              (writer op 3), its high half from Z (writer op 1); no retry.
 
-        Why (each event executes before the next, in this run):
+            Why (each event executes before the next, in this run):
 
-          A: CPU0 stores 0x00000000 (Z) to pte_high   executes before
-          B: CPU1 loads 0x00000000 (Z) from pte_high  executes before
-          C: CPU0 stores 0x00000003 (P1) to pte_high  executes before
-          D: CPU0 stores 0x00002067 (P1) to pte_low   executes before
-          E: CPU1 loads 0x00002067 (P1) from pte_low  executes before
-          F: CPU1 loads 0x00002067 (P1) from pte_low.
+              A: CPU0 stores 0x00000000 (Z) to pte_high   executes before
+              B: CPU1 loads 0x00000000 (Z) from pte_high  executes before
+              C: CPU0 stores 0x00000003 (P1) to pte_high  executes before
+              D: CPU0 stores 0x00002067 (P1) to pte_low   executes before
+              E: CPU1 loads 0x00002067 (P1) from pte_low  executes before
+              F: CPU1 loads 0x00002067 (P1) from pte_low.
 
-        A ->rf B: B reads the value A stored.
-        B ->fr C: B read the value C overwrites.
-        D ->rf E: E reads the value D stored.
-        B executes before `r0 = ptep->pte_low;`, which comes first in CPU1's
-        program, under the weak model: smp_rmb() (reader_rmb1) is switched off.
-        So the low half comes from P1 (writer op 3) and the high half from Z
-        (writer op 1).
-    "#]],
+            A ->rf B: B reads the value A stored.
+            B ->fr C: B read the value C overwrites.
+            D ->rf E: E reads the value D stored.
+            B executes before `r0 = ptep->pte_low;`, which comes first in CPU1's
+            program, under the weak model: smp_rmb() (reader_rmb1) is switched off.
+            So the low half comes from P1 (writer op 3) and the high half from Z
+            (writer op 1).
+        "#]],
     );
 }
 

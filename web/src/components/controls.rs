@@ -293,7 +293,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <input type="checkbox" id="seqcount" checked={scenario.seqcount} data-testid="seqcount"
                     onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::Seqcount(!seqcount)))} />
                 <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
-                <p class="note">{ "The writer side of the fix the thread proposed (never merged). Readers of kind “sequence counter” check it." }</p>
+                <p class="note">{ "The writer side of the fix the thread proposed (never merged, as of December 2025). Readers of kind “sequence counter” check it." }</p>
             </div>
             <div class="field checkbox">
                 <input type="checkbox" id="same-low" checked={same_low} data-testid="same-low"

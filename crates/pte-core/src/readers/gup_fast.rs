@@ -42,8 +42,10 @@ pub const GUP_GRAB: SourceRef = SourceRef {
     models: "grab: the page reference GUP-fast takes on the page the PTE it read points at, \
              a value-returning atomic (a full ordering point)",
     mainline: Some(
-        "try_grab_folio_fast() in gup_fast_pte_range() since 2024, with an explicit \
-         smp_mb__after_atomic() before the re-check",
+        "try_grab_folio_fast() in gup_fast_pte_range() since 2024 (new names only). The \
+         smp_mb__after_atomic() after a FOLL_PIN reference and before the re-check dates from \
+         v6.1 (commit 088b8aa537c2, \"mm: fix PageAnonExclusive clearing racing with \
+         concurrent RCU GUP-fast\")",
     ),
 };
 
@@ -55,7 +57,11 @@ pub const GUP_RECHECK: SourceRef = SourceRef {
     tag: KERNEL_TAG,
     models: "re-check: the entry read again as two plain loads; if it changed, \
              gup_put_folio() drops the reference and GUP-fast falls back to the slow path",
-    mainline: Some("reads the entry with ptep_get(ptep) in gup_fast_pte_range() since 2024"),
+    mainline: Some(
+        "since v6.1 it also compares the pmd (commit 70cbc3cc78a9, \"mm: gup: fix the fast GUP \
+         race against THP collapse\"); reads the entry with ptep_get(ptep) since v6.5 (commit \
+         c33c794828f2, \"mm: ptep_get() conversion\"); gup_fast_pte_range() since 2024",
+    ),
 };
 
 /// `local_irq_save()` around the walk: every kind that disables interrupts

@@ -18,8 +18,10 @@ pub const PTEP_GET_LOCKLESS: SourceRef = SourceRef {
              changed (CONFIG_GUP_GET_PTE_LOW_HIGH, selected by X86_PAE, MIPS32 with \
              PHYS_ADDR_T_64BIT and SH X2TLB)",
     mainline: Some(
-        "the config symbol is CONFIG_GUP_GET_PXX_LOW_HIGH since v6.2 (commit 8f28b415703e, \
-         \"mm: Rename GUP_GET_PTE_LOW_HIGH\"); the loop and its comment are unchanged",
+        "the config symbol is CONFIG_GUP_GET_PXX_LOW_HIGH since v6.2 (commit 6ca297d47846, \
+         \"mm: Rename GUP_GET_PTE_LOW_HIGH\"); v6.2 also reworded the comment above the loop \
+         (commit 93b3037a1482, \"mm: Update ptep_get_lockless()'s comment\"), keeping both of \
+         its assumptions; the loop is unchanged",
     ),
 };
 

@@ -17,7 +17,7 @@ pub const READ_SEQCOUNT_BEGIN: SourceRef = SourceRef {
     file: "include/linux/seqlock.h",
     tag: KERNEL_TAG,
     models: "the proposed fix, reader side: s = read_seqcount_begin() waits while seq is odd, \
-             then smp_rmb(); never merged for ptep_get_lockless()",
+             then smp_rmb(); never merged for ptep_get_lockless() (as of December 2025)",
     mainline: None,
 };
 
@@ -76,7 +76,10 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     id: "seqcount",
     label: "sequence counter (the fix)",
     title: "read_seqcount_begin(), read both halves, read_seqcount_retry(): the proposed fix",
-    call: ("pte = ptep_get_seqcount(ptep);", "the fix: a sequence counter"),
+    call: (
+        "pte = ptep_get_seqcount(ptep); /* hypothetical */",
+        "the proposed fix, never merged (as of December 2025): no kernel function has this name",
+    ),
     blocks: &[&[IRQ_OFF_STEP], &LOOP, &[IRQ_ON_STEP]],
     registers: &[Register::S, Register::R0, Register::R1, Register::S2],
     returns: ("the PTE the reader saw", Some(&READ_SEQCOUNT_RETRY)),
