@@ -14,13 +14,13 @@ use crate::components::answer::{answer_box, AnswerProps};
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
-use crate::components::litmus::{litmus, LitmusProps};
+use crate::components::litmus::{expected_from_live, litmus, LitmusProps};
 use crate::components::live::{live_strip, LiveStripProps};
 use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
 use crate::components::possible::{read_under_models, ReadUnderModelsProps};
-use crate::components::share::{page_link, share, ShareProps};
+use crate::components::share::{mail_text, page_link, share, torn_witness, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
 use crate::components::tour::{tour_panel, TourProps};
@@ -419,14 +419,48 @@ pub fn App(props: &AppProps) -> Html {
     // Download link's percent-encoding, only when the scenario or a Copy changes.
     let litmus_panel = {
         let on_copied = on_copied.clone();
-        use_memo((session.clone(), state.copied, view), move |(session, copied, view)| {
-            // The embed view has no litmus panel.
+        let expected = expected_from_live(live.as_deref(), session.scenario());
+        use_memo(
+            (session.clone(), state.copied, view, expected),
+            move |(session, copied, view, expected)| {
+                // The embed view has no litmus panel.
+                if *view != View::Full {
+                    return Html::default();
+                }
+                litmus(&LitmusProps {
+                    session: session.clone(),
+                    expected: *expected,
+                    copied: *copied,
+                    on_copied,
+                })
+            },
+        )
+    };
+    // "Copy for email": the text of the trace on screen, or of the torn
+    // witness the live answers found, made again only when one changes
+    // (the embed view has no Share section).
+    let mail = {
+        let witness = torn_witness(live.as_deref(), session.scenario());
+        use_memo((session.clone(), witness, view), |(session, witness, view)| {
             if *view != View::Full {
-                return Html::default();
+                return None;
             }
-            litmus(&LitmusProps { session: session.clone(), copied: *copied, on_copied })
+            mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
         })
     };
+    // The values found, drawn again only when Explore all's state or the
+    // row replayed changes: the live answers that arrive after its result
+    // (the other models, the matrix) leave the list alone.
+    let values_found = use_memo(
+        (state.exploration.clone(), state.replayed_outcome()),
+        move |(exploration, replayed)| {
+            explore(&ExploreProps {
+                exploration: exploration.clone(),
+                replayed: *replayed,
+                on_replay,
+            })
+        },
+    );
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -440,7 +474,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     if let View::Embed { graph } = view {
-        let next = session.narrate(session.cursor()).map(|next| AttrValue::from(next.text));
+        let next = session.step_text(session.cursor()).map(AttrValue::from);
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
         // A lesson opens there at its start, for the student to do.
@@ -536,11 +570,7 @@ pub fn App(props: &AppProps) -> Html {
                     { (*thread_columns).clone() }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
-                    { explore(&ExploreProps {
-                        exploration: state.exploration.clone(),
-                        replayed: state.replayed_outcome(),
-                        on_replay,
-                    }) }
+                    { (*values_found).clone() }
                     if !state.answers_hidden() {
                         { matrix_panel(&MatrixPanelProps {
                             answers: live,
@@ -552,6 +582,7 @@ pub fn App(props: &AppProps) -> Html {
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),
                         title,
+                        mail: (*mail).clone(),
                         copied: state.copied,
                         on_copied,
                     }) }

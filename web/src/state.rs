@@ -113,6 +113,8 @@ pub enum Copied {
     Snippet(bool),
     /// The litmus test.
     Litmus(bool),
+    /// The trace as plain text for an email (Share).
+    Mail(bool),
 }
 
 /// Something that went wrong and the person should read.

@@ -440,8 +440,8 @@ async fn the_verdict_warns_of_a_seqcount_reader_without_the_writers_counter() {
     assert_contains(
         &html,
         &[
-            r#"data-warning="seqcount-reader-without-writer""#,
-            "Warning: a seqcount reader runs without the sequence-counter writer (the editor's \
+            r#"data-testid="scenario-warnings""#,
+            "⚠ Warning: a seqcount reader runs without the sequence-counter writer (the editor's \
              Sequence counter switch): seq stays 0, so its checks always pass and it is as \
              unprotected as a plain read.",
         ],

@@ -119,10 +119,10 @@ pub fn walk_bar(props: &WalkProps) -> Html {
     let program = session.program();
     let cursor = session.cursor();
     let steps = session.all_steps();
-    let next = session.narrate(cursor).map(|next| AttrValue::from(next.text));
-    let current = cursor.checked_sub(1).and_then(|index| {
-        Some((index + 1, session.narrate(index)?.text, session.relaxations(index)))
-    });
+    let next = session.step_text(cursor).map(AttrValue::from);
+    let current = cursor
+        .checked_sub(1)
+        .and_then(|index| Some((index + 1, session.step_text(index)?, session.relaxations(index))));
     let verdict = match session.completed_reads().last() {
         None => html! {
             <p class="walk-verdict" data-testid="walk-verdict" data-verdict="none">
