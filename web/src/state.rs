@@ -128,6 +128,10 @@ pub enum Notice {
     /// is blocked, or it would cut the loaded trace). Cleared by the next
     /// intent.
     KeyRunsNothing(String),
+    /// The core refused a change of the scenario (a present Z, say): why,
+    /// so that a value typed into the editor is never dropped in silence.
+    /// Cleared by the next intent.
+    EditRefused(String),
 }
 
 impl Notice {
@@ -135,7 +139,8 @@ impl Notice {
         match self {
             Notice::BrokenLink(message)
             | Notice::ReplayStopped(message)
-            | Notice::KeyRunsNothing(message) => message,
+            | Notice::KeyRunsNothing(message)
+            | Notice::EditRefused(message) => message,
         }
     }
 
@@ -442,8 +447,13 @@ impl AppState {
     /// Applies an edit to a copy of the scenario; a change starts a new run.
     fn change_scenario(&mut self, edit: Edit) {
         let mut scenario = self.session.scenario().clone();
-        // The core refuses an edit that does not fit: nothing changes.
-        if scenario.edit(edit).is_err() || scenario == *self.session.scenario() {
+        // The core refuses an edit that does not fit: nothing changes, and
+        // the page says why.
+        if let Err(error) = scenario.edit(edit) {
+            self.notice = Some(Notice::EditRefused(format!("That change was not made: {error}.")));
+            return;
+        }
+        if scenario == *self.session.scenario() {
             return;
         }
         self.load_scenario(scenario);
@@ -734,7 +744,9 @@ impl AppState {
         // Reports of explorations and the clipboard's answers arrive at
         // any time: they leave a key's notice in place.
         let background = matches!(action, Action::Live(_) | Action::Copied(_));
-        if !background && matches!(self.notice, Some(Notice::KeyRunsNothing(_))) {
+        if !background
+            && matches!(self.notice, Some(Notice::KeyRunsNothing(_) | Notice::EditRefused(_)))
+        {
             self.notice = None;
         }
         let before = self.session.clone();
@@ -1154,6 +1166,23 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_value_says_why_and_the_next_intent_clears_it() {
+        let mut state = AppState::default();
+        let before = state.session.scenario().clone();
+        // Z with the present bit (bit 0) set would make a false TORN.
+        state.apply(Action::Edit(Edit::Value { slot: ValueSlot::Z, value: Pte(1) }));
+        assert_eq!(state.session.scenario(), &before, "nothing changes");
+        let Some(Notice::EditRefused(message)) = &state.notice else {
+            panic!("a refused edit says why: {:?}", state.notice);
+        };
+        assert!(message.starts_with("That change was not made: values.z"), "{message}");
+        assert!(!state.notice.as_ref().unwrap().is_about_the_link());
+        state.apply(Action::Edit(Edit::SameLow(true)));
+        assert!(state.notice.is_none(), "the next intent clears it");
+        assert!(state.session.scenario().same_low());
+    }
+
+    #[test]
     fn out_of_range_settings_are_refused() {
         let mut state = AppState::default();
         let before = state.clone();
@@ -1165,6 +1194,11 @@ mod tests {
                 Action::Edit(Edit::PresentBit(64)),
             ],
         );
+        // Nothing changes but the notice that says why the last one was refused.
+        let Some(Notice::EditRefused(message)) = state.notice.take() else {
+            panic!("a refused edit says why");
+        };
+        assert!(message.contains("present_bit is 64"), "{message}");
         assert_eq!(state, before);
         state.apply(Action::Edit(Edit::Readers(3)));
         assert_eq!(state.session.scenario().readers, 3);
