@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { assertAccessible, useSite } from "./helpers.mjs";
+import { assertAccessible, pollUntil, useSite } from "./helpers.mjs";
 import { StepperPage } from "./pages/stepper-page.mjs";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,7 +26,14 @@ test("the Litmus panel equals pte-explorer litmus and downloads the same file", 
   await environment.withPage("bridge-1-litmus", "", StepperPage, async (explorer, page) => {
     await explorer.choosePreset("same-low-none");
     await page.getByText("Litmus test for herd7 and the kernel's memory model").click();
-    const shown = await page.getByTestId("litmus-text").inputValue();
+    // The Result: comment comes from the live answers (the weak model's,
+    // from the worker), so the text is complete once they are in.
+    const shown = await pollUntil(
+      page,
+      () => page.getByTestId("litmus-text").inputValue(),
+      (text) => text.includes("(* Result: "),
+      { what: "the litmus test's Result: comment" },
+    );
     assert.equal(shown, cliLitmus("same-low-none"));
     assert.equal(
       await page.getByTestId("herd-command").textContent(),

@@ -36,8 +36,12 @@ test("switching a barrier updates the live strip with no click, and says what ch
     assert.equal(await page.locator('[data-testid="change"][data-change="gone"]').count(), 0);
     assert.match(await newTorn.first().textContent(), /new: 0x0000000000002067.*TORN.*reader 1, under weak/);
 
-    // Replay reproduces it: the stepper shows that torn read, under weak.
+    // Replay reproduces it: the trace opens at its start (like every
+    // loaded trace) saying where it ends; End shows that torn read, under weak.
     await newTorn.first().getByTestId("change-replay").click();
+    await explorer.waitForPosition("step 0 of");
+    assert.match(await page.getByTestId("walk-trace-end").textContent(), /This trace ends at step \d+: reader 1 returned 0x0000000000002067, ✖ TORN/);
+    await explorer.endButton.click();
     await explorer.waitForVerdict("TORN");
     assert.match(await explorer.verdict.textContent(), /returned\s*0x0000000000002067/);
     assert.match(await page.getByTestId("present-bit").locator("..").textContent(), /weak/);
@@ -66,6 +70,10 @@ test("a matrix cell loads its variant with its torn trace", async () => {
     const cell = explorer.matrixCell("weak", "zap_wmb1");
     assert.equal(await cell.getAttribute("data-torn"), "sometimes");
     await cell.click();
+    // The variant opens at its trace's start, its torn end named; End shows it.
+    await explorer.waitForPosition("step 0 of");
+    assert.equal(await page.getByTestId("walk-trace-end").getAttribute("data-verdict"), "torn");
+    await explorer.endButton.click();
     await explorer.waitForVerdict("TORN");
     assert.equal(await explorer.barrierSwitch("writer", "zap_wmb1").isChecked(), false, "the variant has zap_wmb1 off");
     assert.match(await page.getByTestId("present-bit").locator("..").textContent(), /weak/);

@@ -36,18 +36,20 @@ const environment = useSite();
  */
 function recordAnswers(click) {
   window.__answers = { clicked: null, live: null, explore: null };
+  // One time per look: two answers drawn by the same render get the same time.
   const look = () => {
+    const now = performance.now();
     const answers = window.__answers;
     const button = document.querySelector('[data-testid="explore-run"]');
     if (click && answers.clicked === null && button) {
-      answers.clicked = performance.now();
+      answers.clicked = now;
       button.click();
     }
     if (answers.live === null && document.querySelector('[data-testid="live-tso"]:is([data-torn="never"], [data-torn="sometimes"])')) {
-      answers.live = performance.now();
+      answers.live = now;
     }
     if (answers.explore === null && document.querySelector('[data-testid="explore-result"]')) {
-      answers.explore = performance.now();
+      answers.explore = now;
     }
   };
   new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true });

@@ -5,13 +5,14 @@
 #
 # For every catalog preset, for a sweep of barrier subsets on four base
 # scenarios, and for values of 2^31 and more, it exports the scenario with
-# one reader as a C litmus test (`pte-explorer litmus`), runs
-# `herd7 -conf linux-kernel.cfg` on it from the model's folder, and compares
-# herd7's Observation with the explorer's weak-model answer for one reader
-# (`pte-explorer check --model weak --readers 1`; a flush ipi is compared as
-# paravirt, since LKMM has no interrupts). herd7's Never must meet the
-# explorer's Never, its Sometimes or Always the explorer's Sometimes. A
-# scenario the export refuses (an atomic 64-bit zap) is listed as skipped.
+# one reader as a C litmus test (`pte-explorer litmus`), whose
+# `(* Result: Never *)` / `Sometimes` comment is the explorer's weak-model
+# answer for one reader (a flush ipi is asked as paravirt, since LKMM has no
+# interrupts), runs `herd7 -conf linux-kernel.cfg` on it from the model's
+# folder, and judges herd7's Observation against the Result comment with
+# scripts/judge-litmus.sh, as the kernel's checklitmus.sh does with
+# judgelitmus.sh: the Observation must hold the Result's word. A scenario
+# the export refuses (an atomic 64-bit zap) is listed as skipped.
 #
 # Environment:
 #   HERD7         the herd7 binary (default: herd7 on PATH); a herd7 that was
@@ -68,32 +69,28 @@ disagreed=0
 skipped=0
 
 # check_row NAME [pte-explorer scenario arguments...]: one row of the table.
+# The export's `(* Result: … *)` comment is the explorer's weak-model
+# answer for one reader (pte_core::litmus::expected_result); herd7's output
+# is kept next to the test as NAME.litmus.out and judged against it by
+# scripts/judge-litmus.sh, as the kernel's checklitmus.sh runs herd7 and
+# then judgelitmus.sh.
 check_row() {
     local name="$1"
     shift
-    local file="$out_dir/$name.litmus" json flush explorer_answer herd_answer verdict status
+    local file="$out_dir/$name.litmus" explorer_answer herd_answer verdict status
     rows=$((rows + 1))
     if ! "$explorer" litmus "$@" --readers 1 --name "$name" -o "$file" >/dev/null 2>"$out_dir/$name.err"; then
         printf '%-30s  %-9s  %-9s  %s\n' "$name" "-" "-" "skipped: $(sed 's/^error: //' "$out_dir/$name.err" | cut -c1-60)…"
         skipped=$((skipped + 1))
         return
     fi
-    # The scenario's flush decides how the explorer is asked: ipi as paravirt.
-    json="$("$explorer" check "$@" --readers 1 --max-states 1 --json || true)"
-    flush="$(grep -o '"flush": "[a-z]*"' <<<"$json" | head -n 1 | cut -d'"' -f4)"
-    [[ $flush == ipi ]] && flush=paravirt
-    status=0
-    "$explorer" check "$@" --readers 1 --model weak --flush "$flush" >/dev/null || status=$?
-    case $status in
-        0) explorer_answer=Never ;;
-        1) explorer_answer=Sometimes ;;
-        *) explorer_answer="error($status)" ;;
-    esac
-    herd_answer="$(cd "$lkmm_dir" && timeout 300 "$herd7" -conf linux-kernel.cfg "$file" 2>&1 |
-        awk '$1 == "Observation" { print $3 }')" || true
+    explorer_answer="$(grep -m 1 '^[( ]\* Result: ' "$file" | awk '{ print $3 }')"
+    (cd "$lkmm_dir" && timeout 300 "$herd7" -conf linux-kernel.cfg "$file") >"$file.out" 2>&1 || true
+    herd_answer="$(awk '$1 == "Observation" { print $3; exit }' "$file.out")"
     herd_answer="${herd_answer:-none}"
-    if [[ $explorer_answer == Never && $herd_answer == Never ]] ||
-        [[ $explorer_answer == Sometimes && ($herd_answer == Sometimes || $herd_answer == Always) ]]; then
+    status=0
+    "$REPO_ROOT/scripts/judge-litmus.sh" "$file" "$file.out" >/dev/null || status=$?
+    if ((status == 0)); then
         verdict=agree
         agreed=$((agreed + 1))
     else
@@ -108,8 +105,8 @@ echo "model: $lkmm_dir"
 echo "sweep rows are BASE+CODE, one digit per barrier site, 1 = on:"
 echo "  zap_wmb1 zap_wmb2 establish_wmb1 establish_wmb2 reader_rmb1 reader_rmb2"
 echo
-printf '%-30s  %-9s  %-9s  %s\n' "scenario (1 reader)" "explorer" "herd7" "result"
-printf '%-30s  %-9s  %-9s  %s\n' "-------------------" "--------" "-----" "------"
+printf '%-30s  %-9s  %-9s  %s\n' "scenario (1 reader)" "Result:" "herd7" "judged"
+printf '%-30s  %-9s  %-9s  %s\n' "-------------------" "-------" "-----" "------"
 
 # Every catalog preset.
 mapfile -t presets < <("$explorer" list --json | grep -o '^    "id": "[^"]*"' | cut -d'"' -f4)

@@ -31,6 +31,10 @@ export class StepperPage extends ExplorerPage {
     this.outcomeRows = page.getByTestId("outcome-row");
     this.permalinkField = page.getByLabel("Permalink");
     this.copyLinkButton = page.getByRole("button", { name: "Copy link" });
+    // Share's "For email": the trace as plain text, previewed, and its Copy.
+    this.mailText = page.getByTestId("mail-text");
+    this.copyMailButton = page.getByRole("button", { name: "Copy for email" });
+    this.mailNone = page.getByTestId("mail-none");
     this.linkError = page.getByTestId("link-error");
     this.memoryLow = page.getByTestId("memory-low-hex");
     this.memoryHigh = page.getByTestId("memory-high-hex");

@@ -14,13 +14,13 @@ use crate::components::answer::{answer_box, AnswerProps};
 use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
-use crate::components::litmus::{litmus, LitmusProps};
+use crate::components::litmus::{expected_from_live, litmus, LitmusProps};
 use crate::components::live::{live_strip, LiveStripProps};
 use crate::components::matrix::{matrix_panel, MatrixPanelProps};
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
 use crate::components::possible::{read_under_models, ReadUnderModelsProps};
-use crate::components::share::{page_link, share, ShareProps};
+use crate::components::share::{mail_text, page_link, share, torn_witness, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
 use crate::components::tour::{tour_panel, TourProps};
@@ -419,14 +419,48 @@ pub fn App(props: &AppProps) -> Html {
     // Download link's percent-encoding, only when the scenario or a Copy changes.
     let litmus_panel = {
         let on_copied = on_copied.clone();
-        use_memo((session.clone(), state.copied, view), move |(session, copied, view)| {
-            // The embed view has no litmus panel.
+        let expected = expected_from_live(live.as_deref(), session.scenario());
+        use_memo(
+            (session.clone(), state.copied, view, expected),
+            move |(session, copied, view, expected)| {
+                // The embed view has no litmus panel.
+                if *view != View::Full {
+                    return Html::default();
+                }
+                litmus(&LitmusProps {
+                    session: session.clone(),
+                    expected: *expected,
+                    copied: *copied,
+                    on_copied,
+                })
+            },
+        )
+    };
+    // "Copy for email": the text of the trace on screen, or of the torn
+    // witness the live answers found, made again only when one changes
+    // (the embed view has no Share section).
+    let mail = {
+        let witness = torn_witness(live.as_deref(), session.scenario());
+        use_memo((session.clone(), witness, view), |(session, witness, view)| {
             if *view != View::Full {
-                return Html::default();
+                return None;
             }
-            litmus(&LitmusProps { session: session.clone(), copied: *copied, on_copied })
+            mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
         })
     };
+    // The values found, drawn again only when Explore all's state or the
+    // row replayed changes: the live answers that arrive after its result
+    // (the other models, the matrix) leave the list alone.
+    let values_found = use_memo(
+        (state.exploration.clone(), state.replayed_outcome()),
+        move |(exploration, replayed)| {
+            explore(&ExploreProps {
+                exploration: exploration.clone(),
+                replayed: *replayed,
+                on_replay,
+            })
+        },
+    );
     // A page that opens narrow (a phone) has the editor, folded to its one
     // line, above the workspace: the scenario picker is one tap from the
     // top instead of under every panel. A wide page keeps it beside the
@@ -445,7 +479,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     if let View::Embed { graph } = view {
-        let next = session.narrate(session.cursor()).map(|next| AttrValue::from(next.text));
+        let next = session.step_text(session.cursor()).map(AttrValue::from);
         // The full page at the same address (folder included), without `?embed=1`.
         let full = page_link(&browser::page_address(), &permalink);
         // A lesson opens there at its start, for the student to do.
@@ -458,7 +492,7 @@ pub fn App(props: &AppProps) -> Html {
                 { embed_header(&state, full) }
                 { notice(&state, on_dismiss) }
                 if shows_tour {
-                    { tour_panel(&TourProps { tour: state.tour, embed: true, full_lesson, on_tour }) }
+                    { tour_panel(&TourProps { tour: state.tour, embed: true, full_lesson, changed: None, on_tour }) }
                 }
                 <main class="workspace">
                     { player(&PlayerProps {
@@ -500,7 +534,13 @@ pub fn App(props: &AppProps) -> Html {
             <a class="skip-link" href="#threads-title" onclick={on_skip}>{ "Skip to the threads" }</a>
             { header(&state) }
             { notice(&state, on_dismiss) }
-            { tour_panel(&TourProps { tour: state.tour, embed: false, full_lesson: None, on_tour }) }
+            { tour_panel(&TourProps {
+                tour: state.tour,
+                embed: false,
+                full_lesson: None,
+                changed: state.lesson_scenario_changes(),
+                on_tour: on_tour.clone(),
+            }) }
             <div class={classes!("layout", editor_first.then_some("editor-first"))}>
                 if editor_first {
                     { sidebar.clone() }
@@ -513,7 +553,7 @@ pub fn App(props: &AppProps) -> Html {
                     } else {
                         { live_strip(&LiveStripProps {
                             answers: live.clone(),
-                            changes: state.live.changes().map(Rc::new),
+                            changes: state.last_change().map(Rc::new),
                             states: state.live.states(),
                             on_live: on_live.clone(),
                             on_load: on_load.clone(),
@@ -535,15 +575,18 @@ pub fn App(props: &AppProps) -> Html {
                             on_load: on_load.clone(),
                         }) }
                     }
-                    { walk_bar(&WalkProps { session: session.clone(), notice: key_notice, on_jump: on_jump.clone() }) }
+                    { walk_bar(&WalkProps {
+                        session: session.clone(),
+                        notice: key_notice,
+                        end: session.can_redo().then(|| state.trace_end()),
+                        lesson_done: state.tour.open.filter(|open| open.met).map(|open| open.number),
+                        on_jump: on_jump.clone(),
+                        on_tour,
+                    }) }
                     { (*thread_columns).clone() }
                     <Pictures session={session.clone()} on_jump={on_jump} />
                     { below }
-                    { explore(&ExploreProps {
-                        exploration: state.exploration.clone(),
-                        replayed: state.replayed_outcome(),
-                        on_replay,
-                    }) }
+                    { (*values_found).clone() }
                     if !state.answers_hidden() {
                         { matrix_panel(&MatrixPanelProps {
                             answers: live,
@@ -555,6 +598,7 @@ pub fn App(props: &AppProps) -> Html {
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),
                         title,
+                        mail: (*mail).clone(),
                         copied: state.copied,
                         on_copied,
                     }) }

@@ -47,6 +47,16 @@ pub struct AppState {
     pub tour: Tour,
     /// What the last Copy button did, said beside it.
     pub copied: Option<Copied>,
+    /// Was the last scenario change an edit of the same scenario (an
+    /// `Action::Edit`, a variant loaded from the live answers, or the undo
+    /// or redo of one)? Only then does "What the last change did" compare
+    /// the two: a preset, a link or a lesson chosen is a new scenario, not
+    /// a change.
+    pub last_change_is_an_edit: bool,
+    /// The pairs of scenarios (before, after) an edit went between, newest
+    /// last (at most [`MAX_HISTORY`]): an undo or redo between them is an
+    /// edit too. Shared, so that a step copies none of it.
+    edits: Rc<Vec<(Scenario, Scenario)>>,
 }
 
 /// How the page is shown. Chosen by the address when the page opens
@@ -103,6 +113,8 @@ pub enum Copied {
     Snippet(bool),
     /// The litmus test.
     Litmus(bool),
+    /// The trace as plain text for an email (Share).
+    Mail(bool),
 }
 
 /// Something that went wrong and the person should read.
@@ -113,7 +125,8 @@ pub enum Notice {
     /// The permalink's scenario loaded but a step of its trace did not.
     ReplayStopped(String),
     /// A number key ran nothing: why (no line has that number, or its line
-    /// is blocked). Cleared by the next intent.
+    /// is blocked, or it would cut the loaded trace). Cleared by the next
+    /// intent.
     KeyRunsNothing(String),
 }
 
@@ -235,6 +248,8 @@ impl AppState {
             replays: 0,
             tour: Tour::default(),
             copied: None,
+            last_change_is_an_edit: false,
+            edits: Rc::default(),
         }
     }
 
@@ -356,6 +371,28 @@ impl AppState {
     /// The scenario's name: its preset, with what was changed.
     pub fn identity(&self) -> crate::identity::Identity {
         crate::identity::identify(self.session.scenario(), self.chosen_preset)
+    }
+
+    /// What the last scenario change did to the read results, when it was
+    /// an edit of the same scenario ([`AppState::last_change_is_an_edit`]).
+    pub fn last_change(&self) -> Option<crate::live::Changes> {
+        self.last_change_is_an_edit.then(|| self.live.changes()).flatten()
+    }
+
+    /// With a lesson open: what differs from the lesson's scenario, when the
+    /// scenario shown can no longer meet the lesson's goal (a lesson that
+    /// asks for a barrier switched off accepts that change). `None` when it
+    /// still fits.
+    pub fn lesson_scenario_changes(&self) -> Option<Vec<String>> {
+        let lesson = self.tour.open?.lesson();
+        let (start, now) = (lesson.scenario(), self.session.scenario());
+        let fits = match lesson.goal {
+            pte_core::tour::Goal::Read(_) => *now == start,
+            pte_core::tour::Goal::Explore { change, .. } => {
+                *now == start || change.made(&start, now)
+            }
+        };
+        (!fits).then(|| crate::identity::changes(&start, now))
     }
 
     /// The outcome of the finished exploration whose shortest trace the
@@ -516,6 +553,36 @@ impl AppState {
         }
     }
 
+    /// Notes whether the change of scenario from `before` was an edit:
+    /// `edit` says so for an edit, a preset, a link or a lesson; an undo,
+    /// redo or Show me is one when it goes between the two scenarios of an
+    /// edit.
+    fn note_change(&mut self, before: &Scenario, edit: Option<bool>) {
+        let now = self.session.scenario();
+        self.last_change_is_an_edit = edit.unwrap_or_else(|| {
+            self.edits
+                .iter()
+                .any(|(from, to)| (from == before && to == now) || (from == now && to == before))
+        });
+        if edit == Some(true) {
+            let edits = Rc::make_mut(&mut self.edits);
+            edits.push((before.clone(), now.clone()));
+            if edits.len() > MAX_HISTORY {
+                edits.remove(0);
+            }
+        }
+    }
+
+    /// Puts the open lesson's own scenario back (undoably), at its start.
+    fn restore_lesson_scenario(&mut self) {
+        let Some(open) = self.tour.open else { return };
+        if self.view == View::Full && self.lesson_scenario_changes().is_some() {
+            self.replace_session(session_for(open.lesson().scenario()));
+            self.chosen_preset = Some(open.lesson().preset());
+            self.notice = None;
+        }
+    }
+
     /// Explore all: waits for the live answer under the scenario's model,
     /// which the live answers explore first (or have already).
     fn start_exploration(&mut self) {
@@ -575,27 +642,31 @@ impl AppState {
         let Some(outcome) = report.outcomes.get(index) else { return };
         let witness = outcome.witness.clone();
         // Same scenario, so the exploration's results stay.
-        self.show_replay(session_for(self.session.scenario().clone()), &witness, true);
+        self.show_replay(session_for(self.session.scenario().clone()), &witness);
     }
 
     /// Loads `scenario` with `steps` replayed, keeping the old session for
-    /// undo; it lands at the trace's end, where the read of interest is.
+    /// undo. It is named after the preset the page showed, with what
+    /// differs from that preset (not from the scenario shown before).
     fn load_variant(&mut self, scenario: Scenario, steps: &[Step]) {
         let Ok(session) = Session::new(scenario) else { return };
-        self.show_replay(session, steps, false);
+        let preset = self.identity().preset.id;
+        self.show_replay(session, steps);
+        self.chosen_preset = Some(preset);
     }
 
     /// Shows `session` with `steps` replayed in it, keeping the old session
-    /// for undo: at the trace's start to walk through (`at_start`; counted
-    /// in `replays`, so the page scrolls to it), else at its end. A step
-    /// that does not replay leaves the page as it was and says so.
-    fn show_replay(&mut self, mut session: Session, steps: &[Step], at_start: bool) {
+    /// for undo. Every loaded trace (a link, Replay, the live strip, a
+    /// matrix cell, a change's Replay, Show me) opens at its start, to walk
+    /// through, while the walk-through bar says where it ends
+    /// ([`AppState::trace_end`]); it is counted in `replays`, so the page
+    /// scrolls to it. A step that does not replay leaves the page as it
+    /// was and says so.
+    fn show_replay(&mut self, mut session: Session, steps: &[Step]) {
         match session.replay(steps) {
             Ok(()) => {
-                if at_start {
-                    session.jump(0);
-                    self.replays += 1;
-                }
+                session.jump(0);
+                self.replays += 1;
                 self.replace_session(session);
                 self.notice = None;
             }
@@ -605,11 +676,34 @@ impl AppState {
         }
     }
 
-    /// A number key: runs the line with that number, or says why not.
+    /// A number key: runs the line with that number, or says why not. With
+    /// a loaded trace ahead of the cursor it never cuts the trace: the key
+    /// of the trace's next step steps the trace, another key says what it
+    /// would cut and what to press instead.
     fn step_number(&mut self, number: usize) {
         let numbered = self.numbered_steps();
         let program = self.session.program();
+        let ahead = self.session.all_steps().get(self.session.cursor()).copied();
         let reason = match numbered.iter().find(|(_, on_line)| *on_line == number) {
+            Some((step, _)) if ahead == Some(*step) => {
+                self.session_mut().redo();
+                return;
+            }
+            Some((step, _)) if ahead.is_some() => {
+                let rest = self.session.all_steps().len() - self.session.cursor();
+                let next = ahead.map(|next| program.name(next)).unwrap_or_default();
+                let press = numbered
+                    .iter()
+                    .find(|(step, _)| Some(*step) == ahead)
+                    .map_or("→".to_owned(), |(_, n)| format!("→ or {n}"));
+                format!(
+                    "{} is not the trace's next step ({next}); running it would cut the \
+                     {rest} step{} left of the loaded trace. Press {press} to step the \
+                     trace, or click the line to leave the trace",
+                    program.name(*step),
+                    if rest == 1 { "" } else { "s" },
+                )
+            }
             Some((step, _)) => match program.check(self.session.state(), *step) {
                 Ok(()) => return self.step(*step),
                 Err(blocked) => {
@@ -643,6 +737,15 @@ impl AppState {
         if !background && matches!(self.notice, Some(Notice::KeyRunsNothing(_))) {
             self.notice = None;
         }
+        let before = self.session.clone();
+        let edit = match &action {
+            Action::Edit(_) | Action::LoadVariant { .. } => Some(true),
+            Action::ChoosePreset(_)
+            | Action::LoadLink(_)
+            | Action::Tour(TourAction::Open(_))
+            | Action::Tour(TourAction::RestoreScenario) => Some(false),
+            _ => None,
+        };
         match action {
             Action::Step(step) => self.step(step),
             Action::StepNumber(number) => self.step_number(number),
@@ -687,7 +790,11 @@ impl AppState {
             Action::LoadVariant { scenario, steps } => self.load_variant(scenario, &steps),
             Action::Tour(TourAction::Open(number)) => self.open_lesson(number, true),
             Action::Tour(TourAction::ShowMe) => self.show_me(),
+            Action::Tour(TourAction::RestoreScenario) => self.restore_lesson_scenario(),
             Action::Tour(action) => self.tour.apply(action),
+        }
+        if before.scenario() != self.session.scenario() {
+            self.note_change(before.scenario(), edit);
         }
         self.follow_live();
         self.follow_exploration();
@@ -1431,5 +1538,148 @@ mod tests {
 
         state.apply(Action::Edit(Edit::Readers(2)));
         assert_eq!(state.exploration, Exploration::Idle, "a new scenario forgets the results");
+    }
+    /// Answers every live exploration the state asks for, as the runner would.
+    fn answer_live(state: &mut AppState) {
+        while let Some((request, scenario)) = state.live.request() {
+            let report = Rc::new(pte_core::explore(scenario).unwrap());
+            state.apply(Action::Live(LiveAction::Finished { request, report }));
+        }
+    }
+
+    #[test]
+    fn every_loaded_trace_opens_at_its_start_and_says_where_it_ends() {
+        // A permalink, a Replay and a live answer's or matrix cell's variant:
+        // one rule, the trace at its start with its end known from there.
+        let scenario = catalog::find("same-low-none").unwrap().scenario();
+        let steps = same_low_tear();
+        let mut state = AppState::from_start(&Start {
+            fragment: link::encode(&scenario, &steps),
+            embed: false,
+            graph: false,
+        });
+        assert_eq!(state.session.cursor(), 0);
+        assert!(matches!(state.trace_end(), TraceEnd::Torn(_)));
+        state.apply(Action::ChoosePreset("kernel".to_owned()));
+        state.apply(Action::LoadVariant { scenario: scenario.clone(), steps: steps.to_vec() });
+        assert_eq!(state.session.cursor(), 0, "a variant opens at its start too");
+        assert_eq!(state.session.all_steps(), steps);
+        assert_eq!(state.replays, 1, "and the page scrolls it into view");
+        let TraceEnd::Torn(judged) = state.trace_end() else { panic!("{:?}", state.trace_end()) };
+        assert_eq!(judged.read.value, Pte(0x0000_0000_0000_1067));
+        // End is one jump away.
+        state.apply(Action::Jump(steps.len()));
+        assert!(state.session.last_read().unwrap().verdict.is_torn());
+    }
+
+    #[test]
+    fn a_loaded_variant_is_named_by_what_differs_from_the_preset_shown() {
+        // Opened from a link (no preset chosen), exactly same-low-none.
+        let scenario = catalog::find("same-low-none").unwrap().scenario();
+        let mut state = AppState::from_start(&Start {
+            fragment: link::encode(&scenario, &[]),
+            embed: false,
+            graph: false,
+        });
+        assert_eq!(state.identity().preset.id, "same-low-none");
+        // A matrix cell: that scenario under weak with reader_rmb1 off.
+        let mut variant = Scenario { model: MemoryModel::Weak, ..scenario.clone() };
+        variant.barriers.set(Barrier::ReaderRmb1, false);
+        state.apply(Action::LoadVariant { scenario: variant.clone(), steps: Vec::new() });
+        let identity = state.identity();
+        assert_eq!(identity.preset.id, "same-low-none", "not the nearest other preset");
+        assert_eq!(identity.changes, crate::identity::changes(&scenario, &variant));
+        assert_eq!(identity.changes, ["model weak", "reader_rmb1 off"]);
+    }
+
+    #[test]
+    fn a_number_key_steps_a_loaded_trace_or_says_it_would_cut_it() {
+        let steps = [Step::Writer(0), Step::Writer(1), reader(ReaderAction::IrqOff)];
+        let mut state = AppState::from_start(&Start {
+            fragment: link::encode(&Scenario::kernel(), &steps),
+            embed: false,
+            graph: false,
+        });
+        let number_of = |state: &AppState, step: Step| {
+            state.numbered_steps().into_iter().find(|(on, _)| *on == step).unwrap().1
+        };
+        // The key of the trace's next step steps the trace.
+        state.apply(Action::StepNumber(number_of(&state, Step::Writer(0))));
+        assert_eq!(state.session.cursor(), 1);
+        assert_eq!(state.session.all_steps(), steps, "the trace is whole");
+        assert_eq!(state.notice, None);
+        // Another line's key would cut the trace: it says so and runs nothing.
+        let irq_off = number_of(&state, reader(ReaderAction::IrqOff));
+        state.apply(Action::StepNumber(irq_off));
+        assert_eq!(state.session.cursor(), 1);
+        assert_eq!(state.session.all_steps(), steps);
+        let Some(Notice::KeyRunsNothing(message)) = &state.notice else {
+            panic!("expected a key notice, got {:?}", state.notice)
+        };
+        let next = number_of(&state, Step::Writer(1));
+        assert!(message.contains("would cut the 2 steps left of the loaded trace"), "{message}");
+        assert!(message.contains(&format!("Press → or {next} to step the trace")), "{message}");
+        // At the trace's end the keys run lines again.
+        run(&mut state, [Action::StepForward, Action::StepForward]);
+        state.apply(Action::StepNumber(number_of(&state, load(Register::R0))));
+        assert_eq!(state.session.all_steps().len(), 4);
+        assert_eq!(state.notice, None);
+    }
+
+    #[test]
+    fn only_an_edit_of_the_same_scenario_is_compared_with_the_one_before() {
+        let mut state = AppState::default();
+        answer_live(&mut state);
+        state.apply(Action::ChoosePreset("same-low-none".to_owned()));
+        answer_live(&mut state);
+        assert!(state.live.changes().is_some(), "the live answers could compare them");
+        assert_eq!(state.last_change(), None, "a new preset is not a change");
+        state.apply(Action::Edit(Edit::Flush(FlushMode::Ipi)));
+        answer_live(&mut state);
+        assert!(state.last_change().is_some(), "an edit is");
+        // Undo of the edit is an edit of the same preset; undo of the
+        // preset choice is not.
+        state.apply(Action::Undo);
+        assert!(state.last_change().is_some());
+        state.apply(Action::Undo);
+        assert_eq!(state.session.scenario(), &Scenario::kernel());
+        assert_eq!(state.last_change(), None);
+        // A link is a new scenario too.
+        let link = link::encode(&catalog::find("different-low").unwrap().scenario(), &[]);
+        state.apply(Action::LoadLink(link));
+        answer_live(&mut state);
+        assert_eq!(state.last_change(), None);
+    }
+
+    #[test]
+    fn a_changed_lesson_scenario_is_named_and_restored() {
+        let mut state = AppState::default();
+        state.apply(Action::Tour(TourAction::Open(3)));
+        assert_eq!(state.lesson_scenario_changes(), None);
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Weak)));
+        assert_eq!(state.lesson_scenario_changes(), Some(vec!["model weak".to_owned()]));
+        state.apply(Action::Tour(TourAction::RestoreScenario));
+        assert_eq!(state.session.scenario(), &pte_core::tour::lesson(3).unwrap().scenario());
+        assert_eq!(state.lesson_scenario_changes(), None);
+        assert_eq!(state.tour.open.map(|open| open.number), Some(3), "still in the lesson");
+        state.apply(Action::Undo);
+        assert_eq!(state.session.scenario().model, MemoryModel::Weak, "the restore is undoable");
+        // Lesson 10 asks for one barrier off: that change fits, two do not.
+        state.apply(Action::Tour(TourAction::Open(10)));
+        state.apply(Action::Edit(Edit::Barrier { barrier: Barrier::EstablishWmb1, on: false }));
+        assert_eq!(state.lesson_scenario_changes(), None);
+        state.apply(Action::Edit(Edit::Barrier { barrier: Barrier::ZapWmb1, on: false }));
+        assert_eq!(
+            state.lesson_scenario_changes(),
+            Some(vec!["zap_wmb1 off".to_owned(), "establish_wmb1 off".to_owned()])
+        );
+        // The embed view has no restore to do.
+        let mut embed = AppState::from_start(&Start {
+            fragment: "lesson=3".to_owned(),
+            embed: true,
+            graph: false,
+        });
+        embed.apply(Action::Tour(TourAction::RestoreScenario));
+        assert_eq!(embed.session.scenario(), &pte_core::tour::lesson(3).unwrap().scenario());
     }
 }

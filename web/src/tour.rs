@@ -54,6 +54,9 @@ pub enum TourAction {
     ShowMe,
     /// Forgets every lesson done.
     Reset,
+    /// Puts the open lesson's scenario back after the person changed it
+    /// (the reducer loads it).
+    RestoreScenario,
 }
 
 impl Tour {
@@ -116,7 +119,7 @@ impl Tour {
                 }
             }
             // The reducer replays the solution in the session.
-            TourAction::ShowMe => {}
+            TourAction::ShowMe | TourAction::RestoreScenario => {}
         }
     }
 }

@@ -95,6 +95,10 @@ fn the_page_answers_every_model_and_the_matrix_after_a_barrier_switch() {
         },
     );
     assert_eq!(state.session.scenario(), &change.scenario);
+    // Like every loaded trace, it opens at its start; its end is the read.
+    assert_eq!(state.session.cursor(), 0);
+    let length = state.session.all_steps().len();
+    let state = reduce(state, Action::Jump(length));
     assert_eq!(state.session.last_read().unwrap().read.value, change.outcome.value);
     // (Undo steps back through the trace first; at its start it restores the session.)
     let state = reduce(reduce(state, Action::Jump(0)), Action::Undo);

@@ -42,7 +42,14 @@ fn link_start(scenario: &Scenario, steps: &[Step]) -> Start {
 fn walked(session: &Rc<Session>) -> Html {
     html! {
         <>
-            { walk_bar(&WalkProps { session: session.clone(), notice: None, on_jump: Callback::noop() }) }
+            { walk_bar(&WalkProps {
+                session: session.clone(),
+                notice: None,
+                end: None,
+                lesson_done: None,
+                on_jump: Callback::noop(),
+                on_tour: Callback::noop(),
+            }) }
             { verdict_banner(&VerdictProps { session: session.clone() }) }
             { threads(&ThreadsProps {
                 session: session.clone(),
@@ -433,8 +440,8 @@ async fn the_verdict_warns_of_a_seqcount_reader_without_the_writers_counter() {
     assert_contains(
         &html,
         &[
-            r#"data-warning="seqcount-reader-without-writer""#,
-            "Warning: a seqcount reader runs without the sequence-counter writer (the editor's \
+            r#"data-testid="scenario-warnings""#,
+            "⚠ Warning: a seqcount reader runs without the sequence-counter writer (the editor's \
              Sequence counter switch): seq stays 0, so its checks always pass and it is as \
              unprotected as a plain read.",
         ],
@@ -723,4 +730,78 @@ async fn a_failed_exploration_says_why_and_can_run_again() {
             r#"data-testid="explore-run""#,
         ],
     );
+}
+
+#[tokio::test]
+async fn a_linked_torn_trace_says_where_it_ends_above_the_threads() {
+    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    let html = render_app(link_start(&scenario, &SAME_LOW_TEAR)).await;
+    // At step 0, the walk-through bar already names the trace's end.
+    assert_contains(
+        &html,
+        &[
+            "step 0 of 9",
+            "This trace ends at step 9: ",
+            "<strong>reader 1 returned 0x0000000000001067, ✖ TORN</strong>",
+            r#"data-testid="walk-trace-end" data-verdict="torn""#,
+        ],
+    );
+    let end = html.find(r#"data-testid="walk-trace-end""#).unwrap();
+    let threads = html.find(r#"id="threads-title""#).expect("the threads' heading");
+    assert!(end < threads, "the destination comes before the threads");
+    // With no trace ahead of the cursor (no trace at all) there is no such line.
+    let html = render_app(Start::default()).await;
+    assert!(!html.contains(r#"data-testid="walk-trace-end""#));
+}
+
+#[tokio::test]
+async fn a_completed_lesson_is_announced_in_the_walk_through_bar() {
+    let session = Rc::new(Session::new(Scenario::kernel()).unwrap());
+    let walk = |lesson_done| {
+        let session = session.clone();
+        move || {
+            walk_bar(&WalkProps {
+                session: session.clone(),
+                notice: None,
+                end: None,
+                lesson_done,
+                on_jump: Callback::noop(),
+                on_tour: Callback::noop(),
+            })
+        }
+    };
+    let html = render_view(walk(Some(3))).await;
+    let next = pte_core::tour::lesson(4).unwrap();
+    assert_contains(
+        &html,
+        &[
+            r#"role="status" data-testid="walk-lesson""#,
+            "✔ Lesson 3 complete. ",
+            &format!("Next: lesson 4, {}", next.title),
+        ],
+    );
+    let last = pte_core::tour::lessons().len();
+    let html = render_view(walk(Some(last))).await;
+    assert_contains(&html, &["That was the last lesson of the tour."]);
+    let html = render_view(walk(None)).await;
+    assert!(!html.contains("complete."), "{html}");
+}
+
+#[tokio::test]
+async fn a_changed_preset_s_explanation_is_folded_and_said_to_be_the_preset_s() {
+    let weak = Scenario { model: MemoryModel::Weak, ..Scenario::kernel() };
+    let html = render_app(link_start(&weak, &[])).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="preset-explanation-changed""#,
+            "Changed from the preset The kernel protocol as written: model weak. Its explanation, for the preset as it is:",
+        ],
+    );
+    let folded = html.find(r#"data-testid="preset-explanation-changed""#).unwrap();
+    let explanation = html.find(r#"data-testid="preset-explanation""#).unwrap();
+    assert!(folded < explanation, "the explanation is inside the folded part");
+    let html = render_app(Start::default()).await;
+    assert!(!html.contains(r#"data-testid="preset-explanation-changed""#));
+    assert_contains(&html, &[r#"data-testid="preset-explanation""#]);
 }

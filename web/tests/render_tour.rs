@@ -24,7 +24,8 @@ async fn render_app(fragment: &str, embed: bool) -> String {
 }
 
 async fn render_tour(tour: Tour, embed: bool) -> String {
-    let props = TourProps { tour, embed, full_lesson: None, on_tour: Callback::noop() };
+    let props =
+        TourProps { tour, embed, full_lesson: None, changed: None, on_tour: Callback::noop() };
     render_view(move || tour_panel(&props)).await
 }
 
@@ -106,4 +107,41 @@ async fn the_embed_view_shows_one_lesson_with_its_solution_to_play() {
     // Without a lesson, the embed view shows no tour.
     let plain = render_app("", true).await;
     assert!(!plain.contains(r#"class="tour""#));
+}
+
+#[tokio::test]
+async fn a_changed_lesson_scenario_is_said_with_a_restore_button() {
+    let open = OpenLesson { number: 3, hints: 0, met: false };
+    let tour = Tour { open: Some(open), ..Tour::default() };
+    let props = TourProps {
+        tour,
+        embed: false,
+        full_lesson: None,
+        changed: Some(vec!["model weak".to_owned()]),
+        on_tour: Callback::noop(),
+    };
+    let html = render_view(move || tour_panel(&props)).await;
+    assert!(
+        html.contains("You changed the lesson's scenario (model weak): its goal cannot be met"),
+        "{html}"
+    );
+    assert!(html.contains(r#"data-testid="lesson-restore""#));
+    // On the full page the walk-through bar announces completion; the
+    // lesson's own status is no live region there (it is in the embed view).
+    let html = render_tour(Tour { open: Some(open), ..Tour::default() }, false).await;
+    assert!(!html.contains(r#"data-testid="lesson-changed""#));
+    assert!(!html.contains(r#"role="status" class="lesson-status""#), "{html}");
+    let html = render_tour(Tour { open: Some(open), ..Tour::default() }, true).await;
+    assert!(html.contains(r#"role="status" class="lesson-status""#), "{html}");
+}
+
+#[tokio::test]
+async fn the_full_page_shows_a_changed_lesson_scenario() {
+    // Lesson 3's scenario with the model changed, in the lesson's link.
+    let mut scenario = tour::lesson(3).unwrap().scenario();
+    scenario.model = pte_core::MemoryModel::Weak;
+    let fragment = pte_core::link::encode_lesson(3, Some((&scenario, &[])));
+    let html = render_app(&fragment, false).await;
+    assert!(html.contains(r#"data-testid="lesson-changed""#), "{html}");
+    assert!(html.contains("Restore the lesson"));
 }

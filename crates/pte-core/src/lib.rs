@@ -21,6 +21,7 @@ pub mod link;
 pub mod listing;
 pub mod litmus;
 mod machine;
+pub mod mail;
 mod matrix;
 mod model;
 pub mod picture;

@@ -13,8 +13,11 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::explore::{Report, TornAnswer};
 use crate::program::{AccessKind, Program, Word, WriterAccess};
-use crate::scenario::{Barrier, FlushMode, Pte, ReaderKind, Scenario, ScenarioError, WriterOp};
+use crate::scenario::{
+    Barrier, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
+};
 
 /// The command that runs an exported file against the kernel's model, from
 /// the kernel's `tools/memory-model/` folder.
@@ -206,6 +209,73 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
         }
     }
     text.push_str(" *)\n\n");
+}
+
+/// A litmus test's `Result:` comment: what the explorer's weak model says
+/// the `exists` clause gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Expected {
+    Never,
+    Sometimes,
+    /// The search reached its state limit without a torn read: no
+    /// prediction (judgelitmus.sh accepts any answer for it).
+    Maybe,
+}
+
+impl Expected {
+    /// The comment's word: `Never`, `Sometimes`, `Maybe`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Expected::Never => "Never",
+            Expected::Sometimes => "Sometimes",
+            Expected::Maybe => "Maybe",
+        }
+    }
+
+    /// The answer of a report of the test's question ([`question`]).
+    pub fn of(report: &Report) -> Expected {
+        match report.torn() {
+            TornAnswer::Sometimes(_) => Expected::Sometimes,
+            TornAnswer::Never => Expected::Never,
+            TornAnswer::Unknown => Expected::Maybe,
+        }
+    }
+}
+
+/// The scenario whose weak-model answer a test's `Result:` comment gives,
+/// as `scripts/check-litmus.sh` always asked it: under the weak model, one
+/// reader (the exists clause asks whether some reader reads torn, and
+/// readers do not interact), an IPI flush as paravirt (LKMM has no
+/// interrupts; see [`IPI_NOTE`]).
+pub fn question(scenario: &Scenario) -> Scenario {
+    let mut question = scenario.clone();
+    question.model = MemoryModel::Weak;
+    question.set_readers(1);
+    if question.flush == FlushMode::Ipi {
+        question.flush = FlushMode::Paravirt;
+    }
+    question
+}
+
+/// Explores [`question`] and says its answer. An exploration: the CLI may
+/// call it; the page takes the answer from its worker instead.
+pub fn expected_result(scenario: &Scenario) -> Expected {
+    crate::explore(question(scenario)).map_or(Expected::Maybe, |report| Expected::of(&report))
+}
+
+/// [`export`] with the kernel's `(* Result: … *)` comment after the `C`
+/// line (Documentation/litmus-tests/), which the kernel's
+/// tools/memory-model/scripts/judgelitmus.sh (and scripts/check-litmus.sh
+/// here) compare with herd7's Observation.
+pub fn export_with_result(
+    scenario: &Scenario,
+    name: &str,
+    expected: Expected,
+) -> Result<String, LitmusError> {
+    let text = export(scenario, name)?;
+    let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    let (blank, rest) = rest.split_once('\n').unwrap_or(("", rest));
+    Ok(format!("{first}\n{blank}\n(* Result: {} *)\n{rest}", expected.word()))
 }
 
 fn write_init(text: &mut String, scenario: &Scenario) {

@@ -809,12 +809,13 @@ impl Program {
             }
             Blocked::StoreBufferEmpty => "the store buffer is empty".to_owned(),
             Blocked::NoStoreBuffer => {
-                let buffered: Vec<&str> = MemoryModel::ALL
-                    .into_iter()
-                    .filter(|model| model.rules().store_buffer)
-                    .map(MemoryModel::title)
-                    .collect();
-                format!("only {} has a store buffer to drain", buffered.join(" and "))
+                let mut buffered = String::new();
+                for model in MemoryModel::ALL.into_iter().filter(|model| model.rules().store_buffer)
+                {
+                    let and = if buffered.is_empty() { "" } else { " and " };
+                    buffered = format!("{buffered}{and}{}", model.title());
+                }
+                format!("only {buffered} has a store buffer to drain")
             }
         }
     }

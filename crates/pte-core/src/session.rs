@@ -223,11 +223,17 @@ impl Session {
         let before = self.states.get(index)?;
         Some(NarratedStep {
             step,
-            text: self.program.describe(before, step),
+            text: self.step_text(index)?,
             source: sources::for_step(&self.program, before, step).first().copied(),
             state: *self.states.get(index + 1)?,
             read: self.reads.get(index).copied().flatten(),
         })
+    }
+
+    /// The sentence of [`Session::narrate`] alone (what the page's trace
+    /// list and walk-through show).
+    pub fn step_text(&self, index: usize) -> Option<String> {
+        Some(self.program.describe(self.states.get(index)?, *self.steps.get(index)?))
     }
 
     /// Every step of the run, an undone tail included, narrated.

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use pte_core::{MemoryModel, DEFAULT_MAX_STATES};
+use pte_core::{mail, MemoryModel, DEFAULT_MAX_STATES};
 
 use crate::scenario_args::{
-    parse_max_states, parse_model, parse_readers, parse_seconds, ScenarioFlags,
+    parse_mail_style, parse_max_states, parse_model, parse_readers, parse_seconds, ScenarioFlags,
 };
 
 /// The exit statuses, shown after `--help`.
@@ -55,6 +55,10 @@ pub enum Command {
     /// off alone, and the minimal sets of sites that prevent a torn read
     #[command(after_help = MATRIX_EXIT_CODES)]
     Matrix(MatrixArgs),
+    /// A torn witness (or a saved trace) as plain text for an email body:
+    /// the interleaving in the kernel's columns, the outcome and why
+    #[command(after_help = EXIT_CODES)]
+    Mail(MailArgs),
 }
 
 /// The exit statuses of `graph`.
@@ -279,6 +283,39 @@ pub struct LitmusArgs {
     /// The test's name (the `C <name>` line); by default pte-<preset id>
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+
+    #[command(flatten)]
+    pub scenario: ScenarioFlags,
+}
+
+/// `mail [PRESET | --file FILE] [scenario flags] [--trace FILE] [--style S] [--utf8] …`
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    #[command(flatten)]
+    pub source: ScenarioSource,
+
+    /// Mail this trace file (as `check --save-witness` writes) instead of
+    /// the scenario's first torn witness
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["preset", "file"])]
+    pub trace: Option<PathBuf>,
+
+    /// The column layout: lockdep (its "Possible unsafe locking scenario")
+    /// or barriers (Documentation/memory-barriers.txt)
+    #[arg(long, value_name = "STYLE", value_parser = parse_mail_style, default_value = "lockdep")]
+    pub style: mail::Style,
+
+    /// Allow UTF-8 (arrows); without it the text is pure ASCII
+    #[arg(long)]
+    pub utf8: bool,
+
+    /// The web explorer's address that the permalink appends `#<query>` to
+    #[arg(long, value_name = "URL", default_value = DEFAULT_BASE_URL)]
+    pub base_url: String,
+
+    /// Stop the search for a witness after this many distinct states
+    #[arg(long, value_name = "N", value_parser = parse_max_states)]
+    #[arg(default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: u32,
 
     #[command(flatten)]
     pub scenario: ScenarioFlags,

@@ -12,6 +12,7 @@ mod check;
 mod graph;
 mod list;
 mod litmus;
+mod mail;
 mod matrix;
 mod narrate;
 mod replay;
@@ -23,8 +24,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 pub use args::{
-    BenchArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, ListArgs, LitmusArgs, MatrixArgs,
-    ReplayArgs, ScenarioSource, EXIT_CODES, MATRIX_EXIT_CODES,
+    BenchArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, ListArgs, LitmusArgs, MailArgs,
+    MatrixArgs, ReplayArgs, ScenarioSource, EXIT_CODES, MATRIX_EXIT_CODES,
 };
 pub use scenario_args::ScenarioFlags;
 
@@ -128,5 +129,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         Command::Litmus(args) => litmus::run(args, out),
         Command::Graph(args) => graph::run(args, out),
         Command::Matrix(args) => matrix::run(args, out),
+        Command::Mail(args) => mail::run(args, out),
     }
 }

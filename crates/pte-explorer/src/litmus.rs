@@ -14,7 +14,8 @@ pub fn run(args: &LitmusArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         Some(name) => name.clone(),
         None => default_name(args, &scenario),
     };
-    let text = litmus::export(&scenario, &name)
+    let expected = litmus::expected_result(&scenario);
+    let text = litmus::export_with_result(&scenario, &name, expected)
         .map_err(|error| CliError::Input(format!("cannot export a litmus test: {error}")))?;
     match &args.output {
         None => out.write_all(text.as_bytes())?,

@@ -331,6 +331,10 @@ pub fn warnings(scenario: &Scenario) -> Vec<String> {
         .collect()
 }
 
+pub(crate) fn parse_mail_style(text: &str) -> Result<pte_core::mail::Style, String> {
+    choice(text, &pte_core::mail::Style::ALL, pte_core::mail::Style::id)
+}
+
 pub(crate) fn parse_barrier(text: &str) -> Result<Barrier, String> {
     choice(text, &Barrier::ALL, Barrier::id)
 }

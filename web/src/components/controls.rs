@@ -54,10 +54,21 @@ fn preset_menu(session: &Session, chosen: Option<&str>, on_edit: &Callback<Actio
                     </span>
                 }
             </p>
-            <p class="explanation" data-testid="preset-explanation">{ preset.explanation }</p>
+            if identity.is_changed() {
+                // The preset's explanation may contradict what the changed
+                // scenario does: folded, and said to be the preset's.
+                <details class="explanation-changed" data-testid="preset-explanation-changed">
+                    <summary>
+                        { format!("Changed from the preset {}: {}. Its explanation, for the preset as it is:", preset.title, identity.changes.join(", ")) }
+                    </summary>
+                    <p class="explanation" data-testid="preset-explanation">{ preset.explanation }</p>
+                </details>
+            } else {
+                <p class="explanation" data-testid="preset-explanation">{ preset.explanation }</p>
+            }
             if identity.is_changed() {
                 <p class="note">
-                    { "The explanation is the preset's; the changes in brackets are yours. " }
+                    { "The explanation is the preset's, not of your changes. " }
                     <button type="button" class="link-button" data-testid="preset-reset"
                         onclick={on_edit.reform(move |_: MouseEvent| Action::ChoosePreset(back.to_owned()))}>
                         { "Back to the preset" }

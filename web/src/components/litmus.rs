@@ -4,15 +4,20 @@
 
 use std::rc::Rc;
 
-use pte_core::{catalog, litmus, FlushMode, Session};
+use pte_core::{catalog, litmus, FlushMode, MemoryModel, Scenario, Session};
 use yew::prelude::*;
 
 use super::{copy_on_click, data_url};
+use crate::live::{self, Answers};
 use crate::state::Copied;
 
 #[derive(Debug)]
 pub struct LitmusProps {
     pub session: Rc<Session>,
+    /// The `(* Result: … *)` comment's answer, from the live answers when
+    /// they answer the test's question ([`expected_from_live`]); without
+    /// it the test has no Result comment yet.
+    pub expected: Option<litmus::Expected>,
     /// What the last Copy button did (this view says it for its own).
     pub copied: Option<Copied>,
     /// The clipboard's answer to this view's Copy button.
@@ -28,11 +33,40 @@ pub fn test_name(session: &Session) -> String {
     }
 }
 
+/// The Result comment's answer from the live answers, without exploring
+/// on the page: the weak model's report of the scenario shown answers the
+/// test's question ([`litmus::question`]) when the flush is not IPI, as
+/// readers do not interact; an IPI flush is asked as paravirt, which the
+/// live answers do not ask.
+pub fn expected_from_live(
+    answers: Option<&Answers>,
+    scenario: &Scenario,
+) -> Option<litmus::Expected> {
+    let answers = answers?;
+    if answers.scenario != live::key(scenario) || scenario.flush == FlushMode::Ipi {
+        return None;
+    }
+    answers.report(MemoryModel::Weak).map(|report| litmus::Expected::of(report))
+}
+
 pub fn litmus(props: &LitmusProps) -> Html {
     let scenario = props.session.scenario();
     let name = test_name(&props.session);
     let file = format!("{name}.litmus");
-    let exported = litmus::export(scenario, &name);
+    let exported = match props.expected {
+        Some(expected) => litmus::export_with_result(scenario, &name, expected),
+        None => litmus::export(scenario, &name),
+    };
+    let pending = match (props.expected, scenario.flush) {
+        (Some(_), _) => None,
+        (None, FlushMode::Ipi) => Some(
+            "No Result: comment here: the test asks the paravirt question, which the page's \
+             answers do not; pte-explorer litmus writes it.",
+        ),
+        (None, _) => Some(
+            "The Result: comment (the weak model's answer) is added when the live answers are in.",
+        ),
+    };
     let body = match exported {
         Ok(text) => {
             let on_copy = {
@@ -51,6 +85,9 @@ pub fn litmus(props: &LitmusProps) -> Html {
                     </p>
                     if scenario.flush == FlushMode::Ipi {
                         <p class="note" data-testid="ipi-note">{ litmus::IPI_NOTE }</p>
+                    }
+                    if let Some(pending) = pending {
+                        <p class="note" data-testid="litmus-result-pending">{ pending }</p>
                     }
                     <p class="note">
                         { "klitmus7, from the same herdtools7 suite, turns the file into a kernel module that runs the test on real hardware." }

@@ -4,10 +4,12 @@
 
 use std::rc::Rc;
 
+use pte_core::{catalog, mail, Session, Step};
 use yew::prelude::*;
 
 use super::copy_on_click;
 use crate::browser;
+use crate::live::{self, Answers};
 use crate::state::Copied;
 
 #[derive(Debug)]
@@ -16,7 +18,10 @@ pub struct ShareProps {
     pub permalink: AttrValue,
     /// The iframe's accessible title.
     pub title: AttrValue,
-    /// What the last Copy button did (this view says it for its own two).
+    /// The trace on screen (or the scenario's torn witness) as plain text
+    /// for an email body ([`mail_text`]); none when there is neither.
+    pub mail: Option<AttrValue>,
+    /// What the last Copy button did (this view says it for its own three).
     pub copied: Option<Copied>,
     /// The clipboard's answer to one of this view's Copy buttons.
     pub on_copied: Callback<Copied>,
@@ -66,6 +71,32 @@ pub fn embed_snippet(address: &str, permalink: &str, title: &str) -> String {
     )
 }
 
+/// The scenario's first torn witness under its own model, from the live
+/// answers (the page explores nothing itself): what "Copy for email" mails
+/// when no read is on screen.
+pub fn torn_witness(answers: Option<&Answers>, scenario: &pte_core::Scenario) -> Option<Vec<Step>> {
+    let answers = answers.filter(|answers| answers.scenario == live::key(scenario))?;
+    let report = answers.report(scenario.model)?;
+    report
+        .outcomes
+        .iter()
+        .find(|outcome| outcome.returned_torn())
+        .map(|outcome| outcome.witness.clone())
+}
+
+/// `pte-explorer mail`'s text for the trace on screen when it completes a
+/// read, else for `witness`; named, as the CLI names it, after the preset
+/// the scenario is. The permalink in it is built from the page's `address`.
+pub fn mail_text(session: &Session, witness: Option<&[Step]>, address: &str) -> Option<String> {
+    let scenario = session.scenario();
+    let on_screen = session.judged_reads().iter().any(Option::is_some);
+    let steps = if on_screen { session.all_steps() } else { witness? };
+    let name = catalog::matching(scenario).map_or("custom scenario", |preset| preset.id);
+    let options =
+        mail::Options { name, address, style: mail::Style::Lockdep, charset: mail::Charset::Ascii };
+    mail::text(scenario, steps, &options).ok()
+}
+
 pub fn share(props: &ShareProps) -> Html {
     let address = browser::page_address();
     let link = page_link(&address, &props.permalink);
@@ -77,6 +108,8 @@ pub fn share(props: &ShareProps) -> Html {
     };
     let on_copy_link = copy(link.clone(), "permalink", Copied::Link);
     let on_copy_snippet = copy(snippet.clone(), "embed-snippet", Copied::Snippet);
+    let on_copy_mail =
+        props.mail.as_ref().map(|text| copy(text.to_string(), "mail-text", Copied::Mail));
     let message = |ok: bool, what: &str| {
         if ok {
             format!("Copied the {what} to the clipboard.")
@@ -114,6 +147,28 @@ pub fn share(props: &ShareProps) -> Html {
                 </div>
                 if let Some(Copied::Snippet(ok)) = props.copied {
                     <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>{ message(ok, "embed snippet") }</p>
+                }
+            </div>
+            <div class="field">
+                <label for="mail-text">{ "For email" }</label>
+                <p class="hint">
+                    { "The trace on screen (or, with no read on screen, the scenario's torn witness) as plain text for a reply on the mailing list: " }
+                    { "the CPUs as columns in lockdep's layout, the outcome and why, at most 72 columns, ASCII; the same text as " }
+                    <code>{ "pte-explorer mail" }</code>{ "." }
+                </p>
+                if let (Some(text), Some(on_copy_mail)) = (props.mail.clone(), on_copy_mail) {
+                    <div class="copy-row">
+                        <textarea id="mail-text" class="mail-preview" readonly=true rows="24" cols="74" wrap="off"
+                            spellcheck="false" value={text} data-testid="mail-text" />
+                        <button type="button" onclick={on_copy_mail} data-testid="copy-mail">{ "Copy for email" }</button>
+                    </div>
+                } else {
+                    <p class="note" data-testid="mail-none">
+                        { "No read is on screen and the scenario has no torn witness (yet): take steps to a read, or wait for the answers." }
+                    </p>
+                }
+                if let Some(Copied::Mail(ok)) = props.copied {
+                    <p role="status" class={classes!("copy-status", (!ok).then_some("failed"))}>{ message(ok, "text for email") }</p>
                 }
             </div>
         </section>

@@ -15,6 +15,9 @@ pub struct TourProps {
     pub embed: bool,
     /// In the embed view, the open lesson in the full explorer.
     pub full_lesson: Option<AttrValue>,
+    /// What differs from the open lesson's scenario when the scenario shown
+    /// can no longer meet its goal ([`crate::state::AppState::lesson_scenario_changes`]).
+    pub changed: Option<Vec<String>>,
     pub on_tour: Callback<TourAction>,
 }
 
@@ -88,6 +91,16 @@ pub fn tour_panel(props: &TourProps) -> Html {
                     }) }
                 </ul>
                 <p class="lesson-task" data-testid="lesson-task"><strong>{ "Your goal: " }</strong>{ lesson.task }</p>
+                if let Some(changes) = &props.changed {
+                    <p class="lesson-changed" role="status" data-testid="lesson-changed">
+                        <span aria-hidden="true">{ "⚠ " }</span>
+                        { format!("You changed the lesson's scenario ({}): its goal cannot be met in this one. ", changes.join(", ")) }
+                        <button type="button" data-testid="lesson-restore"
+                            onclick={props.on_tour.reform(|_: MouseEvent| TourAction::RestoreScenario)}>
+                            { "Restore the lesson's scenario" }
+                        </button>
+                    </p>
+                }
                 if open.hints > 0 {
                     <ol class="hints" data-testid="lesson-hints">
                         { for lesson.hints[..open.hints].iter().map(|hint| html! { <li>{ *hint }</li> }) }
@@ -111,7 +124,9 @@ pub fn tour_panel(props: &TourProps) -> Html {
                         </button>
                     }
                 </div>
-                <div role="status" class="lesson-status">
+                // On the full page the walk-through bar, where the student
+                // is, announces the completion; the embed view has none.
+                <div role={props.embed.then_some("status")} class="lesson-status">
                     if open.met {
                         <p class="lesson-complete" data-testid="lesson-complete">
                             <strong>{ "✔ Lesson complete. " }</strong>{ lesson.taught }

@@ -29,12 +29,12 @@ pub struct TraceProps {
 /// stricter model would not have allowed it.
 fn describe_steps(session: &Session) -> Vec<(String, Option<Judged>, Vec<String>)> {
     let program = session.program();
-    let narration = session.narration();
-    let mut lines = Vec::with_capacity(narration.len());
-    for (index, narrated) in narration.into_iter().enumerate() {
+    let mut lines = Vec::with_capacity(session.all_steps().len());
+    for (index, read) in session.judged_reads().iter().enumerate() {
+        let Some(text) = session.step_text(index) else { break };
         let why = session.relaxations(index);
         let why = why.iter().map(|relaxation| program.explain_relaxation(relaxation)).collect();
-        lines.push((narrated.text, narrated.read, why));
+        lines.push((text, *read, why));
     }
     lines
 }

@@ -27,29 +27,25 @@ fn meaning(verdict: Verdict) -> &'static str {
 }
 
 /// How the editor names the scenario option a warning points to.
-fn option_label(option: &str) -> String {
+fn option_label(option: &str) -> &'static str {
     match option {
-        "seqcount" => "the editor's Sequence counter switch".to_owned(),
-        other => format!("the editor's {other} setting"),
+        "seqcount" => "the editor's Sequence counter switch",
+        _ => "a setting in the editor",
     }
 }
 
-/// The scenario's warnings, one line each; nothing when it has none.
+/// The scenario's warnings in one paragraph; nothing when it has none.
+/// One plain element: every element and attribute costs the page's bundle.
 fn scenario_warnings(scenario: &Scenario) -> Html {
-    let warnings = scenario.warnings();
-    if warnings.is_empty() {
+    let text: String = scenario
+        .warnings()
+        .into_iter()
+        .map(|warning| format!("⚠ Warning: {}. ", warning.text(option_label(warning.option()))))
+        .collect();
+    if text.is_empty() {
         return html! {};
     }
-    html! {
-        <ul class="scenario-warnings" data-testid="scenario-warnings">
-            { for warnings.into_iter().map(|warning| html! {
-                <li data-warning={warning.id()}>
-                    <span aria-hidden="true">{ "⚠ " }</span>
-                    { format!("Warning: {}.", warning.text(&option_label(warning.option()))) }
-                </li>
-            }) }
-        </ul>
-    }
+    html! { <p class="scenario-warnings" data-testid="scenario-warnings">{ text }</p> }
 }
 
 fn icon(judged: &Judged) -> &'static str {
