@@ -461,6 +461,11 @@ pub fn App(props: &AppProps) -> Html {
             })
         },
     );
+    // A page that opens narrow (a phone) has the editor, folded to its one
+    // line, above the workspace: the scenario picker is one tap from the
+    // top instead of under every panel. A wide page keeps it beside the
+    // workspace, after it in reading order.
+    let editor_first = *use_memo((), |()| browser::is_narrow());
     let title = AttrValue::from(format!(
         "ptep_get_lockless() interleaving: {}",
         catalog::matching(session.scenario()).map_or("custom scenario", |preset| preset.title)
@@ -508,6 +513,13 @@ pub fn App(props: &AppProps) -> Html {
         };
     }
 
+    let sidebar = html! {
+        <aside class="sidebar" aria-label="Scenario settings">
+            <EditorPanel title={AttrValue::from(state.identity().title())}>
+                <Controls session={session.clone()} chosen_preset={state.chosen_preset} on_edit={on_edit} />
+            </EditorPanel>
+        </aside>
+    };
     let key_notice = state
         .notice
         .as_ref()
@@ -515,7 +527,8 @@ pub fn App(props: &AppProps) -> Html {
         .map(|notice| AttrValue::from(notice.message().to_owned()));
     // The verdict and the answer first, then the walk-through bar (it stays
     // at the top of the window), the threads, and the rest; the editor last
-    // (beside the workspace when wide, folded below it when narrow).
+    // and beside the workspace when wide, first and folded when the page
+    // opened narrow (`editor_first`).
     html! {
         <div class="app" data-testid="app-ready">
             <a class="skip-link" href="#threads-title" onclick={on_skip}>{ "Skip to the threads" }</a>
@@ -528,7 +541,10 @@ pub fn App(props: &AppProps) -> Html {
                 changed: state.lesson_scenario_changes(),
                 on_tour: on_tour.clone(),
             }) }
-            <div class="layout">
+            <div class={classes!("layout", editor_first.then_some("editor-first"))}>
+                if editor_first {
+                    { sidebar.clone() }
+                }
                 <main class="workspace">
                     if state.answers_hidden() {
                         <p class="live-hidden" data-testid="live-hidden">
@@ -589,11 +605,9 @@ pub fn App(props: &AppProps) -> Html {
                     { (*litmus_panel).clone() }
                     { shortcuts_help() }
                 </main>
-                <aside class="sidebar" aria-label="Scenario settings">
-                    <EditorPanel title={AttrValue::from(state.identity().title())}>
-                        <Controls session={session.clone()} chosen_preset={state.chosen_preset} on_edit={on_edit} />
-                    </EditorPanel>
-                </aside>
+                if !editor_first {
+                    { sidebar }
+                }
             </div>
         </div>
     }

@@ -61,6 +61,10 @@ mod imp {
         web_sys::window()
     }
 
+    pub fn app_root() -> Option<web_sys::Element> {
+        window()?.document()?.get_element_by_id(super::APP_ROOT_ID)
+    }
+
     pub fn start() -> Start {
         let Some(location) = window().map(|window| window.location()) else {
             return Start::default();
@@ -433,6 +437,17 @@ pub fn refocus_step(thread_id: &str) {
 /// Focuses and selects the text of the field with this id.
 pub fn select_text(id: &str) {
     imp::select_text(id)
+}
+
+/// The id of the element of `index.html` the app mounts in: it holds the
+/// page's own title, introduction and loading line, which Yew removes when it
+/// mounts. The app's stylesheet stays outside it, in the body.
+pub const APP_ROOT_ID: &str = "explorer";
+
+/// The element the app mounts in ([`APP_ROOT_ID`]), if the page has it.
+#[cfg(target_arch = "wasm32")]
+pub fn app_root() -> Option<web_sys::Element> {
+    imp::app_root()
 }
 
 /// The layout's single-column width (as in `web/style.css`): the scenario

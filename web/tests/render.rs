@@ -611,6 +611,31 @@ async fn a_changed_preset_keeps_its_name_and_explanation_and_names_are_whole() {
 }
 
 #[tokio::test]
+async fn the_presets_are_grouped_under_their_topics_in_menu_order() {
+    let html = render_app(Start::default()).await;
+    assert_contains(&html, &[&format!("{} scenarios in 6 groups", catalog::presets().len())]);
+    // Each topic is a fieldset named by its legend, with its presets (in
+    // menu order) between its legend and the next topic's.
+    let legend_at = |topic: catalog::Topic| {
+        let legend =
+            format!(r#"<fieldset class="preset-group"><legend>{}</legend>"#, topic.title());
+        html.find(&legend).unwrap_or_else(|| panic!("no group {legend}"))
+    };
+    let mut last_label = 0;
+    for (index, topic) in catalog::Topic::ALL.into_iter().enumerate() {
+        let start = legend_at(topic);
+        let end = catalog::Topic::ALL.get(index + 1).map_or(html.len(), |&next| legend_at(next));
+        for preset in catalog::presets().iter().filter(|preset| preset.topic == topic) {
+            let label = format!(r#"<label for="preset-{}">"#, preset.id);
+            let at = html.find(&label).unwrap_or_else(|| panic!("no {label}"));
+            assert!(start < at && at < end, "{} is in the group {:?}", preset.id, topic);
+            assert!(at > last_label, "{} keeps its menu order", preset.id);
+            last_label = at;
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_kernel_code_line_links_its_source_and_the_litmus_test_is_shown() {
     let html = render_app(Start::default()).await;
     // Every line of the threads' code is an <li class="line …">; each one of

@@ -12,6 +12,8 @@ pub struct Preset {
     /// Stable id for the CLI, files and permalinks (`kernel`, `same-low-none`).
     pub id: &'static str,
     pub title: &'static str,
+    /// What the preset is about: the menus group the presets under it.
+    pub topic: Topic,
     /// One paragraph: what the scenario shows and who argued it.
     pub explanation: &'static str,
     /// The messages the explanation rests on, each a link to the archive.
@@ -22,6 +24,49 @@ pub struct Preset {
 impl Preset {
     pub fn scenario(&self) -> Scenario {
         (self.build)()
+    }
+}
+
+/// What a preset is about. Each topic's presets are next to each other in
+/// menu order, so a menu grouped by topic keeps that order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topic {
+    /// The protocol as the kernel has it.
+    Kernel,
+    /// A zap and a re-establish racing the reader: the TLB flush's role
+    /// (Jann Horn's reports, Jason Gunthorpe's answer).
+    ZapAndEstablish,
+    /// Other orders of the clear, and other layouts of the entry.
+    ClearOrderAndLayout,
+    /// Barriers taken away, under a weak model or x86-TSO.
+    Barriers,
+    /// Other readers: the TLB walker and GUP-fast's re-check.
+    OtherReaders,
+    /// The sequence-counter fix the thread proposed.
+    SequenceCounter,
+}
+
+impl Topic {
+    /// Every topic, in menu order.
+    pub const ALL: [Topic; 6] = [
+        Topic::Kernel,
+        Topic::ZapAndEstablish,
+        Topic::ClearOrderAndLayout,
+        Topic::Barriers,
+        Topic::OtherReaders,
+        Topic::SequenceCounter,
+    ];
+
+    /// The heading of the topic's group in a menu.
+    pub fn title(self) -> &'static str {
+        match self {
+            Topic::Kernel => "The kernel as written",
+            Topic::ZapAndEstablish => "Zap and re-establish: Jann Horn's races",
+            Topic::ClearOrderAndLayout => "Other clear orders and entry layouts",
+            Topic::Barriers => "Barriers removed",
+            Topic::OtherReaders => "Other readers: TLB walker, GUP-fast",
+            Topic::SequenceCounter => "The sequence-counter fix",
+        }
     }
 }
 
@@ -220,6 +265,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "kernel",
         title: "The kernel protocol as written",
+        topic: Topic::Kernel,
         explanation:
             "x86 PAE with the two-store clear: native_pte_clear() writes low (the present \
             bit) = 0, smp_wmb(), high = 0; the TLB flush sends IPIs and waits for readers; \
@@ -236,6 +282,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "different-low",
         title: "Zap then establish, different low half, no flush",
+        topic: Topic::ZapAndEstablish,
         explanation: "Jason Gunthorpe's argument: it is about memory ordering, not IPIs. Zap \
             writes low (not present) then high; re-establish writes high then low; the reader \
             reads low, high, low. With no flush at all between zap and re-establish, a read still \
@@ -247,6 +294,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "same-low-none",
         title: "Same low half, no flush",
+        topic: Topic::ZapAndEstablish,
         explanation: "The new PTE reuses the old low half (on x86 PAE: the same physical address \
             modulo 4 GiB with the same flags). The re-read of low cannot see that the PTE changed: \
             read low of P0, the zap clears low and then high, read high (zero), P1 is established \
@@ -265,6 +313,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "same-low-ipi",
         title: "Same low half, IPI flush",
+        topic: Topic::ZapAndEstablish,
         explanation: "The comment's premise: a flush between zap and re-establish, sent as an IPI \
             that the reader holds off by running with interrupts disabled (native \
             flush_tlb_mm_range() waits for every CPU it interrupts). A reader that saw the old low \
@@ -276,6 +325,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "same-low-paravirt",
         title: "Same low half, paravirt flush",
+        topic: Topic::ZapAndEstablish,
         explanation: "Jann Horn's rebuttal of the comment's second assumption, that TLB flushes \
             involve IPIs: under a hypervisor the paravirtualized flush \"can implement remote TLB \
             flushes without IPIs\". In a later reply he named Hyper-V and Xen, whose \
@@ -291,6 +341,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "jann-two-cycles",
         title: "Jann Horn's two-cycle counterexample",
+        topic: Topic::ZapAndEstablish,
         explanation: "Jann Horn's trace (its value corrected in a follow-up): the PTE maps \
             0x0001000100010000; the reader reads its low half; it is zapped and 0x0001000200020000 \
             installed; the reader reads high (0x00010002); it is zapped again and \
@@ -307,6 +358,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "atomic-zap-same-low",
         title: "Atomic zap, same low half, no flush",
+        topic: Topic::ZapAndEstablish,
         explanation: "On SMP x86 PAE kernels native_ptep_get_and_clear(), the MADV_DONTNEED zap \
             path (zap_pte_range() → ptep_get_and_clear_full() when the mmu_gather is not fullmm, \
             as for MADV_DONTNEED), clears the PTE with one atomic \
@@ -323,6 +375,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "mips-sh",
         title: "MIPS / SH clear order (high first)",
+        topic: Topic::ClearOrderAndLayout,
         explanation:
             "MIPS32 with 64-bit physical addresses and SH with X2TLB keep the present bit \
             in the low half (MIPS: _PAGE_PRESENT is bit 6 of pte_low without XPA, bit 24 with XPA; \
@@ -343,6 +396,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "overwrite",
         title: "Overwrite a present entry without a zap",
+        topic: Topic::ClearOrderAndLayout,
         explanation: "set_pte() of P1 straight over the present P0. The high half changes first \
             while the present bit in low stays set: low of P0, high of P1, low of P0 again passes \
             the check, and memory itself held that value between set_pte()'s two stores. The \
@@ -354,6 +408,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "present-high-x86-order",
         title: "Present bit in the high half, x86 orders",
+        topic: Topic::ClearOrderAndLayout,
         explanation: "Jason Gunthorpe: \"I did not check that the present bit is properly placed \
             in the right low/high\". With the present bit in high (bit 32 here) but the x86 \
             orders, the zap clears low first while high still says present: read the cleared low, \
@@ -365,6 +420,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "present-high-mirrored",
         title: "Present bit in the high half, mirrored orders",
+        topic: Topic::ClearOrderAndLayout,
         explanation:
             "For a present bit in high, the write orders must be the mirror of x86's: zap \
             clears high (the present bit) first, establish sets low first and high last. The \
@@ -378,6 +434,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "weak-no-zap-wmb1",
         title: "Weak model, no flush, without the zap's wmb",
+        topic: Topic::Barriers,
         explanation: "On a weakly ordered CPU the zap's two stores may reach memory in either \
             order without the smp_wmb() between them in native_pte_clear(). If high is zeroed \
             before low loses its present bit, the reader can return P0's low with a zeroed high. \
@@ -388,6 +445,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "weak-no-zap-wmb2",
         title: "Weak model, no flush: Jason's sketch without the zap's trailing wmb",
+        topic: Topic::Barriers,
         explanation: "Jason Gunthorpe's sketch ends the zap with a second smp_wmb(); \
             native_pte_clear() has none. Switching it off in the sketch changes no result, which \
             is why the kernel can leave it out: the store it would order against is the \
@@ -399,6 +457,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "weak-no-establish-wmb1",
         title: "Weak model, no flush, without the establish's wmb",
+        topic: Topic::Barriers,
         explanation: "Without the smp_wmb() between native_set_pte()'s two stores, the new low \
             half (with the present bit) may reach memory before the new high half. The reader can \
             return P1's low with the zap's zero high: torn. Jason Gunthorpe says the TLB's own \
@@ -410,6 +469,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "weak-no-establish-wmb2",
         title: "Weak model, no flush: Jason's sketch without the establish's trailing wmb",
+        topic: Topic::Barriers,
         explanation: "Jason Gunthorpe's sketch ends the establish with a second smp_wmb(); \
             native_set_pte() has none. In the sketch it orders nothing that follows the last \
             establish in this writer, so switching it off changes no result, which is why the \
@@ -420,6 +480,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "weak-no-rmb1",
         title: "Weak model, no flush, without the reader's first rmb",
+        topic: Topic::Barriers,
         explanation: "Without the smp_rmb() between the first read of low and the read of high, \
             the read of high may be performed first: it sees P0's high, then the writer zaps and \
             establishes P1, and both reads of low see P1's low. The check passes on a value no \
@@ -430,6 +491,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "weak-no-rmb2",
         title: "Weak model, no flush, without the reader's second rmb",
+        topic: Topic::Barriers,
         explanation: "Without the smp_rmb() between the read of high and the re-read of low, the \
             re-read may be performed before high is read: both reads of low see P0, then the \
             writer zaps and establishes P1, then high is read. The check cannot see the change. \
@@ -440,6 +502,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "tso-no-barriers",
         title: "x86-TSO, no flush, every barrier removed",
+        topic: Topic::Barriers,
         explanation:
             "On x86 smp_wmb() and smp_rmb() are compiler barriers only: TSO already keeps \
             stores in order with stores and loads in order with loads. Removing every barrier site \
@@ -450,6 +513,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "walker-x86",
         title: "TLB walker, x86 orders, same low half, no flush",
+        topic: Topic::OtherReaders,
         explanation: "Jason Gunthorpe's message has two observers, not one: he says the write orders \
             exist \"to make the TLB's atomic 64 bit load work properly, otherwise the TLB could \
             read a present entry with a bogus other half!\", and defines a non-torn \
@@ -466,6 +530,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "walker-mips-sh",
         title: "Atomic 64-bit load, MIPS/SH clear order, no flush",
+        topic: Topic::OtherReaders,
         explanation: "One atomic 64-bit load against the MIPS/SH clear, pte_clear(), which \
             writes the high half first. Between the two stores memory itself holds P0's low half \
             (present) with a zeroed high half, and even an atomic load can return exactly that: \
@@ -481,6 +546,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "gup-fast-same-low",
         title: "GUP-fast's re-check, same low half, no flush",
+        topic: Topic::OtherReaders,
         explanation: "Jann Horn pointed out that GUP-fast re-checks the PTE after taking the page \
             reference (pte_val(pte) != pte_val(*ptep) in gup_pte_range()); Linus Torvalds: \"Bah. \
             I should have known that\". The reader here is that whole path: ptep_get_lockless(), \
@@ -494,6 +560,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "gup-fast-mips-sh",
         title: "GUP-fast's re-check, MIPS/SH clear order, no flush",
+        topic: Topic::OtherReaders,
         explanation: "The re-check does not save the MIPS/SH clear order: between the clear's two \
             stores the entry itself holds P0's low half with a zeroed high half, so the loop can \
             return that value and the re-check, reading the entry again while the writer is \
@@ -505,6 +572,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "seqcount-fix",
         title: "Sequence-counter fix, same low half, no flush",
+        topic: Topic::SequenceCounter,
         explanation:
             "Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as \
             the clean fix (never merged, as of December 2025). The writer wraps every zap and establish in \
@@ -519,6 +587,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "seqcount-fix-tso",
         title: "Sequence-counter fix under x86-TSO",
+        topic: Topic::SequenceCounter,
         explanation: "The sequence-counter fix on x86, where the barriers are compiler barriers \
             and seq's stores go through the store buffer with the PTE's: TSO keeps stores in \
             order and loads in order, so the fix holds without any fence. Never torn.",
@@ -528,6 +597,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "seqcount-fix-weak",
         title: "Sequence-counter fix under the weak model",
+        topic: Topic::SequenceCounter,
         explanation: "The sequence-counter fix on a weakly ordered CPU, every barrier of the fix \
             on. seq_wmb_begin keeps the first seq store before the update, seq_wmb_end the update \
             before the second; the reader's two smp_rmb() keep its reads of the halves between \
@@ -540,6 +610,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "seqcount-fix-weak-no-rmb-begin",
         title: "Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb",
+        topic: Topic::SequenceCounter,
         explanation: "Without the smp_rmb() after the first read of seq, the reads of the halves \
             may be performed before it: both halves can be read long before seq is, so an even, \
             unchanged seq no longer vouches for them. P0's low (equal to P1's) with the cleared \

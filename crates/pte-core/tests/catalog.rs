@@ -335,3 +335,21 @@ fn presets_are_valid_and_explained() {
         assert_eq!(catalog::matching(&preset.scenario()).map(|p| p.id), Some(preset.id));
     }
 }
+
+/// The menus group the presets by topic without reordering them: each
+/// topic's presets are next to each other, in the topics' order, and every
+/// topic has some.
+#[test]
+fn presets_are_grouped_by_topic_in_menu_order() {
+    let mut topics: Vec<catalog::Topic> =
+        catalog::presets().iter().map(|preset| preset.topic).collect();
+    topics.dedup();
+    assert_eq!(
+        topics,
+        catalog::Topic::ALL,
+        "each topic's presets are one run, in Topic::ALL's order"
+    );
+    let jann = catalog::find("jann-two-cycles").unwrap();
+    assert_eq!(jann.topic, catalog::Topic::ZapAndEstablish);
+    assert!(catalog::Topic::ZapAndEstablish.title().contains("Jann Horn"));
+}

@@ -1,12 +1,13 @@
 //! The scenario editor: the scenario's name (its preset, with what was
-//! changed) and the preset's explanation, the presets of the discussion as a
-//! list of radio buttons whose names wrap rather than being cut off,
-//! architecture, memory model, present bit, TLB flush mode, readers, the
-//! writer's operations and the values. Every edit starts a new run (undo
+//! changed) and the preset's explanation, the presets of the discussion
+//! grouped by topic as a list of radio buttons whose names wrap rather than
+//! being cut off, architecture, memory model, present bit, TLB flush mode,
+//! readers, the writer's operations and the values. Every edit starts a new run (undo
 //! restores).
 
 use std::rc::Rc;
 
+use pte_core::catalog::Topic;
 use pte_core::{
     catalog, Arch, Edit, FlushMode, MemoryModel, Session, ValueSlot, WriterOp, MAX_READERS,
     MAX_WRITER_OPS,
@@ -87,20 +88,34 @@ fn preset_menu(session: &Session, chosen: Option<&str>, on_edit: &Callback<Actio
                     }) }
                 </ul>
             }
+            // Grouped by the catalog's topics, each a fieldset of its own (a
+            // screen reader names the group); one radio group (`name`) for
+            // all, so the arrow keys go through every preset. The box
+            // scrolls on a wide screen: its count and its fading edges say
+            // there is more than what shows.
             <fieldset class="preset-list">
                 <legend>{ "Scenario from the discussion" }</legend>
+                <p class="preset-count">
+                    { format!("{} scenarios in {} groups", catalog::presets().len(), Topic::ALL.len()) }
+                    <span class="wide-only">{ "; the list scrolls" }</span>
+                </p>
                 <div class="preset-options">
-                    { for catalog::presets().iter().map(|preset| {
-                        let id = format!("preset-{}", preset.id);
-                        let chosen = preset.id;
-                        html! {
-                            <div class="radio">
-                                <input type="radio" name="preset" id={id.clone()} value={preset.id}
-                                    checked={matching == Some(preset.id)} data-testid={id.clone()}
-                                    onchange={on_edit.reform(move |_: Event| Action::ChoosePreset(chosen.to_owned()))} />
-                                <label for={id}>{ preset.title }</label>
-                            </div>
-                        }
+                    { for Topic::ALL.iter().map(|&topic| html! {
+                        <fieldset class="preset-group">
+                            <legend>{ topic.title() }</legend>
+                            { for catalog::presets().iter().filter(|preset| preset.topic == topic).map(|preset| {
+                                let id = format!("preset-{}", preset.id);
+                                let chosen = preset.id;
+                                html! {
+                                    <div class="radio">
+                                        <input type="radio" name="preset" id={id.clone()} value={preset.id}
+                                            checked={matching == Some(preset.id)} data-testid={id.clone()}
+                                            onchange={on_edit.reform(move |_: Event| Action::ChoosePreset(chosen.to_owned()))} />
+                                        <label for={id}>{ preset.title }</label>
+                                    </div>
+                                }
+                            }) }
+                        </fieldset>
                     }) }
                 </div>
             </fieldset>

@@ -1,6 +1,7 @@
 //! The scenario editor as a section that folds: open beside the threads on a
-//! wide screen, folded under them on a narrow one (so the threads and the
-//! verdict come first), its summary naming the scenario either way.
+//! wide screen, folded to one line above them on a narrow one (so the
+//! scenario picker is one tap from the top, and the verdict and the threads
+//! follow at once), its summary naming the scenario either way.
 
 use yew::prelude::*;
 

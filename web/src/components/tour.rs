@@ -26,7 +26,11 @@ fn lesson_list(props: &TourProps) -> Html {
     let count = tour::lessons().len();
     let on_reset = props.on_tour.reform(|_: MouseEvent| TourAction::Reset);
     html! {
-        <details class="tour-list" open={tour.list_open} data-testid="tour-list">
+        // Keyed by the lesson open: choosing a lesson makes a new, folded
+        // list even where the person had unfolded it (the browser's own
+        // `open`, which the page's state does not follow).
+        <details class="tour-list" key={tour.open.map_or(0, |open| open.number)} open={tour.list_open}
+            data-testid="tour-list">
             <summary>
                 { format!("Guided tour: memory ordering in {count} lessons") }
                 <span class="tour-done" data-testid="tour-done">{ format!(" ({} done)", tour.done_count()) }</span>
