@@ -126,7 +126,7 @@ fn a_drain_names_the_store_it_drains() {
 #[test]
 fn a_call_inside_a_function_is_named() {
     assert_eq!(
-        pte_core::readers::gup_fast::GUP_IRQ_SAVE.cite(),
+        pte_core::readers::irq::GUP_IRQ_SAVE.cite(),
         "local_irq_save() in lockless_pages_from_mm(), mm/gup.c"
     );
     assert_eq!(

@@ -2,36 +2,11 @@
 //! the lockless read, a page reference (`grab`), a re-check of the entry as
 //! two plain loads that backs off when it changed.
 
+use super::irq::{IRQ_OFF_STEP, IRQ_ON_STEP};
 use super::lockless::{CHECK_CODE, LOADS, PTEP_GET_LOCKLESS};
-use super::{
-    item, load, test, Effect, OnFail, ReaderAction, ReaderSpec, StepSpec, Test, IRQ_OFF, IRQ_ON,
-};
+use super::{item, load, test, Effect, OnFail, ReaderAction, ReaderSpec, StepSpec, Test};
 use crate::source_ref::{SourceRef, KERNEL_TAG};
 use crate::words::Register;
-
-/// GUP-fast's interrupts-off section: entering it.
-pub const GUP_IRQ_SAVE: SourceRef = SourceRef {
-    function: "lockless_pages_from_mm",
-    call: Some("local_irq_save()"),
-    file: "mm/gup.c",
-    tag: KERNEL_TAG,
-    models: "irq_off: GUP-fast's local_irq_save() before the walk, which reads each PTE with \
-             ptep_get_lockless() in gup_pte_range()",
-    mainline: Some(
-        "renamed gup_fast() (and gup_pte_range() gup_fast_pte_range()) in 2024 by \"mm/gup: \
-         consistently name GUP-fast functions\"",
-    ),
-};
-
-/// GUP-fast's interrupts-off section: leaving it.
-pub const GUP_IRQ_RESTORE: SourceRef = SourceRef {
-    function: "lockless_pages_from_mm",
-    call: Some("local_irq_restore()"),
-    file: "mm/gup.c",
-    tag: KERNEL_TAG,
-    models: "irq_on: GUP-fast's local_irq_restore() after the walk",
-    mainline: GUP_IRQ_SAVE.mainline,
-};
 
 /// GUP-fast takes the page reference.
 pub const GUP_GRAB: SourceRef = SourceRef {
@@ -63,19 +38,6 @@ pub const GUP_RECHECK: SourceRef = SourceRef {
          c33c794828f2, \"mm: ptep_get() conversion\"); gup_fast_pte_range() since 2024",
     ),
 };
-
-/// `local_irq_save()` around the walk: every kind that disables interrupts
-/// is modelled inside GUP-fast's section.
-pub const IRQ_OFF_STEP: StepSpec = StepSpec::new(
-    IRQ_OFF,
-    "local_irq_save(flags);",
-    Some("GUP-fast, around the whole walk"),
-    Some(&GUP_IRQ_SAVE),
-);
-
-/// `local_irq_restore()` after the walk.
-pub const IRQ_ON_STEP: StepSpec =
-    StepSpec::new(IRQ_ON, "local_irq_restore(flags);", None, Some(&GUP_IRQ_RESTORE));
 
 /// The lockless loop; the re-check, not the loop's test, completes the read.
 const LOOP: [StepSpec; 4] = [

@@ -2,7 +2,7 @@
 //! low again, retry while low changed; inside GUP-fast's interrupts-off
 //! section.
 
-use super::gup_fast::{IRQ_OFF_STEP, IRQ_ON_STEP};
+use super::irq::{IRQ_OFF_STEP, IRQ_ON_STEP};
 use super::{load, test, OnFail, ReaderAction, ReaderSpec, StepSpec, Test};
 use crate::scenario::Barrier;
 use crate::source_ref::{SourceRef, KERNEL_TAG};

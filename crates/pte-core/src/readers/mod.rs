@@ -10,6 +10,7 @@
 
 pub mod atomic64;
 pub mod gup_fast;
+pub mod irq;
 pub mod lockless;
 pub mod seqcount;
 

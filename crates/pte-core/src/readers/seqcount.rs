@@ -2,7 +2,7 @@
 //! `read_seqcount_retry()`), the fix the thread proposed: wait while `seq` is
 //! odd, read both halves between two `smp_rmb()`, retry if `seq` changed.
 
-use super::gup_fast::{IRQ_OFF_STEP, IRQ_ON_STEP};
+use super::irq::{IRQ_OFF_STEP, IRQ_ON_STEP};
 use super::lockless::PTEP_GET_LOCKLESS;
 use super::{item, load, test, Effect, OnFail, ReaderAction, ReaderSpec, StepSpec, Test};
 use crate::scenario::Barrier;
