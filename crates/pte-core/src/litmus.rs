@@ -257,6 +257,17 @@ pub fn question(scenario: &Scenario) -> Scenario {
     question
 }
 
+/// Which of the scenario's own answers, one per model with its readers as
+/// they are, also answers [`question`]: the question's model, unless the
+/// question changed the flush (an IPI flush is asked as paravirt). Readers
+/// do not interact, so a torn read by one of several readers is one by a
+/// reader alone. A front end that already explored the scenario under
+/// every model (the page's live answers) takes the comment from there.
+pub fn answered_by(scenario: &Scenario) -> Option<MemoryModel> {
+    let question = question(scenario);
+    (question.flush == scenario.flush).then_some(question.model)
+}
+
 /// Explores [`question`] and says its answer. An exploration: the CLI may
 /// call it; the page takes the answer from its worker instead.
 pub fn expected_result(scenario: &Scenario) -> Expected {

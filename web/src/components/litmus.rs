@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{catalog, litmus, FlushMode, MemoryModel, Scenario, Session};
+use pte_core::{catalog, litmus, FlushMode, Scenario, Session};
 use yew::prelude::*;
 
 use super::{copy_on_click, data_url};
@@ -43,10 +43,10 @@ pub fn expected_from_live(
     scenario: &Scenario,
 ) -> Option<litmus::Expected> {
     let answers = answers?;
-    if answers.scenario != live::key(scenario) || scenario.flush == FlushMode::Ipi {
+    if answers.scenario != live::key(scenario) {
         return None;
     }
-    answers.report(MemoryModel::Weak).map(|report| litmus::Expected::of(report))
+    answers.report(litmus::answered_by(scenario)?).map(|report| litmus::Expected::of(report))
 }
 
 pub fn litmus(props: &LitmusProps) -> Html {
@@ -57,13 +57,13 @@ pub fn litmus(props: &LitmusProps) -> Html {
         Some(expected) => litmus::export_with_result(scenario, &name, expected),
         None => litmus::export(scenario, &name),
     };
-    let pending = match (props.expected, scenario.flush) {
+    let pending = match (props.expected, litmus::answered_by(scenario)) {
         (Some(_), _) => None,
-        (None, FlushMode::Ipi) => Some(
+        (None, None) => Some(
             "No Result: comment here: the test asks the paravirt question, which the page's \
              answers do not; pte-explorer litmus writes it.",
         ),
-        (None, _) => Some(
+        (None, Some(_)) => Some(
             "The Result: comment (the weak model's answer) is added when the live answers are in.",
         ),
     };
