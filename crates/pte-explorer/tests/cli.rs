@@ -4,60 +4,14 @@
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 use expect_test::{expect, Expect};
 use pte_core::{parse_steps, Scenario, Session, Trace};
 use pte_explorer::{Cli, EXIT_CODES};
 
-/// What one command line produced.
-#[derive(Debug)]
-struct Ran {
-    code: u8,
-    stdout: String,
-    /// The error message with its causes, as `main` prints it (clap's own
-    /// message for usage errors).
-    error: String,
-}
+mod common;
 
-fn run_args(args: &[&str]) -> Ran {
-    let argv = std::iter::once("pte-explorer").chain(args.iter().copied());
-    let cli = match Cli::try_parse_from(argv) {
-        Ok(cli) => cli,
-        Err(error) => {
-            return Ran {
-                code: error.exit_code() as u8,
-                stdout: String::new(),
-                error: error.to_string(),
-            }
-        }
-    };
-    let mut out = Vec::new();
-    let result = pte_explorer::run(&cli, &mut out);
-    let stdout = String::from_utf8(out).expect("the output is UTF-8");
-    match result {
-        Ok(exit) => Ran { code: exit.code(), stdout, error: String::new() },
-        Err(error) => {
-            let mut message = error.to_string();
-            let mut source = std::error::Error::source(&error);
-            while let Some(cause) = source {
-                message.push_str(&format!(": {cause}"));
-                source = cause.source();
-            }
-            Ran { code: error.code(), stdout, error: message }
-        }
-    }
-}
-
-fn run(command_line: &str) -> Ran {
-    run_args(&command_line.split_whitespace().collect::<Vec<_>>())
-}
-
-#[track_caller]
-fn check_output(command_line: &str, code: u8, expect: Expect) {
-    let ran = run(command_line);
-    assert_eq!(ran.code, code, "exit status of `{command_line}`; error: {}", ran.error);
-    expect.assert_eq(&ran.stdout);
-}
+use common::{check_output, run, run_args};
 
 #[track_caller]
 fn check_error(command_line: &str, expect: Expect) {

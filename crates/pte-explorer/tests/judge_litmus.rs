@@ -8,18 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clap::Parser;
 use pte_core::{catalog, litmus, FlushMode};
-use pte_explorer::Cli;
+mod common;
 
+/// The exit status and what was printed: the output, or the error.
 fn run(command_line: &str) -> (u8, String) {
-    let argv = std::iter::once("pte-explorer").chain(command_line.split_whitespace());
-    let cli = Cli::try_parse_from(argv).expect("the command line parses");
-    let mut out = Vec::new();
-    match pte_explorer::run(&cli, &mut out) {
-        Ok(exit) => (exit.code(), String::from_utf8(out).expect("UTF-8")),
-        Err(error) => (pte_explorer::INPUT_ERROR_CODE, error.to_string()),
-    }
+    let ran = common::run(command_line);
+    (ran.code, if ran.error.is_empty() { ran.stdout } else { ran.error })
 }
 
 /// A herd7 run's output for a test, as herd7 prints it.

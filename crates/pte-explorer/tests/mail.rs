@@ -4,48 +4,14 @@
 //! its thread's column in the witness's order, and the outcome names the
 //! value, reader and provenance `check --json` reports.
 
-use clap::Parser;
-use expect_test::{expect, Expect};
+use expect_test::expect;
 use pte_core::listing::{self, LineKind};
 use pte_core::mail::{Style, WIDTH};
 use pte_core::{catalog, link, parse_steps, MemoryModel, Program, Step};
-use pte_explorer::Cli;
 
-struct Ran {
-    code: u8,
-    stdout: String,
-    error: String,
-}
+mod common;
 
-fn run(command_line: &str) -> Ran {
-    let argv = std::iter::once("pte-explorer").chain(command_line.split_whitespace());
-    let cli = match Cli::try_parse_from(argv) {
-        Ok(cli) => cli,
-        Err(error) => {
-            return Ran {
-                code: error.exit_code() as u8,
-                stdout: String::new(),
-                error: error.to_string(),
-            }
-        }
-    };
-    let mut out = Vec::new();
-    let result = pte_explorer::run(&cli, &mut out);
-    let stdout = String::from_utf8(out).expect("the output is UTF-8");
-    match result {
-        Ok(exit) => Ran { code: exit.code(), stdout, error: String::new() },
-        Err(error) => {
-            Ran { code: pte_explorer::INPUT_ERROR_CODE, stdout, error: error.to_string() }
-        }
-    }
-}
-
-#[track_caller]
-fn check_output(command_line: &str, code: u8, expect: Expect) {
-    let ran = run(command_line);
-    assert_eq!(ran.code, code, "exit status of `{command_line}`; error: {}", ran.error);
-    expect.assert_eq(&ran.stdout);
-}
+use common::{check_output, run};
 
 const BASE: &str = "http://127.0.0.1:8080/";
 
