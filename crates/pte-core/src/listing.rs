@@ -74,19 +74,11 @@ fn barrier_source(
     wraps.into_iter().find(|wrap| wrap.site == barrier).map(|wrap| wrap.source).or(around)
 }
 
-fn field(word: Word) -> &'static str {
-    match word {
-        Word::Low => "ptep->pte_low",
-        Word::High => "ptep->pte_high",
-        Word::Seq => "seq",
-    }
-}
-
 /// An `smp_wmb()` line for a barrier site, marked with where it comes from
 /// when that is not the kernel.
 fn wmb_line(barrier: Barrier) -> Line {
     let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
-    line("smp_wmb();", origin, LineKind::Barrier(barrier), 1)
+    line(format!("{};", barrier.call()), origin, LineKind::Barrier(barrier), 1)
 }
 
 /// The writer's program, one block per operation.
@@ -144,7 +136,7 @@ pub fn writer_blocks(program: &Program) -> Vec<Block> {
                 ));
             }
             AccessKind::Store(word) => block.lines.push(line(
-                format!("{} = 0x{:08x};", field(word), access.stored(word)),
+                format!("{} = 0x{:08x};", word.c_access(), access.stored(word)),
                 Some(format!("{}.{}", access.value_name, word.name())),
                 step,
                 1,
@@ -243,7 +235,7 @@ pub fn reader_lines(program: &Program, reader: u8) -> Vec<Line> {
             if let Some(barrier) = step.item.rmb_after {
                 let origin = (!barrier.in_kernel()).then(|| barrier.origin().to_owned());
                 let mut barrier_line =
-                    line("smp_rmb();", origin, LineKind::Barrier(barrier), depth);
+                    line(format!("{};", barrier.call()), origin, LineKind::Barrier(barrier), depth);
                 barrier_line.source = step.rmb_source;
                 lines.push(barrier_line);
             }

@@ -325,7 +325,7 @@ fn interleaving(session: &Session, charset: Charset) -> Vec<Row> {
                             Some(word) => format!(
                                 "/* store buffer {} {} = {} */",
                                 charset.arrow(),
-                                field(word),
+                                word.c_field(),
                                 word_value(word, access.stored(word))
                             ),
                             None => "/* store buffer drains */".to_owned(),
@@ -409,14 +409,6 @@ fn retry_label(listing: &[listing::Line]) -> Option<String> {
         .windows(2)
         .find(|pair| pair[0].kind == LineKind::Plain && matches!(pair[1].kind, LineKind::Step(_)))
         .map(|pair| pair[0].code.clone())
-}
-
-fn field(word: Word) -> &'static str {
-    match word {
-        Word::Low => "pte_low",
-        Word::High => "pte_high",
-        Word::Seq => "seq",
-    }
 }
 
 /// Where each thread's lines go.
@@ -773,14 +765,14 @@ fn event_sentence(session: &Session, index: usize, style: Style) -> String {
                     format!(
                         "{cpu} stores {} to {}",
                         word_value(word, access.stored(word)),
-                        field(word)
+                        word.c_field()
                     )
                 }
                 AccessKind::Store(word) => format!(
                     "{cpu} stores {} ({}) to {}",
                     word_value(word, access.stored(word)),
                     access.value_name,
-                    field(word)
+                    word.c_field()
                 ),
                 AccessKind::StoreBoth => {
                     format!("{cpu} stores {} to both halves at once", access.value_name)
@@ -799,7 +791,7 @@ fn event_sentence(session: &Session, index: usize, style: Style) -> String {
                     "{cpu} drains {} ({}) to {}",
                     word_value(word, access.stored(word)),
                     access.value_name,
-                    field(word)
+                    word.c_field()
                 ),
                 None => format!("{cpu} drains its store buffer"),
             }
@@ -824,10 +816,10 @@ fn event_sentence(session: &Session, index: usize, style: Style) -> String {
                         format!(
                             "{cpu} loads {}{name} from {}",
                             word_value(word, program.value(word, tag)),
-                            field(word)
+                            word.c_field()
                         )
                     }
-                    None => format!("{cpu} loads {}", field(register.word())),
+                    None => format!("{cpu} loads {}", register.word().c_field()),
                 },
                 Some(Effect::Load64) => match (tag_of(Register::R0), tag_of(Register::R1)) {
                     (Some(low), Some(high)) => format!(
@@ -861,7 +853,7 @@ fn relaxation_sentence(
                 Unordered::BarriersOff(sites) => {
                     let named: Vec<String> = sites
                         .iter()
-                        .map(|site| format!("{} ({})", barrier_call(*site), site.id()))
+                        .map(|site| format!("{} ({})", site.call(), site.id()))
                         .collect();
                     let verb = if named.len() == 1 { "is" } else { "are" };
                     format!("{} {verb} switched off", named.join(" and "))
@@ -888,7 +880,7 @@ fn relaxation_sentence(
                 "{step_letter}: {cpu} read {} from {} while the writer's store of {} was still in \
                  its store buffer ({}); under sequential consistency it would read {}.",
                 word_value(*word, *read),
-                field(*word),
+                word.c_field(),
                 access.value_name,
                 program.model().title(),
                 word_value(*word, access.stored(*word)),
@@ -907,11 +899,6 @@ fn code_of(program: &Program, step: Step) -> String {
         .into_iter()
         .find(|line| line.kind == LineKind::Step(step))
         .map_or_else(|| program.name(step), |line| line.code)
-}
-
-/// The barrier's call as the kernel writes it: `smp_rmb()`, `smp_wmb()`.
-fn barrier_call(barrier: Barrier) -> String {
-    format!("smp_{}()", barrier.kind())
 }
 
 /// "P0", "Z", "P2": the name of the value a write stored.

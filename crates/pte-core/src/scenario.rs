@@ -246,14 +246,20 @@ impl Barrier {
         }
     }
 
-    /// `smp_wmb` or `smp_rmb`.
+    /// `wmb` or `rmb`: the site's call without `smp_` and `()`.
     pub fn kind(self) -> &'static str {
+        self.call().trim_start_matches("smp_").trim_end_matches("()")
+    }
+
+    /// The site's call as the kernel writes it: `smp_rmb()` or `smp_wmb()`;
+    /// the listing and the mail text take it from here.
+    pub fn call(self) -> &'static str {
         match self {
             Barrier::ReaderRmb1
             | Barrier::ReaderRmb2
             | Barrier::SeqRmbBegin
-            | Barrier::SeqRmbRetry => "rmb",
-            _ => "wmb",
+            | Barrier::SeqRmbRetry => "smp_rmb()",
+            _ => "smp_wmb()",
         }
     }
 

@@ -25,6 +25,22 @@ impl Word {
         }
     }
 
+    /// How the kernel's C code names the word: a member of the entry
+    /// (`ptep->pte_low`, `ptep->pte_high`) or the sequence counter `seq`.
+    /// The listing and the mail text write it from here.
+    pub fn c_access(self) -> &'static str {
+        match self {
+            Word::Low => "ptep->pte_low",
+            Word::High => "ptep->pte_high",
+            Word::Seq => "seq",
+        }
+    }
+
+    /// The word's C member without the pointer: `pte_low`, `pte_high`, `seq`.
+    pub fn c_field(self) -> &'static str {
+        self.c_access().trim_start_matches("ptep->")
+    }
+
     /// The word's slot in a state's memory (its place in [`Word::ALL`]).
     #[inline]
     pub(crate) fn index(self) -> usize {
