@@ -11,6 +11,8 @@ use pte_core::{
 /// The README, which states the same facts for people who never run the
 /// explorer.
 const README: &str = include_str!("../../../README.md");
+/// The page's first paint (its introduction, before the app arrives).
+const INDEX_HTML: &str = include_str!("../../../index.html");
 
 fn explanation(id: &str) -> &'static str {
     catalog::find(id).unwrap_or_else(|| panic!("no preset {id}")).explanation
@@ -305,6 +307,10 @@ fn the_kernels_c_code_not_the_cpu_reads_the_halves() {
     assert!(!README.contains("CPU reads and writes it as two 32-bit halves"));
     assert!(README.contains("the kernel's C code reads and writes it as"));
     assert!(lesson_text("reader-loop").contains("the kernel's C code reads it as two 32-bit"));
+    // The page's introduction (index.html, and the app's header, which the
+    // phone spec keeps word for word the same).
+    assert!(!INDEX_HTML.contains("A 32-bit CPU reads"));
+    assert!(INDEX_HTML.contains("the kernel's C code reads a 64-bit page-table entry as two"));
 }
 
 #[test]
