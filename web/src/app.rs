@@ -120,8 +120,8 @@ fn header(state: &AppState) -> Html {
         <header class="page-header">
             <h1>{ "ptep_get_lockless() interleaving explorer" }</h1>
             <p class="intro">
-                { "On a 32-bit CPU the kernel's C code reads a 64-bit page-table entry as two 32-bit halves, \
-                   without a lock, while another CPU zaps it and installs a new one. Can the reader return a " }<strong>{ "torn" }</strong>
+                { "A 32-bit kernel reads a 64-bit page-table entry in two halves, without a lock, while another CPU \
+                   zaps it and installs a new one. Can the reader return a " }<strong>{ "torn" }</strong>
                 { " entry: present, but a value no writer ever wrote? Run the threads one line at a time and see." }
             </p>
             <ol class="how-to">

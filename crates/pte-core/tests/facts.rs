@@ -310,7 +310,7 @@ fn the_kernels_c_code_not_the_cpu_reads_the_halves() {
     // The page's introduction (index.html, and the app's header, which the
     // phone spec keeps word for word the same).
     assert!(!INDEX_HTML.contains("A 32-bit CPU reads"));
-    assert!(INDEX_HTML.contains("the kernel's C code reads a 64-bit page-table entry as two"));
+    assert!(INDEX_HTML.contains("A 32-bit kernel reads a 64-bit page-table entry in two halves"));
 }
 
 #[test]
