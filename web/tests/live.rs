@@ -222,6 +222,7 @@ fn a_witness_that_does_not_replay_is_a_failure_not_a_panic() {
         states: 1,
         transitions: 0,
         outcomes: vec![pte_worker::protocol::WireOutcome {
+            form: 0,
             steps: vec!["w9".to_owned()],
             occurrences: 1,
         }],

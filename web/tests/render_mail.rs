@@ -107,7 +107,7 @@ fn cli_mail(steps: &[pte_core::Step]) -> String {
         style: mail::Style::Lockdep,
         charset: mail::Charset::Ascii,
     };
-    mail::text(&scenario, steps, &options).unwrap()
+    mail::text(&scenario, 0, steps, &options).unwrap()
 }
 
 #[test]

@@ -142,6 +142,17 @@ pub mod messages {
         topic: "\"Bah. I should have known that\"",
         message_id: "CAHk-=whE3+pLUQrzK=f0_GKdYZrv=72ox2nQrPhc+jZCMLqVSw@mail.gmail.com",
     };
+    /// PATCH 09/13 of Peter Zijlstra's follow-up series, merged for v6.2.
+    pub const PETER_WRITE_ONCE: Message = Message {
+        author: "Peter Zijlstra",
+        topic: "x86/mm/pae: Use WRITE_ONCE() in native_set_pte() and native_pte_clear()",
+        message_id: "20221022114425.038102604@infradead.org",
+    };
+    pub const LINUS_COMPILER_BARRIER: Message = Message {
+        author: "Linus Torvalds",
+        topic: "the smp_wmb() \"was really only ever there as a compiler barrier\"",
+        message_id: "CAHk-=whVRHVJAOOc=+1eQMSuWSoRAp+yGkb3Kob2=7r05M+oXw@mail.gmail.com",
+    };
 }
 
 /// Every preset, in menu order.
@@ -239,6 +250,16 @@ fn tso_no_barriers() -> Scenario {
     Scenario { model: MemoryModel::Tso, barriers: Barriers::ALL_OFF, ..different_low() }
 }
 
+/// The same with `WRITE_ONCE()` stores and `READ_ONCE()` loads (v6.2's
+/// writer).
+fn tso_no_barriers_marked() -> Scenario {
+    Scenario { marked_writer: true, marked_reader: true, ..tso_no_barriers() }
+}
+
+fn sc_compiler_no_barriers() -> Scenario {
+    Scenario { model: MemoryModel::Sc, ..tso_no_barriers() }
+}
+
 /// One reader of `kind`, no flush, in `arch`'s orders, the kernel's barriers.
 fn one_reader(kind: ReaderKind, arch: Arch, same_low: bool) -> Scenario {
     let mut scenario = Scenario { flush: FlushMode::None, ..Scenario::kernel() };
@@ -258,7 +279,8 @@ fn seqcount_fix(model: MemoryModel) -> Scenario {
 
 use messages::{
     JANN_HYPERCALLS, JANN_RECHECK, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION,
-    JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_SEQCOUNT,
+    JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_COMPILER_BARRIER, LINUS_SEQCOUNT,
+    PETER_WRITE_ONCE,
 };
 
 static PRESETS: &[Preset] = &[
@@ -503,12 +525,38 @@ static PRESETS: &[Preset] = &[
         id: "tso-no-barriers",
         title: "x86-TSO, no flush, every barrier removed",
         topic: Topic::Barriers,
-        explanation:
-            "On x86 smp_wmb() and smp_rmb() are compiler barriers only: TSO already keeps \
-            stores in order with stores and loads in order with loads. Removing every barrier site \
-            changes nothing for this protocol under x86-TSO (the compiler is not modelled).",
-        messages: &[&JASON_ORDERING],
+        explanation: "On x86 smp_wmb() and smp_rmb() are compiler barriers only: the CPU \
+            keeps stores in order with stores and loads in order with loads, so the barriers are \
+            there for the compiler. Without them, and with the plain accesses of v6.0, the \
+            compiler may swap the two stores of a zap or an establish, compile the read of high \
+            before the first read of low, or reuse the first read of low for the check, which \
+            then compares r0 with itself. Torn, although the CPU reorders nothing.",
+        messages: &[&JASON_ORDERING, &LINUS_COMPILER_BARRIER],
         build: tso_no_barriers,
+    },
+    Preset {
+        id: "tso-no-barriers-marked",
+        title: "x86-TSO, no flush, every barrier removed, READ_ONCE()/WRITE_ONCE()",
+        topic: Topic::Barriers,
+        explanation: "The same without any barrier, but the writer's stores are WRITE_ONCE() \
+            (as since \"x86/mm/pae: Use WRITE_ONCE()\", merged for v6.2) and the reader's loads \
+            READ_ONCE(). The compiler may neither reorder two marked accesses nor merge a marked \
+            load, and x86 keeps the order: never torn. Linus Torvalds, on the patch: \"Two \
+            WRITE_ONCE() statements are inherently ordered for the compiler (due to volatile \
+            rules), and x86 doesn't re-order writes.\"",
+        messages: &[&PETER_WRITE_ONCE, &LINUS_COMPILER_BARRIER],
+        build: tso_no_barriers_marked,
+    },
+    Preset {
+        id: "sc-compiler-no-barriers",
+        title: "Sequential consistency with the compiler, no flush, every barrier removed",
+        topic: Topic::Barriers,
+        explanation: "A sequentially consistent CPU performs every access in program order, but \
+            the program it runs is the compiler's: without the barriers the compiler may reorder \
+            the plain accesses or merge the re-read of low into the first read. Even a \
+            sequentially consistent CPU does not save code the compiler may reorder: torn.",
+        messages: &[&JASON_ORDERING, &LINUS_COMPILER_BARRIER],
+        build: sc_compiler_no_barriers,
     },
     Preset {
         id: "walker-x86",

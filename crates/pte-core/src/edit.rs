@@ -60,6 +60,12 @@ pub enum Edit {
     },
     /// The writer side of the sequence-counter fix, on or off.
     Seqcount(bool),
+    /// The compiler (`COMPILER.md`) on or off.
+    Compiler(bool),
+    /// The writer's PTE stores `WRITE_ONCE()` (marked) or plain.
+    MarkedWriter(bool),
+    /// The readers' PTE loads `READ_ONCE()` (marked) or plain.
+    MarkedReader(bool),
     /// Appends an operation to the writer.
     AddOp(WriterOp),
     /// Removes writer operation `index`.
@@ -109,6 +115,13 @@ impl fmt::Display for Edit {
             Edit::SameLow(same) => write!(f, "same low half {}", on_off(*same)),
             Edit::Barrier { barrier, on } => write!(f, "{} {}", barrier.id(), on_off(*on)),
             Edit::Seqcount(on) => write!(f, "sequence counter {}", on_off(*on)),
+            Edit::Compiler(on) => write!(f, "compiler {}", on_off(*on)),
+            Edit::MarkedWriter(marked) => {
+                write!(f, "writer stores {}", if *marked { "WRITE_ONCE()" } else { "plain" })
+            }
+            Edit::MarkedReader(marked) => {
+                write!(f, "reader loads {}", if *marked { "READ_ONCE()" } else { "plain" })
+            }
             Edit::AddOp(op) => write!(f, "writer + {}", op.id()),
             Edit::RemoveOp(index) => write!(f, "writer operation {} removed", index + 1),
             Edit::MoveOp { from, to } => {
@@ -196,6 +209,9 @@ impl Scenario {
             Edit::SameLow(same) => self.set_same_low(same),
             Edit::Barrier { barrier, on } => self.barriers.set(barrier, on),
             Edit::Seqcount(on) => self.seqcount = on,
+            Edit::Compiler(on) => self.compiler = on,
+            Edit::MarkedWriter(marked) => self.marked_writer = marked,
+            Edit::MarkedReader(marked) => self.marked_reader = marked,
             Edit::AddOp(op) => {
                 self.writer.push(op);
                 self.fit_values();
@@ -241,7 +257,7 @@ impl Scenario {
 
     /// The edits that turn `self` into `other`, in the editor's order:
     /// model, present bit, flush, readers, reader kinds, sequence counter,
-    /// barriers, the writer's operations, the values. For valid scenarios,
+    /// compiler, marked accesses, barriers, the writer's operations, the values. For valid scenarios,
     /// applying them to `self` gives `other`.
     pub fn diff(&self, other: &Scenario) -> Vec<Edit> {
         let mut edits = Vec::new();
@@ -268,6 +284,15 @@ impl Scenario {
         }
         if self.seqcount != other.seqcount {
             edits.push(Edit::Seqcount(other.seqcount));
+        }
+        if self.compiler != other.compiler {
+            edits.push(Edit::Compiler(other.compiler));
+        }
+        if self.marked_writer != other.marked_writer {
+            edits.push(Edit::MarkedWriter(other.marked_writer));
+        }
+        if self.marked_reader != other.marked_reader {
+            edits.push(Edit::MarkedReader(other.marked_reader));
         }
         for barrier in Barrier::ALL {
             let on = other.barriers.is_on(barrier);

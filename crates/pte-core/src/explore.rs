@@ -53,6 +53,8 @@ impl std::fmt::Display for Torn {
 pub struct TornWitness {
     pub value: Pte,
     pub steps: Vec<Step>,
+    /// The compiled form the steps run in ([`Program::compiled`]).
+    pub form: usize,
 }
 
 /// The answer to "can a read return a torn value?" of one search, with the
@@ -73,6 +75,7 @@ pub enum TornAnswer {
 
 impl TornAnswer {
     /// The answer a report gives: Sometimes with a shortest torn witness
+    /// of the code as written if there is one, else of a compiled form
     /// (among equally short ones, the first by value), Never only from a
     /// complete search, Unknown otherwise. The one place that rule lives.
     pub fn of(report: &Report) -> TornAnswer {
@@ -80,11 +83,12 @@ impl TornAnswer {
             .outcomes
             .iter()
             .filter(|outcome| outcome.returned_torn())
-            .min_by_key(|outcome| outcome.witness.len());
+            .min_by_key(|outcome| (outcome.form != 0, outcome.witness.len()));
         match shortest {
             Some(outcome) => TornAnswer::Sometimes(TornWitness {
                 value: outcome.value,
                 steps: outcome.witness.clone(),
+                form: outcome.form,
             }),
             None if report.complete => TornAnswer::Never,
             None => TornAnswer::Unknown,
@@ -160,6 +164,9 @@ pub struct Outcome {
     /// The read as the witness completes it: reader, where each half came
     /// from, and how many retries it took.
     pub read: CompletedRead,
+    /// The compiled form of the scenario the witness runs in
+    /// ([`Program::compiled`]; 0: as written). Replay it there.
+    pub form: usize,
     /// How many explored transitions complete a read with this value. The
     /// explorer stores one state per class of equivalent states (readers
     /// renamed, retries and returned registers forgotten) and, with several
@@ -202,7 +209,7 @@ impl Report {
 impl Report {
     /// Rebuilds a report from its witnesses alone, in the order given (as a
     /// web worker sends a report to the page): each witness is replayed
-    /// through the transition relation, which gives back the value, whether
+    /// through the transition relation of its compiled form, which gives back the value, whether
     /// it was returned, its verdict and its read. `occurrences` and the
     /// counts are taken as they are.
     pub fn from_witnesses(
@@ -210,13 +217,14 @@ impl Report {
         complete: bool,
         states: u64,
         transitions: u64,
-        witnesses: &[(Vec<Step>, u64)],
+        witnesses: &[(usize, Vec<Step>, u64)],
     ) -> Result<Report, ReplayError> {
-        let program = Program::new(scenario.clone()).map_err(ReplayError::Scenario)?;
         let outcomes = witnesses
             .iter()
-            .map(|(witness, occurrences)| {
-                let mut session = Session::from_program(program.clone());
+            .map(|(form, witness, occurrences)| {
+                let program =
+                    Program::compiled(scenario.clone(), *form).map_err(ReplayError::Scenario)?;
+                let mut session = Session::from_program(program);
                 session.replay(witness)?;
                 let judged = session
                     .last_read()
@@ -227,6 +235,7 @@ impl Report {
                     verdict: judged.verdict,
                     witness: witness.clone(),
                     read: judged.read,
+                    form: *form,
                     occurrences: *occurrences,
                 })
             })
@@ -267,6 +276,9 @@ pub struct Explorer {
     /// (the partial-order reduction).
     witness_searches: Vec<WitnessSearch>,
     scratch: Vec<Step>,
+    /// With the compiler on: one search per other compiled form of the
+    /// scenario (`crate::compiler`); the outcomes are the union of all.
+    other_forms: Vec<Explorer>,
 }
 
 /// The writer and one reader of a kind, searched without the partial-order
@@ -322,8 +334,22 @@ impl std::fmt::Debug for Explorer {
 }
 
 impl Explorer {
+    /// Explores every compiled form of the scenario (one with the compiler
+    /// off or nothing to transform) and unions their outcomes.
     pub fn new(scenario: Scenario) -> Result<Explorer, ScenarioError> {
-        Ok(Explorer::from_program(Program::new(scenario)?))
+        let count = Program::forms_of(&scenario)?;
+        let mut explorer = Explorer::from_program(Program::new(scenario.clone())?);
+        for form in 1..count {
+            explorer
+                .other_forms
+                .push(Explorer::from_program(Program::compiled(scenario.clone(), form)?));
+        }
+        Ok(explorer)
+    }
+
+    /// How many compiled forms this explorer searches.
+    pub fn forms(&self) -> usize {
+        1 + self.other_forms.len()
     }
 
     pub fn from_program(program: Program) -> Explorer {
@@ -339,8 +365,7 @@ impl Explorer {
                         ..program.scenario().clone()
                     };
                     alone.set_reader_kind(0, program.reader_kind(reader));
-                    let program = Program::new(alone)
-                        .expect("one reader of a valid scenario's kind is valid");
+                    let program = Program::with_form_of(alone, &program);
                     WitnessSearch { reader, last_of_kind, explorer: Explorer::unreduced(program) }
                 })
                 .collect()
@@ -368,6 +393,7 @@ impl Explorer {
             limit_reached: false,
             witness_searches: Vec::new(),
             scratch: Vec::new(),
+            other_forms: Vec::new(),
         }
     }
 
@@ -378,6 +404,10 @@ impl Explorer {
         for search in &mut self.witness_searches {
             search.explorer.max_states = self.max_states;
         }
+        self.other_forms = std::mem::take(&mut self.other_forms)
+            .into_iter()
+            .map(|other| other.with_max_states(max_states))
+            .collect();
         self
     }
 
@@ -387,6 +417,10 @@ impl Explorer {
     /// reduced search with the fuller one.
     pub fn without_partial_order_reduction(mut self) -> Explorer {
         self.witness_searches.clear();
+        self.other_forms = std::mem::take(&mut self.other_forms)
+            .into_iter()
+            .map(Explorer::without_partial_order_reduction)
+            .collect();
         self
     }
 
@@ -394,18 +428,21 @@ impl Explorer {
         &self.program
     }
 
+    /// The states found, over every compiled form.
     pub fn states(&self) -> u64 {
-        self.states.len() as u64
+        self.states.len() as u64 + self.other_forms.iter().map(Explorer::states).sum::<u64>()
     }
 
     pub fn transitions(&self) -> u64 {
-        self.transitions
+        self.transitions + self.other_forms.iter().map(Explorer::transitions).sum::<u64>()
     }
 
-    /// States found but not yet expanded (the witness searches' included).
+    /// States found but not yet expanded (the witness searches' and the
+    /// other forms' included).
     pub fn pending(&self) -> u64 {
         let own = (self.states.len() - self.frontier) as u64;
         own + self.witness_searches.iter().map(|search| search.explorer.pending()).sum::<u64>()
+            + self.other_forms.iter().map(Explorer::pending).sum::<u64>()
     }
 
     /// Expands states until about `budget` transitions have been taken in
@@ -422,6 +459,17 @@ impl Explorer {
         for search in &mut self.witness_searches {
             if search.explorer.search(&mut left) == Progress::Running {
                 return Progress::Running;
+            }
+        }
+        let mut progress = progress;
+        for other in &mut self.other_forms {
+            let before = other.transitions();
+            let form_progress = other.run(left);
+            left = left.saturating_sub(other.transitions() - before).max(1);
+            match form_progress {
+                Progress::Running => return Progress::Running,
+                Progress::LimitReached { .. } => progress = form_progress,
+                Progress::Done => {}
             }
         }
         progress
@@ -541,6 +589,36 @@ impl Explorer {
     /// reached the cap, or is still running) gets the trace of the reduced
     /// search that found it, which replays but may not be shortest.
     pub fn report(&self) -> Report {
+        let mut report = self.form_report();
+        for other in &self.other_forms {
+            let theirs = other.form_report();
+            report.complete &= theirs.complete;
+            report.states += theirs.states;
+            report.transitions += theirs.transitions;
+            for outcome in theirs.outcomes {
+                let same = |mine: &Outcome| {
+                    (mine.returned, mine.value) == (outcome.returned, outcome.value)
+                };
+                match report.outcomes.iter_mut().find(|mine| same(mine)) {
+                    // The witness of the first form that has the value: a
+                    // value the program as written returns keeps a witness
+                    // as written, so a witness in another form is one the
+                    // compiler alone made possible.
+                    Some(mine) => mine.occurrences += outcome.occurrences,
+                    None => report.outcomes.push(outcome),
+                }
+            }
+        }
+        // Returned values first, each group by value (as one search orders them).
+        crate::short_sort::sort_by_key(&mut report.outcomes, |outcome| {
+            (!outcome.returned, outcome.value.0)
+        });
+        report
+    }
+
+    /// This form's own results.
+    fn form_report(&self) -> Report {
+        let form = self.program.form_index();
         let scenario = self.program.scenario();
         let outcomes = self
             .found
@@ -554,13 +632,14 @@ impl Explorer {
                     verdict: Verdict::of(scenario, found.read.value),
                     witness,
                     read: read.unwrap_or(found.read),
+                    form,
                     occurrences: found.occurrences,
                 }
             })
             .collect();
         Report {
             complete: self.frontier == self.states.len() && !self.limit_reached,
-            states: self.states(),
+            states: self.states.len() as u64,
             transitions: self.transitions,
             outcomes,
         }

@@ -13,6 +13,7 @@
 //! code runs natively and in WebAssembly.
 
 pub mod catalog;
+pub mod compiler;
 mod edit;
 pub mod execution;
 mod explore;

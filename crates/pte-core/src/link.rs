@@ -1,7 +1,8 @@
 //! Permalinks: a scenario and a trace as a short, readable URL query
-//! (`v=2&model=sc&bit=0&writer=zap,flush,establish&…&t=w1,r1.off`), so a
+//! (`v=3&model=sc&bit=0&writer=zap,flush,establish&…&t=w1,r1.off`), so a
 //! reviewer can paste one into a mail. Links of version 1 (before reader
-//! kinds and the sequence counter) still decode. The web app puts it after `#`; the
+//! kinds and the sequence counter) and of version 2 (before the compiler,
+//! which they decode with switched off) still decode. The web app puts it after `#`; the
 //! CLI prints it. Decoding never panics and names the bad parameter. A
 //! lesson of the guided tour adds `lesson=N` in front (`lesson=3`, or
 //! `lesson=3&v=2&…` with a scenario and trace).
@@ -22,6 +23,13 @@ pub const MAX_LINK_LENGTH: usize = 16_384;
 
 /// Encodes a scenario and the steps taken as a URL query (no leading `?`/`#`).
 pub fn encode(scenario: &Scenario, steps: &[Step]) -> String {
+    encode_compiled(scenario, 0, steps)
+}
+
+/// Encodes a scenario, the compiled form its steps run in
+/// ([`crate::Program::compiled`]; `form=N`, written only when not 0) and the
+/// steps.
+pub fn encode_compiled(scenario: &Scenario, form: usize, steps: &[Step]) -> String {
     let join = |items: Vec<String>| items.join(",");
     let hex = |pte: Pte| format!("{:x}", pte.0);
     let mut parts = vec![
@@ -51,6 +59,19 @@ pub fn encode(scenario: &Scenario, steps: &[Step]) -> String {
     }
     if scenario.seqcount {
         parts.push("seq=1".to_owned());
+    }
+    parts.push(format!("cc={}", u8::from(scenario.compiler)));
+    let marked: Vec<String> =
+        [("writer", scenario.marked_writer), ("reader", scenario.marked_reader)]
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(side, _)| side.to_owned())
+            .collect();
+    if !marked.is_empty() {
+        parts.push(format!("marked={}", join(marked)));
+    }
+    if form != 0 {
+        parts.push(format!("form={form}"));
     }
     if !steps.is_empty() {
         parts.push(format!("t={}", join(steps.iter().map(|s| s.id()).collect())));
@@ -132,6 +153,8 @@ fn parameters(query: &str) -> Result<impl Iterator<Item = (&str, Cow<'_, str>)>,
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub scenario: Scenario,
+    /// The compiled form the steps run in (0: the program as written).
+    pub form: usize,
     pub steps: Vec<Step>,
 }
 
@@ -194,6 +217,9 @@ const VERSION_1_PARAMETERS: [&str; 12] =
     ["lesson", "v", "model", "bit", "writer", "p0", "z", "p", "readers", "flush", "off", "t"];
 /// Version 2 added the reader kinds and the sequence counter.
 const VERSION_2_PARAMETERS: [&str; 2] = ["kinds", "seq"];
+/// Version 3 added the compiler (`cc`, required) and marked accesses.
+/// and the compiled form a trace runs in.
+const VERSION_3_PARAMETERS: [&str; 3] = ["cc", "marked", "form"];
 
 /// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; `%2C` is
 /// read as a comma, since mail clients sometimes escape it. Every number is
@@ -238,10 +264,11 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
         .ok()
         .filter(|version| (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(version))
         .ok_or_else(|| LinkError::UnsupportedVersion { found: version_text.to_owned() })?;
-    if let Some((key, value)) = pairs
-        .iter()
-        .find(|(key, _)| !VERSION_1_PARAMETERS.contains(key) && !VERSION_2_PARAMETERS.contains(key))
-    {
+    if let Some((key, value)) = pairs.iter().find(|(key, _)| {
+        !VERSION_1_PARAMETERS.contains(key)
+            && !VERSION_2_PARAMETERS.contains(key)
+            && !VERSION_3_PARAMETERS.contains(key)
+    }) {
         return Err(invalid(key, value, "no link format has this parameter".to_owned()));
     }
     let model_text = get("model")?;
@@ -273,9 +300,13 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
     // Version 1 had lockless readers only and no sequence counter; a link
     // of version 1 that carries them was not written by that version, and
     // reading it as one would drop them.
-    if version < 2 {
-        if let Some((key, value)) = pairs.iter().find(|(key, _)| VERSION_2_PARAMETERS.contains(key))
-        {
+    // Likewise the compiler and marked accesses before version 3.
+    let newer = |key: &&str| {
+        (version < 2 && VERSION_2_PARAMETERS.contains(key))
+            || (version < 3 && VERSION_3_PARAMETERS.contains(key))
+    };
+    {
+        if let Some((key, value)) = pairs.iter().find(|(key, _)| newer(key)) {
             return Err(invalid(
                 key,
                 value,
@@ -301,6 +332,28 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
             other => return Err(invalid("seq", other, "expected 0 or 1".to_owned())),
         };
     }
+    // A link made before the compiler existed has it off, so it shows what
+    // it showed then; a link of version 3 says which.
+    let mut compiler = false;
+    let (mut marked_writer, mut marked_reader) = (false, false);
+    if version >= 3 {
+        compiler = match get("cc")? {
+            "0" => false,
+            "1" => true,
+            other => return Err(invalid("cc", other, "expected 0 or 1".to_owned())),
+        };
+        for side in list(optional("marked")) {
+            let flag = match side.as_str() {
+                "writer" => &mut marked_writer,
+                "reader" => &mut marked_reader,
+                _ => return Err(invalid("marked", &side, "expected writer or reader".to_owned())),
+            };
+            if *flag {
+                return Err(invalid("marked", &side, "named twice".to_owned()));
+            }
+            *flag = true;
+        }
+    }
     let mut scenario = Scenario {
         format: FORMAT_VERSION,
         model,
@@ -312,10 +365,30 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
         barriers,
         reader_kinds,
         seqcount,
+        compiler,
+        marked_writer,
+        marked_reader,
     };
     scenario.normalize_reader_kinds();
     scenario.validate().map_err(LinkError::Scenario)?;
+    let form = match optional("form") {
+        "" => 0,
+        text => {
+            let form = grammar::decimal_as::<usize>(text)
+                .map_err(|error| invalid("form", text, error.to_string()))?;
+            let count = crate::Program::forms_of(&scenario).map_err(LinkError::Scenario)?;
+            if form >= count {
+                let forms = if count == 1 {
+                    "only form 0 (as written)".to_owned()
+                } else {
+                    format!("forms 0 to {}", count - 1)
+                };
+                return Err(invalid("form", text, format!("this scenario has {forms}")));
+            }
+            form
+        }
+    };
     let trace = list(optional("t"));
     let steps = parse_steps(trace.iter().map(String::as_str)).map_err(LinkError::Trace)?;
-    Ok(Link { scenario, steps })
+    Ok(Link { scenario, form, steps })
 }

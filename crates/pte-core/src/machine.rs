@@ -449,6 +449,9 @@ impl Program {
                     Effect::Load(register) => {
                         at.registers[slot(register)] = state.memory[register.word().index()];
                     }
+                    Effect::Merged { into, from } => {
+                        at.registers[slot(into)] = at.registers[slot(from)];
+                    }
                     Effect::Load64 => {
                         // One event: both halves at the same instant.
                         at.registers[slot(Register::R0)] = state.memory[Word::Low.index()];
@@ -468,7 +471,9 @@ impl Program {
                             at.retries = at.retries.saturating_add(1);
                             at.done = 0;
                             for other in items {
-                                if let Effect::Load(register) = other.effect {
+                                if let Effect::Load(register)
+                                | Effect::Merged { into: register, .. } = other.effect
+                                {
                                     at.registers[slot(register)] = INITIAL;
                                 }
                             }
@@ -696,6 +701,15 @@ impl Program {
                 register.name(),
                 register.word().name(),
                 word_value(register.word(), self.memory_value(state, register.word()))
+            ),
+            Effect::Merged { into, from } => format!(
+                "{who}: {} ← {} (merged by the compiler: no load, {} reuses {}'s {}; = {})",
+                into.name(),
+                from.name(),
+                into.name(),
+                from.name(),
+                into.word().name(),
+                word_value(into.word(), held(from))
             ),
             Effect::Load64 => {
                 format!("{who}: r0,r1 ← low,high in one 64-bit load (= {})", self.memory_pte(state))

@@ -140,14 +140,16 @@ struct Row {
     text: String,
 }
 
-/// The email body for `steps` taken in `scenario`. The steps must replay;
-/// the error says which does not.
+/// The email body for `steps` taken in `scenario` compiled in its form
+/// `form` (0: as written; [`crate::Program::compiled`]). The steps must
+/// replay; the error says which does not.
 pub fn text(
     scenario: &Scenario,
+    form: usize,
     steps: &[Step],
     options: &Options<'_>,
 ) -> Result<String, ReplayError> {
-    let mut session = Session::new(scenario.clone()).map_err(ReplayError::Scenario)?;
+    let mut session = Session::compiled(scenario.clone(), form).map_err(ReplayError::Scenario)?;
     session.replay(steps)?;
     let program = session.program();
     let execution = Execution::of(program, steps)?;
@@ -155,7 +157,7 @@ pub fn text(
     let mut out: Vec<String> = Vec::new();
 
     out.push(header_line(options.name, scenario));
-    out.push(format!("{}#{}", options.address, link::encode(scenario, steps)));
+    out.push(format!("{}#{}", options.address, link::encode_compiled(scenario, form, steps)));
     out.push(String::new());
 
     let rows = interleaving(&session, options.charset);
@@ -184,6 +186,18 @@ pub fn text(
     }
     out.push(String::new());
     out.extend(legend(program, &threads, style));
+    let changes = program.compiled_changes();
+    if !changes.is_empty() {
+        out.push(String::new());
+        out.extend(fill("Compiled: the code above runs as the compiler may emit it:", 0));
+        for change in &changes {
+            let change = match options.charset {
+                Charset::Ascii => change.replace('\u{2190}', "<-"),
+                Charset::Utf8 => change.clone(),
+            };
+            out.extend(fill(&format!("- {change}"), 2));
+        }
+    }
 
     let completed = session
         .judged_reads()
@@ -379,6 +393,9 @@ fn interleaving(session: &Session, charset: Charset) -> Vec<Row> {
                         }
                         _ => code,
                     },
+                    Effect::Merged { from, .. } => {
+                        format!("{code} /* compiled: reuses {} */", from.name())
+                    }
                     _ => code,
                 };
                 rows.push(Row { thread, text });
@@ -729,6 +746,13 @@ fn why(
             continue;
         };
         reasons.push(relaxation_sentence(program, &relaxation, &step_letter, style));
+    }
+    if !program.compiled_changes().is_empty() {
+        reasons.push(
+            "The compiler, not the CPU, made this read possible: the code as written never \
+             returns it under this model, the code as compiled (see Compiled) does."
+                .to_owned(),
+        );
     }
     reasons.extend(same_value_sentence(program, session, completing, judged));
     reasons.push(format!(

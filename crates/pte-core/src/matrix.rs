@@ -53,6 +53,15 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// Torn only because of the compiler: the code as written never
+    /// returns a torn value, one of its compiled forms does. A report's
+    /// torn witness is one of the code as written whenever there is one
+    /// ([`TornAnswer::of`]), and an answer with a compiled witness is never
+    /// implied from another variant, so this is exact for a complete search.
+    pub fn compiler_only(&self) -> bool {
+        self.torn.witness().is_some_and(|witness| witness.form != 0)
+    }
+
     /// The answer an exploration's report gives (a shortest torn witness;
     /// among equally short ones, the first by value).
     pub fn of(report: &Report) -> Answer {
@@ -316,8 +325,27 @@ impl MatrixSearch {
         }
         match self.search(variant.model).implied(mask)? {
             Implied::Torn { superset } => {
-                let known = self.answers.get(&self.subset(variant.model, superset))?;
-                Some(Answer { states: 0, explored: false, ..known.clone() })
+                let tore = self.subset(variant.model, superset);
+                let known = self.answers.get(&tore)?;
+                let mut torn = known.torn.clone();
+                // A compiled witness says the code as written of the other
+                // variant never tears; with fewer barriers it may, so this
+                // variant is explored to tell the compiler's part (below).
+                if torn.witness().is_some_and(|witness| witness.form != 0) {
+                    return None;
+                }
+                // The witness's compiled form is one of this variant's too
+                // (fewer barriers: coarser regions); its number here.
+                if let TornAnswer::Sometimes(witness) = &mut torn {
+                    let form = Program::compiled(tore.scenario(&self.scenario), witness.form)
+                        .ok()?
+                        .form()
+                        .clone();
+                    witness.form = Program::with_form(variant.scenario(&self.scenario), &form)
+                        .ok()?
+                        .form_index();
+                }
+                Some(Answer { torn, states: 0, explored: false, ..known.clone() })
             }
             Implied::Never => {
                 Some(Answer { torn: TornAnswer::Never, complete: true, states: 0, explored: false })

@@ -51,6 +51,19 @@ impl ModelRules {
     pub fn relaxes_sequential_consistency(self) -> bool {
         !self.in_program_order || self.store_buffer
     }
+
+    /// Does the CPU already do whatever the compiler may (`crate::compiler`)?
+    /// A compiler region holds accesses of one thread with no enabled
+    /// barrier, test or other ordering point between them; a CPU that
+    /// performs accesses out of program order may perform any two of them
+    /// to different words in either order (the compiler's reorder), and a
+    /// load right after an earlier load of its word, which then reads the
+    /// same value (the compiler's merge). Its compiled forms then add no
+    /// outcome to the code as written (the law is tested in
+    /// `tests/compiler.rs`), so the explorer searches that one.
+    pub fn subsumes_compiler(self) -> bool {
+        !self.in_program_order
+    }
 }
 
 /// One row of the table: a model's words and rules.

@@ -7,10 +7,11 @@
 //! which earlier access a later one waits for (under the weak model), and
 //! stay visible in the listing the front ends draw from [`Scenario::writer`].
 
+use crate::compiler::{compiled_forms, CompiledForm};
 use crate::model::ModelRules;
 use crate::reader::{ReaderProgram, Readers};
 use crate::scenario::{
-    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError,
+    Barrier, Barriers, FlushMode, MemoryModel, Pte, ReaderKind, Scenario, ScenarioError, WriterOp,
 };
 pub use crate::words::{Order, Register, Word};
 use crate::writer::{self, Stores, WriterOptionSpec, Writes};
@@ -113,6 +114,11 @@ pub const INITIAL: Tag = 0;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     scenario: Scenario,
+    /// Which of the scenario's compiled forms this is (0: as written).
+    form_index: usize,
+    form: CompiledForm,
+    /// How many compiled forms the scenario has.
+    form_count: usize,
     accesses: Vec<WriterAccess>,
     /// For access `j`, the mask of earlier accesses it waits for.
     writer_waits: Vec<u64>,
@@ -127,13 +133,95 @@ pub struct Program {
 }
 
 impl Program {
+    /// The scenario's program as written (its compiled form 0).
     pub fn new(scenario: Scenario) -> Result<Program, ScenarioError> {
+        Program::compiled(scenario, 0)
+    }
+
+    /// How many ways the compiler may compile the scenario
+    /// (`crate::compiler`): 1 with the compiler off.
+    pub fn forms_of(scenario: &Scenario) -> Result<usize, ScenarioError> {
         scenario.validate()?;
-        let accesses = flatten(&scenario);
+        Ok(compiled_forms(scenario, &op_kinds(&flatten_ops(scenario))).len())
+    }
+
+    /// The scenario compiled in its form `form_index` (0: as written).
+    pub fn compiled(scenario: Scenario, form_index: usize) -> Result<Program, ScenarioError> {
+        scenario.validate()?;
+        let ops = flatten_ops(&scenario);
+        let forms = compiled_forms(&scenario, &op_kinds(&ops));
+        let form_count = forms.len();
+        let form = forms.into_iter().nth(form_index).ok_or(ScenarioError::NoSuchItem {
+            field: "compiled form",
+            number: form_index as u64,
+            count: form_count,
+        })?;
+        Ok(Program::build(scenario, &ops, form, form_index, form_count))
+    }
+
+    /// The scenario compiled in `form`, which must be one of its compiled
+    /// forms (a form of the same scenario with more barriers is one: its
+    /// regions are finer).
+    pub fn with_form(scenario: Scenario, form: &CompiledForm) -> Result<Program, ScenarioError> {
+        scenario.validate()?;
+        let ops = flatten_ops(&scenario);
+        let forms = compiled_forms(&scenario, &op_kinds(&ops));
+        let form_count = forms.len();
+        let form_index = forms.iter().position(|candidate| candidate == form).ok_or(
+            ScenarioError::UnknownName {
+                field: "compiled form",
+                value: "a form the compiler may not produce for this scenario".to_owned(),
+            },
+        )?;
+        Ok(Program::build(scenario, &ops, form.clone(), form_index, form_count))
+    }
+
+    /// The scenario in every compiled form the rules allow, including those
+    /// the explorer skips because the model's CPU subsumes them
+    /// ([`crate::compiler::compiled_forms`]); for the law that says so.
+    #[doc(hidden)]
+    pub fn every_form(scenario: &Scenario) -> Result<Vec<Program>, ScenarioError> {
+        scenario.validate()?;
+        let ops = flatten_ops(scenario);
+        let forms = crate::compiler::every_compiled_form(scenario, &op_kinds(&ops));
+        let count = forms.len();
+        Ok(forms
+            .into_iter()
+            .enumerate()
+            .map(|(index, form)| Program::build(scenario.clone(), &ops, form, index, count))
+            .collect())
+    }
+
+    /// A scenario with a subset of another's readers, compiled in the other's
+    /// form (the explorer's one-reader witness searches).
+    pub(crate) fn with_form_of(scenario: Scenario, other: &Program) -> Program {
+        let ops = flatten_ops(&scenario);
+        Program::build(scenario, &ops, other.form.clone(), other.form_index, other.form_count)
+    }
+
+    fn build(
+        scenario: Scenario,
+        ops: &[(WriterOp, Vec<WriterAccess>)],
+        form: CompiledForm,
+        form_index: usize,
+        form_count: usize,
+    ) -> Program {
+        let accesses: Vec<WriterAccess> = ops
+            .iter()
+            .flat_map(|(op, own)| {
+                let order = form.writer_order(*op).expect("every operation kind has an order");
+                // The accesses move; the barrier sites stay where they are.
+                order.iter().enumerate().map(|(slot, from)| WriterAccess {
+                    wmb_after: own[slot].wmb_after,
+                    seq_wmb_after: own[slot].seq_wmb_after,
+                    ..own[usize::from(*from)]
+                })
+            })
+            .collect();
         let writer_waits = writer_waits(&scenario, &accesses);
         let kinds: Vec<ReaderKind> =
             (0..scenario.readers).map(|reader| scenario.reader_kind(reader)).collect();
-        let readers = Readers::new(&kinds, scenario.model, scenario.barriers);
+        let readers = Readers::new(&kinds, scenario.model, scenario.barriers, &form);
         let mask_of = |keep: &dyn Fn(&WriterAccess) -> bool| {
             accesses
                 .iter()
@@ -146,6 +234,9 @@ impl Program {
         let ipi_flushes = mask_of(&|access| ipi && access.kind == AccessKind::Flush);
         let mut program = Program {
             scenario,
+            form_index,
+            form,
+            form_count,
             accesses,
             writer_waits,
             readers,
@@ -163,7 +254,7 @@ impl Program {
                 })
                 .collect();
         }
-        Ok(program)
+        program
     }
 
     /// The writer options on in this program, each with its counter word.
@@ -179,6 +270,31 @@ impl Program {
 
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// Which compiled form of its scenario this program is (0: as written).
+    pub fn form_index(&self) -> usize {
+        self.form_index
+    }
+
+    /// The compiled form this program runs.
+    pub fn form(&self) -> &CompiledForm {
+        &self.form
+    }
+
+    /// How many compiled forms the scenario has.
+    pub fn form_count(&self) -> usize {
+        self.form_count
+    }
+
+    /// What the compiler did in this program's form, one sentence per
+    /// change ([`crate::compiler::describe`]); empty as written.
+    pub fn compiled_changes(&self) -> Vec<String> {
+        crate::compiler::describe(
+            &self.scenario,
+            &op_kinds(&flatten_ops(&self.scenario)),
+            &self.form,
+        )
     }
 
     pub fn model(&self) -> MemoryModel {
@@ -374,9 +490,22 @@ fn weak_writer_order(
         .map(Order::Barrier)
 }
 
-fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
+/// The first operation of each kind with its accesses as written: every
+/// operation of a kind is compiled the same way.
+fn op_kinds(ops: &[(WriterOp, Vec<WriterAccess>)]) -> Vec<(WriterOp, Vec<WriterAccess>)> {
+    let mut kinds: Vec<(WriterOp, Vec<WriterAccess>)> = Vec::new();
+    for (op, own) in ops {
+        if !kinds.iter().any(|(kind, _)| kind == op) {
+            kinds.push((*op, own.clone()));
+        }
+    }
+    kinds
+}
+
+/// The writer's accesses as written, operation by operation.
+fn flatten_ops(scenario: &Scenario) -> Vec<(WriterOp, Vec<WriterAccess>)> {
     let values = &scenario.values;
-    let mut accesses = Vec::new();
+    let mut accesses: Vec<(WriterOp, Vec<WriterAccess>)> = Vec::new();
     let mut established = 0u8;
     // How many times each writer option has bumped its counter.
     let mut counters = vec![0u8; writer::OPTIONS.len()];
@@ -438,9 +567,10 @@ fn flatten(scenario: &Scenario) -> Vec<WriterAccess> {
                 after.insert(0, access(counter, Pte(0), ValueName::Seq(*bumps)));
             }
         }
-        accesses.extend(before);
-        accesses.extend(own);
-        accesses.extend(after);
+        let mut all = before;
+        all.extend(own);
+        all.extend(after);
+        accesses.push((*op, all));
     }
     accesses
 }

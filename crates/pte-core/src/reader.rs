@@ -8,6 +8,7 @@
 //! its block). A failed test that retries starts its block again from
 //! scratch. A kind is data: the transition relation only interprets items.
 
+use crate::compiler::CompiledForm;
 use crate::readers::{Effect, Item, ReaderAction, ReaderSpec};
 use crate::scenario::{Barriers, MemoryModel, ReaderKind, MAX_READERS};
 use crate::words::{Order, Register, Word};
@@ -59,10 +60,24 @@ pub struct ReaderProgram {
 
 impl ReaderProgram {
     pub fn new(kind: ReaderKind, model: MemoryModel, barriers: Barriers) -> ReaderProgram {
+        let spec: &ReaderSpec = kind.spec();
+        let blocks: Vec<Vec<Item>> =
+            spec.blocks.iter().map(|block| block.iter().map(|step| step.item).collect()).collect();
+        ReaderProgram::compiled(kind, &blocks, model, barriers)
+    }
+
+    /// The kind compiled as `compiled` says (`crate::compiler`): its
+    /// blocks' items, reordered or merged by the compiler.
+    pub fn compiled(
+        kind: ReaderKind,
+        compiled: &[Vec<Item>],
+        model: MemoryModel,
+        barriers: Barriers,
+    ) -> ReaderProgram {
         use ReaderAction as A;
         let spec: &ReaderSpec = kind.spec();
         let registers = spec.registers;
-        let items = spec.blocks.iter().map(|block| block.iter().map(|step| step.item).collect());
+        let items = compiled.iter().cloned();
         let blocks: Vec<Block> = items
             .map(|items: Vec<Item>| {
                 let waits = (0..items.len())
@@ -199,7 +214,17 @@ fn order(
         // A test in the middle of its block is a branch: it waits for the
         // loads it compares and nothing else.
         Effect::Test { test, .. } if later + 1 < items.len() => match a.effect {
-            Effect::Load(register) if test.reads().contains(&register) => Some(Order::SameWord),
+            Effect::Load(register) | Effect::Merged { into: register, .. }
+                if test.reads().contains(&register) =>
+            {
+                Some(Order::SameWord)
+            }
+            _ => None,
+        },
+        // A merged load copies the register it reuses: it waits for that
+        // load, and nothing else waits for it but a test.
+        Effect::Merged { from, .. } => match a.effect {
+            Effect::Load(register) if register == from => Some(Order::SameWord),
             _ => None,
         },
         // The block's last test waits for everything in its block.
@@ -234,7 +259,12 @@ pub(crate) struct Readers {
 }
 
 impl Readers {
-    pub(crate) fn new(kinds: &[ReaderKind], model: MemoryModel, barriers: Barriers) -> Readers {
+    pub(crate) fn new(
+        kinds: &[ReaderKind],
+        model: MemoryModel,
+        barriers: Barriers,
+        form: &CompiledForm,
+    ) -> Readers {
         let mut programs: Vec<ReaderProgram> = Vec::new();
         let mut of = [0u8; MAX_READERS];
         let mut groups: Vec<Vec<u8>> = Vec::new();
@@ -242,7 +272,11 @@ impl Readers {
             let index = match programs.iter().position(|p| p.kind == *kind) {
                 Some(index) => index,
                 None => {
-                    programs.push(ReaderProgram::new(*kind, model, barriers));
+                    let program = match form.reader_blocks(*kind) {
+                        Some(blocks) => ReaderProgram::compiled(*kind, blocks, model, barriers),
+                        None => ReaderProgram::new(*kind, model, barriers),
+                    };
+                    programs.push(program);
                     groups.push(Vec::new());
                     programs.len() - 1
                 }

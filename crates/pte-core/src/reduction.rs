@@ -89,7 +89,10 @@ impl Program {
                 let Some((block, item)) = program.locate(action) else { return false };
                 match program.blocks[block].items[item].effect {
                     Effect::IrqOff => state.writer_done & self.ipi_flushes() == self.ipi_flushes(),
-                    Effect::IrqOn | Effect::Grab | Effect::Test { .. } => true,
+                    // A merged load copies a register: it touches no memory.
+                    Effect::IrqOn | Effect::Grab | Effect::Test { .. } | Effect::Merged { .. } => {
+                        true
+                    }
                     Effect::Load(register) => self.settled(state, register.word()),
                     Effect::Load64 => {
                         self.settled(state, Word::Low) && self.settled(state, Word::High)

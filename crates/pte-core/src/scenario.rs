@@ -15,8 +15,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use crate::model::MemoryModel;
 
 /// The version written into every scenario and trace file. Version 2 added
-/// reader kinds and the sequence-counter writer.
-pub const FORMAT_VERSION: u32 = 2;
+/// reader kinds and the sequence-counter writer; version 3 the compiler
+/// (`../shared/spec/COMPILER.md`) and plain or marked accesses. A file of
+/// an older version reads with the compiler off, as it was explored then.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest version this build still reads (files and links of version 1
 /// have lockless readers only and no sequence counter).
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -670,6 +672,21 @@ pub struct Scenario {
     /// `write_seqcount_begin()` / `write_seqcount_end()` on a third word `seq`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub seqcount: bool,
+    /// The compiler (`COMPILER.md`): on, it may reorder and merge plain
+    /// accesses inside a region before the program runs under the memory
+    /// model; off, programs run exactly as written. Absent (every file and
+    /// link made before it existed) means off, so they keep their meaning;
+    /// presets and new scenarios have it on.
+    #[serde(default)]
+    pub compiler: bool,
+    /// The writer's PTE stores are `WRITE_ONCE()` (as since v6.2) rather
+    /// than plain C (as in v6.0).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub marked_writer: bool,
+    /// The readers' PTE loads are `READ_ONCE()` rather than plain C (as in
+    /// v6.0's `ptep_get_lockless()`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub marked_reader: bool,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -708,6 +725,9 @@ impl Scenario {
             barriers: Barriers::KERNEL,
             reader_kinds: Vec::new(),
             seqcount: false,
+            compiler: true,
+            marked_writer: false,
+            marked_reader: false,
         }
     }
 
@@ -918,6 +938,16 @@ impl Scenario {
                 format: self.format,
                 field: if self.seqcount { "seqcount" } else { "reader_kinds" },
             });
+        }
+        if self.format < 3 {
+            let newer = [
+                ("compiler", self.compiler),
+                ("marked_writer", self.marked_writer),
+                ("marked_reader", self.marked_reader),
+            ];
+            if let Some((field, _)) = newer.into_iter().find(|(_, on)| *on) {
+                return Err(ScenarioError::NewerField { format: self.format, field });
+            }
         }
         self.format = FORMAT_VERSION;
         self.normalize_reader_kinds();

@@ -25,13 +25,27 @@ pub const MAX_TRACE_STEPS: usize = 4096;
 pub struct Trace {
     pub format: u32,
     pub scenario: Scenario,
+    /// The compiled form the steps run in ([`Program::compiled`]; 0, the
+    /// program as written, is not written).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub form: usize,
     /// Step ids as [`Step::id`] writes them.
     pub steps: Vec<String>,
 }
 
+fn is_zero(form: &usize) -> bool {
+    *form == 0
+}
+
 impl Trace {
     pub fn new(scenario: Scenario, steps: &[Step]) -> Trace {
-        Trace { format: FORMAT_VERSION, scenario, steps: steps.iter().map(|s| s.id()).collect() }
+        Trace::compiled(scenario, 0, steps)
+    }
+
+    /// A trace whose steps run in the scenario's compiled form `form`.
+    pub fn compiled(scenario: Scenario, form: usize, steps: &[Step]) -> Trace {
+        let steps = steps.iter().map(|s| s.id()).collect();
+        Trace { format: FORMAT_VERSION, scenario, form, steps }
     }
 
     pub fn from_json(text: &str) -> Result<Trace, ReplayError> {
@@ -62,6 +76,14 @@ impl Trace {
         trace.scenario.upgrade().map_err(ReplayError::Scenario)?;
         sites.check().map_err(ReplayError::Scenario)?;
         trace.scenario.validate().map_err(ReplayError::Scenario)?;
+        let forms = Program::forms_of(&trace.scenario).map_err(ReplayError::Scenario)?;
+        if trace.form >= forms {
+            return Err(ReplayError::Scenario(ScenarioError::NoSuchItem {
+                field: "compiled form",
+                number: trace.form as u64,
+                count: forms,
+            }));
+        }
         // A step id that does not parse is refused with the file, not later.
         trace.parsed_steps()?;
         Ok(trace)
@@ -163,8 +185,15 @@ pub struct Session {
 }
 
 impl Session {
+    /// The scenario as written (its compiled form 0).
     pub fn new(scenario: Scenario) -> Result<Session, ScenarioError> {
         Ok(Session::from_program(Program::new(scenario)?))
+    }
+
+    /// The scenario in its compiled form `form` (a witness's
+    /// [`crate::Outcome::form`]).
+    pub fn compiled(scenario: Scenario, form: usize) -> Result<Session, ScenarioError> {
+        Ok(Session::from_program(Program::compiled(scenario, form)?))
     }
 
     pub fn from_program(program: Program) -> Session {
@@ -333,12 +362,13 @@ impl Session {
 
     /// The session as a trace (steps up to the cursor).
     pub fn to_trace(&self) -> Trace {
-        Trace::new(self.scenario().clone(), self.trace())
+        Trace::compiled(self.scenario().clone(), self.program.form_index(), self.trace())
     }
 
     /// Builds a session from a trace file, replaying every step.
     pub fn from_trace(trace: &Trace) -> Result<Session, ReplayError> {
-        let mut session = Session::new(trace.scenario.clone()).map_err(ReplayError::Scenario)?;
+        let mut session =
+            Session::compiled(trace.scenario.clone(), trace.form).map_err(ReplayError::Scenario)?;
         session.replay(&trace.parsed_steps()?)?;
         Ok(session)
     }

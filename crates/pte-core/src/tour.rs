@@ -181,7 +181,7 @@ pub fn lesson(number: usize) -> Option<&'static Lesson> {
 
 use messages::{
     JANN_HYPERCALLS, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN,
-    JASON_ORDERING, JOHN_HUBBARD,
+    JASON_ORDERING, JOHN_HUBBARD, LINUS_COMPILER_BARRIER, PETER_WRITE_ONCE,
 };
 
 static LESSONS: &[Lesson] = &[
@@ -367,14 +367,17 @@ static LESSONS: &[Lesson] = &[
     },
     Lesson {
         id: "tso",
-        title: "x86-TSO: barriers are compiler barriers",
-        text: "Under x86-TSO each store waits in its CPU's store buffer until a drain writes it \
-            to memory, but stores stay in order with stores and loads with loads. On x86 \
-            smp_wmb() and smp_rmb() are compiler barriers only. Jason Gunthorpe's argument is \
-            about this ordering; here the model is x86-TSO with the kernel's barriers, no flush.",
-        messages: &[&JASON_ORDERING],
-        task: "Switch every barrier off, then press Explore all: prove that still no read tears.",
-        goal: Goal::Explore { change: Change::EveryBarrierOff, answer: Torn::Never },
+        title: "x86-TSO: the barriers are for the compiler",
+        text: "Under x86-TSO the CPU keeps stores in order with stores and loads with loads. On \
+            x86 smp_wmb() and smp_rmb() are compiler barriers only: they are there for the \
+            compiler, which may reorder plain accesses or reuse a value it loaded. When Peter \
+            Zijlstra made native_set_pte() use WRITE_ONCE() (October 2022), Linus Torvalds \
+            replied that its smp_wmb() \"was really only ever there as a compiler barrier\". \
+            Here: x86-TSO, the kernel's barriers, no flush, the plain accesses of v6.0.",
+        messages: &[&JASON_ORDERING, &LINUS_COMPILER_BARRIER, &PETER_WRITE_ONCE],
+        task: "Switch every barrier off, then press Explore all: show that a read can tear \
+            although the CPU keeps the order.",
+        goal: Goal::Explore { change: Change::EveryBarrierOff, answer: Torn::Sometimes },
         hints: &[
             "Each smp_wmb() and smp_rmb() line has a switch.",
             "Switch off the four that are on, then press Explore all.",
@@ -387,8 +390,8 @@ static LESSONS: &[Lesson] = &[
                 Barrier::ReaderRmb2,
             ],
         },
-        taught: "x86-TSO needs no barrier instruction here: the hardware keeps stores and loads \
-            in order (the compiler is not modelled).",
+        taught: "On x86 the CPU keeps the order and the compiler does not: the barriers, or \
+            READ_ONCE() and WRITE_ONCE(), keep the compiler honest.",
         preset: "different-low",
         model: Some(MemoryModel::Tso),
     },

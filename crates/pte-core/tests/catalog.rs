@@ -125,11 +125,15 @@ const ROWS: &[Row] = &[
     // has no trailing one): the weak model may zero high before low, and
     // nothing orders the zap's low store before the establish's high store,
     // so memory may hold P0's low with Z's or P1's high. SC and TSO keep
-    // stores in order whatever the barriers say.
+    // stores in order, but the compiler (on in every preset, COMPILER.md)
+    // may swap the zap's two plain stores, which no barrier separates now:
+    // high ← 0 first, and memory holds P0:Z. It cannot move the zap's low
+    // store past the establish's high store (the boundary between two
+    // writer operations is a compiler barrier), so P0:P1 stays weak-only.
     Row {
         preset: "weak-no-zap-wmb1",
-        sc: ONE_CYCLE,
-        tso: ONE_CYCLE,
+        sc: ZAP_SWAPPED,
+        tso: ZAP_SWAPPED,
         weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
         torn: &["P0:Z", "P0:P1"],
     },
@@ -138,11 +142,13 @@ const ROWS: &[Row] = &[
     Row { preset: "weak-no-zap-wmb2", sc: ONE_CYCLE, tso: ONE_CYCLE, weak: ONE_CYCLE, torn: &[] },
     // The kernel's barriers without set_pte()'s only wmb: P1's low (present)
     // may land before P1's high (P1:Z), and, with no trailing wmb in the zap,
-    // even before the zap's high store (P1:P0).
+    // even before the zap's high store (P1:P0). Under SC and TSO the
+    // compiler may swap set_pte()'s two plain stores (P1's low first: P1:Z),
+    // but not move them into the zap, another writer operation: no P1:P0.
     Row {
         preset: "weak-no-establish-wmb1",
-        sc: ONE_CYCLE,
-        tso: ONE_CYCLE,
+        sc: ESTABLISH_SWAPPED,
+        tso: ESTABLISH_SWAPPED,
         weak: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
         torn: &["P1:P0", "P1:Z"],
     },
@@ -156,30 +162,59 @@ const ROWS: &[Row] = &[
         torn: &[],
     },
     // r1 may be performed before r0: with P1's low read twice, r1 can hold
-    // any high from before (P0's, the zap's).
+    // any high from before (P0's, the zap's). The compiler may do the same
+    // under SC and TSO: r0 and r1 are plain loads with no compiler barrier
+    // between them, so it may compile r1 ← high first, once for every
+    // attempt; the CPU then keeps that order.
     Row {
         preset: "weak-no-rmb1",
-        sc: ONE_CYCLE,
-        tso: ONE_CYCLE,
+        sc: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        tso: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
         weak: &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
         torn: &["P1:P0", "P1:Z"],
     },
     // r2 may be performed before r1: with P0's low read twice early, r1 can
-    // hold any later high.
+    // hold any later high. Under SC and TSO the compiler may compile r2 ←
+    // low before r1 ← high (plain loads, no barrier between), or merge r2
+    // into r0 (the check compares r0 with itself): the same results.
     Row {
         preset: "weak-no-rmb2",
-        sc: ONE_CYCLE,
-        tso: ONE_CYCLE,
+        sc: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
+        tso: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
         weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P1"],
         torn: &["P0:Z", "P0:P1"],
     },
-    // TSO keeps store-store and load-load order: barriers do nothing. The
-    // weak model without any barrier combines every low the reader can read
-    // twice with every high.
+    // TSO keeps store-store and load-load order, but on x86 the barriers
+    // are there for the compiler (COMPILER.md): without any, it may swap
+    // each writer operation's two plain stores (P0:Z, P1:Z), compile r1 ←
+    // high before r0 ← low (P1:P0, P1:Z), or r2 ← low before r1 ← high or
+    // merged into r0 (P0:Z, P0:P1). Under SC and TSO alike: every low the
+    // reader can read twice with every high, as the weak model without any
+    // barrier.
     Row {
         preset: "tso-no-barriers",
+        sc: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        tso: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        torn: &["P0:Z", "P0:P1", "P1:P0", "P1:Z"],
+    },
+    // WRITE_ONCE()/READ_ONCE(): the compiler may neither reorder two marked
+    // accesses nor merge a marked load, so SC and TSO run the program as
+    // written and keep its order: the kernel's five results. The weak CPU
+    // reorders as in tso-no-barriers.
+    Row {
+        preset: "tso-no-barriers-marked",
         sc: ONE_CYCLE,
         tso: ONE_CYCLE,
+        weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        torn: &["P0:Z", "P0:P1", "P1:P0", "P1:Z"],
+    },
+    // tso-no-barriers under SC: the compiler's forms are the same, and SC
+    // keeps their order as TSO does.
+    Row {
+        preset: "sc-compiler-no-barriers",
+        sc: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
+        tso: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
         weak: &["P0:P0", "P0:Z", "P0:P1", "Z:P0", "Z:Z", "Z:P1", "P1:P0", "P1:Z", "P1:P1"],
         torn: &["P0:Z", "P0:P1", "P1:P0", "P1:Z"],
     },
@@ -249,6 +284,14 @@ const BACKED_OFF: &[(&str, [&[&str]; 3])] = &[
 const GUP_SAME_LOW_BACKED_OFF: &[&str] = &["P0:P0", "P0:Z", "Z:P0", "Z:Z", "Z:P1"];
 const GUP_MIPS_BACKED_OFF: &[&str] = &["P0:P0", "P0:Z", "Z:Z", "Z:P1"];
 const GUP_MIPS_WEAK_BACKED_OFF: &[&str] = &["P0:P0", "P0:Z", "P0:P1", "Z:Z", "Z:P1"];
+
+/// One cycle with the zap's two stores swapped by the compiler: memory
+/// also holds P0's low with Z's high.
+const ZAP_SWAPPED: &[&str] = &["P0:P0", "P0:Z", "Z:P0", "Z:Z", "Z:P1", "P1:P1"];
+
+/// One cycle with set_pte()'s two stores swapped by the compiler: memory
+/// also holds P1's low with Z's high.
+const ESTABLISH_SWAPPED: &[&str] = &["P0:P0", "Z:P0", "Z:Z", "Z:P1", "P1:Z", "P1:P1"];
 
 const JANN: &[&str] = &["P0:P0", "P0:Z", "P0:P1", "P0:P2", "Z:P0", "Z:Z", "Z:P1", "Z:P2", "P1:P1"];
 

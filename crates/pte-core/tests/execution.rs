@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use pte_core::execution::{EdgeKind, EventKind, Execution, Thread};
 use pte_core::{catalog, explore, MemoryModel, Program, Scenario, Session, Source, Word};
 
-fn check(scenario: &Scenario, steps: &[pte_core::Step]) -> Execution {
-    let program = Program::new(scenario.clone()).unwrap();
+fn check(scenario: &Scenario, form: usize, steps: &[pte_core::Step]) -> Execution {
+    let program = Program::compiled(scenario.clone(), form).unwrap();
     let execution = Execution::of(&program, steps).unwrap();
-    let mut session = Session::new(scenario.clone()).unwrap();
+    let mut session = Session::compiled(scenario.clone(), form).unwrap();
     session.replay(steps).unwrap();
     let state = session.state();
 
@@ -83,7 +83,7 @@ fn every_witness_of_the_catalog_has_a_consistent_execution() {
         for model in MemoryModel::ALL {
             let scenario = Scenario { model, ..preset.scenario() };
             for outcome in explore(scenario.clone()).unwrap().outcomes {
-                let execution = check(&scenario, &outcome.witness);
+                let execution = check(&scenario, outcome.form, &outcome.witness);
                 assert_eq!(execution.reads.last().unwrap().read, outcome.read, "{}", preset.id);
             }
         }
@@ -97,7 +97,7 @@ fn the_same_low_tear_reads_p0_low_and_the_zap_high() {
         "r1.off", "r1.r0", "w1", "w2", "r1.r1", "w3", "w4", "r1.r2", "r1.chk",
     ])
     .unwrap();
-    let execution = check(&scenario, &steps);
+    let execution = check(&scenario, 0, &steps);
     let read = execution.reads.last().unwrap();
     let low_write = execution.event(execution.rf_into(read.low_load).unwrap().from);
     let high_write = execution.event(execution.rf_into(read.high_load).unwrap().from);

@@ -51,7 +51,7 @@ fn shown_texts() -> Vec<(String, &'static str)> {
 fn replayed(scenario: Scenario, value: Pte) -> Judged {
     let report = explore(scenario.clone()).unwrap();
     let outcome = report.outcomes.iter().find(|o| o.value == value).expect("value is reachable");
-    let mut session = Session::new(scenario).unwrap();
+    let mut session = Session::compiled(scenario, outcome.form).unwrap();
     session.replay(&outcome.witness).unwrap();
     *session.last_read().expect("the witness ends with a completed read")
 }

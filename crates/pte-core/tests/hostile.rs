@@ -58,13 +58,13 @@ fn a_present_z_is_refused_wherever_it_comes_from() {
 #[test]
 fn a_version_1_link_carries_no_version_2_field() {
     // Item 2: format 1 had no reader kinds and no sequence counter.
-    let version_1 = kernel_link().replace("v=2", "v=1");
+    let version_1 = kernel_link().replace("v=3", "v=1").replace("&cc=1", "");
     link::decode(&version_1).unwrap();
-    expect![[r#"link parameter seq="1": not part of link format 1; write v=2"#]]
+    expect![[r#"link parameter seq="1": not part of link format 1; write v=3"#]]
         .assert_eq(&link_error(&format!("{version_1}&seq=1&kinds=seqcount")));
-    expect![[r#"link parameter kinds="seqcount": not part of link format 1; write v=2"#]]
+    expect![[r#"link parameter kinds="seqcount": not part of link format 1; write v=3"#]]
         .assert_eq(&link_error(&format!("{version_1}&kinds=seqcount")));
-    expect![[r#"link parameter seq="banana": not part of link format 1; write v=2"#]]
+    expect![[r#"link parameter seq="banana": not part of link format 1; write v=3"#]]
         .assert_eq(&link_error(&format!("{version_1}&seq=banana&kinds=nonsense")));
     // Version 2 reads them, and refuses garbage by name.
     let version_2 = kernel_link();
@@ -116,8 +116,8 @@ fn numbers_hex_values_and_step_ids_have_one_spelling() {
         let error = link_error(&link.replace(from, to));
         assert!(error.starts_with(&format!("link parameter {parameter}=")), "{to}: {error}");
     }
-    for version in ["v=+2", "v=0002", "v=2_"] {
-        let error = link_error(&link.replace("v=2", version));
+    for version in ["v=+3", "v=0003", "v=3_"] {
+        let error = link_error(&link.replace("v=3", version));
         assert!(error.starts_with("the link has format version"), "{version}: {error}");
     }
     for step in ["w+1", "w01", "r+1.off", "r001.r0", "r1 .off", "w0"] {
@@ -148,15 +148,15 @@ fn numbers_hex_values_and_step_ids_have_one_spelling() {
 fn format_versions_line_up() {
     // Item 7: a format-1 trace wraps a format-1 scenario.
     let trace = Trace::new(Scenario::kernel(), &[]);
-    let mixed = trace.to_json().replacen("\"format\": 2", "\"format\": 1", 1);
-    expect!["the trace has format 1 but its scenario has format 2; a trace file and its scenario are written in one format"]
+    let mixed = trace.to_json().replacen("\"format\": 3", "\"format\": 1", 1);
+    expect!["the trace has format 1 but its scenario has format 3; a trace file and its scenario are written in one format"]
         .assert_eq(&Trace::from_json(&mixed).unwrap_err().to_string());
     // A format-1 file names only the six sites format 1 had.
     let old = include_str!("data/format1-scenario.json");
     Scenario::from_json(old).unwrap();
     let with_seq_site =
         old.replacen(r#""reader_rmb2": false"#, r#""reader_rmb2": false, "seq_wmb_end": false"#, 1);
-    expect!["seq_wmb_end is not part of format 1; write format 2"]
+    expect!["seq_wmb_end is not part of format 1; write format 3"]
         .assert_eq(&json_error(&with_seq_site));
     let old_trace = include_str!("data/format1-trace.json");
     Trace::from_json(old_trace).unwrap();
@@ -165,7 +165,7 @@ fn format_versions_line_up() {
         r#""reader_rmb2": true, "seq_wmb_end": false"#,
         1,
     );
-    expect!["seq_wmb_end is not part of format 1; write format 2"]
+    expect!["seq_wmb_end is not part of format 1; write format 3"]
         .assert_eq(&Trace::from_json(&with_seq_site).unwrap_err().to_string());
     // The API refuses a kinds list the decoders would have shortened.
     let mut scenario = Scenario::kernel();

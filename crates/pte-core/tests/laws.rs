@@ -103,7 +103,7 @@ proptest! {
     fn every_witness_replays_to_its_result(scenario in scenarios()) {
         let report = explore(scenario.clone()).unwrap();
         for outcome in &report.outcomes {
-            let mut session = Session::new(scenario.clone()).unwrap();
+            let mut session = Session::compiled(scenario.clone(), outcome.form).unwrap();
             session.replay(&outcome.witness).unwrap();
             let read = session.last_read().expect("the witness ends with a completed read");
             prop_assert_eq!(read.read.value, outcome.value);
@@ -112,7 +112,7 @@ proptest! {
         }
         // The witnesses alone (what a web worker sends) give the report back.
         let witnesses: Vec<_> =
-            report.outcomes.iter().map(|o| (o.witness.clone(), o.occurrences)).collect();
+            report.outcomes.iter().map(|o| (o.form, o.witness.clone(), o.occurrences)).collect();
         let rebuilt = Report::from_witnesses(
             &scenario, report.complete, report.states, report.transitions, &witnesses,
         );
@@ -166,7 +166,9 @@ proptest! {
         let (more_results, fewer_results) = (results(&scenario), results(&fewer));
         prop_assert!(more_results.is_subset(&fewer_results), "{more_results:?} ⊄ {fewer_results:?}");
         for outcome in explore(scenario.clone()).unwrap().outcomes {
-            let mut session = Session::new(fewer.clone()).unwrap();
+            // Its compiled form is one of `fewer`'s too: regions only grow.
+            let form = Program::compiled(scenario.clone(), outcome.form).unwrap().form().clone();
+            let mut session = Session::from_program(Program::with_form(fewer.clone(), &form).unwrap());
             prop_assert!(session.replay(&outcome.witness).is_ok(), "{:?} replays with fewer barriers", outcome.witness);
         }
     }
@@ -212,7 +214,14 @@ fn every_run_terminates() {
 /// Every read result of a plain search over concrete states, with none of
 /// the explorer's merging of equivalent states.
 fn unreduced_results(scenario: &Scenario) -> BTreeSet<Result> {
-    let program = Program::new(scenario.clone()).unwrap();
+    // Every compiled form (COMPILER.md): the outcomes are their union.
+    (0..Program::forms_of(scenario).unwrap())
+        .flat_map(|form| form_results(Program::compiled(scenario.clone(), form).unwrap()))
+        .collect()
+}
+
+/// Every result of one compiled program, by a plain walk of every state.
+fn form_results(program: Program) -> BTreeSet<Result> {
     let mut seen = std::collections::HashSet::from([program.initial()]);
     let mut stack = vec![program.initial()];
     let mut found = BTreeSet::new();
@@ -411,7 +420,7 @@ fn assert_witnesses_replay(scenario: &Scenario, what: &str) {
     let report = explore(scenario.clone()).unwrap();
     assert!(report.complete, "{what}");
     for outcome in &report.outcomes {
-        let mut session = Session::new(scenario.clone()).unwrap();
+        let mut session = Session::compiled(scenario.clone(), outcome.form).unwrap();
         session.replay(&outcome.witness).unwrap();
         let read = session.last_read().expect("the witness completes a read");
         assert_eq!(read.read.value, outcome.value, "{what}");
@@ -460,7 +469,7 @@ proptest! {
                 let answer = cell.answer.as_ref().unwrap();
                 prop_assert_eq!(answer.torn.word(), report.torn().word(), "{:?} without {:?}", row.model, cell.barrier);
                 if let Some(witness) = answer.torn.witness() {
-                    let mut session = Session::new(variant).unwrap();
+                    let mut session = Session::compiled(variant, witness.form).unwrap();
                     session.replay(&witness.steps).unwrap();
                     prop_assert!(session.last_read().unwrap().returned_torn());
                 }

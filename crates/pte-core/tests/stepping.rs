@@ -188,26 +188,30 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["readers is 9, but must be between 1 and 4"].assert_eq(&error(&json.to_string()));
     json["readers"] = 1.into();
     json["values"]["p0"] = "0xZZ".into();
-    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 326"#]]
+    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 342"#]]
         .assert_eq(&error(&json.to_string()));
     json["values"]["p0"] = "0x1".into();
     json["values"]["p"] = serde_json::json!([]);
     expect!["values.p has 0 value(s), but the writer establishes 1 PTE(s)"]
         .assert_eq(&error(&json.to_string()));
-    json["format"] = 3.into();
-    expect!["format 3 is not supported (this version reads formats 1 to 2)"]
+    json["format"] = 4.into();
+    expect!["format 4 is not supported (this version reads formats 1 to 3)"]
         .assert_eq(&error(&json.to_string()));
     json["format"] = 1.into();
     json["reader_kinds"] = serde_json::json!(["gup_fast"]);
-    expect!["reader_kinds is not part of format 1; write format 2"]
+    expect!["reader_kinds is not part of format 1; write format 3"]
         .assert_eq(&error(&json.to_string()));
     json["format"] = 2.into();
     json["values"]["p"] = serde_json::json!(["0x0000000300002067"]);
     json["reader_kinds"] = serde_json::json!(["gup_fast", "atomic64"]);
+    expect!["compiler is not part of format 2; write format 3"]
+        .assert_eq(&error(&json.to_string()));
+    // Format 2 had no compiler: off is what it meant.
+    json["compiler"] = false.into();
     expect!["reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
         .assert_eq(&error(&json.to_string()));
     json["reader_kinds"] = serde_json::json!(["tlb"]);
-    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount` at line 1 column 287"]
+    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount` at line 1 column 304"]
         .assert_eq(&error(&json.to_string()));
     expect!["invalid scenario JSON: EOF while parsing a value at line 1 column 0"]
         .assert_eq(&error(""));
@@ -217,7 +221,7 @@ fn scenario_files_refuse_bad_input_by_name() {
 fn scenario_json_is_documented_shape() {
     expect![[r#"
         {
-          "format": 2,
+          "format": 3,
           "model": "sc",
           "present_bit": 0,
           "writer": [
@@ -245,7 +249,8 @@ fn scenario_json_is_documented_shape() {
             "seq_wmb_end": true,
             "seq_rmb_begin": true,
             "seq_rmb_retry": true
-          }
+          },
+          "compiler": true
         }"#]]
     .assert_eq(&Scenario::kernel().to_json());
 }
@@ -257,7 +262,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
     scenario.flush = FlushMode::Paravirt;
     let steps = vec![reader(ReaderAction::IrqOff), Step::Writer(0), load(Register::R0)];
     let query = link::encode(&scenario, &steps);
-    expect!["v=2&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=paravirt&off=zap_wmb2,establish_wmb2,reader_rmb2&t=r1.off,w1,r1.r0"]
+    expect!["v=3&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=paravirt&off=zap_wmb2,establish_wmb2,reader_rmb2&cc=1&t=r1.off,w1,r1.r0"]
         .assert_eq(&query);
     let decoded = link::decode(&format!("#{query}")).unwrap();
     assert_eq!(decoded.scenario, scenario);
@@ -265,8 +270,8 @@ fn permalinks_round_trip_and_refuse_bad_links() {
 
     let error = |text: &str| link::decode(text).unwrap_err().to_string();
     expect![[r#"the link has no "v" parameter"#]].assert_eq(&error("#garbage"));
-    expect![[r#"the link has format version "7"; this version reads formats 1 to 2"#]]
-        .assert_eq(&error(&query.replace("v=2", "v=7")));
+    expect![[r#"the link has format version "7"; this version reads formats 1 to 3"#]]
+        .assert_eq(&error(&query.replace("v=3", "v=7")));
     expect![[r#"link parameter kinds="tlb": expected lockless, gup_fast, atomic64 or seqcount"#]]
         .assert_eq(&error(&format!("{query}&kinds=tlb")));
     expect!["the link's scenario is invalid: reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
@@ -322,10 +327,10 @@ fn a_report_is_rebuilt_only_from_witnesses_that_complete_a_read() {
     use pte_core::{ReplayError, Report, Step};
     let scenario = Scenario::kernel();
     // The writer's first store completes no read.
-    let error = Report::from_witnesses(&scenario, true, 1, 1, &[(vec![Step::Writer(0)], 1)]);
+    let error = Report::from_witnesses(&scenario, true, 1, 1, &[(0, vec![Step::Writer(0)], 1)]);
     assert_eq!(error, Err(ReplayError::CompletesNoRead { steps: 1 }));
     assert!(error.unwrap_err().to_string().contains("completes no read"));
     // A step that is not enabled is named.
-    let error = Report::from_witnesses(&scenario, true, 1, 1, &[(vec![Step::Writer(3)], 1)]);
+    let error = Report::from_witnesses(&scenario, true, 1, 1, &[(0, vec![Step::Writer(3)], 1)]);
     assert!(matches!(error, Err(ReplayError::NotEnabled { index: 0, .. })), "{error:?}");
 }

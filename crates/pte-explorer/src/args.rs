@@ -214,6 +214,11 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "STEPS", value_delimiter = ',', required_unless_present = "file")]
     pub steps: Option<Vec<String>>,
 
+    /// With --steps: the compiled form the steps run in, as `check` names a
+    /// witness's (0, the default: the code as written)
+    #[arg(long, value_name = "N", conflicts_with = "file", value_parser = parse_form)]
+    pub form: Option<usize>,
+
     /// Print the replay as one JSON object instead of text
     #[arg(long)]
     pub json: bool,
@@ -319,4 +324,9 @@ pub struct MailArgs {
 
     #[command(flatten)]
     pub scenario: ScenarioFlags,
+}
+
+/// A compiled form's number, in the one grammar of numbers.
+fn parse_form(text: &str) -> Result<usize, String> {
+    pte_core::grammar::decimal_as::<usize>(text).map_err(|error| error.to_string())
 }

@@ -34,7 +34,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         Some(path) => match results.iter().find(|result| result.outcome.returned_torn()) {
             None => Saved::NoTornRead { path: path.display().to_string() },
             Some(torn) => {
-                let trace = Trace::new(scenario.clone(), &torn.outcome.witness);
+                let outcome = torn.outcome;
+                let trace = Trace::compiled(scenario.clone(), outcome.form, &outcome.witness);
                 write_file(path, &(trace.to_json() + "\n"))?;
                 Saved::Written { path: path.display().to_string(), value: torn.outcome.value }
             }
@@ -77,8 +78,8 @@ struct Checked<'a> {
 
 impl<'a> Checked<'a> {
     fn new(scenario: &Scenario, outcome: &'a Outcome) -> Result<Checked<'a>, CliError> {
-        let narration =
-            narrate(scenario.clone(), &outcome.witness).map_err(CliError::invalid_scenario)?;
+        let narration = narrate(scenario.clone(), outcome.form, &outcome.witness)
+            .map_err(CliError::invalid_scenario)?;
         if let Some(blocked) = &narration.not_enabled {
             // The explorer and the session share one transition relation, so
             // this would be a bug in the core; say so rather than panic.
@@ -106,11 +107,15 @@ struct Links {
 
 impl Links {
     fn new(base_url: &str, scenario: &Scenario, results: &[Checked<'_>]) -> Links {
-        let url =
-            |steps: &[pte_core::Step]| format!("{base_url}#{}", link::encode(scenario, steps));
+        let url = |form: usize, steps: &[pte_core::Step]| {
+            format!("{base_url}#{}", link::encode_compiled(scenario, form, steps))
+        };
         Links {
-            scenario: url(&[]),
-            witnesses: results.iter().map(|result| url(&result.outcome.witness)).collect(),
+            scenario: url(0, &[]),
+            witnesses: results
+                .iter()
+                .map(|result| url(result.outcome.form, &result.outcome.witness))
+                .collect(),
         }
     }
 }
@@ -178,6 +183,17 @@ impl CheckOutput<'_> {
                 result.narration.steps.len(),
                 sources_line()
             )?;
+            let changes = result.narration.program().compiled_changes();
+            if !changes.is_empty() {
+                writeln!(
+                    out,
+                    "      compiled form {} (only the compiler makes this read possible):",
+                    result.outcome.form
+                )?;
+                for change in changes {
+                    writeln!(out, "      - {change}")?;
+                }
+            }
             for (number, step) in result.narration.steps.iter().enumerate() {
                 writeln!(out, "{:>4}. {}", number + 1, step_line(&step.text, step.source))?;
                 if let Some(read) = &step.read {
@@ -228,6 +244,8 @@ impl CheckOutput<'_> {
                     low_from: outcome.read.low_source.to_string(),
                     high_from: outcome.read.high_source.to_string(),
                     witness: outcome.witness.iter().map(|step| step.id()).collect(),
+                    form: outcome.form,
+                    compiled: result.narration.program().compiled_changes(),
                     witness_text: result
                         .narration
                         .steps
@@ -305,6 +323,11 @@ struct ResultJson {
     high_from: String,
     /// Step ids, as in trace files.
     witness: Vec<String>,
+    /// The compiled form the witness runs in (0: the code as written;
+    /// `replay --form`), and what the compiler changed in it.
+    form: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    compiled: Vec<String>,
     /// Each step described from the state it was taken in.
     witness_text: Vec<String>,
     /// The kernel function each step stands for (null for the mirrored

@@ -10,7 +10,7 @@ use crate::scenario_args::{read_file, scenario_and_base};
 use crate::{CliError, Exit, MailArgs};
 
 pub fn run(args: &MailArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let (scenario, base, steps, exit) = match &args.trace {
+    let (scenario, form, base, steps, exit) = match &args.trace {
         Some(path) => {
             if !args.scenario.is_empty() {
                 return Err(CliError::Input(
@@ -21,7 +21,7 @@ pub fn run(args: &MailArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
                 .map_err(|error| CliError::Input(format!("{}: {error}", path.display())))?;
             let steps = trace.parsed_steps().map_err(|error| CliError::Input(error.to_string()))?;
             let base = path.display().to_string();
-            (trace.scenario, base, steps, None)
+            (trace.scenario, trace.form, base, steps, None)
         }
         None => {
             let (scenario, base) = scenario_and_base(&args.source, &args.scenario)?;
@@ -31,7 +31,9 @@ pub fn run(args: &MailArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             explorer.run_to_end();
             let report = explorer.report();
             match report.outcomes.iter().find(|outcome| outcome.returned_torn()) {
-                Some(torn) => (scenario, base, torn.witness.clone(), Some(Exit::TornRead)),
+                Some(torn) => {
+                    (scenario, torn.form, base, torn.witness.clone(), Some(Exit::TornRead))
+                }
                 None => {
                     // As check's: no torn read is 0 from a complete search, 3 from
                     // one cut at the state limit.
@@ -56,17 +58,18 @@ pub fn run(args: &MailArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             }
         }
     };
-    let text = text(&scenario, &base, &steps, args)?;
+    let text = text(&scenario, form, &base, &steps, args)?;
     out.write_all(text.as_bytes())?;
     Ok(match exit {
         Some(exit) => exit,
-        None => replayed_exit(&scenario, &steps)?,
+        None => replayed_exit(&scenario, form, &steps)?,
     })
 }
 
 /// A saved trace exits as `replay` does: 1 when its last read is torn.
-fn replayed_exit(scenario: &Scenario, steps: &[Step]) -> Result<Exit, CliError> {
-    let mut session = Session::new(scenario.clone()).map_err(CliError::invalid_scenario)?;
+fn replayed_exit(scenario: &Scenario, form: usize, steps: &[Step]) -> Result<Exit, CliError> {
+    let mut session =
+        Session::compiled(scenario.clone(), form).map_err(CliError::invalid_scenario)?;
     session.replay(steps).map_err(|error| CliError::Input(error.to_string()))?;
     let torn = session.completed_reads().last().is_some_and(|judged| judged.returned_torn());
     Ok(if torn { Exit::TornRead } else { Exit::Clean })
@@ -76,6 +79,7 @@ fn replayed_exit(scenario: &Scenario, steps: &[Step]) -> Result<Exit, CliError> 
 /// else after where it came from.
 fn text(
     scenario: &Scenario,
+    form: usize,
     base: &str,
     steps: &[Step],
     args: &MailArgs,
@@ -87,5 +91,5 @@ fn text(
         style: args.style,
         charset: if args.utf8 { mail::Charset::Utf8 } else { mail::Charset::Ascii },
     };
-    mail::text(scenario, steps, &options).map_err(|error| CliError::Input(error.to_string()))
+    mail::text(scenario, form, steps, &options).map_err(|error| CliError::Input(error.to_string()))
 }

@@ -46,6 +46,7 @@ fn exit(matrix: &BarrierMatrix) -> Exit {
 /// A cell: "never", "TORN", or "unknown" when the limit stopped the search.
 fn cell_text(answer: Option<&Answer>) -> &'static str {
     match answer.map(|answer| answer.torn.word()) {
+        Some(Torn::Sometimes) if answer.is_some_and(Answer::compiler_only) => "TORN(cc)",
         Some(Torn::Sometimes) => "TORN",
         Some(Torn::Never) => "never",
         Some(Torn::Unknown) | None => "unknown",
@@ -120,6 +121,19 @@ fn write_text(
     if matrix.sites.is_empty() {
         writeln!(out, "(the scenario's code has no barrier site)")?;
     }
+    let compiler_only = matrix.models.iter().any(|row| {
+        row.as_is
+            .iter()
+            .chain(row.without.iter().filter_map(|cell| cell.answer.as_ref()))
+            .any(Answer::compiler_only)
+    });
+    if compiler_only {
+        writeln!(
+            out,
+            "(cc: torn only because of the compiler: the code as written never tears there, \
+             so that barrier is there for the compiler)"
+        )?;
+    }
 
     writeln!(out)?;
     writeln!(out, "minimal sets of sites that, switched on alone, prevent a torn read:")?;
@@ -144,9 +158,13 @@ fn write_text(
         for (cells, answer) in groups {
             let Some(witness) = answer.torn.witness() else { continue };
             let steps = step_ids(&witness.steps);
+            let form = match witness.form {
+                0 => String::new(),
+                form => format!(" (compiled form {form})"),
+            };
             writeln!(
                 out,
-                "  {cells}: {}, {} steps: {}",
+                "  {cells}: {}, {} steps{form}: {}",
                 hex64(witness.value),
                 steps.len(),
                 steps.join(",")
@@ -227,6 +245,9 @@ struct CellJson {
 struct AnswerJson {
     torn: &'static str,
     complete: bool,
+    /// Torn only because of the compiler (`Answer::compiler_only`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    compiler_only: bool,
     /// False: the answer follows from others without exploring (a cell's
     /// only; `None` for a model's answer as given).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -235,6 +256,9 @@ struct AnswerJson {
     value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     witness: Option<Vec<String>>,
+    /// The compiled form the witness runs in (0: the code as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form: Option<usize>,
 }
 
 impl AnswerJson {
@@ -243,9 +267,11 @@ impl AnswerJson {
         AnswerJson {
             torn: answer.torn.herd_id(),
             complete: answer.complete,
+            compiler_only: answer.compiler_only(),
             explored: with_explored.then_some(answer.explored),
             value: answer.torn.witness().map(|witness| hex64(witness.value)),
             witness: answer.torn.witness().map(|witness| step_ids(&witness.steps)),
+            form: answer.torn.witness().map(|witness| witness.form),
         }
     }
 }

@@ -47,8 +47,13 @@ impl Narration {
 }
 
 /// Replays `steps` on `scenario`, stopping at the first step that is not enabled.
-pub fn narrate(scenario: Scenario, steps: &[Step]) -> Result<Narration, ScenarioError> {
-    let mut session = Session::new(scenario)?;
+/// `form`: the compiled form the steps run in (0: as written).
+pub fn narrate(
+    scenario: Scenario,
+    form: usize,
+    steps: &[Step],
+) -> Result<Narration, ScenarioError> {
+    let mut session = Session::compiled(scenario, form)?;
     let mut not_enabled = None;
     for (index, &step) in steps.iter().enumerate() {
         if let Err(blocked) = session.step(step) {

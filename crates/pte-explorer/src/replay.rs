@@ -17,24 +17,24 @@ use crate::text::{
 use crate::{write_json_value, CliError, Exit, ReplayArgs};
 
 pub fn run(args: &ReplayArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
-    let (mut scenario, ids, base) = match &args.file {
+    let (mut scenario, form, ids, base) = match &args.file {
         Some(path) => {
             let text = read_file(path)?;
             let trace = Trace::from_json(&text)
                 .map_err(|error| CliError::Input(format!("{}: {error}", path.display())))?;
-            (trace.scenario, trace.steps, path.display().to_string())
+            (trace.scenario, trace.form, trace.steps, path.display().to_string())
         }
         None => {
             let scenario = base_scenario(args.preset.as_deref(), None)?;
             let base = args.preset.clone().unwrap_or_else(|| "kernel".to_owned());
-            (scenario, args.steps.clone().unwrap_or_default(), base)
+            (scenario, args.form.unwrap_or(0), args.steps.clone().unwrap_or_default(), base)
         }
     };
     let base = if args.scenario.is_empty() { base } else { format!("{base}, changed by flags") };
     args.scenario.apply(&mut scenario)?;
     let steps = parse_steps(ids.iter().map(String::as_str))
         .map_err(|error| CliError::Input(error.to_string()))?;
-    let narration = narrate(scenario.clone(), &steps).map_err(CliError::invalid_scenario)?;
+    let narration = narrate(scenario.clone(), form, &steps).map_err(CliError::invalid_scenario)?;
 
     if args.json {
         write_json(out, &scenario, &narration)?;

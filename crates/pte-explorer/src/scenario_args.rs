@@ -16,7 +16,8 @@ use crate::{CliError, ScenarioSource};
 /// Flags that change one field of the scenario. They fold into the core's
 /// edits ([`Edit`]), applied in a fixed order: writer (--writer or
 /// --cycles), arch, present bit, values, same or different low half,
-/// flush, readers, reader kinds, sequence counter, model, barriers.
+/// flush, readers, reader kinds, sequence counter, compiler, marked
+/// accesses, model, barriers.
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Scenario")]
 pub struct ScenarioFlags {
@@ -95,6 +96,24 @@ pub struct ScenarioFlags {
     /// third word, seq (the writer side of the sequence-counter fix)
     #[arg(long)]
     pub seqcount: bool,
+
+    /// The compiler (COMPILER.md): on, it may reorder and merge plain
+    /// accesses between compiler barriers; off, programs run as written
+    #[arg(long, value_name = "ON|OFF", value_parser = parse_on_off)]
+    pub compiler: Option<bool>,
+
+    /// Which side's PTE accesses are marked (comma-separated): writer
+    /// (WRITE_ONCE()), reader (READ_ONCE()), or none; a side not named is plain
+    #[arg(long, value_name = "SIDES", value_delimiter = ',', value_parser = parse_marked_side)]
+    pub marked: Option<Vec<MarkedSide>>,
+}
+
+/// A side `--marked` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkedSide {
+    Writer,
+    Reader,
+    None,
 }
 
 impl ScenarioFlags {
@@ -117,6 +136,8 @@ impl ScenarioFlags {
             && !self.no_barriers
             && self.reader_kinds.is_none()
             && !self.seqcount
+            && self.compiler.is_none()
+            && self.marked.is_none()
     }
 
     /// Changes `scenario` by every flag given (the edits of
@@ -213,6 +234,18 @@ impl ScenarioFlags {
         if self.seqcount {
             edits.push(Edit::Seqcount(true));
         }
+        if let Some(on) = self.compiler {
+            edits.push(Edit::Compiler(on));
+        }
+        if let Some(sides) = &self.marked {
+            if sides.contains(&MarkedSide::None) && sides.len() > 1 {
+                return Err(CliError::Input(
+                    "--marked: none cannot be given with writer or reader".to_owned(),
+                ));
+            }
+            edits.push(Edit::MarkedWriter(sides.contains(&MarkedSide::Writer)));
+            edits.push(Edit::MarkedReader(sides.contains(&MarkedSide::Reader)));
+        }
         if let Some(model) = self.model {
             edits.push(Edit::Model(model));
         }
@@ -307,6 +340,23 @@ pub(crate) fn parse_model(text: &str) -> Result<MemoryModel, String> {
 
 pub(crate) fn parse_arch(text: &str) -> Result<Arch, String> {
     choice(text, &Arch::ALL, Arch::id)
+}
+
+pub(crate) fn parse_on_off(text: &str) -> Result<bool, String> {
+    match text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("{text:?} is not on or off")),
+    }
+}
+
+pub(crate) fn parse_marked_side(text: &str) -> Result<MarkedSide, String> {
+    match text {
+        "writer" => Ok(MarkedSide::Writer),
+        "reader" => Ok(MarkedSide::Reader),
+        "none" => Ok(MarkedSide::None),
+        _ => Err(format!("{text:?} is not writer, reader or none")),
+    }
 }
 
 pub(crate) fn parse_flush(text: &str) -> Result<FlushMode, String> {

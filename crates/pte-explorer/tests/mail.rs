@@ -18,6 +18,8 @@ const BASE: &str = "http://127.0.0.1:8080/";
 /// One torn witness as `check --json` reports it.
 struct Witness {
     steps: Vec<Step>,
+    /// The compiled form the steps run in.
+    form: usize,
     value: String,
     reader: u64,
     low_from: String,
@@ -40,6 +42,7 @@ fn first_torn_witness(scenario_args: &str) -> Option<Witness> {
         .collect();
     Some(Witness {
         steps: parse_steps(ids).expect("the witness parses"),
+        form: torn["form"].as_u64().expect("form") as usize,
         value: torn["value"].as_str().expect("value").to_owned(),
         reader: torn["reader"].as_u64().expect("reader"),
         low_from: torn["low_from"].as_str().expect("low_from").to_owned(),
@@ -166,7 +169,8 @@ fn check_text(what: &str, style: Style, text: &str, witness: &Witness) {
     let query = lines[1].strip_prefix(&format!("{BASE}#")).expect("the permalink on line 2");
     let decoded = link::decode(query).expect("the permalink decodes");
     assert_eq!(decoded.steps, witness.steps, "{what}: the permalink's trace is the witness");
-    let program = Program::new(decoded.scenario).expect("the scenario");
+    assert_eq!(decoded.form, witness.form, "{what}: the permalink's compiled form");
+    let program = Program::compiled(decoded.scenario, decoded.form).expect("the scenario");
 
     // Every step once, in its thread's column, in the witness's order; the
     // other rows are barriers, the retry label and the return.
@@ -255,6 +259,7 @@ fn a_trace_with_more_readers_than_columns_folds_and_says_so() {
     std::fs::write(&saved, trace.to_json()).unwrap();
     let witness = Witness {
         steps: trace.parsed_steps().unwrap(),
+        form: trace.form,
         value: "0x0000000000001067".to_owned(),
         reader: 1,
         low_from: "P0 (initial)".to_owned(),
@@ -318,59 +323,59 @@ fn same_low_none_in_lockdep_columns() {
         "mail same-low-none",
         1,
         expect![[r#"
-        pte-explorer: same-low-none, sequential consistency
-        http://127.0.0.1:8080/#v=2&model=sc&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300001067&readers=1&flush=none&off=zap_wmb2,establish_wmb2&t=r1.off,r1.r0,w1,w2,r1.r1,w3,w4,r1.r2,r1.chk
+            pte-explorer: same-low-none, sequential consistency
+            http://127.0.0.1:8080/#v=3&model=sc&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300001067&readers=1&flush=none&off=zap_wmb2,establish_wmb2&cc=1&t=r1.off,r1.r0,w1,w2,r1.r1,w3,w4,r1.r2,r1.chk
 
-         Initially { ptep->pte == 0x0000000100001067 }
+             Initially { ptep->pte == 0x0000000100001067 }
 
-         Possible torn read scenario:
+             Possible torn read scenario:
 
-               CPU0                    CPU1
-               ----                    ----
-                                       local_irq_save(flags);
-                                       r0 = ptep->pte_low; /* 0x00001067 */
-          ptep->pte_low = 0x00000000; /* Z */
-          smp_wmb();
-          ptep->pte_high = 0x00000000; /* Z */
-                                       smp_rmb();
-                                       r1 = ptep->pte_high; /* 0x00000000 */
-          ptep->pte_high = 0x00000003; /* P1 */
-          smp_wmb();
-          ptep->pte_low = 0x00001067; /* P1 */
-                                       smp_rmb();
-                                       r2 = ptep->pte_low; /* 0x00001067 */
-                                       if (unlikely(r0 != r2)) goto retry;
-                                       return (r1 << 32) | r0;
+                   CPU0                    CPU1
+                   ----                    ----
+                                           local_irq_save(flags);
+                                           r0 = ptep->pte_low; /* 0x00001067 */
+              ptep->pte_low = 0x00000000; /* Z */
+              smp_wmb();
+              ptep->pte_high = 0x00000000; /* Z */
+                                           smp_rmb();
+                                           r1 = ptep->pte_high; /* 0x00000000 */
+              ptep->pte_high = 0x00000003; /* P1 */
+              smp_wmb();
+              ptep->pte_low = 0x00001067; /* P1 */
+                                           smp_rmb();
+                                           r2 = ptep->pte_low; /* 0x00001067 */
+                                           if (unlikely(r0 != r2)) goto retry;
+                                           return (r1 << 32) | r0;
 
-         CPU0: the writer, zap, flush, establish
-         CPU1: reader 1, pte = ptep_get_lockless(ptep);
+             CPU0: the writer, zap, flush, establish
+             CPU1: reader 1, pte = ptep_get_lockless(ptep);
 
-         *** TORN READ ***
+             *** TORN READ ***
 
-        Outcome: CPU1 (reader 1) returned 0x0000000000001067:
-          TORN: a present PTE no writer ever wrote. Its low half came from P0
-          (initial), its high half from Z (writer op 1); no retry.
+            Outcome: CPU1 (reader 1) returned 0x0000000000001067:
+              TORN: a present PTE no writer ever wrote. Its low half came from P0
+              (initial), its high half from Z (writer op 1); no retry.
 
-        Why (each event executes before the next, in this run):
+            Why (each event executes before the next, in this run):
 
-          A: CPU1 loads 0x00001067 (P0) from pte_low  executes before
-          B: CPU0 stores 0x00000000 (Z) to pte_low    executes before
-          C: CPU0 stores 0x00000000 (Z) to pte_high   executes before
-          D: CPU1 loads 0x00000000 (Z) from pte_high  executes before
-          E: CPU0 stores 0x00000003 (P1) to pte_high  executes before
-          F: CPU0 stores 0x00001067 (P1) to pte_low   executes before
-          G: CPU1 loads 0x00001067 (P1) from pte_low.
+              A: CPU1 loads 0x00001067 (P0) from pte_low  executes before
+              B: CPU0 stores 0x00000000 (Z) to pte_low    executes before
+              C: CPU0 stores 0x00000000 (Z) to pte_high   executes before
+              D: CPU1 loads 0x00000000 (Z) from pte_high  executes before
+              E: CPU0 stores 0x00000003 (P1) to pte_high  executes before
+              F: CPU0 stores 0x00001067 (P1) to pte_low   executes before
+              G: CPU1 loads 0x00001067 (P1) from pte_low.
 
-        A ->fr B: A read the value B overwrites.
-        C ->rf D: D reads the value C stored.
-        D ->fr E: D read the value E overwrites.
-        F ->rf G: G reads the value F stored.
-        r0 and r2 hold the same low half, 0x00001067, from different writes (P0
-        and P1): the check r0 == r2 cannot see that the entry changed in
-        between.
-        So the low half comes from P0 (initial) and the high half from Z (writer
-        op 1).
-    "#]],
+            A ->fr B: A read the value B overwrites.
+            C ->rf D: D reads the value C stored.
+            D ->fr E: D read the value E overwrites.
+            F ->rf G: G reads the value F stored.
+            r0 and r2 hold the same low half, 0x00001067, from different writes (P0
+            and P1): the check r0 == r2 cannot see that the entry changed in
+            between.
+            So the low half comes from P0 (initial) and the high half from Z (writer
+            op 1).
+        "#]],
     );
 }
 
@@ -380,66 +385,66 @@ fn jann_two_cycles_in_memory_barriers_columns() {
         "mail jann-two-cycles --style barriers",
         1,
         expect![[r#"
-        pte-explorer: jann-two-cycles, sequential consistency
-        http://127.0.0.1:8080/#v=2&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=none&off=zap_wmb2,establish_wmb2&t=r1.off,r1.r0,w1,w2,w3,w4,w5,w6,r1.r1,w7,w8,r1.r2,r1.chk
+            pte-explorer: jann-two-cycles, sequential consistency
+            http://127.0.0.1:8080/#v=3&model=sc&bit=0&writer=zap,flush,establish,zap,flush,establish&p0=1000100010067&z=0&p=1000200020067,1000300010067&readers=1&flush=none&off=zap_wmb2,establish_wmb2&cc=1&t=r1.off,r1.r0,w1,w2,w3,w4,w5,w6,r1.r1,w7,w8,r1.r2,r1.chk
 
-                CPU 1                 CPU 2
-                ===============       ===============
-                { ptep->pte == 0x0001000100010067 }
-                                      local_irq_save(flags);
-                                      r0 = ptep->pte_low; /* 0x00010067 */
-                ptep->pte_low = 0x00000000; /* Z */
-                smp_wmb();
-                ptep->pte_high = 0x00000000; /* Z */
-                ptep->pte_high = 0x00010002; /* P1 */
-                smp_wmb();
-                ptep->pte_low = 0x00020067; /* P1 */
-                ptep->pte_low = 0x00000000; /* Z */
-                smp_wmb();
-                ptep->pte_high = 0x00000000; /* Z */
-                                      smp_rmb();
-                                      r1 = ptep->pte_high; /* 0x00000000 */
-                ptep->pte_high = 0x00010003; /* P2 */
-                smp_wmb();
-                ptep->pte_low = 0x00010067; /* P2 */
-                                      smp_rmb();
-                                      r2 = ptep->pte_low; /* 0x00010067 */
-                                      if (unlikely(r0 != r2)) goto retry;
-                                      return (r1 << 32) | r0;
+                    CPU 1                 CPU 2
+                    ===============       ===============
+                    { ptep->pte == 0x0001000100010067 }
+                                          local_irq_save(flags);
+                                          r0 = ptep->pte_low; /* 0x00010067 */
+                    ptep->pte_low = 0x00000000; /* Z */
+                    smp_wmb();
+                    ptep->pte_high = 0x00000000; /* Z */
+                    ptep->pte_high = 0x00010002; /* P1 */
+                    smp_wmb();
+                    ptep->pte_low = 0x00020067; /* P1 */
+                    ptep->pte_low = 0x00000000; /* Z */
+                    smp_wmb();
+                    ptep->pte_high = 0x00000000; /* Z */
+                                          smp_rmb();
+                                          r1 = ptep->pte_high; /* 0x00000000 */
+                    ptep->pte_high = 0x00010003; /* P2 */
+                    smp_wmb();
+                    ptep->pte_low = 0x00010067; /* P2 */
+                                          smp_rmb();
+                                          r2 = ptep->pte_low; /* 0x00010067 */
+                                          if (unlikely(r0 != r2)) goto retry;
+                                          return (r1 << 32) | r0;
 
-         CPU 1: the writer, zap, flush, establish, zap, flush, establish
-         CPU 2: reader 1, pte = ptep_get_lockless(ptep);
+             CPU 1: the writer, zap, flush, establish, zap, flush, establish
+             CPU 2: reader 1, pte = ptep_get_lockless(ptep);
 
-         *** TORN READ ***
+             *** TORN READ ***
 
-        Outcome: CPU 2 (reader 1) returned 0x0000000000010067:
-          TORN: a present PTE no writer ever wrote. Its low half came from P0
-          (initial), its high half from Z (writer op 4); no retry.
+            Outcome: CPU 2 (reader 1) returned 0x0000000000010067:
+              TORN: a present PTE no writer ever wrote. Its low half came from P0
+              (initial), its high half from Z (writer op 4); no retry.
 
-        Why (each event executes before the next, in this run):
+            Why (each event executes before the next, in this run):
 
-          A: CPU 2 loads 0x00010067 (P0) from pte_low  executes before
-          B: CPU 1 stores 0x00000000 (Z) to pte_low    executes before
-          C: CPU 1 stores 0x00000000 (Z) to pte_high   executes before
-          D: CPU 1 stores 0x00010002 (P1) to pte_high  executes before
-          E: CPU 1 stores 0x00020067 (P1) to pte_low   executes before
-          F: CPU 1 stores 0x00000000 (Z) to pte_low    executes before
-          G: CPU 1 stores 0x00000000 (Z) to pte_high   executes before
-          H: CPU 2 loads 0x00000000 (Z) from pte_high  executes before
-          I: CPU 1 stores 0x00010003 (P2) to pte_high  executes before
-          J: CPU 1 stores 0x00010067 (P2) to pte_low   executes before
-          K: CPU 2 loads 0x00010067 (P2) from pte_low.
+              A: CPU 2 loads 0x00010067 (P0) from pte_low  executes before
+              B: CPU 1 stores 0x00000000 (Z) to pte_low    executes before
+              C: CPU 1 stores 0x00000000 (Z) to pte_high   executes before
+              D: CPU 1 stores 0x00010002 (P1) to pte_high  executes before
+              E: CPU 1 stores 0x00020067 (P1) to pte_low   executes before
+              F: CPU 1 stores 0x00000000 (Z) to pte_low    executes before
+              G: CPU 1 stores 0x00000000 (Z) to pte_high   executes before
+              H: CPU 2 loads 0x00000000 (Z) from pte_high  executes before
+              I: CPU 1 stores 0x00010003 (P2) to pte_high  executes before
+              J: CPU 1 stores 0x00010067 (P2) to pte_low   executes before
+              K: CPU 2 loads 0x00010067 (P2) from pte_low.
 
-        A ->fr B: A read the value B overwrites.
-        G ->rf H: H reads the value G stored.
-        H ->fr I: H read the value I overwrites.
-        J ->rf K: K reads the value J stored.
-        r0 and r2 hold the same low half, 0x00010067, from different writes (P0
-        and P2): the check r0 == r2 cannot see that the entry changed in
-        between.
-        So the low half comes from P0 (initial) and the high half from Z (writer
-        op 4).
-    "#]],
+            A ->fr B: A read the value B overwrites.
+            G ->rf H: H reads the value G stored.
+            H ->fr I: H read the value I overwrites.
+            J ->rf K: K reads the value J stored.
+            r0 and r2 hold the same low half, 0x00010067, from different writes (P0
+            and P2): the check r0 == r2 cannot see that the entry changed in
+            between.
+            So the low half comes from P0 (initial) and the high half from Z (writer
+            op 4).
+        "#]],
     );
 }
 
@@ -450,7 +455,7 @@ fn weak_model_names_the_missing_barrier() {
         1,
         expect![[r#"
             pte-explorer: weak-no-rmb1, weak (ARMv8-like, multicopy-atomic)
-            http://127.0.0.1:8080/#v=2&model=weak&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300002067&readers=1&flush=none&off=zap_wmb2,establish_wmb2,reader_rmb1&t=w1,w2,r1.off,r1.r1,w3,w4,r1.r0,r1.r2,r1.chk
+            http://127.0.0.1:8080/#v=3&model=weak&bit=0&writer=zap,flush,establish&p0=100001067&z=0&p=300002067&readers=1&flush=none&off=zap_wmb2,establish_wmb2,reader_rmb1&cc=1&t=w1,w2,r1.off,r1.r1,w3,w4,r1.r0,r1.r2,r1.chk
 
              Initially { ptep->pte == 0x0000000100001067 }
 

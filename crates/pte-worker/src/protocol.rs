@@ -10,7 +10,7 @@
 //! ready <protocol>
 //! progress <job> <states> <transitions> <pending>
 //! done <job> <complete 0|1> <state limit or -> <states> <transitions>
-//! <occurrences> <witness step ids, comma-separated>      (one line per outcome)
+//! <occurrences> <compiled form> <witness step ids, comma-separated>  (one line per outcome)
 //! failed <job> <message>
 //! refused <message>
 //! ```
@@ -28,7 +28,7 @@ use pte_core::{link, parse_steps, Explorer, Progress, ReplayError, Report, Scena
 /// The version of these messages. Page and worker run the same WebAssembly
 /// file, so they always agree; the page still uses a worker only when its
 /// [`Reply::Ready`] names this version.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// What the page asks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +70,8 @@ pub struct Finished {
 /// One outcome as its witness (step ids) and how often it was seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireOutcome {
+    /// The compiled form the witness runs in (`pte_core::Program::compiled`).
+    pub form: usize,
     pub steps: Vec<String>,
     pub occurrences: u64,
 }
@@ -99,6 +101,7 @@ impl Finished {
                 .outcomes
                 .iter()
                 .map(|outcome| WireOutcome {
+                    form: outcome.form,
                     steps: outcome.witness.iter().map(|step| step.id()).collect(),
                     occurrences: outcome.occurrences,
                 })
@@ -113,7 +116,8 @@ impl Finished {
             .outcomes
             .iter()
             .map(|outcome| {
-                Ok((parse_steps(outcome.steps.iter().map(String::as_str))?, outcome.occurrences))
+                let steps = parse_steps(outcome.steps.iter().map(String::as_str))?;
+                Ok((outcome.form, steps, outcome.occurrences))
             })
             .collect::<Result<Vec<_>, ReplayError>>()?;
         Report::from_witnesses(scenario, self.complete, self.states, self.transitions, &witnesses)
@@ -241,8 +245,9 @@ impl Reply {
                 );
                 for outcome in &finished.outcomes {
                     text.push_str(&format!(
-                        "\n{} {}",
+                        "\n{} {} {}",
                         outcome.occurrences,
+                        outcome.form,
                         outcome.steps.join(",")
                     ));
                 }
@@ -280,13 +285,17 @@ impl Reply {
                 let outcomes = lines
                     .by_ref()
                     .map(|line| {
-                        let (occurrences, ids) = line.split_once(' ').unwrap_or((line, ""));
+                        let mut parts = line.splitn(3, ' ');
+                        let occurrences = parts.next();
+                        let form = number(parts.next(), "compiled form")?;
+                        let ids = parts.next().unwrap_or("");
                         let steps: Vec<String> = ids.split(',').map(str::to_owned).collect();
                         let steps = if ids.is_empty() { Vec::new() } else { steps };
                         parse_steps(steps.iter().map(String::as_str))
                             .map_err(|error| format!("outcome: {error}"))?;
                         Ok(WireOutcome {
-                            occurrences: number(Some(occurrences), "occurrences")?,
+                            occurrences: number(occurrences, "occurrences")?,
+                            form,
                             steps,
                         })
                     })
@@ -340,8 +349,12 @@ mod tests {
                 states: 1000,
                 transitions: 2345,
                 outcomes: vec![
-                    WireOutcome { steps: vec!["w1".into(), "r1.off".into()], occurrences: 3 },
-                    WireOutcome { steps: vec!["r1.ld64".into()], occurrences: 1 },
+                    WireOutcome {
+                        form: 0,
+                        steps: vec!["w1".into(), "r1.off".into()],
+                        occurrences: 3,
+                    },
+                    WireOutcome { form: 2, steps: vec!["r1.ld64".into()], occurrences: 1 },
                 ],
             }),
             Reply::Done(Finished {
@@ -421,13 +434,13 @@ mod tests {
             "cancel 4\r" | job "4\r" is not a number
             "explore 1 0 KERNEL" | state limit 0: a search keeps at least 1 state
             "explore 1 10 KERNEL&t=w1" | explore: not as the protocol writes it (expected "explore 1 10 KERNEL")
-            "explore 1 10 v=2&model=sc&bit=0&writer=zap,flush,establish&p0=0x100001067&z=0&p=300002067&readers=1&flush=ipi&off=zap_wmb2,establish_wmb2" | explore: not as the protocol writes it (expected "explore 1 10 KERNEL")
+            "explore 1 10 v=3&model=sc&bit=0&writer=zap,flush,establish&p0=0x100001067&z=0&p=300002067&readers=1&flush=ipi&off=zap_wmb2,establish_wmb2&cc=1" | explore: not as the protocol writes it (expected "explore 1 10 KERNEL")
             "done 1 7 - 1 1" | done: not as the protocol writes it (expected "done 1 1 - 1 1")
             "done 1 1 0 1 1" | state limit 0: a search keeps at least 1 state
             "done 1 1 - 1 1 extra" | done: not as the protocol writes it (expected "done 1 1 - 1 1")
-            "done 1 1 - 1 1\n3" | done: not as the protocol writes it (expected "done 1 1 - 1 1\n3 ")
-            "done 1 1 - 1 1\n3 w01" | outcome: step 1: "w01" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
-            "done 1 1 - 1 1\n3 w1,,w2" | outcome: step 2: "" is not a step (expected w<N>, wd, or r<N>.off|r0|r1|r2|chk|on|grab|q0|q1|rechk|ld64|s|odd|s2)
+            "done 1 1 - 1 1\n3" | no compiled form
+            "done 1 1 - 1 1\n3 w01" | compiled form "w01" is not a number
+            "done 1 1 - 1 1\n3 w1,,w2" | compiled form "w1,,w2" is not a number
             "ready 1 2" | protocol "1 2" is not a number
             "progress 1 2 3 4 5" | progress: not as the protocol writes it (expected "progress 1 2 3 4")
             "ready 1\nready 1" | ready: not as the protocol writes it (expected "ready 1")

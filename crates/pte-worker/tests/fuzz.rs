@@ -68,6 +68,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     ),
                     reader_kinds: Vec::new(),
                     seqcount,
+                    compiler: false,
+                    marked_writer: false,
+                    marked_reader: false,
                 };
                 for (reader, kind) in kinds.into_iter().take(usize::from(readers)).enumerate() {
                     scenario.set_reader_kind(reader as u8, ReaderKind::ALL[kind]);
@@ -293,6 +296,7 @@ fn worker_messages_never_panic_and_accepted_ones_are_their_own_encoding() {
                     outcomes: outcomes
                         .into_iter()
                         .map(|(steps, occurrences)| WireOutcome {
+                            form: (occurrences % 7) as usize,
                             steps: steps.iter().map(|step| step.id()).collect(),
                             occurrences,
                         })

@@ -94,7 +94,7 @@ pub fn mail_text(session: &Session, witness: Option<&[Step]>, address: &str) -> 
     let name = catalog::matching(scenario).map_or("custom scenario", |preset| preset.id);
     let options =
         mail::Options { name, address, style: mail::Style::Lockdep, charset: mail::Charset::Ascii };
-    mail::text(scenario, steps, &options).ok()
+    mail::text(scenario, 0, steps, &options).ok()
 }
 
 pub fn share(props: &ShareProps) -> Html {

@@ -329,6 +329,13 @@ pub enum Effect {
     Load(Register),
     /// Loads `r0 ← low`, `r1 ← high` at one instant and completes the read.
     Load64,
+    /// A plain load the compiler merged with an earlier load of the same
+    /// word (`crate::compiler`): `into` takes `from`'s value, no memory
+    /// access.
+    Merged {
+        into: Register,
+        from: Register,
+    },
     /// Passes on to the next item, or fails. `completes`: passing completes
     /// the read, returning `(r0, r1)`.
     Test {
