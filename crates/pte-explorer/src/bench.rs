@@ -75,6 +75,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             .map(|(name, model, m, compared)| RowJson {
                 scenario: name,
                 model: model.id(),
+                forms: m.forms,
                 states: m.states,
                 transitions: m.transitions,
                 runs: m.runs,
@@ -120,6 +121,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             let mut row = vec![
                 (*name).clone(),
                 model.id().to_owned(),
+                m.forms.to_string(),
                 m.states.to_string(),
                 m.transitions.to_string(),
                 m.runs.to_string(),
@@ -146,6 +148,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let mut header = vec![
         "scenario",
         "model",
+        "forms",
         "states",
         "transitions",
         "runs",
@@ -155,7 +158,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         "vs row 1",
         "status",
     ];
-    let mut right = vec![false, false, true, true, true, true, true, true, true, false];
+    let mut right = vec![false, false, true, true, true, true, true, true, true, true, false];
     if saved.is_some() {
         header.extend(["time ×", "states ×", "RSS ×"]);
         right.extend([true, true, true]);
@@ -244,6 +247,8 @@ struct BenchJson<'a> {
 struct RowJson<'a> {
     scenario: &'a str,
     model: &'static str,
+    /// The compiled forms searched (`crate::compiler`; 1 with the compiler off).
+    forms: usize,
     states: u64,
     transitions: u64,
     runs: u32,
@@ -327,6 +332,8 @@ impl Status {
 
 #[derive(Clone, Copy, Debug)]
 struct Measurement {
+    /// The compiled forms the explorer searched (1 with the compiler off).
+    forms: usize,
     states: u64,
     transitions: u64,
     runs: u32,
@@ -393,6 +400,7 @@ fn measure(
         runs += 1;
         if status != Status::Complete || total >= MIN_MEASURED {
             return Ok(Measurement {
+                forms: explorer.forms(),
                 states: explorer.states(),
                 transitions: explorer.transitions(),
                 runs,
