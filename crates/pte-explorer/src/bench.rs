@@ -56,6 +56,11 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             rows.push((scaled_name(readers), scaled_scenario(*model, readers)));
         }
     }
+    if args.compiler_off {
+        for (_, scenario) in &mut rows {
+            scenario.compiler = false;
+        }
+    }
     let saved = args.compare.as_deref().map(read_saved).transpose()?;
 
     let time_limit = Duration::from_secs_f64(args.seconds);

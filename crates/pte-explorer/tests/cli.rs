@@ -786,6 +786,11 @@ fn bench_counts_the_compiled_forms() {
     // above r0, r2 above r1, r2 merged with r0, and r2 merged with r0 and
     // r1 above r0); marked accesses: the code as written alone.
     assert_eq!(forms, [20, 1]);
+    // --compiler-off measures the code as written, as before the compiler.
+    let ran = run("bench --preset tso-no-barriers --seconds 0.05 --json --compiler-off");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["rows"][0]["forms"], 1);
+    assert_eq!(json["rows"][0]["states"], 190);
 }
 
 #[test]
