@@ -173,7 +173,9 @@ done
 # writes them as signed 32-bit ints.
 check_row "nx-same-low" same-low-none --p0 0x8000000180001067 --p 0xffffffff80001067
 check_row "nx-different-low" different-low --p0 0x8000000180001067 --p 0x8000000380002067
-check_row "nx-z-bit31-present31" same-low-none --p0 0x8000000180001067 --z 0x80000000 \
+# Z keeps bit 31, the present bit here, clear (a present Z is refused) and
+# has a high half of 2^31.
+check_row "nx-z-high31-present31" same-low-none --p0 0x8000000180001067 --z 0x8000000000000000 \
     --p 0xffffffff80001067 --present-bit 31
 
 echo
