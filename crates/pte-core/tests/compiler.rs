@@ -254,9 +254,11 @@ proptest! {
 
 #[test]
 fn with_the_kernels_barriers_the_compiler_changes_no_preset_under_any_model_or_reader_kind() {
-    // Every reader kind has a barrier between its loads of the two halves
-    // (or loads them at once): with the kernel's barriers on, the compiler
-    // adds no result.
+    // Every reader kind but one has a barrier between its loads of the two
+    // halves (or loads them at once): with the kernel's barriers on, the
+    // compiler adds no result. `read_once64` (one 64-bit READ_ONCE(), its
+    // halves in no fixed order, COMPILER.md) has no barrier to keep: the
+    // compiler may only add results to it, never remove one.
     for preset in catalog::presets() {
         for kind in ReaderKind::ALL {
             for model in MemoryModel::ALL {
@@ -269,7 +271,12 @@ fn with_the_kernels_barriers_the_compiler_changes_no_preset_under_any_model_or_r
                     continue;
                 }
                 let off = Scenario { compiler: false, ..on.clone() };
-                assert_eq!(results(&on), results(&off), "{} {kind:?} {model:?}", preset.id);
+                if kind.spec().one_access {
+                    let (on, off) = (results(&on), results(&off));
+                    assert!(off.is_subset(&on), "{} {kind:?} {model:?}", preset.id);
+                } else {
+                    assert_eq!(results(&on), results(&off), "{} {kind:?} {model:?}", preset.id);
+                }
             }
         }
     }

@@ -272,7 +272,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
     expect![[r#"the link has no "v" parameter"#]].assert_eq(&error("#garbage"));
     expect![[r#"the link has format version "7"; this version reads formats 1 to 3"#]]
         .assert_eq(&error(&query.replace("v=3", "v=7")));
-    expect![[r#"link parameter kinds="tlb": expected lockless, gup_fast, atomic64 or seqcount"#]]
+    expect![[r#"link parameter kinds="tlb": expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic or read_once64"#]]
         .assert_eq(&error(&format!("{query}&kinds=tlb")));
     expect!["the link's scenario is invalid: reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
         .assert_eq(&error(&format!("{query}&kinds=gup_fast,atomic64")));
