@@ -130,10 +130,19 @@ fn every_preset_with_the_kernels_barriers_answers_the_same_with_the_compiler_on_
         if scenario.barriers != Barriers::KERNEL {
             continue;
         }
+        // A READ_ONCE(*pmdp) reader has no barrier between its halves, which
+        // the compiler may swap (COMPILER.md): for it the compiler may only
+        // add results (read-once64-populate tears only because of it).
+        let one_access =
+            (0..scenario.readers).any(|reader| scenario.reader_kind(reader).spec().one_access);
         for model in MemoryModel::ALL {
             let on = Scenario { model, ..scenario.clone() };
             let off = Scenario { compiler: false, ..on.clone() };
-            assert_eq!(results(&on), results(&off), "{} under {model:?}", preset.id);
+            if one_access {
+                assert!(results(&off).is_subset(&results(&on)), "{} under {model:?}", preset.id);
+            } else {
+                assert_eq!(results(&on), results(&off), "{} under {model:?}", preset.id);
+            }
         }
     }
 }
