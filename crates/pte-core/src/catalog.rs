@@ -728,7 +728,7 @@ static PRESETS: &[Preset] = &[
             smp_wmb(), low) installs P1; no zap. A non-zero low half is P1's, stored after \
             P1's high half, and the smp_rmb() keeps the high half's load after it: never torn, \
             under every model. Switch pmd_rmb off under the weak model to see the load of the \
-            high half performed first: the `if` orders nothing on a weak CPU.",
+            high half performed first: the if statement orders nothing on a weak CPU.",
         messages: &[&PETER_FIX_PMD_READ_ATOMIC],
         build: || populate(ReaderKind::PmdReadAtomic),
     },

@@ -147,3 +147,28 @@ fn read_once64_halves_swap_under_the_compiler_even_when_marked() {
     scenario.marked_reader = true;
     assert_eq!(explored(&scenario).torn().word(), Torn::Sometimes);
 }
+
+#[test]
+fn the_new_kinds_travel_in_links_and_files_of_the_current_format_only() {
+    for kind in [ReaderKind::PmdReadAtomic, ReaderKind::ReadOnce64] {
+        let mut scenario = zap_and_reestablish(kind, MemoryModel::Weak, true);
+        scenario.barriers.set(Barrier::PmdRmb, false);
+        // The current format keeps the kind and the site.
+        let query = pte_core::link::encode(&scenario, &[]);
+        assert!(query.contains(&format!("kinds={}", kind.id())), "{query}");
+        assert!(query.contains("pmd_rmb"), "{query}");
+        assert_eq!(pte_core::link::decode(&query).unwrap().scenario, scenario);
+        assert_eq!(Scenario::from_json(&scenario.to_json()).unwrap(), scenario);
+        // A link or file of format 2 had reader kinds, but not these.
+        let version_2 = query.replace("v=3", "v=2").replace("&cc=1", "");
+        let error = pte_core::link::decode(&version_2).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!("link parameter kinds=\"{}\": not part of link format 2; write v=3", kind.id())
+        );
+        let mut old = Scenario { compiler: false, ..scenario.clone() };
+        old.format = 2;
+        let error = Scenario::from_json(&old.to_json()).unwrap_err().to_string();
+        assert!(error.contains("reader_kinds is not part of format 2"), "{error}");
+    }
+}
