@@ -709,45 +709,6 @@ fn list_the_catalog() {
                 entry under every model.
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3KMuM2aLpc8SvGiqZvv1KFc7E2DBZ4CLzxQeFhrMN_-w@mail.gmail.com/
 
-            seqcount-fix — Sequence-counter fix, same low half, no flush
-                model sc, flush none; torn read: Never (487 states)
-                Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as the
-                clean fix (never merged, as of December 2025). The writer wraps every zap and
-                establish in write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end()
-                (smp_wmb(), seq + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads
-                both halves, smp_rmb(), reads seq again and retries if it changed. A read can only
-                return a value memory held while seq was even and unchanged: P0, the cleared entry,
-                or P1. Never torn, even with the reused low half.
-                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
-                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
-
-            seqcount-fix-tso — Sequence-counter fix under x86-TSO
-                model tso, flush none; torn read: Never (1740 states)
-                The sequence-counter fix on x86, where the barriers are compiler barriers and seq's
-                stores go through the store buffer with the PTE's: TSO keeps stores in order and
-                loads in order, so the fix holds without any fence. Never torn.
-                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
-                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
-
-            seqcount-fix-weak — Sequence-counter fix under the weak model
-                model weak, flush none; torn read: Never (663 states)
-                The sequence-counter fix on a weakly ordered CPU, every barrier of the fix on.
-                seq_wmb_begin keeps the first seq store before the update, seq_wmb_end the update
-                before the second; the reader's two smp_rmb() keep its reads of the halves between
-                its two reads of seq. Never torn. Switch any barrier off to see which matter: both
-                of the reader's do; the writer's begin wmb is redundant next to the clear's own
-                smp_wmb(), but not without it.
-                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
-                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
-
-            seqcount-fix-weak-no-rmb-begin — Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb
-                model weak, flush none, the kernel's barriers without seq_rmb_begin; torn read: Sometimes (887 states)
-                Without the smp_rmb() after the first read of seq, the reads of the halves may be
-                performed before it: both halves can be read long before seq is, so an even,
-                unchanged seq no longer vouches for them. P0's low (equal to P1's) with the cleared
-                high half passes: torn again.
-                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
-
             pmd-read-atomic-same-low — pmd_read_atomic() (before v6.2), same low half, no flush
                 model sc, flush none; torn read: Sometimes (24 states)
                 x86 PAE's pmd_read_atomic() until v6.1: read the low half; if it is 0 return the
@@ -795,6 +756,45 @@ fn list_the_catalog() {
                 consistent CPU. Switch the compiler off to see x86 keep it whole; the weak model
                 tears either way.
                 Peter Zijlstra: https://lore.kernel.org/all/20221022114424.906110403@infradead.org/
+
+            seqcount-fix — Sequence-counter fix, same low half, no flush
+                model sc, flush none; torn read: Never (487 states)
+                Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as the
+                clean fix (never merged, as of December 2025). The writer wraps every zap and
+                establish in write_seqcount_begin() (seq + 1, smp_wmb()) and write_seqcount_end()
+                (smp_wmb(), seq + 1); the reader reads seq, waits while it is odd, smp_rmb(), reads
+                both halves, smp_rmb(), reads seq again and retries if it changed. A read can only
+                return a value memory held while seq was even and unchanged: P0, the cleared entry,
+                or P1. Never torn, even with the reused low half.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
+
+            seqcount-fix-tso — Sequence-counter fix under x86-TSO
+                model tso, flush none; torn read: Never (1740 states)
+                The sequence-counter fix on x86, where the barriers are compiler barriers and seq's
+                stores go through the store buffer with the PTE's: TSO keeps stores in order and
+                loads in order, so the fix holds without any fence. Never torn.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
+
+            seqcount-fix-weak — Sequence-counter fix under the weak model
+                model weak, flush none; torn read: Never (663 states)
+                The sequence-counter fix on a weakly ordered CPU, every barrier of the fix on.
+                seq_wmb_begin keeps the first seq store before the update, seq_wmb_end the update
+                before the second; the reader's two smp_rmb() keep its reads of the halves between
+                its two reads of seq. Never torn. Switch any barrier off to see which matter: both
+                of the reader's do; the writer's begin wmb is redundant next to the clear's own
+                smp_wmb(), but not without it.
+                Jason Gunthorpe: https://lore.kernel.org/all/Yz7/JtbinFmNpQMM@nvidia.com/
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
+
+            seqcount-fix-weak-no-rmb-begin — Sequence-counter fix, weak model, without read_seqcount_begin()'s rmb
+                model weak, flush none, the kernel's barriers without seq_rmb_begin; torn read: Sometimes (887 states)
+                Without the smp_rmb() after the first read of seq, the reads of the halves may be
+                performed before it: both halves can be read long before seq is, so an even,
+                unchanged seq no longer vouches for them. P0's low (equal to P1's) with the cleared
+                high half passes: torn again.
+                Linus Torvalds: https://lore.kernel.org/all/CAHk-=wjoGnHVVp5pcb69C6HtnJ_avqQo_b5NK-X9bgoDDw_XbA@mail.gmail.com/
         "#]],
     );
     let ran = run("list --json");
