@@ -40,7 +40,9 @@ pub enum Topic {
     ClearOrderAndLayout,
     /// Barriers taken away, under a weak model or x86-TSO.
     Barriers,
-    /// Other readers: the TLB walker and GUP-fast's re-check.
+    /// Other readers: the TLB walker, GUP-fast's re-check, and the pmd's
+    /// readers before v6.2 (`../shared/spec/FAMILY.md`: `pmd_read_atomic()`
+    /// and GUP-fast's `READ_ONCE(*pmdp)`).
     OtherReaders,
     /// The sequence-counter fix the thread proposed.
     SequenceCounter,
@@ -64,7 +66,7 @@ impl Topic {
             Topic::ZapAndEstablish => "Zap and re-establish: Jann Horn's races",
             Topic::ClearOrderAndLayout => "Other clear orders and entry layouts",
             Topic::Barriers => "Barriers removed",
-            Topic::OtherReaders => "Other readers: TLB walker, GUP-fast",
+            Topic::OtherReaders => "Other readers: TLB walker, GUP-fast, the pmd before v6.2",
             Topic::SequenceCounter => "The sequence-counter fix",
         }
     }
@@ -147,6 +149,20 @@ pub mod messages {
         author: "Peter Zijlstra",
         topic: "x86/mm/pae: Use WRITE_ONCE() in native_set_pte() and native_pte_clear()",
         message_id: "20221022114425.038102604@infradead.org",
+    };
+    /// PATCH 05/13 of the same series: commit 024d232ae4fc (v6.2).
+    pub const PETER_FIX_PMD_READ_ATOMIC: Message = Message {
+        author: "Peter Zijlstra",
+        topic: "mm: Fix pmd_read_atomic() (commit 024d232ae4fc, v6.2): \"AFAICT there's no \
+                reason to do anything different than what we do for PTEs\"",
+        message_id: "20221022114424.711181252@infradead.org",
+    };
+    /// PATCH 07/13 of the same series: commit 1180e732c985 (v6.2).
+    pub const PETER_FIX_GUP_PMD: Message = Message {
+        author: "Peter Zijlstra",
+        topic: "mm/gup: Fix the lockless PMD access (commit 1180e732c985, v6.2): on i386-PAE \
+                \"READ_ONCE() can do the wrong thing\"",
+        message_id: "20221022114424.906110403@infradead.org",
     };
     pub const LINUS_COMPILER_BARRIER: Message = Message {
         author: "Linus Torvalds",
@@ -277,10 +293,21 @@ fn seqcount_fix(model: MemoryModel) -> Scenario {
     scenario
 }
 
+/// The populate case `pmd_read_atomic()`'s authors had in mind: one
+/// establish of P1 on an entry that holds 0 (not present), no zap, no
+/// flush; one reader of `kind`.
+fn populate(kind: ReaderKind) -> Scenario {
+    let mut scenario = Scenario { flush: FlushMode::None, ..Scenario::kernel() };
+    scenario.writer = vec![WriterOp::Establish];
+    scenario.values.p0 = Pte(0);
+    scenario.set_reader_kind(0, kind);
+    scenario
+}
+
 use messages::{
     JANN_HYPERCALLS, JANN_RECHECK, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION,
     JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_COMPILER_BARRIER, LINUS_SEQCOUNT,
-    PETER_WRITE_ONCE,
+    PETER_FIX_GUP_PMD, PETER_FIX_PMD_READ_ATOMIC, PETER_WRITE_ONCE,
 };
 
 static PRESETS: &[Preset] = &[
@@ -616,6 +643,66 @@ static PRESETS: &[Preset] = &[
             torn entry under every model.",
         messages: &[&JANN_RECHECK],
         build: || one_reader(ReaderKind::GupFast, Arch::MipsSh, false),
+    },
+    Preset {
+        id: "pmd-read-atomic-same-low",
+        title: "pmd_read_atomic() (before v6.2), same low half, no flush",
+        topic: Topic::OtherReaders,
+        explanation: "x86 PAE's pmd_read_atomic() until v6.1: read the low half; if it is 0 \
+            return the none pmd, else smp_rmb() and read the high half. No retry and no \
+            interrupts off: its callers walk page tables under mmap_lock for read. Against a zap \
+            and re-establish it returns P0's low half with the zapped high half: torn under \
+            every model, with or without a reused low half, since nothing re-checks. Its own \
+            comment admits that with THP \"the high and low part of the pmdval returned may not \
+            be consistent\", arguing its main caller needs only the low half. Peter Zijlstra's \
+            \"mm: Fix pmd_read_atomic()\" (commit 024d232ae4fc, v6.2) replaced it with \
+            pmdp_get_lockless(), the lockless loop: \"AFAICT there's no reason to do anything \
+            different than what we do for PTEs.\"",
+        messages: &[&PETER_FIX_PMD_READ_ATOMIC],
+        build: || one_reader(ReaderKind::PmdReadAtomic, Arch::X86Pae, true),
+    },
+    Preset {
+        id: "pmd-read-atomic-populate",
+        title: "pmd_read_atomic() on a not-present entry, populate only",
+        topic: Topic::OtherReaders,
+        explanation: "The case pmd_read_atomic()'s comment has in mind: \"Without THP if the \
+            mmap_lock is held for reading, the pmd can only transition from null to not null \
+            while pmd_read_atomic() runs.\" The entry holds 0 and one establish (high, \
+            smp_wmb(), low) installs P1; no zap. A non-zero low half is P1's, stored after \
+            P1's high half, and the smp_rmb() keeps the high half's load after it: never torn, \
+            under every model. Switch pmd_rmb off under the weak model to see the load of the \
+            high half performed first: the if statement orders nothing on a weak CPU.",
+        messages: &[&PETER_FIX_PMD_READ_ATOMIC],
+        build: || populate(ReaderKind::PmdReadAtomic),
+    },
+    Preset {
+        id: "read-once64-same-low",
+        title: "GUP-fast's READ_ONCE(*pmdp) (before v6.2), same low half, no flush",
+        topic: Topic::OtherReaders,
+        explanation: "GUP-fast's gup_pmd_range() read the pmd with pmd_t pmd = READ_ONCE(*pmdp) \
+            until v6.1, interrupts off. On i386 an 8-byte READ_ONCE() is two 32-bit loads with \
+            no barrier and no retry, in an order C does not fix. Against a zap and re-establish \
+            nothing makes the halves belong together: torn under every model. Peter Zijlstra's \
+            \"mm/gup: Fix the lockless PMD access\" (commit 1180e732c985, v6.2): \"On \
+            architectures where the PTE/PMD is larger than the native word size (i386-PAE for \
+            example), READ_ONCE() can do the wrong thing. Use pmdp_get_lockless() just like we \
+            use ptep_get_lockless().\"",
+        messages: &[&PETER_FIX_GUP_PMD],
+        build: || one_reader(ReaderKind::ReadOnce64, Arch::X86Pae, true),
+    },
+    Preset {
+        id: "read-once64-populate",
+        title: "READ_ONCE(*pmdp) on a not-present entry, populate only",
+        topic: Topic::OtherReaders,
+        explanation: "The populate case against GUP-fast's READ_ONCE(*pmdp): the entry holds 0 \
+            and one establish installs P1. Loaded low half first, as the code is written, x86 \
+            never tears here: a low half of P1 comes after P1's high half. But the two loads \
+            are halves of one volatile access, and the compiler may emit the high half's load \
+            first: then the old high half (0) with P1's low half is torn, even on a \
+            sequentially consistent CPU. Switch the compiler off to see x86 keep it whole; the \
+            weak model tears either way.",
+        messages: &[&PETER_FIX_GUP_PMD],
+        build: || populate(ReaderKind::ReadOnce64),
     },
     Preset {
         id: "seqcount-fix",

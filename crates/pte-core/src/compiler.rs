@@ -67,12 +67,23 @@ pub(crate) fn writer_marked(scenario: &Scenario, access: &WriterAccess) -> bool 
 /// Is a reader's load marked? The PTE loads are `READ_ONCE()` when the
 /// scenario says so; the sequence counter's loads always
 /// (`read_seqcount_begin()` and `read_seqcount_retry()` read `sequence`
-/// with `READ_ONCE()`); the walker's 64-bit load is hardware.
-fn reader_marked(scenario: &Scenario, item: &Item) -> bool {
+/// with `READ_ONCE()`); the halves of a kind whose code is one 64-bit
+/// `READ_ONCE()` (`read_once64`) always; the walker's 64-bit load is
+/// hardware.
+fn reader_marked(scenario: &Scenario, kind: ReaderKind, item: &Item) -> bool {
     match item.effect {
-        Effect::Load(register) => load_marked(scenario, register.word()),
+        Effect::Load(register) => kind.spec().one_access || load_marked(scenario, register.word()),
         _ => true,
     }
+}
+
+/// May the compiler emit reader load `b` before load `a` (different words,
+/// same region)? Unless both are marked; but the halves of one 64-bit
+/// `READ_ONCE()` are one volatile access whose two 32-bit loads C puts in
+/// no order, so they may swap although marked.
+fn reader_may_swap(scenario: &Scenario, kind: ReaderKind, a: &Item, b: &Item) -> bool {
+    kind.spec().one_access
+        || !(reader_marked(scenario, kind, a) && reader_marked(scenario, kind, b))
 }
 
 /// Is a reader's load of `word` marked ([`reader_marked`]'s rule for
@@ -160,7 +171,12 @@ pub(crate) fn writer_op_orders(
 }
 
 /// The ways a block of a reader kind may be compiled, as written first.
-fn block_forms(scenario: &Scenario, barriers: Barriers, items: &[Item]) -> Vec<Vec<Item>> {
+fn block_forms(
+    scenario: &Scenario,
+    kind: ReaderKind,
+    barriers: Barriers,
+    items: &[Item],
+) -> Vec<Vec<Item>> {
     let is_load = |item: &Item| matches!(item.effect, Effect::Load(_));
     let ends = |position: usize| {
         let item = &items[position];
@@ -180,7 +196,7 @@ fn block_forms(scenario: &Scenario, barriers: Barriers, items: &[Item]) -> Vec<V
         let mut merges: Vec<Vec<Option<usize>>> = vec![Vec::new()];
         for (later, item) in region_items.iter().enumerate() {
             let mut options = vec![None];
-            if word(later).is_some() && !reader_marked(scenario, item) {
+            if word(later).is_some() && !reader_marked(scenario, kind, item) {
                 options
                     .extend((0..later).filter(|&earlier| word(earlier) == word(later)).map(Some));
             }
@@ -209,8 +225,7 @@ fn block_forms(scenario: &Scenario, barriers: Barriers, items: &[Item]) -> Vec<V
                 word(a).is_none()
                     || word(b).is_none()
                     || word(a) == word(b)
-                    || (reader_marked(scenario, &region_items[a])
-                        && reader_marked(scenario, &region_items[b]))
+                    || !reader_may_swap(scenario, kind, &region_items[a], &region_items[b])
             };
             for order in orders(kept.len(), &keep) {
                 let mut compiled = Vec::with_capacity(region_items.len());
@@ -256,7 +271,7 @@ fn reader_forms(scenario: &Scenario, kind: ReaderKind) -> Vec<Vec<Vec<Item>>> {
     let mut forms: Vec<Vec<Vec<Item>>> = vec![Vec::new()];
     for block in kind.spec().blocks {
         let items: Vec<Item> = block.iter().map(|step| step.item).collect();
-        let choices = block_forms(scenario, scenario.barriers, &items);
+        let choices = block_forms(scenario, kind, scenario.barriers, &items);
         forms = forms
             .iter()
             .flat_map(|prefix| {
@@ -399,12 +414,16 @@ pub fn describe(
                                 "{prefix}the compiler moved {} above {} ({}, no barrier between)",
                                 load(second),
                                 load(first),
-                                plain_or_marked(
-                                    reader_marked(scenario, a),
-                                    reader_marked(scenario, b),
-                                    "load",
-                                    "READ_ONCE()"
-                                ),
+                                if kind.spec().one_access {
+                                    "the two halves of one READ_ONCE()".to_owned()
+                                } else {
+                                    plain_or_marked(
+                                        reader_marked(scenario, *kind, a),
+                                        reader_marked(scenario, *kind, b),
+                                        "load",
+                                        "READ_ONCE()",
+                                    )
+                                },
                             ));
                         }
                     }

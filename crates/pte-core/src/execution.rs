@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::machine::{CompletedRead, ReaderAction, State, Step};
 use crate::program::{AccessKind, Program, Register, Tag, Word, INITIAL};
-use crate::readers::Effect;
+use crate::readers::{Effect, OnFail};
 use crate::scenario::Barrier;
 use crate::session::ReplayError;
 use crate::short_sort;
@@ -395,7 +395,13 @@ impl<'a> Builder<'a> {
                 }
                 if let Some(read) = read {
                     let low_load = self.loads[&(reader, Register::R0)];
-                    let high_load = self.loads[&(reader, Register::R1)];
+                    // `pmd_read_atomic()`'s none return: its test failed
+                    // (passing it leaves a non-zero low half), and the
+                    // high half it returns is decided by the low half's load.
+                    let returned_none = read.value.low() == 0
+                        && matches!(effect, Effect::Test { on_fail: OnFail::ReturnNone, .. });
+                    let high_load =
+                        if returned_none { low_load } else { self.loads[&(reader, Register::R1)] };
                     self.reads.push(ReadSources { read, low_load, high_load });
                 }
             }

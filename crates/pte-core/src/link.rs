@@ -318,13 +318,24 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
     let mut seqcount = false;
     if version >= 2 {
         for kind in list(optional("kinds")) {
-            reader_kinds.push(kind.parse::<ReaderKind>().map_err(|_| {
+            let parsed = kind.parse::<ReaderKind>().map_err(|_| {
                 invalid(
                     "kinds",
                     &kind,
-                    "expected lockless, gup_fast, atomic64 or seqcount".to_owned(),
+                    "expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic or \
+                     read_once64"
+                        .to_owned(),
                 )
-            })?);
+            })?;
+            // A kind that came after the link's version was not written by it.
+            if parsed.since_format() > version {
+                return Err(invalid(
+                    "kinds",
+                    &kind,
+                    format!("not part of link format {version}; write v={FORMAT_VERSION}"),
+                ));
+            }
+            reader_kinds.push(parsed);
         }
         seqcount = match optional("seq") {
             "" | "0" => false,

@@ -465,6 +465,11 @@ impl Program {
                             }
                         } else if on_fail == OnFail::BackOff {
                             completed = Some(self.completed(reader, program, at, false));
+                        } else if on_fail == OnFail::ReturnNone {
+                            // The read is complete: the rest of the block is
+                            // never performed.
+                            completed = Some(self.completed_none(reader, program, at));
+                            at.done = program.blocks[block].full();
                         } else {
                             // goto retry: the block starts again from scratch.
                             finished = false;
@@ -482,6 +487,14 @@ impl Program {
                 }
                 if finished {
                     at.done |= 1 << item;
+                    // A block that completes the read with a load (no test
+                    // after it) completes it when its last item is performed.
+                    if completed.is_none()
+                        && block == program.completes_in()
+                        && at.done == program.blocks[block].full()
+                    {
+                        completed = Some(self.completed(reader, program, at, true));
+                    }
                     if at.done == program.blocks[block].full() {
                         at.block += 1;
                         at.done = 0;
@@ -508,6 +521,26 @@ impl Program {
             Test::StillTheSame => {
                 held(Register::Q0) == held(Register::R0) && held(Register::Q1) == held(Register::R1)
             }
+            Test::LowNotZero => held(Register::R0) != 0,
+        }
+    }
+
+    /// The none entry `(0, 0)` a reader returns on a zero low half: both
+    /// halves decided by the load of the low half.
+    fn completed_none(
+        &self,
+        reader: u8,
+        program: &ReaderProgram,
+        at: &ReaderState,
+    ) -> CompletedRead {
+        let low = at.registers[program.slot(Register::R0).expect("every kind has r0")];
+        CompletedRead {
+            reader,
+            value: Pte::from_halves(0, 0),
+            low_source: self.source(low),
+            high_source: self.source(low),
+            retries: at.retries,
+            returned: true,
         }
     }
 
@@ -725,6 +758,7 @@ impl Program {
                     (true, false, _) => "continue",
                     (false, _, OnFail::Retry) => "retry",
                     (false, _, OnFail::BackOff) => "back off",
+                    (false, _, OnFail::ReturnNone) => "return (0, 0)",
                 };
                 let shown = match test {
                     Test::LowUnchanged => {
@@ -749,6 +783,11 @@ impl Program {
                         let read = Pte::from_halves(held(Register::R1), held(Register::R0));
                         let sign = if pass { "=" } else { "≠" };
                         format!("{now} {sign} {read}")
+                    }
+                    Test::LowNotZero => {
+                        let r0 = held(Register::R0);
+                        let sign = if pass { "≠" } else { "=" };
+                        format!("0x{r0:08x} {sign} 0")
                     }
                 };
                 format!("{who}: {name} ({shown}: {outcome})")
@@ -851,6 +890,7 @@ fn test_name(test: Test) -> &'static str {
         Test::SeqEven => "check s is even",
         Test::SeqUnchanged => "check s2 = s",
         Test::StillTheSame => "re-check (q0, q1) = (r0, r1)",
+        Test::LowNotZero => "check r0 ≠ 0",
     }
 }
 

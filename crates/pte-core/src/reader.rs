@@ -9,7 +9,7 @@
 //! scratch. A kind is data: the transition relation only interprets items.
 
 use crate::compiler::CompiledForm;
-use crate::readers::{Effect, Item, ReaderAction, ReaderSpec};
+use crate::readers::{Effect, Item, OnFail, ReaderAction, ReaderSpec};
 use crate::scenario::{Barriers, MemoryModel, ReaderKind, MAX_READERS};
 use crate::words::{Order, Register, Word};
 
@@ -97,14 +97,23 @@ impl ReaderProgram {
         };
         let irq_blocks =
             block_of(A::IrqOff).zip(block_of(A::IrqOn)).map(|(off, on)| (off as u8, on as u8));
-        let completes_in = blocks
-            .iter()
-            .position(|block| {
-                block.items.iter().any(|i| {
-                    matches!(i.effect, Effect::Load64 | Effect::Test { completes: true, .. })
-                })
+        // The block with the item that completes the read, or (a kind that
+        // returns right after its last load: `read_once64`) the last block
+        // that loads.
+        let completing = blocks.iter().position(|block| {
+            block.items.iter().any(|i| {
+                matches!(
+                    i.effect,
+                    Effect::Load64
+                        | Effect::Test { completes: true, .. }
+                        | Effect::Test { on_fail: OnFail::ReturnNone, .. }
+                )
             })
-            .expect("every kind completes a read") as u8;
+        });
+        let last_load = blocks
+            .iter()
+            .rposition(|block| block.items.iter().any(|i| matches!(i.effect, Effect::Load(_))));
+        let completes_in = completing.or(last_load).expect("every kind completes a read") as u8;
         let mut locations = [None; ReaderAction::COUNT];
         for (b, block) in blocks.iter().enumerate() {
             for (i, item) in block.items.iter().enumerate() {

@@ -92,11 +92,34 @@ pub enum ReaderKind {
     /// The reader side of a sequence counter (`read_seqcount_begin()` /
     /// `read_seqcount_retry()`), the fix the thread proposed.
     Seqcount,
+    /// x86 PAE's `pmd_read_atomic()` before v6.2: low; if 0 return none,
+    /// else `smp_rmb()` and high. No retry, no interrupts disabled.
+    PmdReadAtomic,
+    /// `READ_ONCE()` of a 64-bit entry on a 32-bit CPU (GUP-fast's pmd
+    /// before v6.2): two 32-bit loads in no fixed order, interrupts off.
+    ReadOnce64,
 }
 
 impl ReaderKind {
-    pub const ALL: [ReaderKind; 4] =
-        [ReaderKind::Lockless, ReaderKind::GupFast, ReaderKind::Atomic64, ReaderKind::Seqcount];
+    pub const ALL: [ReaderKind; 6] = [
+        ReaderKind::Lockless,
+        ReaderKind::GupFast,
+        ReaderKind::Atomic64,
+        ReaderKind::Seqcount,
+        ReaderKind::PmdReadAtomic,
+        ReaderKind::ReadOnce64,
+    ];
+
+    /// The first scenario format (and link version) that has the kind: a
+    /// file or link of an older one naming it was not written by that
+    /// version and is refused.
+    pub fn since_format(self) -> u32 {
+        match self {
+            ReaderKind::Lockless => 1,
+            ReaderKind::GupFast | ReaderKind::Atomic64 | ReaderKind::Seqcount => 2,
+            ReaderKind::PmdReadAtomic | ReaderKind::ReadOnce64 => 3,
+        }
+    }
     // `id`, `label`, `title` and `spec`: `crate::readers`, the kind's spec.
 }
 
@@ -206,6 +229,9 @@ pub enum Barrier {
     /// Sequence-counter reader: the `smp_rmb()` in `read_seqcount_retry()`,
     /// before the second load of `seq`.
     SeqRmbRetry,
+    /// `pmd_read_atomic()`'s `smp_rmb()` between `r0 ← low` (found non-zero)
+    /// and `r1 ← high` (x86 PAE, before v6.2).
+    PmdRmb,
 }
 
 /// Where a barrier site comes from.
@@ -220,7 +246,7 @@ pub enum BarrierOrigin {
 }
 
 impl Barrier {
-    pub const ALL: [Barrier; 10] = [
+    pub const ALL: [Barrier; 11] = [
         Barrier::ZapWmb1,
         Barrier::ZapWmb2,
         Barrier::EstablishWmb1,
@@ -231,6 +257,7 @@ impl Barrier {
         Barrier::SeqWmbEnd,
         Barrier::SeqRmbBegin,
         Barrier::SeqRmbRetry,
+        Barrier::PmdRmb,
     ];
 
     pub fn id(self) -> &'static str {
@@ -245,6 +272,7 @@ impl Barrier {
             Barrier::SeqWmbEnd => "seq_wmb_end",
             Barrier::SeqRmbBegin => "seq_rmb_begin",
             Barrier::SeqRmbRetry => "seq_rmb_retry",
+            Barrier::PmdRmb => "pmd_rmb",
         }
     }
 
@@ -260,7 +288,8 @@ impl Barrier {
             Barrier::ReaderRmb1
             | Barrier::ReaderRmb2
             | Barrier::SeqRmbBegin
-            | Barrier::SeqRmbRetry => "smp_rmb()",
+            | Barrier::SeqRmbRetry
+            | Barrier::PmdRmb => "smp_rmb()",
             _ => "smp_wmb()",
         }
     }
@@ -278,6 +307,7 @@ impl Barrier {
             Barrier::SeqWmbEnd => "seqcount writer: wmb after the update, before seq ← seq + 1",
             Barrier::SeqRmbBegin => "seqcount reader: rmb between s ← seq and the halves",
             Barrier::SeqRmbRetry => "seqcount reader: rmb between the halves and s2 ← seq",
+            Barrier::PmdRmb => "pmd_read_atomic: rmb between r0 ← low (not 0) and r1 ← high",
         }
     }
 
@@ -446,6 +476,9 @@ impl<'de> Deserialize<'de> for SiteNames {
 impl FormatAndSites {
     /// Refuses a site of the sequence-counter fix in a file of a format
     /// before it (format 1 had the six sites of the lockless protocol).
+    /// `pmd_rmb` (added in format 3) is not refused: it only acts in a
+    /// `pmd_read_atomic` reader, a kind the older formats refuse
+    /// ([`ReaderKind::since_format`]), so naming it changes no result.
     pub(crate) fn check(&self) -> Result<(), ScenarioError> {
         if self.format >= 2 {
             return Ok(());
@@ -938,6 +971,11 @@ impl Scenario {
                 format: self.format,
                 field: if self.seqcount { "seqcount" } else { "reader_kinds" },
             });
+        }
+        // A kind a format did not have (pmd_read_atomic and read_once64
+        // came with format 3) in a file of that format.
+        if self.reader_kinds.iter().any(|kind| kind.since_format() > self.format) {
+            return Err(ScenarioError::NewerField { format: self.format, field: "reader_kinds" });
         }
         if self.format < 3 {
             let newer = [

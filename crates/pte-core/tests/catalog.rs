@@ -268,6 +268,54 @@ const ROWS: &[Row] = &[
         weak: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
         torn: &["P0:Z"],
     },
+    // pmd_read_atomic(), P1.low = P0.low: a zero low half returns the none
+    // pmd (0, 0) = Z:Z, so Z:P0 and Z:P1 are never returned. A non-zero low
+    // half is P0's (= P1's), read before the zap's low store or after the
+    // establish's; the high half is read after it (rmb, or program order)
+    // and may be P0's, the zapped one or P1's. No re-check: P0:Z is
+    // returned; P0:P1 is P1 itself. The test is a compiler barrier and the
+    // writer's wmbs are on, so every model (and the compiler) gives the same.
+    Row {
+        preset: "pmd-read-atomic-same-low",
+        sc: &["P0:P0", "P0:Z", "P1:P1", "Z:Z"],
+        tso: &["P0:P0", "P0:Z", "P1:P1", "Z:Z"],
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:Z"],
+        torn: &["P0:Z"],
+    },
+    // pmd_read_atomic() on 0 with one establish (high, wmb, low): a zero low
+    // half returns 0 (= P0:P0 = Z:Z); a non-zero one is P1's, stored after
+    // P1's high, which the rmb keeps the load of the high half behind.
+    Row {
+        preset: "pmd-read-atomic-populate",
+        sc: &["P0:P0", "P1:P1"],
+        tso: &["P0:P0", "P1:P1"],
+        weak: &["P0:P0", "P1:P1"],
+        torn: &[],
+    },
+    // READ_ONCE(*pmdp), P1.low = P0.low: two loads, no re-check. Even low
+    // first (the program as written) any low (P0's = P1's, or the zapped 0)
+    // meets any later high (P0's, 0, P1's): all six; the compiler's and the
+    // weak CPU's high-first orders add nothing new. P0:Z is torn; P0:P1 is
+    // P1; the Z: values are not present.
+    Row {
+        preset: "read-once64-same-low",
+        sc: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        tso: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        torn: &["P0:Z"],
+    },
+    // READ_ONCE(*pmdp) on 0 with one establish: low first gives P0:P0,
+    // P0:P1 (high stored, low not yet: not present) or P1:P1; the compiler
+    // (on in the preset) may emit the high half's load first, and then the
+    // old high half (0) meets P1's low half: P1:P0, torn even under SC. A
+    // weak CPU performs the loads in either order anyway.
+    Row {
+        preset: "read-once64-populate",
+        sc: &["P0:P0", "P0:P1", "P1:P0", "P1:P1"],
+        tso: &["P0:P0", "P0:P1", "P1:P0", "P1:P1"],
+        weak: &["P0:P0", "P0:P1", "P1:P0", "P1:P1"],
+        torn: &["P1:P0"],
+    },
 ];
 
 const SEQ_FIX: &[&str] = &["P0:P0", "Z:Z", "P1:P1"];

@@ -156,10 +156,19 @@ fn every_preset_with_the_kernels_barriers_answers_the_same_with_the_compiler_on_
         if scenario.barriers != Barriers::KERNEL {
             continue;
         }
+        // A READ_ONCE(*pmdp) reader has no barrier between its halves, which
+        // the compiler may swap (COMPILER.md): for it the compiler may only
+        // add results (read-once64-populate tears only because of it).
+        let one_access =
+            (0..scenario.readers).any(|reader| scenario.reader_kind(reader).spec().one_access);
         for model in MemoryModel::ALL {
             let on = Scenario { model, ..scenario.clone() };
             let off = Scenario { compiler: false, ..on.clone() };
-            assert_eq!(results(&on), results(&off), "{} under {model:?}", preset.id);
+            if one_access {
+                assert!(results(&off).is_subset(&results(&on)), "{} under {model:?}", preset.id);
+            } else {
+                assert_eq!(results(&on), results(&off), "{} under {model:?}", preset.id);
+            }
         }
     }
 }
@@ -280,9 +289,11 @@ proptest! {
 
 #[test]
 fn with_the_kernels_barriers_the_compiler_changes_no_preset_under_any_model_or_reader_kind() {
-    // Every reader kind has a barrier between its loads of the two halves
-    // (or loads them at once): with the kernel's barriers on, the compiler
-    // adds no result.
+    // Every reader kind but one has a barrier between its loads of the two
+    // halves (or loads them at once): with the kernel's barriers on, the
+    // compiler adds no result. `read_once64` (one 64-bit READ_ONCE(), its
+    // halves in no fixed order, COMPILER.md) has no barrier to keep: the
+    // compiler may only add results to it, never remove one.
     for preset in catalog::presets() {
         for kind in ReaderKind::ALL {
             for model in MemoryModel::ALL {
@@ -295,7 +306,12 @@ fn with_the_kernels_barriers_the_compiler_changes_no_preset_under_any_model_or_r
                     continue;
                 }
                 let off = Scenario { compiler: false, ..on.clone() };
-                assert_eq!(results(&on), results(&off), "{} {kind:?} {model:?}", preset.id);
+                if kind.spec().one_access {
+                    let (on, off) = (results(&on), results(&off));
+                    assert!(off.is_subset(&on), "{} {kind:?} {model:?}", preset.id);
+                } else {
+                    assert_eq!(results(&on), results(&off), "{} {kind:?} {model:?}", preset.id);
+                }
             }
         }
     }

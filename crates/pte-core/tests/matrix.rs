@@ -13,7 +13,8 @@
 //! a check, and every check is a compiler barrier, so without
 //! `seq_rmb_begin` the compiler still cannot move the reads of the halves
 //! above it, while a weak CPU performs them early past the branch. Under SC
-//! and TSO `seq_rmb_begin` is never needed. The rows below give each
+//! and TSO `seq_rmb_begin` is never needed. The same holds for `pmd_rmb`,
+//! which sits after `pmd_read_atomic()`'s zero test. The rows below give each
 //! preset's answers, and for the weak model the cells that tear and the
 //! minimal sets, each with its reason. (Before the compiler was modelled
 //! the SC and TSO rows were the preset's answer in every cell: the x86-TSO
@@ -55,6 +56,14 @@ const SEQ: &[&str] = &[
     "seq_rmb_retry",
 ];
 
+/// pmd_read_atomic() against a zap and an establish: the writer's four and
+/// its own rmb.
+const PMD: &[&str] = &["zap_wmb1", "zap_wmb2", "establish_wmb1", "establish_wmb2", "pmd_rmb"];
+/// A single establish with a pmd_read_atomic() reader.
+const POPULATE_PMD: &[&str] = &["establish_wmb1", "establish_wmb2", "pmd_rmb"];
+/// A single establish with a reader that has no barrier (READ_ONCE(*pmdp)).
+const POPULATE: &[&str] = &["establish_wmb1", "establish_wmb2"];
+
 /// The kernel's four barriers: each is needed under the weak model (the
 /// catalog's weak-no-* presets tear without it, trailing wmbs on or off, as
 /// a trailing wmb never orders its own operation's stores), and together
@@ -81,7 +90,7 @@ struct Row {
 
 /// The SC and TSO cells of a row.
 enum InOrder {
-    /// The weak row's, but that `seq_rmb_begin` is never needed.
+    /// The weak row's, but that `seq_rmb_begin` (and `pmd_rmb`) is never needed.
     LikeWeak,
     /// Exactly these cells tear.
     TornWithout(&'static [&'static str]),
@@ -419,6 +428,57 @@ const ROWS: &[Row] = &[
         // stops anyway: only srr's cell tears, as in seqcount-fix.
         in_order: InOrder::TornWithout(&["seq_rmb_retry"]),
     },
+    // No re-check: torn with every barrier on, so in every cell, and no set
+    // of sites suffices.
+    Row {
+        preset: "pmd-read-atomic-same-low",
+        sites: PMD,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+        in_order: InOrder::LikeWeak,
+    },
+    // Never torn with its barriers. Under weak: without e1 P1's low half may
+    // reach memory before its high half (the reader pairs it with 0);
+    // without pmd_rmb the high half's load may be performed before the low
+    // half's (the `if` orders nothing). e2 trails the only store after it.
+    // In program order pmd_rmb stops only the compiler, which the test stops
+    // anyway: only e1's cell tears (the compiler swaps the plain stores).
+    Row {
+        preset: "pmd-read-atomic-populate",
+        sites: POPULATE_PMD,
+        sc: false,
+        tso: false,
+        weak: false,
+        weak_torn_without: Some(&["establish_wmb1", "pmd_rmb"]),
+        weak_minimal: &[&["establish_wmb1", "pmd_rmb"]],
+        in_order: InOrder::TornWithout(&["establish_wmb1"]),
+    },
+    // Two loads, no re-check: torn in every cell; the reader has no site.
+    Row {
+        preset: "read-once64-same-low",
+        sites: WALKER,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+        in_order: InOrder::LikeWeak,
+    },
+    // The compiler (and a weak CPU) may load the high half first: torn in
+    // every cell, no barrier site can stop it.
+    Row {
+        preset: "read-once64-populate",
+        sites: POPULATE,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+        in_order: InOrder::LikeWeak,
+    },
 ];
 
 /// The sequence-counter fix under weak (same low half, no flush). The
@@ -482,8 +542,9 @@ fn every_preset_s_matrix() {
             let as_is = [row.sc, row.tso, row.weak][model.index()];
             // In program order a barrier stops only the compiler, which
             // cannot cross a check (see the module comment).
-            let compiler_only =
-                |site: &&str| !model.rules().in_program_order || *site != "seq_rmb_begin";
+            let compiler_only = |site: &&str| {
+                !model.rules().in_program_order || !["seq_rmb_begin", "pmd_rmb"].contains(site)
+            };
             let torn_without: Option<Vec<&str>> = match row.in_order {
                 InOrder::TornWithout(sites) if model.rules().in_program_order => {
                     Some(sites.to_vec())

@@ -163,6 +163,10 @@ fn site_scenario(site: Barrier, others: Barriers) -> Scenario {
         scenario.seqcount = true;
         scenario.set_reader_kind(0, ReaderKind::Seqcount);
     }
+    // pmd_read_atomic()'s rmb, between its load of low and its load of high.
+    if site == Barrier::PmdRmb {
+        scenario.set_reader_kind(0, ReaderKind::PmdReadAtomic);
+    }
     scenario.barriers = others.with(site, false);
     scenario.validate().unwrap();
     scenario
@@ -211,7 +215,8 @@ fn every_barrier_site_switched_off_explains_the_reordering_it_allows() {
         seq_wmb_begin: writer: low ← 0x00000000 (Z) was performed before seq ← 1 (seq 1): allowed because seq_wmb_begin is off
         seq_wmb_end: writer: seq ← 2 (seq 2) was performed before high ← 0x00000000 (Z): allowed because zap_wmb2 and seq_wmb_end are off
         seq_rmb_begin: reader 1: r0 ← low was performed before s ← seq: allowed because seq_rmb_begin is off
-        seq_rmb_retry: reader 1: s2 ← seq was performed before r0 ← low: allowed because seq_rmb_retry is off"#]]
+        seq_rmb_retry: reader 1: s2 ← seq was performed before r0 ← low: allowed because seq_rmb_retry is off
+        pmd_rmb: reader 1: r1 ← high was performed before r0 ← low: allowed because pmd_rmb is off"#]]
     .assert_eq(&lines.join("\n"));
 }
 

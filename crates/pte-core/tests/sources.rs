@@ -100,6 +100,8 @@ fn every_step_of_the_catalog_names_its_source() {
                         (ReaderKind::Seqcount, "s") => "read_seqcount_begin",
                         (ReaderKind::Seqcount, "s2") => "read_seqcount_retry",
                         (ReaderKind::GupFast, "q0" | "q1") => "gup_pte_range",
+                        (ReaderKind::PmdReadAtomic, _) => "pmd_read_atomic",
+                        (ReaderKind::ReadOnce64, _) => "gup_pmd_range",
                         _ => "ptep_get_lockless",
                     };
                     assert_eq!(found[0].function, expected);

@@ -157,7 +157,7 @@ struct WordJson {
 struct ReaderJson {
     /// 1-based.
     reader: u8,
-    /// lockless, gup_fast, atomic64 or seqcount.
+    /// The kind's id (`ReaderKind::id`).
     kind: &'static str,
     phase: &'static str,
     /// Hex, or null when the register holds nothing in this iteration (or

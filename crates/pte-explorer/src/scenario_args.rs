@@ -74,7 +74,8 @@ pub struct ScenarioFlags {
     pub readers: Option<u8>,
 
     /// Switch a barrier site off (repeatable or comma-separated): zap_wmb1,
-    /// zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2
+    /// zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2,
+    /// seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry, pmd_rmb
     #[arg(long, value_name = "SITE", value_delimiter = ',', value_parser = parse_barrier)]
     pub barrier_off: Vec<Barrier>,
 
@@ -88,7 +89,9 @@ pub struct ScenarioFlags {
 
     /// The readers' kinds, one per reader, comma-separated: lockless (the
     /// ptep_get_lockless() loop), gup_fast (with its re-check), atomic64 (the
-    /// TLB walker's 64-bit load), seqcount (the sequence-counter reader)
+    /// TLB walker's 64-bit load), seqcount (the sequence-counter reader),
+    /// pmd_read_atomic (x86 PAE's, before v6.2), read_once64 (GUP-fast's
+    /// READ_ONCE(*pmdp) on i386, before v6.2)
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_reader_kind)]
     pub reader_kinds: Option<Vec<ReaderKind>>,
 

@@ -226,7 +226,7 @@ fn bad_flags_name_the_field() {
     check_error(
         "check --barrier-off zap_wmb3",
         expect![[r#"
-            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry
+            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry, pmd_rmb
 
             For more information, try '--help'."#]],
     );
@@ -709,6 +709,54 @@ fn list_the_catalog() {
                 entry under every model.
                 Jann Horn: https://lore.kernel.org/all/CAG48ez3KMuM2aLpc8SvGiqZvv1KFc7E2DBZ4CLzxQeFhrMN_-w@mail.gmail.com/
 
+            pmd-read-atomic-same-low — pmd_read_atomic() (before v6.2), same low half, no flush
+                model sc, flush none; torn read: Sometimes (24 states)
+                x86 PAE's pmd_read_atomic() until v6.1: read the low half; if it is 0 return the
+                none pmd, else smp_rmb() and read the high half. No retry and no interrupts off: its
+                callers walk page tables under mmap_lock for read. Against a zap and re-establish it
+                returns P0's low half with the zapped high half: torn under every model, with or
+                without a reused low half, since nothing re-checks. Its own comment admits that with
+                THP "the high and low part of the pmdval returned may not be consistent", arguing
+                its main caller needs only the low half. Peter Zijlstra's "mm: Fix
+                pmd_read_atomic()" (commit 024d232ae4fc, v6.2) replaced it with pmdp_get_lockless(),
+                the lockless loop: "AFAICT there's no reason to do anything different than what we
+                do for PTEs."
+                Peter Zijlstra: https://lore.kernel.org/all/20221022114424.711181252@infradead.org/
+
+            pmd-read-atomic-populate — pmd_read_atomic() on a not-present entry, populate only
+                model sc, flush none; torn read: Never (11 states)
+                The case pmd_read_atomic()'s comment has in mind: "Without THP if the mmap_lock is
+                held for reading, the pmd can only transition from null to not null while
+                pmd_read_atomic() runs." The entry holds 0 and one establish (high, smp_wmb(), low)
+                installs P1; no zap. A non-zero low half is P1's, stored after P1's high half, and
+                the smp_rmb() keeps the high half's load after it: never torn, under every model.
+                Switch pmd_rmb off under the weak model to see the load of the high half performed
+                first: the if statement orders nothing on a weak CPU.
+                Peter Zijlstra: https://lore.kernel.org/all/20221022114424.711181252@infradead.org/
+
+            read-once64-same-low — GUP-fast's READ_ONCE(*pmdp) (before v6.2), same low half, no flush
+                model sc, flush none; torn read: Sometimes (59 states)
+                GUP-fast's gup_pmd_range() read the pmd with pmd_t pmd = READ_ONCE(*pmdp) until
+                v6.1, interrupts off. On i386 an 8-byte READ_ONCE() is two 32-bit loads with no
+                barrier and no retry, in an order C does not fix. Against a zap and re-establish
+                nothing makes the halves belong together: torn under every model. Peter Zijlstra's
+                "mm/gup: Fix the lockless PMD access" (commit 1180e732c985, v6.2): "On architectures
+                where the PTE/PMD is larger than the native word size (i386-PAE for example),
+                READ_ONCE() can do the wrong thing. Use pmdp_get_lockless() just like we use
+                ptep_get_lockless()."
+                Peter Zijlstra: https://lore.kernel.org/all/20221022114424.906110403@infradead.org/
+
+            read-once64-populate — READ_ONCE(*pmdp) on a not-present entry, populate only
+                model sc, flush none; torn read: Sometimes (33 states)
+                The populate case against GUP-fast's READ_ONCE(*pmdp): the entry holds 0 and one
+                establish installs P1. Loaded low half first, as the code is written, x86 never
+                tears here: a low half of P1 comes after P1's high half. But the two loads are
+                halves of one volatile access, and the compiler may emit the high half's load first:
+                then the old high half (0) with P1's low half is torn, even on a sequentially
+                consistent CPU. Switch the compiler off to see x86 keep it whole; the weak model
+                tears either way.
+                Peter Zijlstra: https://lore.kernel.org/all/20221022114424.906110403@infradead.org/
+
             seqcount-fix — Sequence-counter fix, same low half, no flush
                 model sc, flush none; torn read: Never (487 states)
                 Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as the
@@ -798,7 +846,7 @@ fn reader_kinds_and_the_sequence_counter_by_flag() {
     check_error(
         "check --reader-kinds lockless,tlb",
         expect![[r#"
-            error: invalid value 'tlb' for '--reader-kinds <KINDS>': expected one of lockless, gup_fast, atomic64, seqcount
+            error: invalid value 'tlb' for '--reader-kinds <KINDS>': expected one of lockless, gup_fast, atomic64, seqcount, pmd_read_atomic, read_once64
 
             For more information, try '--help'."#]],
     );
@@ -1171,7 +1219,8 @@ fn matrix_json_of_the_walker() {
                   "seq_wmb_begin": true,
                   "seq_wmb_end": true,
                   "seq_rmb_begin": true,
-                  "seq_rmb_retry": true
+                  "seq_rmb_retry": true,
+                  "pmd_rmb": true
                 },
                 "reader_kinds": [
                   "atomic64"

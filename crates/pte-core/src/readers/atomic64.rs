@@ -27,4 +27,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     returns: ("the PTE the reader saw", None),
     reading: "reading",
     finished: "done",
+    one_access: false,
 };

@@ -93,4 +93,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     returns: ("unless it backed off", Some(&GUP_RECHECK)),
     reading: "interrupts off, in GUP-fast",
     finished: "done, interrupts on",
+    one_access: false,
 };

@@ -68,4 +68,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     returns: ("the PTE the reader saw", Some(&PTEP_GET_LOCKLESS)),
     reading: "interrupts off, in the retry loop",
     finished: "done, interrupts on",
+    one_access: false,
 };

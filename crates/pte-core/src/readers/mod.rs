@@ -12,6 +12,8 @@ pub mod atomic64;
 pub mod gup_fast;
 pub mod irq;
 pub mod lockless;
+pub mod pmd_read_atomic;
+pub mod read_once64;
 pub mod seqcount;
 
 use crate::scenario::{Barrier, ReaderKind};
@@ -61,6 +63,11 @@ pub struct ReaderSpec {
     pub reading: &'static str,
     /// What the CLI says once it is finished ("done, interrupts on").
     pub finished: &'static str,
+    /// Its two loads are the halves of one C access (`READ_ONCE()` of the
+    /// 64-bit entry): volatile, so marked, but C fixes no order between
+    /// the halves, so the compiler may emit either first
+    /// (`../shared/spec/COMPILER.md`).
+    pub one_access: bool,
 }
 
 /// One step of a kind's program and the line that shows it.
@@ -161,6 +168,8 @@ impl ReaderKind {
             ReaderKind::GupFast => &gup_fast::SPEC,
             ReaderKind::Atomic64 => &atomic64::SPEC,
             ReaderKind::Seqcount => &seqcount::SPEC,
+            ReaderKind::PmdReadAtomic => &pmd_read_atomic::SPEC,
+            ReaderKind::ReadOnce64 => &read_once64::SPEC,
         }
     }
 
@@ -218,6 +227,9 @@ pub enum ReaderAction {
     Check,
     /// GUP-fast's re-check of the entry after taking the reference.
     Recheck,
+    /// `pmd_read_atomic()`'s `if (ret)`: a zero low half returns the none
+    /// entry without reading the high half.
+    ZeroCheck,
     /// `local_irq_restore()`.
     IrqOn,
 }
@@ -233,12 +245,13 @@ impl ReaderAction {
             ReaderAction::OddCheck => "odd",
             ReaderAction::Check => "chk",
             ReaderAction::Recheck => "rechk",
+            ReaderAction::ZeroCheck => "zero",
             ReaderAction::IrqOn => "on",
         }
     }
 
     /// How many actions there are: one load per register, and the others.
-    pub const COUNT: usize = Register::ALL.len() + 7;
+    pub const COUNT: usize = Register::ALL.len() + 8;
 
     /// The action's position in [`ReaderAction::ALL`]: derived from the
     /// register's, so a new register or action needs no renumbering.
@@ -253,6 +266,7 @@ impl ReaderAction {
             ReaderAction::Check => LOADS + 4,
             ReaderAction::Recheck => LOADS + 5,
             ReaderAction::IrqOn => LOADS + 6,
+            ReaderAction::ZeroCheck => LOADS + 7,
         }
     }
 
@@ -266,6 +280,7 @@ impl ReaderAction {
             ReaderAction::Check,
             ReaderAction::Recheck,
             ReaderAction::IrqOn,
+            ReaderAction::ZeroCheck,
         ];
         let mut all = [ReaderAction::IrqOff; ReaderAction::COUNT];
         let mut i = 0;
@@ -294,6 +309,8 @@ pub enum Test {
     SeqUnchanged,
     /// `(q0, q1) = (r0, r1)`: the entry still holds the value read.
     StillTheSame,
+    /// `r0 ≠ 0`: the low half is not zero (`pmd_read_atomic()`'s `if (ret)`).
+    LowNotZero,
 }
 
 impl Test {
@@ -306,6 +323,7 @@ impl Test {
             Test::SeqEven => &[Register::S],
             Test::SeqUnchanged => &[Register::S, Register::S2],
             Test::StillTheSame => &[Register::R0, Register::R1, Register::Q0, Register::Q1],
+            Test::LowNotZero => &[Register::R0],
         }
     }
 }
@@ -318,6 +336,11 @@ pub enum OnFail {
     /// Give the read up: GUP-fast drops the reference and falls back to the
     /// slow path. The read completes as backed off.
     BackOff,
+    /// Return the none entry `(0, 0)` without reading further
+    /// (`pmd_read_atomic()` on a zero low half). The read completes,
+    /// returned; its high half is the constant 0, which the low half's load
+    /// decided.
+    ReturnNone,
 }
 
 /// What an item does when it is performed.

@@ -85,4 +85,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     returns: ("the PTE the reader saw", Some(&READ_SEQCOUNT_RETRY)),
     reading: "interrupts off, in the retry loop",
     finished: "done, interrupts on",
+    one_access: false,
 };
