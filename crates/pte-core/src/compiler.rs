@@ -54,11 +54,12 @@ impl CompiledForm {
 
 /// Is a writer access marked? `WRITE_ONCE()` stores of the PTE when the
 /// scenario says so; the atomic zap and the flush always; the counters'
-/// `seq++` never (`do_raw_write_seqcount_begin()` increments plainly).
+/// bumps never (`do_raw_write_seqcount_begin()` increments `sequence`
+/// plainly, KVM's `count_spte_clear()` `sp->clear_spte_count`).
 /// The litmus export writes each store as this says.
 pub(crate) fn writer_marked(scenario: &Scenario, access: &WriterAccess) -> bool {
     match access.kind {
-        AccessKind::Store(Word::Seq) => false,
+        AccessKind::Store(Word::Seq | Word::Count) => false,
         AccessKind::Store(_) => scenario.marked_writer,
         AccessKind::StoreBoth | AccessKind::Flush => true,
     }
@@ -87,9 +88,15 @@ fn reader_may_swap(scenario: &Scenario, kind: ReaderKind, a: &Item, b: &Item) ->
 }
 
 /// Is a reader's load of `word` marked ([`reader_marked`]'s rule for
-/// loads; the litmus export writes each load as this says).
+/// loads; the litmus export writes each load as this says). KVM's
+/// `__get_spte_lockless()` reads `sp->clear_spte_count` plainly, whatever
+/// the PTE loads are.
 pub(crate) fn load_marked(scenario: &Scenario, word: Word) -> bool {
-    word == Word::Seq || scenario.marked_reader
+    match word {
+        Word::Seq => true,
+        Word::Count => false,
+        Word::Low | Word::High => scenario.marked_reader,
+    }
 }
 
 /// Every order of `0..count` that keeps `i` before `j` whenever

@@ -60,6 +60,8 @@ pub enum Edit {
     },
     /// The writer side of the sequence-counter fix, on or off.
     Seqcount(bool),
+    /// KVM's clear counter (`count_spte_clear()` after every zap), on or off.
+    ClearCounter(bool),
     /// The compiler (`COMPILER.md`) on or off.
     Compiler(bool),
     /// The writer's PTE stores `WRITE_ONCE()` (marked) or plain.
@@ -115,6 +117,7 @@ impl fmt::Display for Edit {
             Edit::SameLow(same) => write!(f, "same low half {}", on_off(*same)),
             Edit::Barrier { barrier, on } => write!(f, "{} {}", barrier.id(), on_off(*on)),
             Edit::Seqcount(on) => write!(f, "sequence counter {}", on_off(*on)),
+            Edit::ClearCounter(on) => write!(f, "clear counter {}", on_off(*on)),
             Edit::Compiler(on) => write!(f, "compiler {}", on_off(*on)),
             Edit::MarkedWriter(marked) => {
                 write!(f, "writer stores {}", if *marked { "WRITE_ONCE()" } else { "plain" })
@@ -209,6 +212,7 @@ impl Scenario {
             Edit::SameLow(same) => self.set_same_low(same),
             Edit::Barrier { barrier, on } => self.barriers.set(barrier, on),
             Edit::Seqcount(on) => self.seqcount = on,
+            Edit::ClearCounter(on) => self.clear_counter = on,
             Edit::Compiler(on) => self.compiler = on,
             Edit::MarkedWriter(marked) => self.marked_writer = marked,
             Edit::MarkedReader(marked) => self.marked_reader = marked,
@@ -284,6 +288,9 @@ impl Scenario {
         }
         if self.seqcount != other.seqcount {
             edits.push(Edit::Seqcount(other.seqcount));
+        }
+        if self.clear_counter != other.clear_counter {
+            edits.push(Edit::ClearCounter(other.clear_counter));
         }
         if self.compiler != other.compiler {
             edits.push(Edit::Compiler(other.compiler));
@@ -422,6 +429,7 @@ mod tests {
             (Edit::SameLow(true), "same low half on"),
             (Edit::Barrier { barrier: Barrier::ZapWmb1, on: false }, "zap_wmb1 off"),
             (Edit::Seqcount(true), "sequence counter on"),
+            (Edit::ClearCounter(true), "clear counter on"),
             (Edit::AddOp(WriterOp::Flush), "writer + flush"),
             (Edit::RemoveOp(0), "writer operation 1 removed"),
             (Edit::MoveOp { from: 0, to: 1 }, "writer operation 1 moved to 2"),
@@ -447,6 +455,7 @@ mod tests {
                 Edit::Readers(3),
                 Edit::ReaderKind { reader: 2, kind: ReaderKind::Seqcount },
                 Edit::Seqcount(true),
+                Edit::ClearCounter(true),
                 Edit::Arch(Arch::PresentHigh),
                 Edit::Flush(FlushMode::Paravirt),
                 Edit::Value { slot: ValueSlot::Z, value: Pte(0x8000_0000) },

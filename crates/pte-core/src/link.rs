@@ -60,6 +60,9 @@ pub fn encode_compiled(scenario: &Scenario, form: usize, steps: &[Step]) -> Stri
     if scenario.seqcount {
         parts.push("seq=1".to_owned());
     }
+    if scenario.clear_counter {
+        parts.push("clear=1".to_owned());
+    }
     parts.push(format!("cc={}", u8::from(scenario.compiler)));
     let marked: Vec<String> =
         [("writer", scenario.marked_writer), ("reader", scenario.marked_reader)]
@@ -217,9 +220,9 @@ const VERSION_1_PARAMETERS: [&str; 12] =
     ["lesson", "v", "model", "bit", "writer", "p0", "z", "p", "readers", "flush", "off", "t"];
 /// Version 2 added the reader kinds and the sequence counter.
 const VERSION_2_PARAMETERS: [&str; 2] = ["kinds", "seq"];
-/// Version 3 added the compiler (`cc`, required) and marked accesses.
-/// and the compiled form a trace runs in.
-const VERSION_3_PARAMETERS: [&str; 3] = ["cc", "marked", "form"];
+/// Version 3 added the compiler (`cc`, required), marked accesses, the
+/// compiled form a trace runs in and KVM's clear counter (`clear`).
+const VERSION_3_PARAMETERS: [&str; 4] = ["cc", "marked", "form", "clear"];
 
 /// Decodes [`encode`]'s output. A leading `?` or `#` is ignored; `%2C` is
 /// read as a comma, since mail clients sometimes escape it. Every number is
@@ -347,7 +350,13 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
     // it showed then; a link of version 3 says which.
     let mut compiler = false;
     let (mut marked_writer, mut marked_reader) = (false, false);
+    let mut clear_counter = false;
     if version >= 3 {
+        clear_counter = match optional("clear") {
+            "" | "0" => false,
+            "1" => true,
+            other => return Err(invalid("clear", other, "expected 0 or 1".to_owned())),
+        };
         compiler = match get("cc")? {
             "0" => false,
             "1" => true,
@@ -376,6 +385,7 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
         barriers,
         reader_kinds,
         seqcount,
+        clear_counter,
         compiler,
         marked_writer,
         marked_reader,

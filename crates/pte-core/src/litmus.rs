@@ -48,6 +48,8 @@ pub enum LitmusError {
     ReaderKind { reader: u8, kind: &'static str },
     /// The sequence-counter writer (a third word) is not exported.
     Seqcount,
+    /// KVM's clear-counter writer (a fourth word) is not exported.
+    ClearCounter,
 }
 
 impl fmt::Display for LitmusError {
@@ -68,6 +70,11 @@ impl fmt::Display for LitmusError {
             LitmusError::Seqcount => write!(
                 f,
                 "the sequence-counter writer is not exported: the litmus test has the two PTE \
+                 halves only"
+            ),
+            LitmusError::ClearCounter => write!(
+                f,
+                "the clear-counter writer is not exported: the litmus test has the two PTE \
                  halves only"
             ),
             LitmusError::BadName { name } => write!(
@@ -137,6 +144,9 @@ pub fn export(scenario: &Scenario, name: &str) -> Result<String, LitmusError> {
     }
     if scenario.seqcount {
         return Err(LitmusError::Seqcount);
+    }
+    if scenario.clear_counter {
+        return Err(LitmusError::ClearCounter);
     }
     let program = Program::new(scenario.clone())?;
     let mut text = String::new();
@@ -472,7 +482,7 @@ fn write_exists(text: &mut String, program: &Program) {
         distinct(std::iter::once(scenario.values.p0).chain(scenario.values.p.iter().copied()));
     let register = match present {
         Word::High => "r1",
-        Word::Low | Word::Seq => "r0",
+        Word::Low | Word::Seq | Word::Count => "r0",
     };
     let terms: Vec<String> = (1..=scenario.readers)
         .map(|reader| {
@@ -514,6 +524,7 @@ fn variable(word: Word) -> &'static str {
         Word::Low => "lo",
         Word::High => "hi",
         Word::Seq => "seq",
+        Word::Count => "count",
     }
 }
 
@@ -521,7 +532,7 @@ fn half(pte: Pte, word: Word) -> u32 {
     match word {
         Word::Low => pte.low(),
         Word::High => pte.high(),
-        Word::Seq => 0,
+        Word::Seq | Word::Count => 0,
     }
 }
 

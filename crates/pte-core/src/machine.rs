@@ -40,8 +40,9 @@ pub struct State {
     pub(crate) writer_done: u64,
     /// TSO only: writer accesses below this index have left the store buffer.
     pub(crate) drained_to: u8,
-    /// The tag of the write each word holds in memory: `[low, high, seq]`.
-    pub(crate) memory: [Tag; 3],
+    /// The tag of the write each word holds in memory: `[low, high, seq,
+    /// count]`.
+    pub(crate) memory: [Tag; Word::ALL.len()],
     pub(crate) readers: [ReaderState; MAX_READERS],
 }
 
@@ -51,8 +52,8 @@ impl std::hash::Hash for State {
     /// `Eq` needs).
     fn hash<H: std::hash::Hasher>(&self, hasher: &mut H) {
         hasher.write_u64(self.writer_done);
-        let [low, high, seq] = self.memory;
-        hasher.write_u64(u64::from_le_bytes([self.drained_to, low, high, seq, 0, 0, 0, 0]));
+        let [low, high, seq, count] = self.memory;
+        hasher.write_u64(u64::from_le_bytes([self.drained_to, low, high, seq, count, 0, 0, 0]));
         for reader in &self.readers {
             let [r0, r1, r2, r3, r4] = reader.registers;
             hasher.write_u64(u64::from_le_bytes([
@@ -266,7 +267,7 @@ impl Program {
         State {
             writer_done: 0,
             drained_to: 0,
-            memory: [INITIAL; 3],
+            memory: [INITIAL; Word::ALL.len()],
             readers: [ReaderState::default(); MAX_READERS],
         }
     }
@@ -875,10 +876,10 @@ impl Program {
 }
 
 /// A word's value as a person reads it: the PTE halves in hex, the
-/// sequence counter in decimal.
+/// counters (`seq`, `count`) in decimal.
 pub fn word_value(word: Word, value: u32) -> String {
     match word {
-        Word::Seq => value.to_string(),
+        Word::Seq | Word::Count => value.to_string(),
         Word::Low | Word::High => format!("0x{value:08x}"),
     }
 }

@@ -248,10 +248,11 @@ fn header_line(name: &str, scenario: &Scenario) -> String {
 }
 
 /// `{ ptep->pte == 0x0000000100001067 }`, with `seq` when the sequence
-/// counter is on.
+/// counter is on and `count` when the clear counter is.
 fn initial_state(scenario: &Scenario) -> String {
     let seq = if scenario.seqcount { ", seq == 0" } else { "" };
-    format!("{{ ptep->pte == {}{seq} }}", scenario.values.p0)
+    let count = if scenario.clear_counter { ", count == 0" } else { "" };
+    format!("{{ ptep->pte == {}{seq}{count} }}", scenario.values.p0)
 }
 
 /// The threads that have a line, the writer first.
@@ -323,7 +324,7 @@ fn interleaving(session: &Session, charset: Charset) -> Vec<Row> {
                 let access = program.accesses()[later];
                 let code = writer_code(*step).unwrap_or_else(|| program.name(*step));
                 let text = match access.kind {
-                    AccessKind::Store(Word::Seq) | AccessKind::Flush => code,
+                    AccessKind::Store(Word::Seq | Word::Count) | AccessKind::Flush => code,
                     AccessKind::Store(_) | AccessKind::StoreBoth => {
                         format!("{code} /* {} */", access.value_name)
                     }
@@ -785,7 +786,7 @@ fn event_sentence(session: &Session, index: usize, style: Style) -> String {
             let access = program.accesses()[usize::from(access_index)];
             let cpu = style.cpu(Thread::Writer);
             match access.kind {
-                AccessKind::Store(word @ Word::Seq) => {
+                AccessKind::Store(word @ (Word::Seq | Word::Count)) => {
                     format!(
                         "{cpu} stores {} to {}",
                         word_value(word, access.stored(word)),
@@ -834,7 +835,7 @@ fn event_sentence(session: &Session, index: usize, style: Style) -> String {
                     Some(tag) => {
                         let word = register.word();
                         let name = match word {
-                            Word::Seq => String::new(),
+                            Word::Seq | Word::Count => String::new(),
                             _ => format!(" ({})", value_name(program.source(tag))),
                         };
                         format!(

@@ -25,8 +25,9 @@ pub enum ValueName {
     Z,
     /// The n-th re-established entry, n ≥ 1.
     P(u8),
-    /// The sequence counter's n-th value, n ≥ 1.
-    Seq(u8),
+    /// A writer option's counter word (`seq`, `count`) at its n-th value,
+    /// n ≥ 1: "seq 1", "count 2".
+    Counter(Word, u8),
 }
 
 impl std::fmt::Display for ValueName {
@@ -35,7 +36,7 @@ impl std::fmt::Display for ValueName {
             ValueName::P0 => write!(f, "P0"),
             ValueName::Z => write!(f, "Z"),
             ValueName::P(n) => write!(f, "P{n}"),
-            ValueName::Seq(n) => write!(f, "seq {n}"),
+            ValueName::Counter(word, n) => write!(f, "{} {n}", word.name()),
         }
     }
 }
@@ -63,8 +64,10 @@ pub struct WriterAccess {
     /// The `smp_wmb()` site that follows this store in its operation,
     /// whether switched on or off.
     pub wmb_after: Option<Barrier>,
-    /// With the sequence counter: `write_seqcount_end()`'s `smp_wmb()`,
-    /// which follows the operation's last store (after `wmb_after`).
+    /// The innermost writer option's closing `smp_wmb()` (the sequence
+    /// counter's `write_seqcount_end()`, the clear counter's
+    /// `count_spte_clear()`), which follows the operation's last store
+    /// (after `wmb_after`); an outer option's sits on the inner one's bump.
     pub seq_wmb_after: Option<Barrier>,
 }
 
@@ -77,7 +80,7 @@ impl WriterAccess {
     pub fn touches(&self, word: Word) -> bool {
         match self.kind {
             AccessKind::Store(stored) => stored == word,
-            AccessKind::StoreBoth => word != Word::Seq,
+            AccessKind::StoreBoth => word.is_pte_half(),
             AccessKind::Flush => false,
         }
     }
@@ -96,8 +99,10 @@ impl WriterAccess {
         match (word, self.value_name) {
             (Word::Low, _) => self.value.low(),
             (Word::High, _) => self.value.high(),
-            (Word::Seq, ValueName::Seq(n)) => u32::from(n),
-            (Word::Seq, _) => 0,
+            (Word::Seq | Word::Count, ValueName::Counter(counter, n)) if counter == word => {
+                u32::from(n)
+            }
+            (Word::Seq | Word::Count, _) => 0,
         }
     }
 }
@@ -371,7 +376,7 @@ impl Program {
             INITIAL => match word {
                 Word::Low => self.scenario.values.p0.low(),
                 Word::High => self.scenario.values.p0.high(),
-                Word::Seq => 0,
+                Word::Seq | Word::Count => 0,
             },
             tag => self.accesses[usize::from(tag - 1)].stored(word),
         }
@@ -555,16 +560,22 @@ fn flatten_ops(scenario: &Scenario) -> Vec<(WriterOp, Vec<WriterAccess>)> {
             let counter = AccessKind::Store(option.word);
             if let Some(wrap) = &option.begin {
                 *bumps += 1;
-                let mut begin = access(counter, Pte(0), ValueName::Seq(*bumps));
+                let mut begin = access(counter, Pte(0), ValueName::Counter(option.word, *bumps));
                 begin.wmb_after = Some(wrap.site);
                 before.push(begin);
             }
             if let Some(wrap) = &option.end {
-                if let Some(last) = own.last_mut() {
-                    last.seq_wmb_after = Some(wrap.site);
-                }
                 *bumps += 1;
-                after.insert(0, access(counter, Pte(0), ValueName::Seq(*bumps)));
+                let mut end = access(counter, Pte(0), ValueName::Counter(option.word, *bumps));
+                // This option nests inside the ones before it: its barrier
+                // follows the operation's last store, and the barrier an
+                // outer option put there moves onto this option's bump,
+                // before the outer bump (…; smp_wmb(); count++; smp_wmb();
+                // seq++).
+                if let Some(last) = own.last_mut() {
+                    end.wmb_after = last.seq_wmb_after.replace(wrap.site);
+                }
+                after.insert(0, end);
             }
         }
         let mut all = before;

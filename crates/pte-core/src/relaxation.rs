@@ -113,6 +113,7 @@ impl Program {
                         Word::Low => &[Word::Low],
                         Word::High => &[Word::High],
                         Word::Seq => &[Word::Seq],
+                        Word::Count => &[Word::Count],
                     },
                     Effect::Load64 => &[Word::Low, Word::High],
                     _ => &[],

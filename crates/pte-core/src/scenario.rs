@@ -232,6 +232,10 @@ pub enum Barrier {
     /// `pmd_read_atomic()`'s `smp_rmb()` between `r0 ← low` (found non-zero)
     /// and `r1 ← high` (x86 PAE, before v6.2).
     PmdRmb,
+    /// KVM's clear counter, writer side: the `smp_wmb()` in
+    /// `count_spte_clear()`, after a clear's stores and before
+    /// `count ← count + 1`.
+    KvmCountWmb,
 }
 
 /// Where a barrier site comes from.
@@ -246,7 +250,7 @@ pub enum BarrierOrigin {
 }
 
 impl Barrier {
-    pub const ALL: [Barrier; 11] = [
+    pub const ALL: [Barrier; 12] = [
         Barrier::ZapWmb1,
         Barrier::ZapWmb2,
         Barrier::EstablishWmb1,
@@ -258,6 +262,7 @@ impl Barrier {
         Barrier::SeqRmbBegin,
         Barrier::SeqRmbRetry,
         Barrier::PmdRmb,
+        Barrier::KvmCountWmb,
     ];
 
     pub fn id(self) -> &'static str {
@@ -273,6 +278,7 @@ impl Barrier {
             Barrier::SeqRmbBegin => "seq_rmb_begin",
             Barrier::SeqRmbRetry => "seq_rmb_retry",
             Barrier::PmdRmb => "pmd_rmb",
+            Barrier::KvmCountWmb => "kvm_count_wmb",
         }
     }
 
@@ -308,6 +314,7 @@ impl Barrier {
             Barrier::SeqRmbBegin => "seqcount reader: rmb between s ← seq and the halves",
             Barrier::SeqRmbRetry => "seqcount reader: rmb between the halves and s2 ← seq",
             Barrier::PmdRmb => "pmd_read_atomic: rmb between r0 ← low (not 0) and r1 ← high",
+            Barrier::KvmCountWmb => "KVM clear counter: wmb after a zap, before count ← count + 1",
         }
     }
 
@@ -705,6 +712,10 @@ pub struct Scenario {
     /// `write_seqcount_begin()` / `write_seqcount_end()` on a third word `seq`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub seqcount: bool,
+    /// KVM's clear counter (`count_spte_clear()`): after every zap's
+    /// stores, `smp_wmb()` and `count ← count + 1` on a fourth word `count`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub clear_counter: bool,
     /// The compiler (`COMPILER.md`): on, it may reorder and merge plain
     /// accesses inside a region before the program runs under the memory
     /// model; off, programs run exactly as written. Absent (every file and
@@ -758,6 +769,7 @@ impl Scenario {
             barriers: Barriers::KERNEL,
             reader_kinds: Vec::new(),
             seqcount: false,
+            clear_counter: false,
             compiler: true,
             marked_writer: false,
             marked_reader: false,
@@ -877,7 +889,8 @@ impl Scenario {
                     _ => 2,
                 };
                 let wrapped = self.seqcount && *op != WriterOp::Flush;
-                own + if wrapped { 2 } else { 0 }
+                let counted = self.clear_counter && op.is_zap();
+                own + if wrapped { 2 } else { 0 } + usize::from(counted)
             })
             .sum()
     }
@@ -979,6 +992,7 @@ impl Scenario {
         }
         if self.format < 3 {
             let newer = [
+                ("clear_counter", self.clear_counter),
                 ("compiler", self.compiler),
                 ("marked_writer", self.marked_writer),
                 ("marked_reader", self.marked_reader),

@@ -5,34 +5,39 @@
 
 use crate::scenario::Barrier;
 
-/// One 32-bit word of memory: the PTE's two halves, and the sequence
-/// counter `seq` (written only by the sequence-counter writer).
+/// One 32-bit word of memory: the PTE's two halves, the sequence
+/// counter `seq` (written only by the sequence-counter writer) and KVM's
+/// clear counter `count` (written only by the clear-counter writer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Word {
     Low,
     High,
     Seq,
+    Count,
 }
 
 impl Word {
-    pub const ALL: [Word; 3] = [Word::Low, Word::High, Word::Seq];
+    pub const ALL: [Word; 4] = [Word::Low, Word::High, Word::Seq, Word::Count];
 
     pub fn name(self) -> &'static str {
         match self {
             Word::Low => "low",
             Word::High => "high",
             Word::Seq => "seq",
+            Word::Count => "count",
         }
     }
 
     /// How the kernel's C code names the word: a member of the entry
-    /// (`ptep->pte_low`, `ptep->pte_high`) or the sequence counter `seq`.
-    /// The listing and the mail text write it from here.
+    /// (`ptep->pte_low`, `ptep->pte_high`), the sequence counter `seq` or
+    /// the clear counter `count` (KVM's `sp->clear_spte_count`). The
+    /// listing and the mail text write it from here.
     pub fn c_access(self) -> &'static str {
         match self {
             Word::Low => "ptep->pte_low",
             Word::High => "ptep->pte_high",
             Word::Seq => "seq",
+            Word::Count => "count",
         }
     }
 

@@ -209,6 +209,19 @@ pub const WRITE_SEQCOUNT_END: SourceRef = SourceRef {
     mainline: None,
 };
 
+/// KVM's clear counter on a 32-bit host: bumped after a clear.
+pub const KVM_COUNT_SPTE_CLEAR: SourceRef = SourceRef {
+    function: "count_spte_clear",
+    call: None,
+    file: "arch/x86/kvm/mmu/mmu.c",
+    tag: KERNEL_TAG,
+    models: "KVM's clear counter (32-bit hosts only): after a clear whose new value is not \
+             present (__update_clear_spte_fast(): low, smp_wmb(), high), smp_wmb() and a plain \
+             sp->clear_spte_count++; added by c2a2ac2b563c \"KVM: MMU: lockless walking shadow \
+             page table\" (Xiao Guangrong, 2011)",
+    mainline: None,
+};
+
 static ZAP_SOURCES: [&SourceRef; 1] = [&X86_PTE_CLEAR];
 static ZAP_HIGH_FIRST_SOURCES: [&SourceRef; 2] = [&MIPS_PTE_CLEAR, &SH_PTE_CLEAR];
 static ZAP_ATOMIC_SOURCES: [&SourceRef; 1] = [&X86_PTEP_GET_AND_CLEAR];
@@ -226,6 +239,7 @@ pub static SOURCES: &[&SourceRef] = &[
     &SH_SET_PTE,
     &WRITE_SEQCOUNT_BEGIN,
     &WRITE_SEQCOUNT_END,
+    &KVM_COUNT_SPTE_CLEAR,
 ];
 
 const ZAP_SITES: &[Barrier] = &[Barrier::ZapWmb1, Barrier::ZapWmb2];
@@ -322,7 +336,7 @@ static FLUSH: WriterOpSpec = WriterOpSpec {
 
 /// Every writer option, in the order their sections nest (the first
 /// outermost).
-pub static OPTIONS: &[&WriterOptionSpec] = &[&SEQCOUNT];
+pub static OPTIONS: &[&WriterOptionSpec] = &[&SEQCOUNT, &CLEAR_COUNTER];
 
 impl WriterOptionSpec {
     /// The option whose counter `word` is, if any.
@@ -404,6 +418,28 @@ pub static SEQCOUNT: WriterOptionSpec = WriterOptionSpec {
     wraps: |op| !op.is_flush(),
 };
 
+/// KVM's clear counter (`FAMILY.md`, `count_spte_clear()`): after every
+/// zap's stores, `smp_wmb()` and `count ← count + 1`, so a reader that read
+/// `count` before and after its halves sees a zap between them even when
+/// the low half came back the same.
+pub static CLEAR_COUNTER: WriterOptionSpec = WriterOptionSpec {
+    word: Word::Count,
+    enabled: |scenario| scenario.clear_counter,
+    title: "Clear counter",
+    meaning: |value| match value {
+        0 => "no zap yet",
+        _ => "zaps completed so far",
+    },
+    begin: None,
+    end: Some(Wrap {
+        site: Barrier::KvmCountWmb,
+        call: "count_spte_clear()",
+        source: &KVM_COUNT_SPTE_CLEAR,
+    }),
+    purpose: "KVM's clear counter",
+    wraps: |op| op.is_zap(),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,5 +479,9 @@ mod tests {
         let wraps = |value| SEQCOUNT.wrap_of(value).map(|wrap| wrap.call);
         assert_eq!(wraps(1), Some("write_seqcount_begin()"));
         assert_eq!(wraps(2), Some("write_seqcount_end()"));
+        // The clear counter only bumps after a zap: every value is its end.
+        let clear = |value| CLEAR_COUNTER.wrap_of(value).map(|wrap| wrap.call);
+        assert_eq!(clear(1), Some("count_spte_clear()"));
+        assert_eq!(clear(2), Some("count_spte_clear()"));
     }
 }

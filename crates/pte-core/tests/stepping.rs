@@ -188,7 +188,7 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["readers is 9, but must be between 1 and 4"].assert_eq(&error(&json.to_string()));
     json["readers"] = 1.into();
     json["values"]["p0"] = "0xZZ".into();
-    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 357"#]]
+    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 378"#]]
         .assert_eq(&error(&json.to_string()));
     json["values"]["p0"] = "0x1".into();
     json["values"]["p"] = serde_json::json!([]);
@@ -211,7 +211,7 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
         .assert_eq(&error(&json.to_string()));
     json["reader_kinds"] = serde_json::json!(["tlb"]);
-    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount`, `pmd_read_atomic`, `read_once64` at line 1 column 319"]
+    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount`, `pmd_read_atomic`, `read_once64` at line 1 column 340"]
         .assert_eq(&error(&json.to_string()));
     expect!["invalid scenario JSON: EOF while parsing a value at line 1 column 0"]
         .assert_eq(&error(""));
@@ -249,7 +249,8 @@ fn scenario_json_is_documented_shape() {
             "seq_wmb_end": true,
             "seq_rmb_begin": true,
             "seq_rmb_retry": true,
-            "pmd_rmb": true
+            "pmd_rmb": true,
+            "kvm_count_wmb": true
           },
           "compiler": true
         }"#]]

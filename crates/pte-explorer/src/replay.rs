@@ -133,6 +133,9 @@ struct StateJson {
     /// The sequence counter, with the sequence-counter writer only.
     #[serde(skip_serializing_if = "Option::is_none")]
     seq: Option<SeqJson>,
+    /// KVM's clear counter, with the clear-counter writer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<SeqJson>,
     writer_done: Vec<String>,
     writer_to_do: Vec<String>,
     /// TSO only: the writer's store buffer, oldest first.
@@ -202,6 +205,10 @@ fn state_json(program: &Program, state: &State) -> StateJson {
         seq: program.scenario().seqcount.then(|| SeqJson {
             value: u64::from(program.memory_value(state, Word::Seq)),
             from: program.source(state.memory_tag(Word::Seq)).to_string(),
+        }),
+        count: program.scenario().clear_counter.then(|| SeqJson {
+            value: u64::from(program.memory_value(state, Word::Count)),
+            from: program.source(state.memory_tag(Word::Count)).to_string(),
         }),
         writer_done,
         writer_to_do,

@@ -100,6 +100,11 @@ pub struct ScenarioFlags {
     #[arg(long)]
     pub seqcount: bool,
 
+    /// KVM's clear counter (count_spte_clear()): after every zap, smp_wmb()
+    /// and count + 1 on a fourth word, count
+    #[arg(long)]
+    pub clear_counter: bool,
+
     /// The compiler (COMPILER.md): on, it may reorder and merge plain
     /// accesses between compiler barriers; off, programs run as written
     #[arg(long, value_name = "ON|OFF", value_parser = parse_on_off)]
@@ -139,6 +144,7 @@ impl ScenarioFlags {
             && !self.no_barriers
             && self.reader_kinds.is_none()
             && !self.seqcount
+            && !self.clear_counter
             && self.compiler.is_none()
             && self.marked.is_none()
     }
@@ -236,6 +242,9 @@ impl ScenarioFlags {
         }
         if self.seqcount {
             edits.push(Edit::Seqcount(true));
+        }
+        if self.clear_counter {
+            edits.push(Edit::ClearCounter(true));
         }
         if let Some(on) = self.compiler {
             edits.push(Edit::Compiler(on));

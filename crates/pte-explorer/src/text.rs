@@ -78,8 +78,9 @@ pub fn setup_line(scenario: &Scenario) -> String {
         readers.push_str(&format!(" ({})", kinds.join(", ")));
     }
     let seqcount = if scenario.seqcount { " with the sequence counter" } else { "" };
+    let clear_counter = if scenario.clear_counter { " with the clear counter" } else { "" };
     format!(
-        "model {}, {layout}, writer [{}]{seqcount}, flush {}, {readers}, {}",
+        "model {}, {layout}, writer [{}]{seqcount}{clear_counter}, flush {}, {readers}, {}",
         scenario.model.id(),
         writer.join(", "),
         scenario.flush.id(),

@@ -226,7 +226,7 @@ fn bad_flags_name_the_field() {
     check_error(
         "check --barrier-off zap_wmb3",
         expect![[r#"
-            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry, pmd_rmb
+            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry, pmd_rmb, kvm_count_wmb
 
             For more information, try '--help'."#]],
     );
@@ -876,6 +876,23 @@ fn reader_kinds_and_the_sequence_counter_by_flag() {
 }
 
 #[test]
+fn the_clear_counter_flag_turns_kvm_s_count_on() {
+    // The lockless loop does not read count: the answer stays torn; the
+    // scenario says the writer has the counter, and the file carries it.
+    let ran = run("check --flush none --same-low --clear-counter");
+    assert_eq!(ran.code, 1, "the lockless loop tears with the same low half");
+    assert!(ran.stdout.contains("writer [zap, flush, establish] with the clear counter"));
+    let ran = run("check --flush none --same-low --clear-counter --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["scenario"]["clear_counter"], true);
+    assert_eq!(json["scenario"]["barriers"]["kvm_count_wmb"], true);
+    let ran =
+        run("check --flush none --same-low --clear-counter --barrier-off kvm_count_wmb --json");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["scenario"]["barriers"]["kvm_count_wmb"], false);
+}
+
+#[test]
 fn check_gup_fast_backs_off_after_the_torn_read() {
     check_output(
         "check gup-fast-same-low",
@@ -1220,7 +1237,8 @@ fn matrix_json_of_the_walker() {
                   "seq_wmb_end": true,
                   "seq_rmb_begin": true,
                   "seq_rmb_retry": true,
-                  "pmd_rmb": true
+                  "pmd_rmb": true,
+                  "kvm_count_wmb": true
                 },
                 "reader_kinds": [
                   "atomic64"

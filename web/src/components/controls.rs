@@ -257,6 +257,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let same_low = scenario.same_low();
     let seqcount = scenario.seqcount;
+    let clear_counter = scenario.clear_counter;
     let on_same_low = on_edit.reform(move |_: Event| Action::Edit(Edit::SameLow(!same_low)));
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
 
@@ -320,6 +321,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::Seqcount(!seqcount)))} />
                 <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
                 <p class="note">{ "The writer side of the fix the thread proposed (never merged, as of December 2025). Readers of kind “sequence counter” check it." }</p>
+            </div>
+            <div class="field checkbox">
+                <input type="checkbox" id="clear-counter" checked={scenario.clear_counter} data-testid="clear-counter"
+                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::ClearCounter(!clear_counter)))} />
+                <label for="clear-counter">{ "Clear counter: after each zap the writer runs KVM's count_spte_clear() (smp_wmb(), count + 1)" }</label>
+                <p class="note">{ "KVM's 32-bit hosts (arch/x86/kvm/mmu/mmu.c, since 2011): a reader that reads count before and after the halves sees a zap even when the low half came back the same." }</p>
             </div>
             <div class="field checkbox">
                 <input type="checkbox" id="same-low" checked={same_low} data-testid="same-low"

@@ -1,0 +1,138 @@
+//! KVM's split-spte code on a 32-bit host (`../shared/spec/FAMILY.md`,
+//! `kvm_spte`): the writer option **clear counter** (`count_spte_clear()`:
+//! after every zap's stores, `smp_wmb()` and `count ← count + 1`), its
+//! place among the writer's accesses, its files and links.
+
+use pte_core::{
+    explore, link, AccessKind, Barrier, Edit, FlushMode, MemoryModel, Program, Report, Scenario,
+    ScenarioError, Verdict, Word, WriterOp,
+};
+
+/// The kernel's zap, flush, establish with the clear counter on.
+fn with_clear_counter() -> Scenario {
+    Scenario { clear_counter: true, ..Scenario::kernel() }
+}
+
+/// The writer's accesses as (word stored, barrier sites after it, on or
+/// off: the trailing `smp_wmb()` of Jason's sketch is a site, off).
+fn accesses(scenario: &Scenario) -> Vec<(Option<Word>, Vec<Barrier>)> {
+    let program = Program::new(scenario.clone()).unwrap();
+    program
+        .accesses()
+        .iter()
+        .map(|access| {
+            let word = match access.kind {
+                AccessKind::Store(word) => Some(word),
+                AccessKind::StoreBoth | AccessKind::Flush => None,
+            };
+            (word, access.wmbs_after().collect())
+        })
+        .collect()
+}
+
+#[test]
+fn the_clear_counter_bumps_count_after_every_zap_and_nothing_else() {
+    // native_pte_clear(): low, smp_wmb(), high; count_spte_clear():
+    // smp_wmb(), count + 1. The flush and the establish are not clears.
+    assert_eq!(
+        accesses(&with_clear_counter()),
+        [
+            (Some(Word::Low), vec![Barrier::ZapWmb1]),
+            (Some(Word::High), vec![Barrier::ZapWmb2, Barrier::KvmCountWmb]),
+            (Some(Word::Count), vec![]),
+            (None, vec![]),
+            (Some(Word::High), vec![Barrier::EstablishWmb1]),
+            (Some(Word::Low), vec![Barrier::EstablishWmb2]),
+        ]
+    );
+    let program = Program::new(with_clear_counter()).unwrap();
+    let bump = program.accesses()[2];
+    assert_eq!(bump.stored(Word::Count), 1);
+    assert_eq!(program.words().collect::<Vec<_>>(), [Word::Low, Word::High, Word::Count]);
+    // A second zap stores 2.
+    let two = Scenario { clear_counter: true, ..Scenario::cycles(2) };
+    let program = Program::new(two).unwrap();
+    let counts: Vec<u32> = program
+        .accesses()
+        .iter()
+        .filter(|access| access.kind == AccessKind::Store(Word::Count))
+        .map(|access| access.stored(Word::Count))
+        .collect();
+    assert_eq!(counts, [1, 2]);
+    // The atomic zap is a clear too (KVM's slow path bumps the count as well).
+    let mut atomic = with_clear_counter();
+    atomic.writer[0] = WriterOp::ZapAtomic;
+    assert_eq!(accesses(&atomic)[1], (Some(Word::Count), vec![]));
+    assert_eq!(accesses(&atomic)[0], (None, vec![Barrier::KvmCountWmb]));
+}
+
+#[test]
+fn with_the_sequence_counter_too_the_clear_counter_nests_inside_it() {
+    // write_seqcount_begin(); native_pte_clear(); count_spte_clear();
+    // write_seqcount_end(): each bump keeps the smp_wmb() before it.
+    let both = Scenario { seqcount: true, ..with_clear_counter() };
+    assert_eq!(
+        accesses(&both)[..5],
+        [
+            (Some(Word::Seq), vec![Barrier::SeqWmbBegin]),
+            (Some(Word::Low), vec![Barrier::ZapWmb1]),
+            (Some(Word::High), vec![Barrier::ZapWmb2, Barrier::KvmCountWmb]),
+            (Some(Word::Count), vec![Barrier::SeqWmbEnd]),
+            (Some(Word::Seq), vec![]),
+        ]
+    );
+    // zap: 2 stores, 2 seq bumps, 1 count bump; flush; establish: 2 + 2.
+    assert_eq!(both.writer_access_count(), 5 + 1 + 4);
+    assert_eq!(Program::new(both).unwrap().accesses().len(), 10);
+}
+
+#[test]
+fn the_clear_counter_is_a_field_of_files_links_and_edits() {
+    let scenario = with_clear_counter();
+    let json = scenario.to_json();
+    assert!(json.contains("\"clear_counter\": true"), "{json}");
+    assert!(json.contains("\"kvm_count_wmb\": true"), "{json}");
+    assert_eq!(Scenario::from_json(&json).unwrap(), scenario);
+    // Off, the field is left out, so files without it keep their text.
+    assert!(!Scenario::kernel().to_json().contains("clear_counter"));
+    // A file of format 2 was not written with it.
+    let old = json
+        .replace("\"format\": 3", "\"format\": 2")
+        .replace("\"compiler\": true", "\"compiler\": false");
+    assert_eq!(
+        Scenario::from_json(&old),
+        Err(ScenarioError::NewerField { format: 2, field: "clear_counter" })
+    );
+    let query = link::encode(&scenario, &[]);
+    assert!(query.contains("&clear=1&"), "{query}");
+    assert_eq!(link::decode(&query).unwrap().scenario, scenario);
+    assert!(!link::encode(&Scenario::kernel(), &[]).contains("clear="));
+    let bad = query.replace("clear=1", "clear=2");
+    assert!(link::decode(&bad).unwrap_err().to_string().contains("clear"), "{bad}");
+    let mut edited = Scenario::kernel();
+    edited.edit(Edit::ClearCounter(true)).unwrap();
+    assert_eq!(edited, scenario);
+    assert_eq!(Scenario::kernel().diff(&scenario), [Edit::ClearCounter(true)]);
+    assert_eq!(Edit::ClearCounter(true).to_string(), "clear counter on");
+}
+
+fn returned(report: &Report) -> Vec<(pte_core::Pte, Verdict)> {
+    let mut values: Vec<_> = report.outcomes.iter().map(|o| (o.value, o.verdict)).collect();
+    values.sort();
+    values.dedup();
+    values
+}
+
+#[test]
+fn a_reader_that_does_not_read_count_returns_what_it_returned_without_it() {
+    // The lockless loop never reads count: the bump changes none of its
+    // results, under every model, same low half, no flush.
+    for model in MemoryModel::ALL {
+        let mut scenario = Scenario { model, flush: FlushMode::None, ..Scenario::kernel() };
+        scenario.set_same_low(true);
+        let without = explore(scenario.clone()).unwrap();
+        let with = explore(Scenario { clear_counter: true, ..scenario }).unwrap();
+        assert!(without.complete && with.complete);
+        assert_eq!(returned(&with), returned(&without), "{model:?}");
+    }
+}
