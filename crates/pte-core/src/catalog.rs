@@ -66,7 +66,7 @@ impl Topic {
             Topic::ZapAndEstablish => "Zap and re-establish: Jann Horn's races",
             Topic::ClearOrderAndLayout => "Other clear orders and entry layouts",
             Topic::Barriers => "Barriers removed",
-            Topic::OtherReaders => "Other readers: TLB walker, GUP-fast, the pmd before v6.2",
+            Topic::OtherReaders => "Other readers: TLB walker, GUP-fast, the pmd before v6.2, KVM",
             Topic::SequenceCounter => "The sequence-counter fix",
         }
     }
@@ -163,6 +163,24 @@ pub mod messages {
         topic: "mm/gup: Fix the lockless PMD access (commit 1180e732c985, v6.2): on i386-PAE \
                 \"READ_ONCE() can do the wrong thing\"",
         message_id: "20221022114424.906110403@infradead.org",
+    };
+    /// Ben Gardon's RFC that moved the shadow MMU out of mmu.c: its removed
+    /// lines are `__get_spte_lockless()` and `count_spte_clear()` as they
+    /// stood at the end of 2022.
+    pub const BEN_GARDON_SHADOW_MMU: Message = Message {
+        author: "Ben Gardon",
+        topic: "KVM: x86/MMU: Move the Shadow MMU implementation to shadow_mmu.c (RFC 03/14, \
+                December 2022), which carries __get_spte_lockless() and its clear counter, \
+                introduced by commit c2a2ac2b563c (Xiao Guangrong, 2011)",
+        message_id: "20221221222418.3307832-4-bgardon@google.com",
+    };
+    /// Arnd Bergmann's RFC to drop 32-bit KVM hosts, whose thread holds
+    /// Paolo Bonzini's reply on why 32-bit hosts are hard for KVM.
+    pub const ARND_DROP_32BIT_KVM: Message = Message {
+        author: "Arnd Bergmann",
+        topic: "x86: kvm: drop 32-bit host support (RFC, December 2024); Paolo Bonzini replied \
+                that 32-bit hosts \"cannot read/write a PTE atomically (i.e. without tearing)\"",
+        message_id: "20241212125516.467123-6-arnd@kernel.org",
     };
     pub const LINUS_COMPILER_BARRIER: Message = Message {
         author: "Linus Torvalds",
@@ -305,9 +323,10 @@ fn populate(kind: ReaderKind) -> Scenario {
 }
 
 use messages::{
-    JANN_HYPERCALLS, JANN_RECHECK, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION,
-    JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD, LINUS_BAH, LINUS_COMPILER_BARRIER, LINUS_SEQCOUNT,
-    PETER_FIX_GUP_PMD, PETER_FIX_PMD_READ_ATOMIC, PETER_WRITE_ONCE,
+    ARND_DROP_32BIT_KVM, BEN_GARDON_SHADOW_MMU, JANN_HYPERCALLS, JANN_RECHECK, JANN_REPORT,
+    JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD,
+    LINUS_BAH, LINUS_COMPILER_BARRIER, LINUS_SEQCOUNT, PETER_FIX_GUP_PMD,
+    PETER_FIX_PMD_READ_ATOMIC, PETER_WRITE_ONCE,
 };
 
 static PRESETS: &[Preset] = &[
@@ -703,6 +722,41 @@ static PRESETS: &[Preset] = &[
             weak model tears either way.",
         messages: &[&PETER_FIX_GUP_PMD],
         build: || populate(ReaderKind::ReadOnce64),
+    },
+    Preset {
+        id: "kvm-spte-clear-counter",
+        title: "KVM's __get_spte_lockless() with its clear counter, same low half, no flush",
+        topic: Topic::OtherReaders,
+        explanation: "KVM's shadow MMU on a 32-bit x86 host reads an spte with \
+            __get_spte_lockless() (arch/x86/kvm/mmu/mmu.c): the lockless loop between two reads \
+            of sp->clear_spte_count, which count_spte_clear() bumps after every clear (smp_wmb(), \
+            then count + 1), interrupts off around the walk \
+            (walk_shadow_page_lockless_begin()). The clear counter came with commit \
+            c2a2ac2b563c, \"KVM: MMU: lockless walking shadow page table\" (Xiao Guangrong, \
+            2011). With the same low half the re-read of the low half cannot see the zap and \
+            re-establish, but the count can: never torn under SC and x86-TSO, compiler or not. \
+            Under the weak model it tears: the test is `spte_low != orig->spte_low || count != \
+            sp->clear_spte_count`, a branch, so the count may be read again before the low \
+            half. The code is built for 32-bit x86 only, where loads keep their order.",
+        messages: &[&BEN_GARDON_SHADOW_MMU, &ARND_DROP_32BIT_KVM],
+        build: || {
+            let mut scenario = one_reader(ReaderKind::KvmSpte, Arch::X86Pae, true);
+            scenario.clear_counter = true;
+            scenario
+        },
+    },
+    Preset {
+        id: "kvm-spte-no-clear-counter",
+        title: "KVM's __get_spte_lockless() without the clear counter, same low half, no flush",
+        topic: Topic::OtherReaders,
+        explanation: "The same reader with the writer's count_spte_clear() taken away: count \
+            stays 0, both reads of it agree, and what is left is the lockless loop, which the \
+            same low half defeats: P0's low half with the zapped high half is returned, as \
+            ptep_get_lockless() returns it. The clear counter is what catches this ABA case \
+            (commit c2a2ac2b563c, 2011); Paolo Bonzini wrote in 2024 that 32-bit hosts \
+            \"cannot read/write a PTE atomically (i.e. without tearing)\".",
+        messages: &[&BEN_GARDON_SHADOW_MMU, &ARND_DROP_32BIT_KVM],
+        build: || one_reader(ReaderKind::KvmSpte, Arch::X86Pae, true),
     },
     Preset {
         id: "seqcount-fix",

@@ -192,9 +192,9 @@ struct Builder<'a> {
     /// Per thread: events with their program-order keys.
     po: BTreeMap<Thread, Vec<(PoKey, usize)>>,
     /// The event of each tag, per word.
-    writes: [BTreeMap<Tag, usize>; 3],
+    writes: [BTreeMap<Tag, usize>; Word::ALL.len()],
     /// Per word: writes in the order they reached memory.
-    co: [Vec<usize>; 3],
+    co: [Vec<usize>; Word::ALL.len()],
     /// TSO: the store event of each buffered access.
     drains: Vec<Edge>,
     /// Enabled barrier sites: (thread, po key of the event before, site).
@@ -217,7 +217,21 @@ impl<'a> Builder<'a> {
             loads: BTreeMap::new(),
             reads: Vec::new(),
         };
-        for word in program.words() {
+        // The words the program shows, and a counter a reader loads while
+        // the writer option that bumps it is off (it holds its initial 0).
+        let mut words: Vec<Word> = program.words().collect();
+        for reader in 0..program.readers() {
+            for block in &program.reader_program(reader).blocks {
+                for item in &block.items {
+                    if let Effect::Load(register) = item.effect {
+                        if !words.contains(&register.word()) {
+                            words.push(register.word());
+                        }
+                    }
+                }
+            }
+        }
+        for word in words {
             let value = program.value(word, INITIAL);
             let label = if word.is_pte_half() {
                 format!("{} = 0x{value:08x} (P0)", word.name())

@@ -325,8 +325,8 @@ pub fn decode(query: &str) -> Result<Link, LinkError> {
                 invalid(
                     "kinds",
                     &kind,
-                    "expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic or \
-                     read_once64"
+                    "expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic, \
+                     read_once64 or kvm_spte"
                         .to_owned(),
                 )
             })?;

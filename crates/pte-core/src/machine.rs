@@ -523,6 +523,7 @@ impl Program {
                 held(Register::Q0) == held(Register::R0) && held(Register::Q1) == held(Register::R1)
             }
             Test::LowNotZero => held(Register::R0) != 0,
+            Test::CountUnchanged => held(Register::C2) == held(Register::C),
         }
     }
 
@@ -790,6 +791,10 @@ impl Program {
                         let sign = if pass { "≠" } else { "=" };
                         format!("0x{r0:08x} {sign} 0")
                     }
+                    Test::CountUnchanged => {
+                        let sign = if pass { "=" } else { "≠" };
+                        format!("{} {sign} {}", held(Register::C2), held(Register::C))
+                    }
                 };
                 format!("{who}: {name} ({shown}: {outcome})")
             }
@@ -892,6 +897,7 @@ fn test_name(test: Test) -> &'static str {
         Test::SeqUnchanged => "check s2 = s",
         Test::StillTheSame => "re-check (q0, q1) = (r0, r1)",
         Test::LowNotZero => "check r0 ≠ 0",
+        Test::CountUnchanged => "check c2 = c",
     }
 }
 

@@ -98,16 +98,20 @@ pub enum ReaderKind {
     /// `READ_ONCE()` of a 64-bit entry on a 32-bit CPU (GUP-fast's pmd
     /// before v6.2): two 32-bit loads in no fixed order, interrupts off.
     ReadOnce64,
+    /// KVM's `__get_spte_lockless()` on a 32-bit host: the lockless loop
+    /// between two loads of the clear counter, interrupts off.
+    KvmSpte,
 }
 
 impl ReaderKind {
-    pub const ALL: [ReaderKind; 6] = [
+    pub const ALL: [ReaderKind; 7] = [
         ReaderKind::Lockless,
         ReaderKind::GupFast,
         ReaderKind::Atomic64,
         ReaderKind::Seqcount,
         ReaderKind::PmdReadAtomic,
         ReaderKind::ReadOnce64,
+        ReaderKind::KvmSpte,
     ];
 
     /// The first scenario format (and link version) that has the kind: a
@@ -117,7 +121,7 @@ impl ReaderKind {
         match self {
             ReaderKind::Lockless => 1,
             ReaderKind::GupFast | ReaderKind::Atomic64 | ReaderKind::Seqcount => 2,
-            ReaderKind::PmdReadAtomic | ReaderKind::ReadOnce64 => 3,
+            ReaderKind::PmdReadAtomic | ReaderKind::ReadOnce64 | ReaderKind::KvmSpte => 3,
         }
     }
     // `id`, `label`, `title` and `spec`: `crate::readers`, the kind's spec.
@@ -236,6 +240,9 @@ pub enum Barrier {
     /// `count_spte_clear()`, after a clear's stores and before
     /// `count ← count + 1`.
     KvmCountWmb,
+    /// KVM's clear counter, reader side: the `smp_rmb()` in
+    /// `__get_spte_lockless()` between `c ← count` and `r0 ← low`.
+    KvmCountRmb,
 }
 
 /// Where a barrier site comes from.
@@ -250,7 +257,7 @@ pub enum BarrierOrigin {
 }
 
 impl Barrier {
-    pub const ALL: [Barrier; 12] = [
+    pub const ALL: [Barrier; 13] = [
         Barrier::ZapWmb1,
         Barrier::ZapWmb2,
         Barrier::EstablishWmb1,
@@ -263,6 +270,7 @@ impl Barrier {
         Barrier::SeqRmbRetry,
         Barrier::PmdRmb,
         Barrier::KvmCountWmb,
+        Barrier::KvmCountRmb,
     ];
 
     pub fn id(self) -> &'static str {
@@ -279,6 +287,7 @@ impl Barrier {
             Barrier::SeqRmbRetry => "seq_rmb_retry",
             Barrier::PmdRmb => "pmd_rmb",
             Barrier::KvmCountWmb => "kvm_count_wmb",
+            Barrier::KvmCountRmb => "kvm_count_rmb",
         }
     }
 
@@ -295,7 +304,8 @@ impl Barrier {
             | Barrier::ReaderRmb2
             | Barrier::SeqRmbBegin
             | Barrier::SeqRmbRetry
-            | Barrier::PmdRmb => "smp_rmb()",
+            | Barrier::PmdRmb
+            | Barrier::KvmCountRmb => "smp_rmb()",
             _ => "smp_wmb()",
         }
     }
@@ -315,6 +325,7 @@ impl Barrier {
             Barrier::SeqRmbRetry => "seqcount reader: rmb between the halves and s2 ← seq",
             Barrier::PmdRmb => "pmd_read_atomic: rmb between r0 ← low (not 0) and r1 ← high",
             Barrier::KvmCountWmb => "KVM clear counter: wmb after a zap, before count ← count + 1",
+            Barrier::KvmCountRmb => "kvm_spte: rmb between c ← count and r0 ← low",
         }
     }
 
@@ -985,8 +996,8 @@ impl Scenario {
                 field: if self.seqcount { "seqcount" } else { "reader_kinds" },
             });
         }
-        // A kind a format did not have (pmd_read_atomic and read_once64
-        // came with format 3) in a file of that format.
+        // A kind a format did not have (pmd_read_atomic, read_once64 and
+        // kvm_spte came with format 3) in a file of that format.
         if self.reader_kinds.iter().any(|kind| kind.since_format() > self.format) {
             return Err(ScenarioError::NewerField { format: self.format, field: "reader_kinds" });
         }

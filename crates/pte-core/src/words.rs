@@ -75,7 +75,8 @@ pub enum Order {
 /// A reader register. Which ones a reader has depends on its kind:
 /// `r0 ← low; r1 ← high; r2 ← low` (the lockless loop), `q0 ← low;
 /// q1 ← high` (GUP-fast's re-check), `s ← seq; s2 ← seq` (the sequence
-/// counter). A returned value is always `(r0, r1)`.
+/// counter), `c ← count; c2 ← count` (KVM's clear counter). A returned
+/// value is always `(r0, r1)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Register {
     R0,
@@ -85,10 +86,12 @@ pub enum Register {
     Q1,
     S,
     S2,
+    C,
+    C2,
 }
 
 impl Register {
-    pub const ALL: [Register; 7] = [
+    pub const ALL: [Register; 9] = [
         Register::R0,
         Register::R1,
         Register::R2,
@@ -96,6 +99,8 @@ impl Register {
         Register::Q1,
         Register::S,
         Register::S2,
+        Register::C,
+        Register::C2,
     ];
 
     /// The word the register is loaded from.
@@ -104,6 +109,7 @@ impl Register {
             Register::R1 | Register::Q1 => Word::High,
             Register::R0 | Register::R2 | Register::Q0 => Word::Low,
             Register::S | Register::S2 => Word::Seq,
+            Register::C | Register::C2 => Word::Count,
         }
     }
 
@@ -116,6 +122,8 @@ impl Register {
             Register::Q1 => "q1",
             Register::S => "s",
             Register::S2 => "s2",
+            Register::C => "c",
+            Register::C2 => "c2",
         }
     }
 }

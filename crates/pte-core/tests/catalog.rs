@@ -316,6 +316,34 @@ const ROWS: &[Row] = &[
         weak: &["P0:P0", "P0:P1", "P1:P0", "P1:P1"],
         torn: &["P1:P0"],
     },
+    // KVM's __get_spte_lockless() with the clear counter, P1.low = P0.low:
+    // count goes 0 → 1 after the zap's two stores (wmb before the bump). A
+    // read with c = c2 = 0 read every half before the bump, so after the
+    // zap at most: P0:P0, or a zeroed low with P0's or the zapped high
+    // (Z:P0, Z:Z). With c = c2 = 1 every half after the bump: Z:Z, Z:P1
+    // (P1's high stored, its low not yet) or P1:P1. c ≠ c2 retries. In
+    // program order (SC, TSO, and the compiler, which every rmb and test
+    // holds) that is all. Under weak c2 may be performed before r2 (the
+    // || is a branch): r0 = P0.low before the zap, r1 the zapped high, c2
+    // the count before the bump, r2 P1's (identical) low: P0:Z, torn;
+    // P0:P1 (P1's high before the bump, which nothing orders before it) is
+    // P1 itself.
+    Row {
+        preset: "kvm-spte-clear-counter",
+        sc: ONE_CYCLE,
+        tso: ONE_CYCLE,
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        torn: &["P0:Z"],
+    },
+    // Without the clear counter count stays 0, c = c2 always: the lockless
+    // loop against the same low half, as same-low-none.
+    Row {
+        preset: "kvm-spte-no-clear-counter",
+        sc: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        tso: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        weak: &["P0:P0", "P0:Z", "P1:P1", "Z:P0", "Z:Z", "Z:P1"],
+        torn: &["P0:Z"],
+    },
 ];
 
 const SEQ_FIX: &[&str] = &["P0:P0", "Z:Z", "P1:P1"];

@@ -61,7 +61,8 @@ fn the_kernel_has_one_wmb_per_operation_between_the_halves() {
     // native_pte_clear(), native_set_pte() and MIPS/SH set_pte() each have
     // exactly one smp_wmb(); the trailing ones are Jason Gunthorpe's sketch.
     // x86 PAE's pmd_read_atomic() had its one smp_rmb() (pmd_rmb) until
-    // v6.1. KVM's count_spte_clear() has its smp_wmb() (kvm_count_wmb).
+    // v6.1. KVM's count_spte_clear() has its smp_wmb() (kvm_count_wmb),
+    // __get_spte_lockless() one after reading the count (kvm_count_rmb).
     let in_kernel: Vec<Barrier> = Barrier::ALL.into_iter().filter(|b| b.in_kernel()).collect();
     assert_eq!(
         in_kernel,
@@ -71,7 +72,8 @@ fn the_kernel_has_one_wmb_per_operation_between_the_halves() {
             Barrier::ReaderRmb1,
             Barrier::ReaderRmb2,
             Barrier::PmdRmb,
-            Barrier::KvmCountWmb
+            Barrier::KvmCountWmb,
+            Barrier::KvmCountRmb
         ]
     );
     // The default set: every site but the sketch's trailing wmbs (the

@@ -68,9 +68,7 @@ fn a_version_1_link_carries_no_version_2_field() {
         .assert_eq(&link_error(&format!("{version_1}&seq=banana&kinds=nonsense")));
     // Version 2 reads them, and refuses garbage by name.
     let version_2 = kernel_link();
-    expect![[
-        r#"link parameter kinds="nonsense": expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic or read_once64"#
-    ]]
+    expect![[r#"link parameter kinds="nonsense": expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic, read_once64 or kvm_spte"#]]
     .assert_eq(&link_error(&format!("{version_2}&seq=banana&kinds=nonsense")));
     expect![[r#"link parameter seq="banana": expected 0 or 1"#]]
         .assert_eq(&link_error(&format!("{version_2}&seq=banana")));

@@ -1,11 +1,13 @@
 //! KVM's split-spte code on a 32-bit host (`../shared/spec/FAMILY.md`,
 //! `kvm_spte`): the writer option **clear counter** (`count_spte_clear()`:
 //! after every zap's stores, `smp_wmb()` and `count ← count + 1`), its
-//! place among the writer's accesses, its files and links.
+//! place among the writer's accesses, its files and links; and the reader
+//! kind `kvm_spte` (`__get_spte_lockless()`), with FAMILY.md's "Facts to
+//! show" for it, one reader each.
 
 use pte_core::{
-    explore, link, AccessKind, Barrier, Edit, FlushMode, MemoryModel, Program, Report, Scenario,
-    ScenarioError, Verdict, Word, WriterOp,
+    explore, link, AccessKind, Barrier, Edit, FlushMode, MemoryModel, Program, ReaderKind, Report,
+    Scenario, ScenarioError, Torn, Verdict, Word, WriterOp,
 };
 
 /// The kernel's zap, flush, establish with the clear counter on.
@@ -134,5 +136,77 @@ fn a_reader_that_does_not_read_count_returns_what_it_returned_without_it() {
         let with = explore(Scenario { clear_counter: true, ..scenario }).unwrap();
         assert!(without.complete && with.complete);
         assert_eq!(returned(&with), returned(&without), "{model:?}");
+    }
+}
+
+/// One `kvm_spte` reader against zap → establish with the same low half, no
+/// flush, the kernel's barriers, with or without the clear counter.
+fn kvm(model: MemoryModel, compiler: bool, clear_counter: bool) -> Scenario {
+    let mut scenario =
+        Scenario { model, flush: FlushMode::None, compiler, clear_counter, ..Scenario::kernel() };
+    scenario.set_same_low(true);
+    scenario.set_reader_kind(0, ReaderKind::KvmSpte);
+    scenario.validate().unwrap();
+    scenario
+}
+
+fn torn(scenario: &Scenario) -> Torn {
+    let report = explore(scenario.clone()).unwrap();
+    assert!(report.complete);
+    report.torn().word()
+}
+
+#[test]
+fn kvm_spte_with_the_clear_counter_is_never_torn_under_sc_and_tso() {
+    // The same low half hides the zap and re-establish from r2 = r0, but
+    // the zap bumped count between c and c2.
+    for model in [MemoryModel::Sc, MemoryModel::Tso] {
+        for compiler in [false, true] {
+            let scenario = kvm(model, compiler, true);
+            assert_eq!(torn(&scenario), Torn::Never, "{model:?}, compiler {compiler}");
+        }
+    }
+}
+
+#[test]
+fn kvm_spte_with_the_clear_counter_is_torn_under_the_weak_model() {
+    // The || is a branch: c2 may be performed before r2 (after
+    // reader_rmb2), so c2 can read the count from before the zap while r2
+    // reads the re-established low half.
+    let scenario = kvm(MemoryModel::Weak, true, true);
+    let report = explore(scenario.clone()).unwrap();
+    assert_eq!(report.torn().word(), Torn::Sometimes);
+    let witness = report.outcomes.iter().find(|o| o.verdict == Verdict::Torn).unwrap();
+    let order: Vec<String> = witness.witness.iter().map(|step| step.id()).collect();
+    let c2 = order.iter().position(|id| id == "r1.c2").unwrap();
+    let r2 = order.iter().position(|id| id == "r1.r2").unwrap();
+    assert!(c2 < r2, "c2 performed before r2: {order:?}");
+}
+
+#[test]
+fn under_tso_with_the_compiler_each_of_kvm_s_barriers_but_kvm_count_wmb_is_needed() {
+    let base = kvm(MemoryModel::Tso, true, true);
+    for site in [Barrier::KvmCountRmb, Barrier::ReaderRmb2, Barrier::ZapWmb1] {
+        let scenario = Scenario { barriers: base.barriers.with(site, false), ..base.clone() };
+        assert_eq!(torn(&scenario), Torn::Sometimes, "{} off", site.id());
+    }
+    // kvm_count_wmb is redundant next to the clear's own smp_wmb()
+    // (zap_wmb1), as seq_wmb_begin is.
+    let scenario =
+        Scenario { barriers: base.barriers.with(Barrier::KvmCountWmb, false), ..base.clone() };
+    assert_eq!(torn(&scenario), Torn::Never, "kvm_count_wmb off");
+}
+
+#[test]
+fn without_the_clear_counter_kvm_spte_tears_as_the_lockless_loop_does() {
+    // count stays 0: c2 = c always, and the reader is the plain loop.
+    for model in MemoryModel::ALL {
+        let scenario = kvm(model, true, false);
+        let mut lockless = scenario.clone();
+        lockless.set_reader_kind(0, ReaderKind::Lockless);
+        let (kvm_report, lockless_report) =
+            (explore(scenario).unwrap(), explore(lockless).unwrap());
+        assert_eq!(kvm_report.torn().word(), Torn::Sometimes, "{model:?}");
+        assert_eq!(returned(&kvm_report), returned(&lockless_report), "{model:?}");
     }
 }

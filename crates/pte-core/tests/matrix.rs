@@ -64,6 +64,34 @@ const POPULATE_PMD: &[&str] = &["establish_wmb1", "establish_wmb2", "pmd_rmb"];
 /// A single establish with a reader that has no barrier (READ_ONCE(*pmdp)).
 const POPULATE: &[&str] = &["establish_wmb1", "establish_wmb2"];
 
+/// KVM's __get_spte_lockless() against a zap and an establish with the
+/// clear counter: the writer's four, count_spte_clear()'s wmb, the loop's
+/// two rmbs and the one after reading the count.
+const KVM: &[&str] = &[
+    "zap_wmb1",
+    "zap_wmb2",
+    "establish_wmb1",
+    "establish_wmb2",
+    "reader_rmb1",
+    "reader_rmb2",
+    "kvm_count_wmb",
+    "kvm_count_rmb",
+];
+/// What KVM's reader with the clear counter needs in program order (the
+/// compiler's reorderings): all but kvm_count_wmb and the trailing wmbs.
+const KVM_IN_ORDER: &[&str] =
+    &["zap_wmb1", "establish_wmb1", "reader_rmb1", "reader_rmb2", "kvm_count_rmb"];
+/// The same without the clear counter: the writer has no kvm_count_wmb.
+const KVM_NO_COUNTER: &[&str] = &[
+    "zap_wmb1",
+    "zap_wmb2",
+    "establish_wmb1",
+    "establish_wmb2",
+    "reader_rmb1",
+    "reader_rmb2",
+    "kvm_count_rmb",
+];
+
 /// The kernel's four barriers: each is needed under the weak model (the
 /// catalog's weak-no-* presets tear without it, trailing wmbs on or off, as
 /// a trailing wmb never orders its own operation's stores), and together
@@ -94,6 +122,10 @@ enum InOrder {
     LikeWeak,
     /// Exactly these cells tear.
     TornWithout(&'static [&'static str]),
+    /// Exactly these cells tear, and these are the minimal sets: for a row
+    /// torn under weak with every barrier on (no weak minimal set to
+    /// filter) whose in-order answer is never torn.
+    TornWithoutMinimal(&'static [&'static str], &'static [&'static [&'static str]]),
 }
 
 const ROWS: &[Row] = &[
@@ -479,6 +511,44 @@ const ROWS: &[Row] = &[
         weak_minimal: &[],
         in_order: InOrder::LikeWeak,
     },
+    // Under weak torn with every barrier on (c2 may be performed before r2:
+    // the || is a branch), so in every cell, and no set suffices. In
+    // program order only the compiler moves accesses, within regions:
+    // without z1 it stores the zap's high half first (P0's low with the
+    // zapped high, before the bump: c = c2 = 0); without e1 P1's low half
+    // first (P1's low with the zapped high, after the bump); without rmb1 it
+    // loads the high half first (the zapped high, then P1's low twice,
+    // after the bump); without rmb2 it loads r2 before r1 (P0's low twice
+    // before the zap, then the zapped high and c2 before the bump); without
+    // kvm_count_rmb it loads the count after the low half (P0's low before
+    // the zap, the count and the rest after the bump). kvm_count_wmb is
+    // redundant next to z1: with the bump before the zap's high store, a
+    // reader that saw the bump reads a zeroed low half, not present. z2
+    // and e2 are off in the preset and trail their operation.
+    Row {
+        preset: "kvm-spte-clear-counter",
+        sites: KVM,
+        sc: false,
+        tso: false,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+        // Each of the five is needed, and together (with kvm_count_wmb and
+        // the trailing wmbs off) they suffice.
+        in_order: InOrder::TornWithoutMinimal(KVM_IN_ORDER, &[KVM_IN_ORDER]),
+    },
+    // count stays 0: the lockless loop with the same low half, torn in
+    // every cell under every model, as same-low-none.
+    Row {
+        preset: "kvm-spte-no-clear-counter",
+        sites: KVM_NO_COUNTER,
+        sc: true,
+        tso: true,
+        weak: true,
+        weak_torn_without: ALL_TORN,
+        weak_minimal: &[],
+        in_order: InOrder::LikeWeak,
+    },
 ];
 
 /// The sequence-counter fix under weak (same low half, no flush). The
@@ -546,7 +616,9 @@ fn every_preset_s_matrix() {
                 !model.rules().in_program_order || !["seq_rmb_begin", "pmd_rmb"].contains(site)
             };
             let torn_without: Option<Vec<&str>> = match row.in_order {
-                InOrder::TornWithout(sites) if model.rules().in_program_order => {
+                InOrder::TornWithout(sites) | InOrder::TornWithoutMinimal(sites, _)
+                    if model.rules().in_program_order =>
+                {
                     Some(sites.to_vec())
                 }
                 _ => row
@@ -564,6 +636,11 @@ fn every_preset_s_matrix() {
             {
                 // Nothing tears: no barrier is needed.
                 minimal = vec![&[]];
+            }
+            if let (InOrder::TornWithoutMinimal(_, sets), true) =
+                (&row.in_order, model.rules().in_program_order)
+            {
+                minimal = sets.to_vec();
             }
             let expected = ModelExpectation {
                 preset: row.preset,

@@ -171,6 +171,11 @@ fn site_scenario(site: Barrier, others: Barriers) -> Scenario {
     if site == Barrier::KvmCountWmb {
         scenario.clear_counter = true;
     }
+    // __get_spte_lockless()'s first rmb, between c ← count and r0 ← low.
+    if site == Barrier::KvmCountRmb {
+        scenario.clear_counter = true;
+        scenario.set_reader_kind(0, ReaderKind::KvmSpte);
+    }
     scenario.barriers = others.with(site, false);
     scenario.validate().unwrap();
     scenario
@@ -221,7 +226,8 @@ fn every_barrier_site_switched_off_explains_the_reordering_it_allows() {
         seq_rmb_begin: reader 1: r0 ← low was performed before s ← seq: allowed because seq_rmb_begin is off
         seq_rmb_retry: reader 1: s2 ← seq was performed before r0 ← low: allowed because seq_rmb_retry is off
         pmd_rmb: reader 1: r1 ← high was performed before r0 ← low: allowed because pmd_rmb is off
-        kvm_count_wmb: writer: count ← 1 (count 1) was performed before high ← 0x00000000 (Z): allowed because zap_wmb2 and kvm_count_wmb are off"#]]
+        kvm_count_wmb: writer: count ← 1 (count 1) was performed before high ← 0x00000000 (Z): allowed because zap_wmb2 and kvm_count_wmb are off
+        kvm_count_rmb: reader 1: r0 ← low was performed before c ← count: allowed because kvm_count_rmb is off"#]]
     .assert_eq(&lines.join("\n"));
 }
 

@@ -102,6 +102,7 @@ fn every_step_of_the_catalog_names_its_source() {
                         (ReaderKind::GupFast, "q0" | "q1") => "gup_pte_range",
                         (ReaderKind::PmdReadAtomic, _) => "pmd_read_atomic",
                         (ReaderKind::ReadOnce64, _) => "gup_pmd_range",
+                        (ReaderKind::KvmSpte, _) => "__get_spte_lockless",
                         _ => "ptep_get_lockless",
                     };
                     assert_eq!(found[0].function, expected);

@@ -188,7 +188,7 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["readers is 9, but must be between 1 and 4"].assert_eq(&error(&json.to_string()));
     json["readers"] = 1.into();
     json["values"]["p0"] = "0xZZ".into();
-    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 378"#]]
+    expect![[r#"invalid scenario JSON: values.p0: "0xZZ" is not a 64-bit hex value such as 0x0000000100001067 at line 1 column 399"#]]
         .assert_eq(&error(&json.to_string()));
     json["values"]["p0"] = "0x1".into();
     json["values"]["p"] = serde_json::json!([]);
@@ -211,7 +211,7 @@ fn scenario_files_refuse_bad_input_by_name() {
     expect!["reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
         .assert_eq(&error(&json.to_string()));
     json["reader_kinds"] = serde_json::json!(["tlb"]);
-    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount`, `pmd_read_atomic`, `read_once64` at line 1 column 340"]
+    expect!["invalid scenario JSON: unknown variant `tlb`, expected one of `lockless`, `gup_fast`, `atomic64`, `seqcount`, `pmd_read_atomic`, `read_once64`, `kvm_spte` at line 1 column 361"]
         .assert_eq(&error(&json.to_string()));
     expect!["invalid scenario JSON: EOF while parsing a value at line 1 column 0"]
         .assert_eq(&error(""));
@@ -250,7 +250,8 @@ fn scenario_json_is_documented_shape() {
             "seq_rmb_begin": true,
             "seq_rmb_retry": true,
             "pmd_rmb": true,
-            "kvm_count_wmb": true
+            "kvm_count_wmb": true,
+            "kvm_count_rmb": true
           },
           "compiler": true
         }"#]]
@@ -274,7 +275,7 @@ fn permalinks_round_trip_and_refuse_bad_links() {
     expect![[r#"the link has no "v" parameter"#]].assert_eq(&error("#garbage"));
     expect![[r#"the link has format version "7"; this version reads formats 1 to 3"#]]
         .assert_eq(&error(&query.replace("v=3", "v=7")));
-    expect![[r#"link parameter kinds="tlb": expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic or read_once64"#]]
+    expect![[r#"link parameter kinds="tlb": expected lockless, gup_fast, atomic64, seqcount, pmd_read_atomic, read_once64 or kvm_spte"#]]
         .assert_eq(&error(&format!("{query}&kinds=tlb")));
     expect!["the link's scenario is invalid: reader_kinds names 2 kind(s), but there are only 1 reader(s)"]
         .assert_eq(&error(&format!("{query}&kinds=gup_fast,atomic64")));

@@ -91,7 +91,8 @@ pub struct ScenarioFlags {
     /// ptep_get_lockless() loop), gup_fast (with its re-check), atomic64 (the
     /// TLB walker's 64-bit load), seqcount (the sequence-counter reader),
     /// pmd_read_atomic (x86 PAE's, before v6.2), read_once64 (GUP-fast's
-    /// READ_ONCE(*pmdp) on i386, before v6.2)
+    /// READ_ONCE(*pmdp) on i386, before v6.2), kvm_spte (KVM's
+    /// __get_spte_lockless() on a 32-bit host; with --clear-counter)
     #[arg(long, value_name = "KINDS", value_delimiter = ',', value_parser = parse_reader_kind)]
     pub reader_kinds: Option<Vec<ReaderKind>>,
 

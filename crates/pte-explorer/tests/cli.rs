@@ -226,7 +226,7 @@ fn bad_flags_name_the_field() {
     check_error(
         "check --barrier-off zap_wmb3",
         expect![[r#"
-            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry, pmd_rmb, kvm_count_wmb
+            error: invalid value 'zap_wmb3' for '--barrier-off <SITE>': expected one of zap_wmb1, zap_wmb2, establish_wmb1, establish_wmb2, reader_rmb1, reader_rmb2, seq_wmb_begin, seq_wmb_end, seq_rmb_begin, seq_rmb_retry, pmd_rmb, kvm_count_wmb, kvm_count_rmb
 
             For more information, try '--help'."#]],
     );
@@ -757,6 +757,33 @@ fn list_the_catalog() {
                 tears either way.
                 Peter Zijlstra: https://lore.kernel.org/all/20221022114424.906110403@infradead.org/
 
+            kvm-spte-clear-counter — KVM's __get_spte_lockless() with its clear counter, same low half, no flush
+                model sc, flush none; torn read: Never (177 states)
+                KVM's shadow MMU on a 32-bit x86 host reads an spte with __get_spte_lockless()
+                (arch/x86/kvm/mmu/mmu.c): the lockless loop between two reads of
+                sp->clear_spte_count, which count_spte_clear() bumps after every clear (smp_wmb(),
+                then count + 1), interrupts off around the walk (walk_shadow_page_lockless_begin()).
+                The clear counter came with commit c2a2ac2b563c, "KVM: MMU: lockless walking shadow
+                page table" (Xiao Guangrong, 2011). With the same low half the re-read of the low
+                half cannot see the zap and re-establish, but the count can: never torn under SC and
+                x86-TSO, compiler or not. Under the weak model it tears: the test is `spte_low !=
+                orig->spte_low || count != sp->clear_spte_count`, a branch, so the count may be read
+                again before the low half. The code is built for 32-bit x86 only, where loads keep
+                their order.
+                Ben Gardon: https://lore.kernel.org/all/20221221222418.3307832-4-bgardon@google.com/
+                Arnd Bergmann: https://lore.kernel.org/all/20241212125516.467123-6-arnd@kernel.org/
+
+            kvm-spte-no-clear-counter — KVM's __get_spte_lockless() without the clear counter, same low half, no flush
+                model sc, flush none; torn read: Sometimes (113 states)
+                The same reader with the writer's count_spte_clear() taken away: count stays 0, both
+                reads of it agree, and what is left is the lockless loop, which the same low half
+                defeats: P0's low half with the zapped high half is returned, as ptep_get_lockless()
+                returns it. The clear counter is what catches this ABA case (commit c2a2ac2b563c,
+                2011); Paolo Bonzini wrote in 2024 that 32-bit hosts "cannot read/write a PTE
+                atomically (i.e. without tearing)".
+                Ben Gardon: https://lore.kernel.org/all/20221221222418.3307832-4-bgardon@google.com/
+                Arnd Bergmann: https://lore.kernel.org/all/20241212125516.467123-6-arnd@kernel.org/
+
             seqcount-fix — Sequence-counter fix, same low half, no flush
                 model sc, flush none; torn read: Never (487 states)
                 Jason Gunthorpe suggested a seqlock and Linus Torvalds a sequence counter as the
@@ -846,7 +873,7 @@ fn reader_kinds_and_the_sequence_counter_by_flag() {
     check_error(
         "check --reader-kinds lockless,tlb",
         expect![[r#"
-            error: invalid value 'tlb' for '--reader-kinds <KINDS>': expected one of lockless, gup_fast, atomic64, seqcount, pmd_read_atomic, read_once64
+            error: invalid value 'tlb' for '--reader-kinds <KINDS>': expected one of lockless, gup_fast, atomic64, seqcount, pmd_read_atomic, read_once64, kvm_spte
 
             For more information, try '--help'."#]],
     );
@@ -1238,7 +1265,8 @@ fn matrix_json_of_the_walker() {
                   "seq_rmb_begin": true,
                   "seq_rmb_retry": true,
                   "pmd_rmb": true,
-                  "kvm_count_wmb": true
+                  "kvm_count_wmb": true,
+                  "kvm_count_rmb": true
                 },
                 "reader_kinds": [
                   "atomic64"

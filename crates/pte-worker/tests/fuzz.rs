@@ -42,7 +42,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     (
         (0..3usize, 0..64u8, prop::collection::vec(0..6usize, 0..7), any::<u64>(), any::<u64>()),
         (prop::collection::vec(any::<u64>(), 7), 1..=MAX_READERS as u8, 0..3usize),
-        (any::<u16>(), prop::collection::vec(0..4usize, 0..=MAX_READERS), any::<bool>()),
+        (
+            any::<u16>(),
+            prop::collection::vec(0..ReaderKind::ALL.len(), 0..=MAX_READERS),
+            any::<bool>(),
+        ),
     )
         .prop_map(
             |((model, bit, ops, p0, z), (ps, readers, flush), (barrier_bits, kinds, seqcount))| {
@@ -71,6 +75,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     compiler: false,
                     marked_writer: false,
                     marked_reader: false,
+                    // The last bit no barrier site uses.
+                    clear_counter: barrier_bits & 0x8000 != 0,
                 };
                 for (reader, kind) in kinds.into_iter().take(usize::from(readers)).enumerate() {
                     scenario.set_reader_kind(reader as u8, ReaderKind::ALL[kind]);

@@ -1,7 +1,8 @@
 //! GUP-fast's interrupts-off section (`lockless_pages_from_mm()` in
 //! `mm/gup.c`, v6.0): every reader kind that disables interrupts is modelled
 //! inside it, so its two steps are shared by the kinds' specs from here, a
-//! leaf, rather than from one kind's file.
+//! leaf, rather than from one kind's file. KVM's reader (`kvm_spte.rs`) is
+//! the exception: its section is KVM's own walk.
 
 use super::{StepSpec, IRQ_OFF, IRQ_ON};
 use crate::source_ref::{SourceRef, KERNEL_TAG};

@@ -11,6 +11,7 @@
 pub mod atomic64;
 pub mod gup_fast;
 pub mod irq;
+pub mod kvm_spte;
 pub mod lockless;
 pub mod pmd_read_atomic;
 pub mod read_once64;
@@ -170,6 +171,7 @@ impl ReaderKind {
             ReaderKind::Seqcount => &seqcount::SPEC,
             ReaderKind::PmdReadAtomic => &pmd_read_atomic::SPEC,
             ReaderKind::ReadOnce64 => &read_once64::SPEC,
+            ReaderKind::KvmSpte => &kvm_spte::SPEC,
         }
     }
 
@@ -232,6 +234,9 @@ pub enum ReaderAction {
     ZeroCheck,
     /// `local_irq_restore()`.
     IrqOn,
+    /// KVM's `count != sp->clear_spte_count`: retry if a clear completed
+    /// since `c` was read.
+    CountCheck,
 }
 
 impl ReaderAction {
@@ -247,11 +252,12 @@ impl ReaderAction {
             ReaderAction::Recheck => "rechk",
             ReaderAction::ZeroCheck => "zero",
             ReaderAction::IrqOn => "on",
+            ReaderAction::CountCheck => "cnt",
         }
     }
 
     /// How many actions there are: one load per register, and the others.
-    pub const COUNT: usize = Register::ALL.len() + 8;
+    pub const COUNT: usize = Register::ALL.len() + 9;
 
     /// The action's position in [`ReaderAction::ALL`]: derived from the
     /// register's, so a new register or action needs no renumbering.
@@ -267,6 +273,7 @@ impl ReaderAction {
             ReaderAction::Recheck => LOADS + 5,
             ReaderAction::IrqOn => LOADS + 6,
             ReaderAction::ZeroCheck => LOADS + 7,
+            ReaderAction::CountCheck => LOADS + 8,
         }
     }
 
@@ -281,6 +288,7 @@ impl ReaderAction {
             ReaderAction::Recheck,
             ReaderAction::IrqOn,
             ReaderAction::ZeroCheck,
+            ReaderAction::CountCheck,
         ];
         let mut all = [ReaderAction::IrqOff; ReaderAction::COUNT];
         let mut i = 0;
@@ -311,6 +319,9 @@ pub enum Test {
     StillTheSame,
     /// `r0 ≠ 0`: the low half is not zero (`pmd_read_atomic()`'s `if (ret)`).
     LowNotZero,
+    /// `c2 = c`: no clear completed between the two loads of `count`
+    /// (KVM's `count != sp->clear_spte_count`).
+    CountUnchanged,
 }
 
 impl Test {
@@ -324,6 +335,7 @@ impl Test {
             Test::SeqUnchanged => &[Register::S, Register::S2],
             Test::StillTheSame => &[Register::R0, Register::R1, Register::Q0, Register::Q1],
             Test::LowNotZero => &[Register::R0],
+            Test::CountUnchanged => &[Register::C, Register::C2],
         }
     }
 }
