@@ -349,9 +349,10 @@ pub fn App(props: &AppProps) -> Html {
     let on_cancel = use_intent(&dispatcher, |()| Action::CancelExploration);
     let on_replay = use_intent(&dispatcher, Action::ReplayOutcome);
     let on_live = use_intent(&dispatcher, Action::Live);
-    let on_load = use_intent(&dispatcher, |(scenario, steps): (Scenario, Vec<Step>)| {
-        Action::LoadVariant { scenario, steps }
-    });
+    let on_load =
+        use_intent(&dispatcher, |(scenario, form, steps): (Scenario, usize, Vec<Step>)| {
+            Action::LoadVariant { scenario, form, steps }
+        });
     let on_tour = use_intent(&dispatcher, Action::Tour);
     let on_copied = use_intent(&dispatcher, Action::Copied);
     let live = state.live.current().cloned();
@@ -445,7 +446,12 @@ pub fn App(props: &AppProps) -> Html {
             if *view != View::Full {
                 return None;
             }
-            mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
+            mail_text(
+                session,
+                witness.as_ref().map(|(form, steps)| (*form, steps.as_slice())),
+                &browser::page_address(),
+            )
+            .map(AttrValue::from)
         })
     };
     // The values found, drawn again only when Explore all's state or the
