@@ -522,7 +522,8 @@ pub fn App(props: &AppProps) -> Html {
     let sidebar = html! {
         <aside class="sidebar" aria-label="Scenario settings">
             <EditorPanel title={AttrValue::from(state.identity().title())}>
-                <Controls session={session.clone()} chosen_preset={state.chosen_preset} on_edit={on_edit} />
+                <Controls session={session.clone()} chosen_preset={state.chosen_preset}
+                    compiler_from_older_link={state.compiler_from_older_link} on_edit={on_edit} />
             </EditorPanel>
         </aside>
     };

@@ -53,6 +53,12 @@ pub struct AppState {
     /// the two: a preset, a link or a lesson chosen is a new scenario, not
     /// a change.
     pub last_change_is_an_edit: bool,
+    /// The scenario shown came from a link made before the compiler was
+    /// modelled (version 1 or 2, which decode with the compiler off): the
+    /// page says "compiler not modelled (older link)" beside the switch
+    /// while the compiler stays off. A preset, a lesson, a newer link or
+    /// the switch itself clears it.
+    pub compiler_from_older_link: bool,
     /// The pairs of scenarios (before, after) an edit went between, newest
     /// last (at most [`MAX_HISTORY`]): an undo or redo between them is an
     /// edit too. Shared, so that a step copies none of it.
@@ -257,6 +263,7 @@ impl AppState {
             tour: Tour::default(),
             copied: None,
             last_change_is_an_edit: false,
+            compiler_from_older_link: false,
             edits: Rc::default(),
         }
     }
@@ -506,6 +513,8 @@ impl AppState {
         }
         match link::decode(fragment) {
             Ok(link) => {
+                self.compiler_from_older_link =
+                    !link.scenario.compiler && made_before_the_compiler(fragment);
                 // The link's trace runs in the compiled form it names.
                 let mut session = Session::compiled(link.scenario.clone(), link.form)
                     .unwrap_or_else(|_| session_for(link.scenario));
@@ -800,6 +809,7 @@ impl AppState {
                 }
             }
             Action::ChoosePreset(id) => {
+                self.compiler_from_older_link = false;
                 if let Some(preset) = catalog::find(&id) {
                     if preset.scenario() != *self.session.scenario() {
                         self.load_scenario(preset.scenario());
@@ -807,7 +817,12 @@ impl AppState {
                     self.chosen_preset = Some(preset.id);
                 }
             }
-            Action::Edit(edit) => self.change_scenario(edit),
+            Action::Edit(edit) => {
+                if matches!(edit, Edit::Compiler(_)) {
+                    self.compiler_from_older_link = false;
+                }
+                self.change_scenario(edit)
+            }
             Action::LoadLink(fragment) => {
                 let fragment = fragment.trim_start_matches('#').to_owned();
                 if fragment != self.permalink() {
@@ -827,7 +842,10 @@ impl AppState {
             Action::LoadVariant { scenario, form, steps } => {
                 self.load_variant(scenario, form, &steps)
             }
-            Action::Tour(TourAction::Open(number)) => self.open_lesson(number, true),
+            Action::Tour(TourAction::Open(number)) => {
+                self.compiler_from_older_link = false;
+                self.open_lesson(number, true)
+            }
             Action::Tour(TourAction::ShowMe) => self.show_me(),
             Action::Tour(TourAction::RestoreScenario) => self.restore_lesson_scenario(),
             Action::Tour(action) => self.tour.apply(action),
@@ -853,6 +871,12 @@ impl Reducible for AppState {
             Rc::new(next)
         }
     }
+}
+
+/// Was this (decoded) link made before the compiler was modelled? A link of
+/// version 3 always says `cc=`; one of version 1 or 2 never does.
+fn made_before_the_compiler(fragment: &str) -> bool {
+    !fragment.split('&').any(|pair| pair.split('=').next() == Some("cc"))
 }
 
 /// A session for a scenario the core built or validated.
@@ -1645,6 +1669,52 @@ mod tests {
         // Undo brings the compiled session back.
         state.apply(Action::Undo);
         assert_eq!(state.session.program().form_index(), outcome.form);
+    }
+
+    #[test]
+    fn a_link_from_before_the_compiler_opens_with_it_off_and_says_so() {
+        // A version-2 link: the compiler is off, as it was explored then.
+        let older = "v=2&model=tso&bit=0&writer=zap,flush,establish&p0=100001067&z=0&\
+                     p=300002067&readers=1&flush=none&off=zap_wmb2,establish_wmb2";
+        let start = Start { fragment: older.to_owned(), embed: false, graph: false };
+        let mut state = AppState::from_start(&start);
+        assert_eq!(state.notice, None);
+        assert!(!state.session.scenario().compiler);
+        assert!(state.compiler_from_older_link);
+        // An edit of something else keeps the note; the switch clears it.
+        state.apply(Action::Edit(Edit::Readers(2)));
+        assert!(state.compiler_from_older_link);
+        state.apply(Action::Edit(Edit::Compiler(true)));
+        assert!(state.session.scenario().compiler);
+        assert!(!state.compiler_from_older_link);
+        state.apply(Action::Edit(Edit::Compiler(false)));
+        assert!(!state.compiler_from_older_link, "now a choice of the person's");
+        // A version-3 link with cc=0 is a deliberate choice: no note.
+        let chosen = link::encode(state.session.scenario(), &[]);
+        assert!(chosen.contains("cc=0"), "{chosen}");
+        state.apply(Action::LoadLink(older.to_owned()));
+        assert!(state.compiler_from_older_link);
+        state.apply(Action::LoadLink(chosen));
+        assert!(!state.session.scenario().compiler);
+        assert!(!state.compiler_from_older_link);
+        state.apply(Action::LoadLink(older.to_owned()));
+        state.apply(Action::ChoosePreset("kernel".to_owned()));
+        assert!(!state.compiler_from_older_link);
+    }
+
+    #[test]
+    fn the_compiler_and_marked_accesses_are_scenario_edits() {
+        let mut state = AppState::default();
+        assert!(state.session.scenario().compiler, "on for every preset");
+        for edit in [Edit::MarkedWriter(true), Edit::MarkedReader(true), Edit::Compiler(false)] {
+            state.apply(Action::Edit(edit));
+        }
+        let scenario = state.session.scenario();
+        assert!(scenario.marked_writer && scenario.marked_reader && !scenario.compiler);
+        assert!(state.permalink().contains("cc=0&marked=writer,reader"), "{}", state.permalink());
+        assert!(state.last_change_is_an_edit);
+        state.apply(Action::Undo);
+        assert!(state.session.scenario().compiler);
     }
 
     /// Answers every live exploration the state asks for, as the runner would.
