@@ -45,7 +45,12 @@ test("lesson 9 done by hand: every barrier off, Explore all finds a read torn by
     assert.match(await listing.textContent(), /the compiler moved .* \(plain loads, no barrier between\)/);
     await tour.endButton.click();
     await tour.waitForVerdict("TORN");
-    assert.match(await page.getByTestId("verdict-compiler").textContent(), /the code as compiled \(form [1-9]/);
+    // The live answers know the code as written never tears under x86-TSO:
+    // the verdict calls the compiler the cause, not the store buffer.
+    assert.match(
+      await page.getByTestId("verdict-compiler").textContent(),
+      /Possible under x86-TSO only because of the compiler: the code as written never returns a torn value under x86-TSO, the code as compiled \(form [1-9]/,
+    );
     await assertAccessible(page, "a compiled witness at its end");
 
     // The link opens the same trace in the same compiled form.

@@ -393,7 +393,15 @@ pub fn App(props: &AppProps) -> Html {
     let state_html = use_memo(session.clone(), |session| {
         state_view(&StateViewProps { session: session.clone() })
     });
-    let verdict = verdict_banner(&VerdictProps { session: session.clone() });
+    // Is the scenario torn under its model only because of the compiler?
+    // The live answers know (the embed view has none: it says less).
+    let torn_only_by_the_compiler = live
+        .as_ref()
+        .filter(|answers| answers.scenario == crate::live::key(session.scenario()))
+        .and_then(|answers| answers.answer(session.scenario().model))
+        .is_some_and(pte_core::Answer::compiler_only);
+    let verdict =
+        verdict_banner(&VerdictProps { session: session.clone(), torn_only_by_the_compiler });
     let trace_list = {
         let on_jump = on_jump.clone();
         let deps = (

@@ -12,6 +12,11 @@ use yew::prelude::*;
 #[derive(Debug)]
 pub struct VerdictProps {
     pub session: Rc<Session>,
+    /// The live answers say the code as written never tears under the
+    /// scenario's model, one of its compiled forms does
+    /// (`Answer::compiler_only`): a torn read then owes itself to the
+    /// compiler, whatever the CPU's steps on the way.
+    pub torn_only_by_the_compiler: bool,
 }
 
 /// What the headline means, in one sentence.
@@ -87,6 +92,14 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
     let compiler_why = super::compiled_changes(
         program,
         &match (behind.is_empty(), latest.verdict.is_torn()) {
+            (false, true) if props.torn_only_by_the_compiler => format!(
+                "Possible under {} only because of the compiler: the code as written never \
+                 returns a torn value under {}, the code as compiled (form {}) does. The \
+                 CPU's steps above are on the way, not the cause:",
+                session.scenario().model.title(),
+                session.scenario().model.title(),
+                program.form_index()
+            ),
             (true, true) => format!(
                 "Possible under {} only because of the compiler, not the CPU: every step runs \
                  in order, in the code as compiled (form {}):",
