@@ -171,9 +171,9 @@ fn block_forms(scenario: &Scenario, barriers: Barriers, items: &[Item]) -> Vec<V
         // Merges: each plain load may reuse one earlier unmerged load of its
         // word in the region, or load; the choices as written first.
         let mut merges: Vec<Vec<Option<usize>>> = vec![Vec::new()];
-        for later in 0..region_items.len() {
+        for (later, item) in region_items.iter().enumerate() {
             let mut options = vec![None];
-            if word(later).is_some() && !reader_marked(scenario, &region_items[later]) {
+            if word(later).is_some() && !reader_marked(scenario, item) {
                 options
                     .extend((0..later).filter(|&earlier| word(earlier) == word(later)).map(Some));
             }

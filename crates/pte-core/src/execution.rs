@@ -347,10 +347,16 @@ impl<'a> Builder<'a> {
                     let tag = at.registers[slot];
                     let word = register.word();
                     let value = program.value(word, tag);
-                    let label = match action {
-                        ReaderAction::Load64 => {
+                    let label = match (action, effect) {
+                        (ReaderAction::Load64, _) => {
                             format!("{} ← {} (64-bit load)", register.name(), word.name())
                         }
+                        (_, Effect::Merged { from, .. }) => format!(
+                            "{} ← {} (merged with {}: no load)",
+                            register.name(),
+                            word.name(),
+                            from.name()
+                        ),
                         _ => label.clone(),
                     };
                     let id = builder.push(
@@ -367,7 +373,9 @@ impl<'a> Builder<'a> {
                     id
                 };
                 match effect {
-                    Effect::Load(register) => {
+                    // A load the compiler merged with an earlier one of its
+                    // word reads what that one read: the same write.
+                    Effect::Load(register) | Effect::Merged { into: register, .. } => {
                         loaded(self, register, 0);
                     }
                     Effect::Load64 => {

@@ -8,9 +8,10 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
+use pte_core::execution::{EventKind, Execution};
 use pte_core::{
-    catalog, explore, Barrier, Barriers, Effect, Explorer, FlushMode, MemoryModel, Program, Pte,
-    ReaderKind, Scenario, Session, Torn, Values, WriterOp,
+    catalog, explore, parse_steps, Barrier, Barriers, Effect, Explorer, FlushMode, MemoryModel,
+    Program, Pte, ReaderKind, Scenario, Session, Torn, Values, WriterOp,
 };
 
 /// A result: the value read, and whether it was returned (not backed off).
@@ -113,6 +114,31 @@ fn a_merged_check_compares_r0_with_itself() {
         })
         .count();
     assert_eq!(merged, 2);
+
+    // In a merged form the check cannot fail: a write between r0 and the
+    // merged r2 goes unseen, and the picture's r2 reads what r0 read.
+    let form = (0..5)
+        .find(|form| {
+            let program = Program::compiled(scenario.clone(), *form).unwrap();
+            program.compiled_changes()
+                == ["r2 ← low merged with r0: the check compares r0 with itself"]
+        })
+        .expect("the form with r2 merged into r0 alone");
+    // The merged r2 sits right after the load it reuses.
+    let steps = parse_steps(["r1.off", "r1.r0", "r1.r2", "w1", "w2", "r1.r1", "r1.chk"]).unwrap();
+    let mut session = Session::compiled(scenario.clone(), form).unwrap();
+    session.replay(&steps).unwrap();
+    let read = session.last_read().expect("the check passes");
+    assert!(read.returned_torn(), "P0's low with the zap's high: {read:?}");
+    let program = Program::compiled(scenario, form).unwrap();
+    let execution = Execution::of(&program, &steps).unwrap();
+    let loads: Vec<_> =
+        execution.events.iter().filter(|event| event.kind == EventKind::Load).collect();
+    assert_eq!(loads.len(), 3, "r0, r1 and the merged r2");
+    let source = |load: usize| execution.rf_into(load).unwrap().from;
+    let (r0, r2) = (loads[0].id, loads[1].id);
+    assert_eq!(source(r2), source(r0), "the merged load reads from r0's write");
+    assert!(loads[1].label.contains("merged"), "{}", loads[1].label);
 }
 
 #[test]

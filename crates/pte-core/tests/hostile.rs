@@ -176,3 +176,38 @@ fn format_versions_line_up() {
     scenario.normalize_reader_kinds();
     scenario.validate().unwrap();
 }
+
+#[test]
+fn the_compiler_fields_are_read_one_way() {
+    // Issue 21: `cc`, `marked` and `form` are refused by name when wrong.
+    let link = kernel_link();
+    expect![[r#"link parameter cc="yes": expected 0 or 1"#]]
+        .assert_eq(&link_error(&link.replace("cc=1", "cc=yes")));
+    expect![[r#"link parameter marked="both": expected writer or reader"#]]
+        .assert_eq(&link_error(&format!("{link}&marked=both")));
+    expect![[r#"link parameter marked="reader": named twice"#]]
+        .assert_eq(&link_error(&format!("{link}&marked=reader,reader")));
+    // The kernel's barriers leave the lockless reader one compiled form.
+    expect![[r#"link parameter form="1": this scenario has only form 0 (as written)"#]]
+        .assert_eq(&link_error(&format!("{link}&form=1")));
+    expect![[r#"link parameter form="01": a decimal number has no leading zeros"#]]
+        .assert_eq(&link_error(&format!("{link}&form=01")));
+    let no_barriers = link.replace(
+        "off=zap_wmb2,establish_wmb2",
+        "off=zap_wmb1,zap_wmb2,establish_wmb1,establish_wmb2,reader_rmb1,reader_rmb2",
+    );
+    assert_eq!(link::decode(&format!("{no_barriers}&form=19")).unwrap().form, 19);
+    expect![[r#"link parameter form="20": this scenario has forms 0 to 19"#]]
+        .assert_eq(&link_error(&format!("{no_barriers}&form=20")));
+    // A version 2 link has no compiler: it opens with it off, and refuses
+    // the version 3 fields.
+    let version_2 = link.replace("v=3", "v=2").replace("&cc=1", "");
+    assert!(!link::decode(&version_2).unwrap().scenario.compiler);
+    expect![[r#"link parameter form="0": not part of link format 2; write v=3"#]]
+        .assert_eq(&link_error(&format!("{version_2}&form=0")));
+    // A trace file's form must be one of its scenario's.
+    let mut trace = Trace::new(Scenario::kernel(), &[]);
+    trace.form = 3;
+    expect!["compiled form 3 does not exist (there are 1)"]
+        .assert_eq(&Trace::from_json(&trace.to_json()).unwrap_err().to_string());
+}

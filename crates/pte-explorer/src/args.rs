@@ -228,7 +228,7 @@ pub struct ReplayArgs {
 }
 
 /// `bench [--seconds S] [--max-states N] [--preset ID…] [--scaled MODEL…]
-/// [--scaled-readers N…] [--unreduced] [--save FILE] [--compare FILE]`
+/// [--scaled-readers N…] [--unreduced] [--compiler-off] [--save FILE] [--compare FILE]`
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Time limit for each scaled scenario; one that is not done by then is
@@ -259,6 +259,11 @@ pub struct BenchArgs {
     /// every state, as before it existed), to measure what it saves
     #[arg(long)]
     pub unreduced: bool,
+
+    /// Run every scenario with the compiler off (as before the compiler was
+    /// modelled); with --save and --compare, the compiler's cost
+    #[arg(long)]
+    pub compiler_off: bool,
 
     /// Also write the measurements as JSON to this file (for --compare)
     #[arg(long, value_name = "FILE")]

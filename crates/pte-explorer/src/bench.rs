@@ -56,6 +56,11 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             rows.push((scaled_name(readers), scaled_scenario(*model, readers)));
         }
     }
+    if args.compiler_off {
+        for (_, scenario) in &mut rows {
+            scenario.compiler = false;
+        }
+    }
     let saved = args.compare.as_deref().map(read_saved).transpose()?;
 
     let time_limit = Duration::from_secs_f64(args.seconds);
@@ -75,6 +80,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             .map(|(name, model, m, compared)| RowJson {
                 scenario: name,
                 model: model.id(),
+                forms: m.forms,
                 states: m.states,
                 transitions: m.transitions,
                 runs: m.runs,
@@ -120,6 +126,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
             let mut row = vec![
                 (*name).clone(),
                 model.id().to_owned(),
+                m.forms.to_string(),
                 m.states.to_string(),
                 m.transitions.to_string(),
                 m.runs.to_string(),
@@ -146,6 +153,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let mut header = vec![
         "scenario",
         "model",
+        "forms",
         "states",
         "transitions",
         "runs",
@@ -155,7 +163,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         "vs row 1",
         "status",
     ];
-    let mut right = vec![false, false, true, true, true, true, true, true, true, false];
+    let mut right = vec![false, false, true, true, true, true, true, true, true, true, false];
     if saved.is_some() {
         header.extend(["time ×", "states ×", "RSS ×"]);
         right.extend([true, true, true]);
@@ -244,6 +252,8 @@ struct BenchJson<'a> {
 struct RowJson<'a> {
     scenario: &'a str,
     model: &'static str,
+    /// The compiled forms searched (`crate::compiler`; 1 with the compiler off).
+    forms: usize,
     states: u64,
     transitions: u64,
     runs: u32,
@@ -327,6 +337,8 @@ impl Status {
 
 #[derive(Clone, Copy, Debug)]
 struct Measurement {
+    /// The compiled forms the explorer searched (1 with the compiler off).
+    forms: usize,
     states: u64,
     transitions: u64,
     runs: u32,
@@ -393,6 +405,7 @@ fn measure(
         runs += 1;
         if status != Status::Complete || total >= MIN_MEASURED {
             return Ok(Measurement {
+                forms: explorer.forms(),
                 states: explorer.states(),
                 transitions: explorer.transitions(),
                 runs,

@@ -766,6 +766,31 @@ fn bench_smoke() {
     assert_eq!(rows.len(), 2, "{}", ran.stdout);
     assert!(rows[0].starts_with("kernel "), "{rows:?}");
     assert!(rows[0].contains(" 1.00 "), "{rows:?}");
+    // The forms column: the kernel's barriers leave the lockless reader one
+    // compiled form.
+    assert!(ran.stdout.lines().any(|line| line.contains(" forms ")), "{}", ran.stdout);
+    let forms = rows[0].split_whitespace().nth(2);
+    assert_eq!(forms, Some("1"), "{rows:?}");
+}
+
+#[test]
+fn bench_counts_the_compiled_forms() {
+    let ran =
+        run("bench --preset tso-no-barriers --preset tso-no-barriers-marked --seconds 0.05 --json");
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    let forms: Vec<u64> =
+        json["rows"].as_array().unwrap().iter().map(|row| row["forms"].as_u64().unwrap()).collect();
+    // Plain accesses, no barrier: 2 orders of the zap's stores × 2 of the
+    // establish's × 5 ways for the reader's three loads (as written, r1
+    // above r0, r2 above r1, r2 merged with r0, and r2 merged with r0 and
+    // r1 above r0); marked accesses: the code as written alone.
+    assert_eq!(forms, [20, 1]);
+    // --compiler-off measures the code as written, as before the compiler.
+    let ran = run("bench --preset tso-no-barriers --seconds 0.05 --json --compiler-off");
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON output");
+    assert_eq!(json["rows"][0]["forms"], 1);
+    assert_eq!(json["rows"][0]["states"], 190);
 }
 
 #[test]
