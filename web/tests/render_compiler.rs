@@ -8,9 +8,12 @@ use std::rc::Rc;
 
 use pte_core::{catalog, explore, link, Outcome, Scenario, Session};
 use web::browser::Start;
+use web::components::answer::{answer_box, AnswerProps};
+use web::components::explore::{explore as explore_view, ExploreProps};
 use web::components::thread::{threads, ThreadsProps};
 use web::components::verdict::{verdict_banner, VerdictProps};
 use web::components::walk::{walk_bar, WalkProps};
+use web::state::Exploration;
 use web::{App, AppProps};
 use yew::prelude::*;
 use yew::LocalServerRenderer;
@@ -171,4 +174,48 @@ async fn a_compiled_witness_shows_what_the_compiler_did_and_that_the_cpu_did_not
         &["And the compiler changed the code: the read runs in the code as compiled (form"],
     );
     assert!(!html.contains("only because of the compiler"), "{html}");
+}
+
+#[tokio::test]
+async fn explore_all_says_when_only_the_compiler_tears_and_which_rows_run_compiled() {
+    let scenario = catalog::find("tso-no-barriers").unwrap().scenario();
+    let report = Rc::new(explore(scenario.clone()).unwrap());
+    let compiled: Vec<usize> =
+        report.outcomes.iter().map(|outcome| outcome.form).filter(|form| *form != 0).collect();
+    assert!(!compiled.is_empty());
+    let exploration = Exploration::Finished { report: report.clone(), limit: None };
+    let props = AnswerProps {
+        exploration: exploration.clone(),
+        on_run: Callback::noop(),
+        on_cancel: Callback::noop(),
+        on_show_values: Callback::noop(),
+    };
+    let html = render_view(move || answer_box(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="explore-compiler-only""#,
+            "Only because of the compiler: the code as written never tears",
+        ],
+    );
+    let props = ExploreProps { exploration, replayed: None, on_replay: Callback::noop() };
+    let html = render_view(move || explore_view(&props)).await;
+    for form in &compiled {
+        assert_contains(&html, &[&format!(", compiled form {form})")]);
+    }
+    assert_eq!(html.matches(", compiled form ").count(), 2 * compiled.len(), "{html}");
+
+    // With READ_ONCE() and WRITE_ONCE() nothing tears, and nothing is compiled.
+    let marked = Scenario { marked_reader: true, marked_writer: true, ..scenario };
+    let exploration =
+        Exploration::Finished { report: Rc::new(explore(marked).unwrap()), limit: None };
+    let props = AnswerProps {
+        exploration,
+        on_run: Callback::noop(),
+        on_cancel: Callback::noop(),
+        on_show_values: Callback::noop(),
+    };
+    let html = render_view(move || answer_box(&props)).await;
+    assert!(html.contains(r#"data-torn="Never""#), "{html}");
+    assert!(!html.contains("compiler"), "{html}");
 }
