@@ -14,6 +14,16 @@
 # judgelitmus.sh: the Observation must hold the Result's word. A scenario
 # the export refuses (an atomic 64-bit zap) is listed as skipped.
 #
+# Presets have the compiler on, so their tests have v6.0's plain accesses,
+# which race: the `race` column says whether herd7 printed `Flag data-race`.
+# LKMM makes no prediction for a test with a data race, so an Observation
+# that does not hold the Result's word there is forgiven (as judgelitmus.sh
+# forgives it), not a disagreement. Every row whose test has a plain access
+# is followed by the same scenario with every access marked (NAME+marked,
+# `--marked writer,reader`: READ_ONCE()/WRITE_ONCE(), the same Result, since
+# under the weak model the CPU already does whatever the compiler may),
+# which LKMM answers and judge-litmus.sh judges.
+#
 # Environment:
 #   HERD7         the herd7 binary (default: herd7 on PATH); a herd7 that was
 #                 built but not installed also needs HERDLIB=<herdtools7>/herd/libdir
@@ -23,7 +33,7 @@
 #   LITMUS_DIR    keep the exported tests in this folder (default: a temporary one)
 #
 # Exit status:
-#   0   every row agrees
+#   0   every row agrees (or is forgiven for its data race)
 #   1   a disagreement, or herd7 gave no Observation for a test
 #   77  herd7 or the model files are missing: nothing was checked
 set -euo pipefail
@@ -65,22 +75,29 @@ fi
 
 rows=0
 agreed=0
+forgiven=0
 disagreed=0
 skipped=0
+races=0
+
+# print_row NAME RESULT HERD7 RACE JUDGED: one line of the table.
+print_row() {
+    printf '%-34s  %-9s  %-9s  %-5s  %s\n' "$@"
+}
 
 # check_row NAME [pte-explorer scenario arguments...]: one row of the table.
 # The export's `(* Result: … *)` comment is the explorer's weak-model
 # answer for one reader (pte_core::litmus::expected_result); herd7's output
 # is kept next to the test as NAME.litmus.out and judged against it by
 # scripts/judge-litmus.sh, as the kernel's checklitmus.sh runs herd7 and
-# then judgelitmus.sh.
+# then judgelitmus.sh. A test with a plain access gets a NAME+marked row.
 check_row() {
     local name="$1"
     shift
-    local file="$out_dir/$name.litmus" explorer_answer herd_answer verdict status
+    local file="$out_dir/$name.litmus" explorer_answer herd_answer race judged status
     rows=$((rows + 1))
     if ! "$explorer" litmus "$@" --readers 1 --name "$name" -o "$file" >/dev/null 2>"$out_dir/$name.err"; then
-        printf '%-30s  %-9s  %-9s  %s\n' "$name" "-" "-" "skipped: $(sed 's/^error: //' "$out_dir/$name.err" | cut -c1-60)…"
+        print_row "$name" "-" "-" "-" "skipped: $(sed 's/^error: //' "$out_dir/$name.err" | cut -c1-60)…"
         skipped=$((skipped + 1))
         return
     fi
@@ -88,16 +105,28 @@ check_row() {
     (cd "$lkmm_dir" && timeout 300 "$herd7" -conf linux-kernel.cfg "$file") >"$file.out" 2>&1 || true
     herd_answer="$(awk '$1 == "Observation" { print $3; exit }' "$file.out")"
     herd_answer="${herd_answer:-none}"
+    race=-
+    if grep -q -E '^Flag data-race($|:)' "$file.out"; then
+        race=yes
+        races=$((races + 1))
+    fi
     status=0
-    "$REPO_ROOT/scripts/judge-litmus.sh" "$file" "$file.out" >/dev/null || status=$?
-    if ((status == 0)); then
-        verdict=agree
+    judged="$("$REPO_ROOT/scripts/judge-litmus.sh" "$file" "$file.out")" || status=$?
+    if ((status == 0)) && [[ $judged == forgiven:* ]]; then
+        judged=forgiven
+        forgiven=$((forgiven + 1))
+    elif ((status == 0)); then
+        judged=agree
         agreed=$((agreed + 1))
     else
-        verdict=DISAGREE
+        judged=DISAGREE
         disagreed=$((disagreed + 1))
     fi
-    printf '%-30s  %-9s  %-9s  %s\n' "$name" "$explorer_answer" "$herd_answer" "$verdict"
+    print_row "$name" "$explorer_answer" "$herd_answer" "$race" "$judged"
+    # A plain access: `*lo = …;` in the writer or `rN = *lo;` in a reader.
+    if grep -q -E '^'$'\t''(\*(lo|hi) = |r[0-9]+ = \*)' "$file"; then
+        check_row "$name+marked" "$@" --marked writer,reader
+    fi
 }
 
 echo "herd7: $("$herd7" -version 2>&1 | head -n 1)"
@@ -105,8 +134,8 @@ echo "model: $lkmm_dir"
 echo "sweep rows are BASE+CODE, one digit per barrier site, 1 = on:"
 echo "  zap_wmb1 zap_wmb2 establish_wmb1 establish_wmb2 reader_rmb1 reader_rmb2"
 echo
-printf '%-30s  %-9s  %-9s  %s\n' "scenario (1 reader)" "Result:" "herd7" "judged"
-printf '%-30s  %-9s  %-9s  %s\n' "-------------------" "-------" "-----" "------"
+print_row "scenario (1 reader)" "Result:" "herd7" "race" "judged"
+print_row "-------------------" "-------" "-----" "----" "------"
 
 # Every catalog preset.
 mapfile -t presets < <("$explorer" list --json | grep -o '^    "id": "[^"]*"' | cut -d'"' -f4)
@@ -144,11 +173,13 @@ done
 # writes them as signed 32-bit ints.
 check_row "nx-same-low" same-low-none --p0 0x8000000180001067 --p 0xffffffff80001067
 check_row "nx-different-low" different-low --p0 0x8000000180001067 --p 0x8000000380002067
-check_row "nx-z-bit31-present31" same-low-none --p0 0x8000000180001067 --z 0x80000000 \
+# Z keeps bit 31, the present bit here, clear (a present Z is refused) and
+# has a high half of 2^31.
+check_row "nx-z-high31-present31" same-low-none --p0 0x8000000180001067 --z 0x8000000000000000 \
     --p 0xffffffff80001067 --present-bit 31
 
 echo
-echo "$rows rows: $agreed agree, $disagreed disagree, $skipped skipped"
+echo "$rows rows: $agreed agree, $forgiven forgiven (a data race: LKMM makes no prediction), $disagreed disagree, $skipped skipped; herd7 flagged a data race in $races"
 if ((disagreed > 0)); then
     exit 1
 fi

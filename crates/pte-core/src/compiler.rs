@@ -55,7 +55,8 @@ impl CompiledForm {
 /// Is a writer access marked? `WRITE_ONCE()` stores of the PTE when the
 /// scenario says so; the atomic zap and the flush always; the counters'
 /// `seq++` never (`do_raw_write_seqcount_begin()` increments plainly).
-fn writer_marked(scenario: &Scenario, access: &WriterAccess) -> bool {
+/// The litmus export writes each store as this says.
+pub(crate) fn writer_marked(scenario: &Scenario, access: &WriterAccess) -> bool {
     match access.kind {
         AccessKind::Store(Word::Seq) => false,
         AccessKind::Store(_) => scenario.marked_writer,
@@ -69,9 +70,15 @@ fn writer_marked(scenario: &Scenario, access: &WriterAccess) -> bool {
 /// with `READ_ONCE()`); the walker's 64-bit load is hardware.
 fn reader_marked(scenario: &Scenario, item: &Item) -> bool {
     match item.effect {
-        Effect::Load(register) => register.word() == Word::Seq || scenario.marked_reader,
+        Effect::Load(register) => load_marked(scenario, register.word()),
         _ => true,
     }
+}
+
+/// Is a reader's load of `word` marked ([`reader_marked`]'s rule for
+/// loads; the litmus export writes each load as this says).
+pub(crate) fn load_marked(scenario: &Scenario, word: Word) -> bool {
+    word == Word::Seq || scenario.marked_reader
 }
 
 /// Every order of `0..count` that keeps `i` before `j` whenever

@@ -5,7 +5,10 @@
 //! `P0` is the writer, `P1`..`PR` are the readers, one attempt of
 //! `ptep_get_lockless()` each; the `exists` clause asks for a torn read (the
 //! comment at the top of every exported file says why one attempt is
-//! enough). herd7 cannot run the reader's retry loop, which the explorer can;
+//! enough). With the compiler modelled, a plain access is written as plain
+//! C and a marked one as `READ_ONCE()`/`WRITE_ONCE()` (`COMPILER.md`), so
+//! herd7 flags the data races of plain accesses; with the compiler off
+//! every access is marked, as before the compiler existed. herd7 cannot run the reader's retry loop, which the explorer can;
 //! it can check the explorer's weak model on the rest
 //! (`scripts/check-litmus.sh`).
 //!
@@ -13,6 +16,7 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::compiler;
 use crate::explore::{Report, TornAnswer};
 use crate::program::{AccessKind, Program, Word, WriterAccess};
 use crate::scenario::{
@@ -163,13 +167,17 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
     let lines = [
         format!("ptep_get_lockless() on a 64-bit PTE read as two 32-bit halves: {name}."),
         String::new(),
-        "lo and hi are pte_low and pte_high of one PTE. P0 is the writer: each zap and \
-         establish is its two WRITE_ONCE() stores, with smp_wmb() where a barrier site is on."
-            .to_owned(),
+        format!(
+            "lo and hi are pte_low and pte_high of one PTE. P0 is the writer: each zap and \
+             establish is its two {}, with smp_wmb() where a barrier site is on.",
+            writer_stores(scenario)
+        ),
         String::new(),
         "P1 to PR are readers, one attempt of ptep_get_lockless() each: r0 = lo, smp_rmb(), \
          r1 = hi, smp_rmb(), r2 = lo (each smp_rmb() only where its site is on)."
             .to_owned(),
+        String::new(),
+        accesses_paragraph(scenario),
         String::new(),
         "One attempt loses nothing for the question whether a torn value can pass the check \
          r0 = r2. A retry starts after the failed check, so the reads of a later attempt are \
@@ -200,15 +208,87 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
     let _ = writeln!(text, "C {name}");
     text.push('\n');
     text.push_str("(*\n");
+    // A paragraph the scenario has no words for (the compiler off) leaves
+    // an empty line next to the blank that separates paragraphs: one blank
+    // stays, so the text is the same as before that paragraph existed.
+    let mut previous_blank = false;
     for line in lines {
         if line.is_empty() {
+            if previous_blank {
+                continue;
+            }
+            previous_blank = true;
             text.push_str(" *\n");
+        } else {
+            previous_blank = false;
         }
         for wrapped in wrap(&line, 72) {
             let _ = writeln!(text, " * {wrapped}");
         }
     }
     text.push_str(" *)\n\n");
+}
+
+/// Is a writer store written `WRITE_ONCE()`? Every access is marked with
+/// the compiler off (the code runs as written, as before the compiler was
+/// modelled); with it on, as the compiler's own rule says.
+fn store_marked(scenario: &Scenario, access: &WriterAccess) -> bool {
+    !scenario.compiler || compiler::writer_marked(scenario, access)
+}
+
+/// Is a reader's load of `word` written `READ_ONCE()`? As [`store_marked`].
+fn load_marked(scenario: &Scenario, word: Word) -> bool {
+    !scenario.compiler || compiler::load_marked(scenario, word)
+}
+
+/// Does the exported test have a plain access? herd7 then flags a data
+/// race ("Flag data-race") wherever one races with a store of the other
+/// side, and LKMM makes no prediction for such a test.
+pub fn has_plain_accesses(scenario: &Scenario) -> bool {
+    scenario.compiler && !(scenario.marked_writer && scenario.marked_reader)
+}
+
+/// The header's words for the writer's stores.
+fn writer_stores(scenario: &Scenario) -> &'static str {
+    match (scenario.compiler, scenario.marked_writer) {
+        (false, _) => "WRITE_ONCE() stores",
+        (true, true) => {
+            "stores, WRITE_ONCE() as on x86 since v6.2 (\"x86/mm/pae: Use WRITE_ONCE()\")"
+        }
+        (true, false) => {
+            "stores, plain C assignments as in v6.0 (native_set_pte() and native_pte_clear() on \
+             x86)"
+        }
+    }
+}
+
+/// The header's paragraph on plain and marked accesses: empty with the
+/// compiler off, where every access is marked as before the compiler was
+/// modelled.
+fn accesses_paragraph(scenario: &Scenario) -> String {
+    if !scenario.compiler {
+        return String::new();
+    }
+    let loads = if load_marked(scenario, Word::Low) {
+        "READ_ONCE()"
+    } else {
+        "plain C loads, r0 = *lo, as in v6.0's ptep_get_lockless()"
+    };
+    let race = if has_plain_accesses(scenario) {
+        "A plain access that races makes herd7 print \"Flag data-race\", and for a test with a \
+         data race LKMM \"makes no predictions about the program's outcome\" \
+         (tools/memory-model/Documentation/explanation.txt): herd7's Observation then does not \
+         judge the explorer, the same scenario with marked accesses on both sides does. The \
+         explorer's compiler only reorders and merges plain accesses between compiler \
+         barriers, which its weak model's CPU already does, so the weak model's answer is the \
+         same for plain and marked accesses."
+    } else {
+        "Every access is marked, so herd7 flags no data race."
+    };
+    format!(
+        "The compiler is modelled: a plain access is written as plain C, a marked one as \
+         READ_ONCE()/WRITE_ONCE(). The readers' loads are {loads}. {race}"
+    )
 }
 
 /// A litmus test's `Result:` comment: what the explorer's weak model says
@@ -318,11 +398,15 @@ fn write_access(text: &mut String, scenario: &Scenario, access: &WriterAccess) {
     match access.kind {
         AccessKind::Store(word) => {
             let value = access.stored(word);
+            let (variable, value_int) = (variable(word), int32(value));
+            let statement = if store_marked(scenario, access) {
+                format!("WRITE_ONCE(*{variable}, {value_int});")
+            } else {
+                format!("*{variable} = {value_int};")
+            };
             let _ = writeln!(
                 text,
-                "\tWRITE_ONCE(*{}, {});\t// {}.{} 0x{value:08x}",
-                variable(word),
-                int32(value),
+                "\t{statement}\t// {}.{} 0x{value:08x}",
                 access.value_name,
                 word.name()
             );
@@ -353,11 +437,19 @@ fn write_barrier(text: &mut String, scenario: &Scenario, barrier: Barrier, call:
 fn write_reader(text: &mut String, scenario: &Scenario, reader: u8) {
     let _ = writeln!(text, "P{reader}(int *lo, int *hi)\n{{");
     text.push_str("\tint r0;\n\tint r1;\n\tint r2;\n\n");
-    text.push_str("\tr0 = READ_ONCE(*lo);\n");
+    let load = |text: &mut String, register: &str, word: Word| {
+        let variable = variable(word);
+        if load_marked(scenario, word) {
+            let _ = writeln!(text, "\t{register} = READ_ONCE(*{variable});");
+        } else {
+            let _ = writeln!(text, "\t{register} = *{variable};");
+        }
+    };
+    load(text, "r0", Word::Low);
     write_barrier(text, scenario, Barrier::ReaderRmb1, "smp_rmb()");
-    text.push_str("\tr1 = READ_ONCE(*hi);\n");
+    load(text, "r1", Word::High);
     write_barrier(text, scenario, Barrier::ReaderRmb2, "smp_rmb()");
-    text.push_str("\tr2 = READ_ONCE(*lo);\n");
+    load(text, "r2", Word::Low);
     text.push_str("}\n\n");
 }
 

@@ -3,7 +3,9 @@
 //! kernel's `tools/memory-model/scripts/judgelitmus.sh` does. herd7 is not
 //! needed: the outputs below are written by hand in herd7's format (its
 //! `Observation <test> <Never|Sometimes|Always> <positive> <negative>`
-//! line is all the judging reads).
+//! line and its `Flag data-race` line, printed after the witnesses'
+//! counts as `herd/top_herd.ml` of herdtools7 7.57 does, are all the
+//! judging reads).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,9 +21,15 @@ fn run(command_line: &str) -> (u8, String) {
 
 /// A herd7 run's output for a test, as herd7 prints it.
 fn herd7_output(test: &str, observation: &str) -> String {
+    herd7_output_flagged(test, observation, "")
+}
+
+/// The same with herd7's flag lines (`Flag data-race\n`), which it prints
+/// between the witnesses' counts and the condition.
+fn herd7_output_flagged(test: &str, observation: &str, flags: &str) -> String {
     format!(
         "Test {test} Allowed\nStates 4\n1:r0=4199; 1:r1=0; 1:r2=4199;\nOk\nWitnesses\n\
-         Positive: 1 Negative: 3\nCondition exists (1:r0=1:r2)\n\
+         Positive: 1 Negative: 3\n{flags}Condition exists (1:r0=1:r2)\n\
          Observation {test} {observation}\nTime {test} 0.02\nHash=0123456789abcdef\n\n"
     )
 }
@@ -73,6 +81,14 @@ fn the_result_comment_is_the_weak_model_answer_for_one_reader() {
         let result = text.lines().nth(2).expect("a third line");
         assert_eq!(result, format!("(* Result: {answer} *)"), "{}", preset.id);
         assert_eq!(litmus::expected_result(&preset.scenario()).word(), answer, "{}", preset.id);
+        // Plain or marked, compiler on or off: the same weak-model answer
+        // (under the weak model the CPU already does whatever the compiler
+        // may), so a plain test and its marked twin carry the same comment.
+        for accesses in ["--marked writer,reader", "--marked writer", "--compiler off"] {
+            let (code, other) = run(&format!("litmus {} {accesses}", preset.id));
+            assert_eq!(code, 0, "{other}");
+            assert_eq!(other.lines().nth(2), Some(result), "{} {accesses}", preset.id);
+        }
     }
 }
 
@@ -123,4 +139,58 @@ fn no_observation_or_no_result_is_an_error() {
     assert!(line.ends_with("has no Result: comment"), "{line}");
     let maybe = text.replace("(* Result: Never *)", "(* Result: Maybe *)");
     assert_eq!(judge(&maybe, &herd7_output("pte-kernel", "Sometimes 1 3"), "maybe").0, 0);
+}
+
+#[test]
+fn a_data_race_flagged_by_herd7_is_reported_and_forgives_the_answer() {
+    // The kernel's protocol with v6.0's plain accesses: LKMM flags the data
+    // race and makes no prediction; herd7's Sometimes is forgiven, as the
+    // kernel's judgelitmus.sh forgives it.
+    let text = exported("kernel");
+    assert!(text.contains("\tr0 = *lo;\n"), "{text}");
+    let flag = "Flag data-race\n";
+    assert_eq!(
+        judge(&text, &herd7_output_flagged("pte-kernel", "Sometimes 1 3", flag), "race-forgiven"),
+        (
+            0,
+            "forgiven: Result Never, herd7 Sometimes, data race flagged by herd7 (LKMM makes no \
+             prediction for a test with a data race)"
+                .to_owned()
+        )
+    );
+    // A racy test whose answer holds the Result agrees, with the flag said.
+    assert_eq!(
+        judge(&text, &herd7_output_flagged("pte-kernel", "Never 0 4", flag), "race-agree"),
+        (0, "agree: Result Never, herd7 Never, data race flagged by herd7".to_owned())
+    );
+    // herd7 -v prints the flagged executions after the flag's name.
+    assert_eq!(
+        judge(
+            &text,
+            &herd7_output_flagged("pte-kernel", "Sometimes 1 3", "Flag data-race: 1,3 \n"),
+            "race-verbose"
+        )
+        .1
+        .split(':')
+        .next(),
+        Some("forgiven")
+    );
+    // Another flag is no data race: the disagreement stands.
+    assert_eq!(
+        judge(
+            &text,
+            &herd7_output_flagged("pte-kernel", "Sometimes 1 3", "Flag mixed-accesses\n"),
+            "other-flag"
+        ),
+        (1, "DISAGREE: Result Never, herd7 Sometimes (non-Never verification)".to_owned())
+    );
+    // The same test with every access marked has no plain access for herd7
+    // to flag; without the flag a wrong answer is a disagreement.
+    let (code, marked) = run("litmus kernel --marked writer,reader");
+    assert_eq!(code, 0, "{marked}");
+    assert!(marked.contains("\tr0 = READ_ONCE(*lo);\n"), "{marked}");
+    assert_eq!(
+        judge(&marked, &herd7_output("pte-kernel", "Sometimes 1 3"), "marked-sometimes").0,
+        1
+    );
 }

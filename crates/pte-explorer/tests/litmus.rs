@@ -188,11 +188,11 @@ fn several_readers() {
         	int r1;
         	int r2;
 
-        	r0 = READ_ONCE(*lo);
+        	r0 = *lo;
         	smp_rmb();	// reader_rmb1
-        	r1 = READ_ONCE(*hi);
+        	r1 = *hi;
         	smp_rmb();	// reader_rmb2
-        	r2 = READ_ONCE(*lo);
+        	r2 = *lo;
         }
     "#]]
     .assert_eq(&section(&text, "P3(", "}"));
@@ -205,16 +205,16 @@ fn each_flush_mode() {
         P0(int *lo, int *hi)
         {
         	// op 1: zap, low first (x86 native_pte_clear)
-        	WRITE_ONCE(*lo, 0);	// Z.low 0x00000000
+        	*lo = 0;	// Z.low 0x00000000
         	smp_wmb();	// zap_wmb1
-        	WRITE_ONCE(*hi, 0);	// Z.high 0x00000000
+        	*hi = 0;	// Z.high 0x00000000
         	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
         	// op 2: TLB flush
         	// flush none: no flush before the re-establish
         	// op 3: establish, high first (set_pte)
-        	WRITE_ONCE(*hi, 3);	// P1.high 0x00000003
+        	*hi = 3;	// P1.high 0x00000003
         	smp_wmb();	// establish_wmb1
-        	WRITE_ONCE(*lo, 8295);	// P1.low 0x00002067
+        	*lo = 8295;	// P1.low 0x00002067
         	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
         }
     "#]]
@@ -257,16 +257,16 @@ fn values_of_2_pow_31_and_more() {
             P0(int *lo, int *hi)
             {
             	// op 1: zap, low first (x86 native_pte_clear)
-            	WRITE_ONCE(*lo, -2147483648);	// Z.low 0x80000000
+            	*lo = -2147483648;	// Z.low 0x80000000
             	smp_wmb();	// zap_wmb1
-            	WRITE_ONCE(*hi, 0);	// Z.high 0x00000000
+            	*hi = 0;	// Z.high 0x00000000
             	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
             	// op 2: TLB flush
             	// flush none: no flush before the re-establish
             	// op 3: establish, high first (set_pte)
-            	WRITE_ONCE(*hi, -1);	// P1.high 0xffffffff
+            	*hi = -1;	// P1.high 0xffffffff
             	smp_wmb();	// establish_wmb1
-            	WRITE_ONCE(*lo, -2147479449);	// P1.low 0x80001067
+            	*lo = -2147479449;	// P1.low 0x80001067
             	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
             }
         "#]],
@@ -360,6 +360,7 @@ fn herd_shape(text: &str) -> Shape {
             let code = line.split("//").next().expect("a line").trim();
             assert!(code.is_empty() || code.ends_with(';'), "P{processes}: {line:?}");
             assert!(!code.contains("0x"), "herd7 does not parse hex in a body: {line:?}");
+            assert!(code.is_empty() || is_statement(code), "P{processes}: {line:?}");
         }
         rest = body[end + 3..].trim_start();
         processes += 1;
@@ -379,6 +380,43 @@ fn herd_shape(text: &str) -> Shape {
     assert_eq!(depth, 0, "balanced parentheses: {condition}");
     assert!(condition.trim().starts_with('(') && condition.trim().ends_with(')'));
     Shape { name, processes }
+}
+
+/// One statement of a process body in a form the kernel's litmus tests use
+/// and herd7's C parser reads: a register declaration, a barrier, a marked
+/// access (`WRITE_ONCE(*lo, 1);`, `r0 = READ_ONCE(*lo);`) or a plain one
+/// (`*lo = 1;`, `r0 = *lo;`, as the kernel's
+/// `tools/memory-model/litmus-tests/dep+plain.litmus` writes `*z1 = a;`).
+fn is_statement(code: &str) -> bool {
+    let Some(code) = code.strip_suffix(';') else {
+        return false;
+    };
+    let location = |text: &str| matches!(text, "*lo" | "*hi");
+    let register = |text: &str| {
+        text.strip_prefix('r')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let value = |text: &str| text.parse::<i32>().is_ok();
+    if let Some(declared) = code.strip_prefix("int ") {
+        return register(declared);
+    }
+    if ["smp_wmb()", "smp_rmb()", "smp_mb()"].contains(&code) {
+        return true;
+    }
+    if let Some(arguments) = code.strip_prefix("WRITE_ONCE(").and_then(|a| a.strip_suffix(')')) {
+        return arguments
+            .split_once(", ")
+            .is_some_and(|(target, stored)| location(target) && value(stored));
+    }
+    let Some((left, right)) = code.split_once(" = ") else {
+        return false;
+    };
+    if location(left) {
+        return value(right);
+    }
+    let loaded =
+        right.strip_prefix("READ_ONCE(").and_then(|a| a.strip_suffix(')')).unwrap_or(right);
+    register(left) && location(loaded)
 }
 
 /// The registers the exists clause names are declared by their process.
@@ -427,8 +465,164 @@ fn the_parser_catches_what_herd7_would_refuse() {
     assert!(!caught(good.clone()));
     assert!(caught(good.replacen("C pte-kernel", "pte-kernel", 1)));
     assert!(caught(good.replacen("P1(", "P2(", 1)));
-    assert!(caught(good.replacen("WRITE_ONCE(*hi, 3);", "WRITE_ONCE(*hi, 0x3);", 1)));
+    assert!(caught(good.replacen("*hi = 3;", "*hi = 0x3;", 1)));
+    assert!(caught(good.replacen("r1 = *hi;", "r1 = hi;", 1)));
+    assert!(caught(good.replacen("*lo = 0;", "*lo = 0", 1)));
+    let marked = exported("litmus kernel --marked writer,reader");
+    assert!(!caught(marked.clone()));
+    assert!(caught(marked.replacen("WRITE_ONCE(*hi, 3);", "WRITE_ONCE(*hi, 0x3);", 1)));
+    assert!(caught(marked.replacen("WRITE_ONCE(*hi, 3);", "WRITE_ONCE(hi, 3);", 1)));
+    assert!(caught(marked.replacen("r1 = READ_ONCE(*hi);", "r1 = READ_ONCE(*hi;", 1)));
     assert!(caught(good.replacen("exists (", "exists ((", 1)));
     assert!(caught(good.replacen("\tint r2;\n", "", 1)));
     assert!(caught(good.replacen("lo=4199;", "lo=0x1067;", 1)));
+}
+
+#[test]
+fn plain_accesses_are_plain_c_and_marked_ones_read_once_write_once() {
+    // The kernel's protocol as in v6.0: plain stores and plain loads.
+    let plain = exported("litmus kernel");
+    assert!(litmus::has_plain_accesses(&catalog::find("kernel").unwrap().scenario()));
+    assert!(plain.contains("\t*hi = 3;\t// P1.high 0x00000003\n"), "{plain}");
+    assert!(plain.contains("\tr0 = *lo;\n\tsmp_rmb();\t// reader_rmb1\n\tr1 = *hi;\n"), "{plain}");
+    assert!(!plain.contains("_ONCE(*"), "{plain}");
+    // The writer's stores marked (as since v6.2), the readers' loads plain.
+    let writer_marked = "litmus kernel --marked writer";
+    check_section(
+        writer_marked,
+        "P0(",
+        "}",
+        expect![[r#"
+            P0(int *lo, int *hi)
+            {
+            	// op 1: zap, low first (x86 native_pte_clear)
+            	WRITE_ONCE(*lo, 0);	// Z.low 0x00000000
+            	smp_wmb();	// zap_wmb1
+            	WRITE_ONCE(*hi, 0);	// Z.high 0x00000000
+            	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            	// op 2: TLB flush
+            	smp_mb();	// TLB flush (ipi)
+            	// op 3: establish, high first (set_pte)
+            	WRITE_ONCE(*hi, 3);	// P1.high 0x00000003
+            	smp_wmb();	// establish_wmb1
+            	WRITE_ONCE(*lo, 8295);	// P1.low 0x00002067
+            	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            }
+        "#]],
+    );
+    check_section(
+        writer_marked,
+        "P1(",
+        "}",
+        expect![[r#"
+            P1(int *lo, int *hi)
+            {
+            	int r0;
+            	int r1;
+            	int r2;
+
+            	r0 = *lo;
+            	smp_rmb();	// reader_rmb1
+            	r1 = *hi;
+            	smp_rmb();	// reader_rmb2
+            	r2 = *lo;
+            }
+        "#]],
+    );
+    // The readers' loads marked, the writer's stores plain.
+    let reader_marked = exported("litmus kernel --marked reader");
+    assert!(reader_marked.contains("\t*lo = 0;\t// Z.low 0x00000000\n"), "{reader_marked}");
+    assert!(reader_marked.contains("\tr2 = READ_ONCE(*lo);\n"), "{reader_marked}");
+    assert!(!reader_marked.contains("WRITE_ONCE(*"), "{reader_marked}");
+    // The header says which accesses are plain, why, and what herd7 does.
+    let header = |command: &str| section(&exported(command), "(*", " *)").replace("\n * ", " ");
+    expect![[r#"
+        (* Result: Never *)
+        (* ptep_get_lockless() on a 64-bit PTE read as two 32-bit halves: pte-kernel-changed.
+         * lo and hi are pte_low and pte_high of one PTE. P0 is the writer: each zap and establish is its two stores, WRITE_ONCE() as on x86 since v6.2 ("x86/mm/pae: Use WRITE_ONCE()"), with smp_wmb() where a barrier site is on.
+         * P1 to PR are readers, one attempt of ptep_get_lockless() each: r0 = lo, smp_rmb(), r1 = hi, smp_rmb(), r2 = lo (each smp_rmb() only where its site is on).
+         * The compiler is modelled: a plain access is written as plain C, a marked one as READ_ONCE()/WRITE_ONCE(). The readers' loads are plain C loads, r0 = *lo, as in v6.0's ptep_get_lockless(). A plain access that races makes herd7 print "Flag data-race", and for a test with a data race LKMM "makes no predictions about the program's outcome" (tools/memory-model/Documentation/explanation.txt): herd7's Observation then does not judge the explorer, the same scenario with marked accesses on both sides does. The explorer's compiler only reorders and merges plain accesses between compiler barriers, which its weak model's CPU already does, so the weak model's answer is the same for plain and marked accesses.
+         * One attempt loses nothing for the question whether a torn value can pass the check r0 = r2. A retry starts after the failed check, so the reads of a later attempt are only more constrained by coherence than those of a first attempt started at that moment: any value a later attempt can return, a first attempt can return too.
+         * The exists clause asks for a torn read: some reader's check passes (r0 = r2), the value (lo = r0, hi = r1) is present (bit 0 of lo, bit 0 of the PTE) and it is none of P0, P1 to PN.
+         * Values are signed 32-bit decimals, as herd7 reads C litmus ints; each store shows its hex value in a comment.
+    "#]]
+    .assert_eq(&header(writer_marked).lines().take(8).map(|l| format!("{l}\n")).collect::<String>());
+    let both = header("litmus kernel --marked writer,reader");
+    assert!(
+        both.contains(
+            "The readers' loads are READ_ONCE(). Every access is marked, so herd7 flags no data \
+             race."
+        ),
+        "{both}"
+    );
+    let scenario = Scenario {
+        marked_writer: true,
+        marked_reader: true,
+        ..catalog::find("kernel").unwrap().scenario()
+    };
+    assert!(!litmus::has_plain_accesses(&scenario));
+}
+
+#[test]
+fn with_the_compiler_off_every_access_is_marked_as_before_the_compiler() {
+    // The export of a scenario without the compiler is the export from
+    // before the compiler was modelled: READ_ONCE()/WRITE_ONCE() everywhere,
+    // no paragraph on plain accesses; its threads are those of the same
+    // scenario with every access marked.
+    for preset in catalog::presets() {
+        let off = Scenario { compiler: false, ..preset.scenario() };
+        let marked = Scenario { marked_writer: true, marked_reader: true, ..preset.scenario() };
+        let (Ok(off_text), Ok(marked_text)) =
+            (litmus::export(&off, "pte-off"), litmus::export(&marked, "pte-off"))
+        else {
+            continue;
+        };
+        assert!(!litmus::has_plain_accesses(&off), "{}", preset.id);
+        assert!(!off_text.contains("compiler is modelled"), "{off_text}");
+        let threads = |text: &str| text.split_once("\n}\n\nP0(").expect("threads").1.to_owned();
+        assert_eq!(threads(&off_text), threads(&marked_text), "{}", preset.id);
+        assert!(!threads(&off_text).contains(" = *"), "{off_text}");
+    }
+    check_section(
+        "litmus kernel --compiler off",
+        "(*",
+        " *)",
+        expect![[r#"
+            (* Result: Never *)
+            (*
+             * ptep_get_lockless() on a 64-bit PTE read as two 32-bit halves:
+             * pte-kernel-changed.
+             *
+             * lo and hi are pte_low and pte_high of one PTE. P0 is the writer: each
+             * zap and establish is its two WRITE_ONCE() stores, with smp_wmb() where a
+             * barrier site is on.
+             *
+             * P1 to PR are readers, one attempt of ptep_get_lockless() each: r0 = lo,
+             * smp_rmb(), r1 = hi, smp_rmb(), r2 = lo (each smp_rmb() only where its
+             * site is on).
+             *
+             * One attempt loses nothing for the question whether a torn value can pass
+             * the check r0 = r2. A retry starts after the failed check, so the reads
+             * of a later attempt are only more constrained by coherence than those of
+             * a first attempt started at that moment: any value a later attempt can
+             * return, a first attempt can return too.
+             *
+             * The exists clause asks for a torn read: some reader's check passes (r0 =
+             * r2), the value (lo = r0, hi = r1) is present (bit 0 of lo, bit 0 of the
+             * PTE) and it is none of P0, P1 to PN.
+             *
+             * Values are signed 32-bit decimals, as herd7 reads C litmus ints; each
+             * store shows its hex value in a comment.
+             *
+             * TLB flush: ipi. LKMM has no interrupts, so a flush that waits for
+             * readers with interrupts off cannot be written: the IPI flush is exported
+             * as smp_mb() and herd7 answers the paravirt question.
+             *
+             * Exported from the explorer's scenario (model sc); herd7 answers under
+             * LKMM, to be compared with the explorer's weak model.
+             * Run from the kernel's tools/memory-model: herd7 -conf linux-kernel.cfg
+             * pte-kernel-changed.litmus
+             *)
+        "#]],
+    );
 }
