@@ -41,7 +41,7 @@ async function withDocumentationPage(name, snippet, body) {
 
 test("the embed snippet plays a fixed trace inside an iframe", async () => {
   const snippet = await tornSnippet();
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1#v=2&amp;/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1#v=3&amp;/);
   assert.match(snippet, /title="[^"]+"/, "the iframe has a title for screen readers");
   assert.match(snippet, /<\/iframe>\n<script>[\s\S]*"pte-explorer:height"[\s\S]*<\/script>$/);
 

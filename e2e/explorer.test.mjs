@@ -77,7 +77,7 @@ test("a permalink opened in a new page shows the same state", async () => {
     words = await explorer.memoryWords();
     steps = await explorer.stepsTaken();
   });
-  assert.match(link, /#v=2&/);
+  assert.match(link, /#v=3&/);
 
   await withExplorer("explorer-4b-permalink-opened", link.slice(environment.site.url.length), async (explorer) => {
     // The link opens at the start of its trace; End shows the same state.

@@ -98,9 +98,9 @@ test("in a sub-folder the page renders, links to its own address and loads nothi
     await explorer.waitForVerdict("TORN");
     await explorer.exploreAll();
     link = await explorer.permalinkField.inputValue();
-    assert.ok(link.startsWith(`${site}#v=2&`), `the permalink starts with the folder's address: ${link}`);
+    assert.ok(link.startsWith(`${site}#v=3&`), `the permalink starts with the folder's address: ${link}`);
     const snippet = await page.getByTestId("embed-snippet").inputValue();
-    assert.ok(snippet.startsWith(`<iframe src="${site}?embed=1#v=2&amp;`), snippet);
+    assert.ok(snippet.startsWith(`<iframe src="${site}?embed=1#v=3&amp;`), snippet);
     words = await explorer.memoryWords();
 
     assert.deepEqual(network.requests.slice(loaded), [], "no request after loading");
@@ -199,7 +199,7 @@ test("the snippet works in a sandboxed iframe with allow-scripts", async () => {
     await embed.waitForPosition("step 1 of 9");
     await lecture.waitUntilFitted();
     const href = await embed.fullExplorerLink.getAttribute("href");
-    assert.ok(href.startsWith(`${openSite.url}#v=2&`), `the link names the folder, not "null": ${href}`);
+    assert.ok(href.startsWith(`${openSite.url}#v=3&`), `the link names the folder, not "null": ${href}`);
     assert.deepEqual(network.failures, []);
     assert.deepEqual(await policyViolations(await lecture.frame()), []);
     assert.deepEqual(errors, []);

@@ -51,7 +51,7 @@ test("a lesson done by hand is kept across a reload, and Reset progress clears i
     await page.locator('[data-testid="live-sc"][data-torn="sometimes"]').waitFor();
     assert.equal(await page.getByTestId("live-hidden").count(), 0);
     // The address holds the lesson and the trace.
-    assert.match(new URL(page.url()).hash, /^#lesson=3&v=2&.*&t=r1\.off,r1\.r0,/);
+    assert.match(new URL(page.url()).hash, /^#lesson=3&v=3&.*&t=r1\.off,r1\.r0,/);
 
     await page.reload();
     await tour.waitUntilReady();

@@ -4,7 +4,8 @@
 # there can install herd7.
 #
 # For every catalog preset, for a sweep of barrier subsets on four base
-# scenarios, and for values of 2^31 and more, it exports the scenario with
+# scenarios and on the pmd_read_atomic and read_once64 readers, and for
+# values of 2^31 and more, it exports the scenario with
 # one reader as a C litmus test (`pte-explorer litmus`), whose
 # `(* Result: Never *)` / `Sometimes` comment is the explorer's weak-model
 # answer for one reader (a flush ipi is asked as paravirt, since LKMM has no
@@ -12,7 +13,8 @@
 # folder, and judges herd7's Observation against the Result comment with
 # scripts/judge-litmus.sh, as the kernel's checklitmus.sh does with
 # judgelitmus.sh: the Observation must hold the Result's word. A scenario
-# the export refuses (an atomic 64-bit zap) is listed as skipped.
+# the export refuses (an atomic 64-bit zap, a reader kind it does not write,
+# the sequence-counter writer) is listed as skipped.
 #
 # Presets have the compiler on, so their tests have v6.0's plain accesses,
 # which race: the `race` column says whether herd7 printed `Flag data-race`.
@@ -133,6 +135,8 @@ echo "herd7: $("$herd7" -version 2>&1 | head -n 1)"
 echo "model: $lkmm_dir"
 echo "sweep rows are BASE+CODE, one digit per barrier site, 1 = on:"
 echo "  zap_wmb1 zap_wmb2 establish_wmb1 establish_wmb2 reader_rmb1 reader_rmb2"
+echo "  (pmd_read_atomic-BASE, read_once64-BASE: the writer's sites, then pmd_rmb;"
+echo "  on populate only establish_wmb1 establish_wmb2, then pmd_rmb)"
 echo
 print_row "scenario (1 reader)" "Result:" "herd7" "race" "judged"
 print_row "-------------------" "-------" "-----" "----" "------"
@@ -166,6 +170,47 @@ for base in different-low same-low-ipi mips-sh present-high-mirrored; do
         else
             check_row "$base+$code" "$base" --no-barriers --barrier-on "$(IFS=,; echo "${on[*]}")"
         fi
+    done
+done
+
+# The family's reader kinds (pmd_read_atomic, read_once64): every subset of
+# the writer's sites and, for pmd_read_atomic, pmd_rmb (the last digit), on
+# the zap and re-establish with a reused low half, on the populate-only
+# writer (its two establish sites only) and with the present bit in the
+# high half (the mirrored orders, where a zero low half is still the none
+# pmd). Rows are KIND-BASE+CODE.
+for kind in pmd_read_atomic read_once64; do
+    for base in same-low-none populate present-high-mirrored; do
+        case $base in
+        populate) kind_sites=(establish_wmb1 establish_wmb2) ;;
+        *) kind_sites=(zap_wmb1 zap_wmb2 establish_wmb1 establish_wmb2) ;;
+        esac
+        if [[ $kind == pmd_read_atomic ]]; then
+            kind_sites+=(pmd_rmb)
+        fi
+        if [[ $base == populate ]]; then
+            base_args=("${kind//_/-}-populate")
+        else
+            base_args=("$base" --reader-kinds "$kind")
+        fi
+        for ((subset = 0; subset < 1 << ${#kind_sites[@]}; subset++)); do
+            on=()
+            code=""
+            for index in "${!kind_sites[@]}"; do
+                if ((subset >> index & 1)); then
+                    on+=("${kind_sites[$index]}")
+                    code+=1
+                else
+                    code+=0
+                fi
+            done
+            if ((${#on[@]} == 0)); then
+                check_row "$kind-$base+$code" "${base_args[@]}" --no-barriers
+            else
+                check_row "$kind-$base+$code" "${base_args[@]}" --no-barriers \
+                    --barrier-on "$(IFS=,; echo "${on[*]}")"
+            fi
+        done
     done
 done
 

@@ -349,9 +349,10 @@ pub fn App(props: &AppProps) -> Html {
     let on_cancel = use_intent(&dispatcher, |()| Action::CancelExploration);
     let on_replay = use_intent(&dispatcher, Action::ReplayOutcome);
     let on_live = use_intent(&dispatcher, Action::Live);
-    let on_load = use_intent(&dispatcher, |(scenario, steps): (Scenario, Vec<Step>)| {
-        Action::LoadVariant { scenario, steps }
-    });
+    let on_load =
+        use_intent(&dispatcher, |(scenario, form, steps): (Scenario, usize, Vec<Step>)| {
+            Action::LoadVariant { scenario, form, steps }
+        });
     let on_tour = use_intent(&dispatcher, Action::Tour);
     let on_copied = use_intent(&dispatcher, Action::Copied);
     let live = state.live.current().cloned();
@@ -392,7 +393,15 @@ pub fn App(props: &AppProps) -> Html {
     let state_html = use_memo(session.clone(), |session| {
         state_view(&StateViewProps { session: session.clone() })
     });
-    let verdict = verdict_banner(&VerdictProps { session: session.clone() });
+    // Is the scenario torn under its model only because of the compiler?
+    // The live answers know (the embed view has none: it says less).
+    let torn_only_by_the_compiler = live
+        .as_ref()
+        .filter(|answers| answers.scenario == crate::live::key(session.scenario()))
+        .and_then(|answers| answers.answer(session.scenario().model))
+        .is_some_and(pte_core::Answer::compiler_only);
+    let verdict =
+        verdict_banner(&VerdictProps { session: session.clone(), torn_only_by_the_compiler });
     let trace_list = {
         let on_jump = on_jump.clone();
         let deps = (
@@ -445,7 +454,12 @@ pub fn App(props: &AppProps) -> Html {
             if *view != View::Full {
                 return None;
             }
-            mail_text(session, witness.as_deref(), &browser::page_address()).map(AttrValue::from)
+            mail_text(
+                session,
+                witness.as_ref().map(|(form, steps)| (*form, steps.as_slice())),
+                &browser::page_address(),
+            )
+            .map(AttrValue::from)
         })
     };
     // The values found, drawn again only when Explore all's state or the
@@ -516,7 +530,8 @@ pub fn App(props: &AppProps) -> Html {
     let sidebar = html! {
         <aside class="sidebar" aria-label="Scenario settings">
             <EditorPanel title={AttrValue::from(state.identity().title())}>
-                <Controls session={session.clone()} chosen_preset={state.chosen_preset} on_edit={on_edit} />
+                <Controls session={session.clone()} chosen_preset={state.chosen_preset}
+                    compiler_from_older_link={state.compiler_from_older_link} on_edit={on_edit} />
             </EditorPanel>
         </aside>
     };

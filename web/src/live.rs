@@ -562,22 +562,37 @@ mod tests {
         run_requests(&mut live);
         let changes = live.changes().unwrap();
         assert_eq!(changes.compared, MemoryModel::ALL);
-        // The catalog's weak-no-rmb1 row: P1:P0 and P1:Z appear, only under weak.
-        let new: Vec<(MemoryModel, Pte)> = changes
+        // The catalog's weak-no-rmb1 row: P1:P0 and P1:Z appear. With the
+        // compiler on (COMPILER.md) they appear under every model: without
+        // the smp_rmb() the compiler may load high before low, which no
+        // CPU order undoes; under SC and x86-TSO only a compiled form
+        // returns them, under weak the CPU does it by itself.
+        let new: Vec<(MemoryModel, Pte, bool)> = changes
             .items
             .iter()
             .filter(|change| change.appeared)
-            .map(|change| (change.model, change.outcome.value))
+            .map(|change| (change.model, change.outcome.value, change.outcome.form != 0))
             .collect();
+        let (z, p0) = (Pte(0x2067), Pte(0x0000_0001_0000_2067));
         assert_eq!(
             new,
-            [(MemoryModel::Weak, Pte(0x2067)), (MemoryModel::Weak, Pte(0x0000_0001_0000_2067))]
+            [
+                (MemoryModel::Sc, z, true),
+                (MemoryModel::Sc, p0, true),
+                (MemoryModel::Tso, z, true),
+                (MemoryModel::Tso, p0, true),
+                (MemoryModel::Weak, z, false),
+                (MemoryModel::Weak, p0, false),
+            ]
         );
         assert!(changes.items.iter().all(|change| change.appeared), "nothing gone");
         for change in &changes.items {
             assert!(change.outcome.verdict.is_torn());
-            assert_eq!(change.scenario, Scenario { model: MemoryModel::Weak, ..key(&fewer) });
-            let mut session = pte_core::Session::new(change.scenario.clone()).unwrap();
+            let under = Scenario { model: change.model, ..key(&fewer) };
+            assert_eq!(change.scenario, under);
+            // The witness replays in the compiled form it was found in.
+            let mut session =
+                pte_core::Session::compiled(change.scenario.clone(), change.outcome.form).unwrap();
             session.replay(&change.outcome.witness).unwrap();
             assert_eq!(session.last_read().unwrap().read.value, change.outcome.value);
         }
@@ -587,9 +602,25 @@ mod tests {
         live.follow(&kernel);
         assert_eq!(live.request(), None, "nothing to explore again");
         let changes = live.changes().unwrap();
-        assert_eq!(changes.items.len(), 2);
+        assert_eq!(changes.items.len(), 6);
         assert!(changes.items.iter().all(|change| !change.appeared));
         assert!(changes.items.iter().all(|change| change.scenario.barriers == fewer.barriers));
+
+        // With READ_ONCE() loads the compiler keeps the reader's order: the
+        // change makes them possible under weak only, the CPU's doing.
+        let marked = Scenario { marked_reader: true, ..kernel.clone() };
+        live.follow(&marked);
+        run_requests(&mut live);
+        live.follow(&Scenario { marked_reader: true, ..fewer.clone() });
+        run_requests(&mut live);
+        let new: Vec<(MemoryModel, Pte, usize)> = live
+            .changes()
+            .unwrap()
+            .items
+            .iter()
+            .map(|change| (change.model, change.outcome.value, change.outcome.form))
+            .collect();
+        assert_eq!(new, [(MemoryModel::Weak, z, 0), (MemoryModel::Weak, p0, 0)]);
     }
 
     #[test]
@@ -666,14 +697,34 @@ mod tests {
         assert!(possible_under(&answers, torn, true).iter().all(|(_, p)| *p == Possible::Unknown));
         run_requests(&mut live);
         let answers = live.current().unwrap();
+        // With the compiler on (COMPILER.md), a missing smp_rmb() lets the
+        // compiler load high before low: SC and x86-TSO return the torn
+        // value through a compiled form only, weak through the CPU.
         let possible = possible_under(answers, torn, true);
+        for (index, (model, compiled)) in
+            [(MemoryModel::Sc, true), (MemoryModel::Tso, true), (MemoryModel::Weak, false)]
+                .into_iter()
+                .enumerate()
+        {
+            assert!(
+                matches!(&possible[index], (under, Possible::Yes(outcome))
+                    if *under == model && outcome.value == torn && (outcome.form != 0) == compiled),
+                "{model:?}: {:?}",
+                possible[index]
+            );
+        }
+        // Backed off is another result than returned.
+        assert!(possible_under(answers, torn, false).iter().all(|(_, p)| *p == Possible::No));
+
+        // With READ_ONCE() loads only the weak CPU reorders them.
+        live.follow(&Scenario { marked_reader: true, ..preset("weak-no-rmb1") });
+        run_requests(&mut live);
+        let possible = possible_under(live.current().unwrap(), torn, true);
         assert_eq!(possible[0], (MemoryModel::Sc, Possible::No));
         assert_eq!(possible[1], (MemoryModel::Tso, Possible::No));
         assert!(
             matches!(&possible[2], (MemoryModel::Weak, Possible::Yes(outcome)) if outcome.value == torn)
         );
-        // Backed off is another result than returned.
-        assert!(possible_under(answers, torn, false).iter().all(|(_, p)| *p == Possible::No));
     }
 
     #[test]

@@ -53,6 +53,12 @@ pub struct AppState {
     /// the two: a preset, a link or a lesson chosen is a new scenario, not
     /// a change.
     pub last_change_is_an_edit: bool,
+    /// The scenario shown came from a link made before the compiler was
+    /// modelled (version 1 or 2, which decode with the compiler off): the
+    /// page says "compiler not modelled (older link)" beside the switch
+    /// while the compiler stays off. A preset, a lesson, a newer link or
+    /// the switch itself clears it.
+    pub compiler_from_older_link: bool,
     /// The pairs of scenarios (before, after) an edit went between, newest
     /// last (at most [`MAX_HISTORY`]): an undo or redo between them is an
     /// edit too. Shared, so that a step copies none of it.
@@ -218,10 +224,13 @@ pub enum Action {
     /// The live answers: a runner's report (Explore all's included), or
     /// the person's cancel, resume or request for the matrix.
     Live(LiveAction),
-    /// Load this scenario and replay these steps in it (a live answer's,
-    /// a matrix cell's or a change's trace); undo brings the old one back.
+    /// Load this scenario, compiled in its form `form` (a witness's
+    /// [`pte_core::Outcome::form`]; 0: the code as written), and replay
+    /// these steps in it (a live answer's, a matrix cell's or a change's
+    /// trace); undo brings the old one back.
     LoadVariant {
         scenario: Scenario,
+        form: usize,
         steps: Vec<Step>,
     },
     /// The guided tour: open a lesson, a hint, Show me, close, reset.
@@ -254,6 +263,7 @@ impl AppState {
             tour: Tour::default(),
             copied: None,
             last_change_is_an_edit: false,
+            compiler_from_older_link: false,
             edits: Rc::default(),
         }
     }
@@ -314,15 +324,20 @@ impl AppState {
     /// trace, wherever the cursor is (a link opens at the trace's start, to
     /// walk through it; steps undone stay in it until a new step cuts them).
     /// With a lesson open it starts `lesson=N`, and is only that while the
-    /// lesson's scenario is shown with no step taken.
+    /// lesson's scenario is shown as written with no step taken. A trace
+    /// that runs in a compiled form carries it (`form=N`).
     pub fn permalink(&self) -> String {
         let (scenario, steps) = (self.session.scenario(), self.session.all_steps());
+        let form = self.session.program().form_index();
+        let shown = link::encode_compiled(scenario, form, steps);
         match &self.tour.open {
-            Some(open) if steps.is_empty() && *scenario == open.lesson().scenario() => {
+            Some(open)
+                if steps.is_empty() && form == 0 && *scenario == open.lesson().scenario() =>
+            {
                 link::encode_lesson(open.number, None)
             }
-            Some(open) => link::encode_lesson(open.number, Some((scenario, steps))),
-            None => link::encode(scenario, steps),
+            Some(open) => format!("{}&{shown}", link::encode_lesson(open.number, None)),
+            None => shown,
         }
     }
 
@@ -408,7 +423,8 @@ impl AppState {
         if steps.is_empty() {
             return None;
         }
-        report.outcomes.iter().position(|outcome| outcome.witness == steps)
+        let form = self.session.program().form_index();
+        report.outcomes.iter().position(|outcome| outcome.witness == steps && outcome.form == form)
     }
 
     fn session_mut(&mut self) -> &mut Session {
@@ -444,7 +460,10 @@ impl AppState {
         self.exploration = Exploration::Idle;
     }
 
-    /// Applies an edit to a copy of the scenario; a change starts a new run.
+    /// Applies an edit to a copy of the scenario; a change starts a new run,
+    /// in the compiled form shown when the new scenario still has it (the
+    /// compiler may still produce it: [`pte_core::Program::with_form`]),
+    /// else in the code as written.
     fn change_scenario(&mut self, edit: Edit) {
         let mut scenario = self.session.scenario().clone();
         // The core refuses an edit that does not fit: nothing changes, and
@@ -455,6 +474,14 @@ impl AppState {
         }
         if scenario == *self.session.scenario() {
             return;
+        }
+        let program = self.session.program();
+        if program.form_index() != 0 {
+            if let Ok(program) = pte_core::Program::with_form(scenario.clone(), program.form()) {
+                self.replace_session(Session::from_program(program));
+                self.notice = None;
+                return;
+            }
         }
         self.load_scenario(scenario);
     }
@@ -486,7 +513,11 @@ impl AppState {
         }
         match link::decode(fragment) {
             Ok(link) => {
-                let mut session = session_for(link.scenario);
+                self.compiler_from_older_link =
+                    !link.scenario.compiler && made_before_the_compiler(fragment);
+                // The link's trace runs in the compiled form it names.
+                let mut session = Session::compiled(link.scenario.clone(), link.form)
+                    .unwrap_or_else(|_| session_for(link.scenario));
                 let replayed = session.replay(&link.steps);
                 // A linked trace opens at its start, to walk through.
                 session.jump(0);
@@ -650,16 +681,19 @@ impl AppState {
     fn replay_outcome(&mut self, index: usize) {
         let Exploration::Finished { report, .. } = &self.exploration else { return };
         let Some(outcome) = report.outcomes.get(index) else { return };
-        let witness = outcome.witness.clone();
-        // Same scenario, so the exploration's results stay.
-        self.show_replay(session_for(self.session.scenario().clone()), &witness);
+        let (form, witness) = (outcome.form, outcome.witness.clone());
+        // Same scenario, so the exploration's results stay; the witness
+        // runs in the compiled form it was found in.
+        let Ok(session) = Session::compiled(self.session.scenario().clone(), form) else { return };
+        self.show_replay(session, &witness);
     }
 
-    /// Loads `scenario` with `steps` replayed, keeping the old session for
-    /// undo. It is named after the preset the page showed, with what
-    /// differs from that preset (not from the scenario shown before).
-    fn load_variant(&mut self, scenario: Scenario, steps: &[Step]) {
-        let Ok(session) = Session::new(scenario) else { return };
+    /// Loads `scenario` compiled in its form `form` with `steps` replayed,
+    /// keeping the old session for undo. It is named after the preset the
+    /// page showed, with what differs from that preset (not from the
+    /// scenario shown before).
+    fn load_variant(&mut self, scenario: Scenario, form: usize, steps: &[Step]) {
+        let Ok(session) = Session::compiled(scenario, form) else { return };
         let preset = self.identity().preset.id;
         self.show_replay(session, steps);
         self.chosen_preset = Some(preset);
@@ -775,6 +809,7 @@ impl AppState {
                 }
             }
             Action::ChoosePreset(id) => {
+                self.compiler_from_older_link = false;
                 if let Some(preset) = catalog::find(&id) {
                     if preset.scenario() != *self.session.scenario() {
                         self.load_scenario(preset.scenario());
@@ -782,7 +817,12 @@ impl AppState {
                     self.chosen_preset = Some(preset.id);
                 }
             }
-            Action::Edit(edit) => self.change_scenario(edit),
+            Action::Edit(edit) => {
+                if matches!(edit, Edit::Compiler(_)) {
+                    self.compiler_from_older_link = false;
+                }
+                self.change_scenario(edit)
+            }
             Action::LoadLink(fragment) => {
                 let fragment = fragment.trim_start_matches('#').to_owned();
                 if fragment != self.permalink() {
@@ -799,8 +839,13 @@ impl AppState {
                 }
             }
             Action::Live(action) => self.live.apply(action),
-            Action::LoadVariant { scenario, steps } => self.load_variant(scenario, &steps),
-            Action::Tour(TourAction::Open(number)) => self.open_lesson(number, true),
+            Action::LoadVariant { scenario, form, steps } => {
+                self.load_variant(scenario, form, &steps)
+            }
+            Action::Tour(TourAction::Open(number)) => {
+                self.compiler_from_older_link = false;
+                self.open_lesson(number, true)
+            }
             Action::Tour(TourAction::ShowMe) => self.show_me(),
             Action::Tour(TourAction::RestoreScenario) => self.restore_lesson_scenario(),
             Action::Tour(action) => self.tour.apply(action),
@@ -826,6 +871,12 @@ impl Reducible for AppState {
             Rc::new(next)
         }
     }
+}
+
+/// Was this (decoded) link made before the compiler was modelled? A link of
+/// version 3 always says `cc=`; one of version 1 or 2 never does.
+fn made_before_the_compiler(fragment: &str) -> bool {
+    !fragment.split('&').any(|pair| pair.split('=').next() == Some("cc"))
 }
 
 /// A session for a scenario the core built or validated.
@@ -1401,7 +1452,7 @@ mod tests {
         run(&mut state, torn.map(Action::Step));
         assert!(!state.tour.open.unwrap().met, "no read completed yet");
         let link = state.permalink();
-        assert!(link.starts_with("lesson=3&v=2&"), "{link}");
+        assert!(link.starts_with("lesson=3&v=3&"), "{link}");
         // The link opens the lesson with the trace at its start.
         let reopened =
             AppState::from_start(&Start { fragment: link.clone(), embed: false, graph: false });
@@ -1573,6 +1624,99 @@ mod tests {
         state.apply(Action::Edit(Edit::Readers(2)));
         assert_eq!(state.exploration, Exploration::Idle, "a new scenario forgets the results");
     }
+
+    #[test]
+    fn a_compiled_witness_replays_in_its_form_and_its_link_keeps_the_form() {
+        // x86-TSO with every barrier off tears only through a compiled form
+        // (COMPILER.md): the CPU keeps the order, the compiler does not.
+        let mut state = AppState::default();
+        state.apply(Action::ChoosePreset("tso-no-barriers".to_owned()));
+        state.apply(Action::StartExploration);
+        finish_exploration(&mut state);
+        let Exploration::Finished { report, .. } = state.exploration.clone() else { panic!() };
+        let torn = report.outcomes.iter().position(|o| o.verdict.is_torn()).expect("a torn read");
+        let outcome = &report.outcomes[torn];
+        assert_ne!(outcome.form, 0, "the code as written never tears under x86-TSO");
+
+        state.apply(Action::ReplayOutcome(torn));
+        assert_eq!(state.session.program().form_index(), outcome.form);
+        assert_eq!(state.replayed_outcome(), Some(torn));
+        state.apply(Action::Jump(outcome.witness.len()));
+        assert_eq!(state.session.last_read().unwrap().read.value, outcome.value);
+        let permalink = state.permalink();
+        assert!(permalink.contains(&format!("&form={}&", outcome.form)), "{permalink}");
+
+        // The link opens in that form, with the same trace.
+        let reopened = AppState::from_start(&Start {
+            fragment: permalink.clone(),
+            embed: false,
+            graph: false,
+        });
+        assert_eq!(reopened.notice, None);
+        assert_eq!(reopened.session.program().form_index(), outcome.form);
+        assert_eq!(reopened.session.all_steps(), outcome.witness);
+        assert_eq!(reopened.permalink(), permalink);
+
+        // An edit the form survives keeps it (a new run, in the same
+        // compiled code); one it does not survive goes back to the code as
+        // written: with the compiler off there is no other form.
+        state.apply(Action::Edit(Edit::Model(MemoryModel::Sc)));
+        assert_eq!(state.session.program().form_index(), outcome.form);
+        assert!(state.session.all_steps().is_empty());
+        state.apply(Action::Edit(Edit::Compiler(false)));
+        assert_eq!(state.session.program().form_index(), 0);
+        assert!(!state.permalink().contains("form="));
+        // Undo brings the compiled session back.
+        state.apply(Action::Undo);
+        assert_eq!(state.session.program().form_index(), outcome.form);
+    }
+
+    #[test]
+    fn a_link_from_before_the_compiler_opens_with_it_off_and_says_so() {
+        // A version-2 link: the compiler is off, as it was explored then.
+        let older = "v=2&model=tso&bit=0&writer=zap,flush,establish&p0=100001067&z=0&\
+                     p=300002067&readers=1&flush=none&off=zap_wmb2,establish_wmb2";
+        let start = Start { fragment: older.to_owned(), embed: false, graph: false };
+        let mut state = AppState::from_start(&start);
+        assert_eq!(state.notice, None);
+        assert!(!state.session.scenario().compiler);
+        assert!(state.compiler_from_older_link);
+        // An edit of something else keeps the note; the switch clears it.
+        state.apply(Action::Edit(Edit::Readers(2)));
+        assert!(state.compiler_from_older_link);
+        state.apply(Action::Edit(Edit::Compiler(true)));
+        assert!(state.session.scenario().compiler);
+        assert!(!state.compiler_from_older_link);
+        state.apply(Action::Edit(Edit::Compiler(false)));
+        assert!(!state.compiler_from_older_link, "now a choice of the person's");
+        // A version-3 link with cc=0 is a deliberate choice: no note.
+        let chosen = link::encode(state.session.scenario(), &[]);
+        assert!(chosen.contains("cc=0"), "{chosen}");
+        state.apply(Action::LoadLink(older.to_owned()));
+        assert!(state.compiler_from_older_link);
+        state.apply(Action::LoadLink(chosen));
+        assert!(!state.session.scenario().compiler);
+        assert!(!state.compiler_from_older_link);
+        state.apply(Action::LoadLink(older.to_owned()));
+        state.apply(Action::ChoosePreset("kernel".to_owned()));
+        assert!(!state.compiler_from_older_link);
+    }
+
+    #[test]
+    fn the_compiler_and_marked_accesses_are_scenario_edits() {
+        let mut state = AppState::default();
+        assert!(state.session.scenario().compiler, "on for every preset");
+        for edit in [Edit::MarkedWriter(true), Edit::MarkedReader(true), Edit::Compiler(false)] {
+            state.apply(Action::Edit(edit));
+        }
+        let scenario = state.session.scenario();
+        assert!(scenario.marked_writer && scenario.marked_reader && !scenario.compiler);
+        assert!(state.permalink().contains("cc=0&marked=writer,reader"), "{}", state.permalink());
+        assert!(state.last_change_is_an_edit);
+        state.apply(Action::Undo);
+        assert!(state.session.scenario().compiler);
+    }
+
     /// Answers every live exploration the state asks for, as the runner would.
     fn answer_live(state: &mut AppState) {
         while let Some((request, scenario)) = state.live.request() {
@@ -1595,7 +1739,11 @@ mod tests {
         assert_eq!(state.session.cursor(), 0);
         assert!(matches!(state.trace_end(), TraceEnd::Torn(_)));
         state.apply(Action::ChoosePreset("kernel".to_owned()));
-        state.apply(Action::LoadVariant { scenario: scenario.clone(), steps: steps.to_vec() });
+        state.apply(Action::LoadVariant {
+            scenario: scenario.clone(),
+            form: 0,
+            steps: steps.to_vec(),
+        });
         assert_eq!(state.session.cursor(), 0, "a variant opens at its start too");
         assert_eq!(state.session.all_steps(), steps);
         assert_eq!(state.replays, 1, "and the page scrolls it into view");
@@ -1619,7 +1767,7 @@ mod tests {
         // A matrix cell: that scenario under weak with reader_rmb1 off.
         let mut variant = Scenario { model: MemoryModel::Weak, ..scenario.clone() };
         variant.barriers.set(Barrier::ReaderRmb1, false);
-        state.apply(Action::LoadVariant { scenario: variant.clone(), steps: Vec::new() });
+        state.apply(Action::LoadVariant { scenario: variant.clone(), form: 0, steps: Vec::new() });
         let identity = state.identity();
         assert_eq!(identity.preset.id, "same-low-none", "not the nearest other preset");
         assert_eq!(identity.changes, crate::identity::changes(&scenario, &variant));

@@ -50,7 +50,7 @@ fn walked(session: &Rc<Session>) -> Html {
                 on_jump: Callback::noop(),
                 on_tour: Callback::noop(),
             }) }
-            { verdict_banner(&VerdictProps { session: session.clone() }) }
+            { verdict_banner(&VerdictProps { session: session.clone(), torn_only_by_the_compiler: false }) }
             { threads(&ThreadsProps {
                 session: session.clone(),
                 editable: true,
@@ -423,7 +423,7 @@ async fn the_verdict_banner_names_an_allowed_read() {
     ] {
         session.step(step).unwrap();
     }
-    let props = VerdictProps { session: Rc::new(session) };
+    let props = VerdictProps { session: Rc::new(session), torn_only_by_the_compiler: false };
     let html = render_view(move || verdict_banner(&props)).await;
     assert_contains(
         &html,
@@ -435,7 +435,10 @@ async fn the_verdict_banner_names_an_allowed_read() {
 async fn the_verdict_warns_of_a_seqcount_reader_without_the_writers_counter() {
     let mut scenario = Scenario::kernel();
     scenario.set_reader_kind(0, ReaderKind::Seqcount);
-    let props = VerdictProps { session: Rc::new(Session::new(scenario.clone()).unwrap()) };
+    let props = VerdictProps {
+        session: Rc::new(Session::new(scenario.clone()).unwrap()),
+        torn_only_by_the_compiler: false,
+    };
     let html = render_view(move || verdict_banner(&props)).await;
     assert_contains(
         &html,
@@ -448,7 +451,10 @@ async fn the_verdict_warns_of_a_seqcount_reader_without_the_writers_counter() {
     );
     // With the writer's counter on, nothing to warn of.
     scenario.seqcount = true;
-    let props = VerdictProps { session: Rc::new(Session::new(scenario).unwrap()) };
+    let props = VerdictProps {
+        session: Rc::new(Session::new(scenario).unwrap()),
+        torn_only_by_the_compiler: false,
+    };
     let html = render_view(move || verdict_banner(&props)).await;
     assert!(!html.contains("scenario-warnings"), "{html}");
 }

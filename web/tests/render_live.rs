@@ -91,7 +91,9 @@ async fn the_page_has_a_strip_near_the_verdict_and_a_matrix_panel() {
 
 #[tokio::test]
 async fn the_strip_says_each_model_s_answer_and_what_the_change_did() {
-    let kernel = preset("different-low");
+    // With READ_ONCE() loads the compiler keeps the reader's order: only
+    // the weak CPU tears without the first smp_rmb().
+    let kernel = Scenario { marked_reader: true, ..preset("different-low") };
     let mut fewer = kernel.clone();
     fewer.barriers.set(Barrier::ReaderRmb1, false);
     let live = answered(&[kernel, fewer]);
@@ -113,11 +115,40 @@ async fn the_strip_says_each_model_s_answer_and_what_the_change_did() {
         ],
     );
     assert!(html.contains("aria-label=\"weak: torn read sometimes. Replay the shortest torn trace"));
+    assert!(!html.contains("compiler"), "no compiled form in these answers:\n{html}");
+}
+
+#[tokio::test]
+async fn the_strip_says_when_only_the_compiler_makes_a_read_tear() {
+    // Plain loads (v6.0's), the compiler on (COMPILER.md): without the
+    // first smp_rmb() the compiler may load high before low, so SC and
+    // x86-TSO tear too, through a compiled form only; weak by its CPU.
+    let kernel = preset("different-low");
+    let mut fewer = kernel.clone();
+    fewer.barriers.set(Barrier::ReaderRmb1, false);
+    let live = answered(&[kernel, fewer]);
+    let html = render_strip(&live).await;
+    assert_contains(
+        &html,
+        &[
+            r#"data-testid="live-sc" data-torn="sometimes" data-compiler-only="true""#,
+            "aria-label=\"SC: torn read sometimes, only because of the compiler. Replay",
+            "aria-label=\"x86-TSO: torn read sometimes, only because of the compiler. Replay",
+            "aria-label=\"weak: torn read sometimes. Replay",
+            "Torn read: SC sometimes (only because of the compiler), x86-TSO sometimes (only \
+             because of the compiler), weak sometimes.",
+            r#"data-testid="what-changed" data-changes="6""#,
+            "under SC (low from P1, op 3, high from Z, op 1), only because of the compiler",
+        ],
+    );
+    assert_eq!(html.matches(r#"data-compiler-only="true""#).count(), 2, "{html}");
+    assert_eq!(html.matches("only because of the compiler").count(), 2 + 2 + 4, "{html}");
 }
 
 #[tokio::test]
 async fn a_read_by_hand_is_placed_under_the_models_that_allow_it() {
-    let scenario = preset("weak-no-rmb1");
+    // With READ_ONCE() loads only the weak CPU returns the torn value.
+    let scenario = Scenario { marked_reader: true, ..preset("weak-no-rmb1") };
     let live = answered(std::slice::from_ref(&scenario));
     let answers = live.current().cloned().unwrap();
     let witness = &answers.report(pte_core::MemoryModel::Weak).unwrap().outcomes;
@@ -140,21 +171,51 @@ async fn a_read_by_hand_is_placed_under_the_models_that_allow_it() {
             "Replay under weak",
         ],
     );
+    assert!(!html.contains("compiler"));
+
+    // Plain loads (the preset's): possible under every model, SC and
+    // x86-TSO only because of the compiler.
+    let scenario = preset("weak-no-rmb1");
+    let live = answered(std::slice::from_ref(&scenario));
+    let props = ReadUnderModelsProps {
+        answers: live.current().cloned(),
+        read: session.last_read().copied(),
+        on_load: Callback::noop(),
+    };
+    let html = render_view(move || read_under_models(&props)).await;
+    assert_contains(
+        &html,
+        &[
+            "possible under every model",
+            r#"data-models="sc,tso,weak""#,
+            r#"data-model="sc" data-possible="yes""#,
+        ],
+    );
+    assert_eq!(html.matches(", only because of the compiler").count(), 2, "{html}");
 }
 
 #[tokio::test]
 async fn the_matrix_panel_shows_every_cell_and_the_minimal_sets_in_words() {
     let live = answered(&[preset("kernel")]);
     let html = render_matrix(&live).await;
-    // 7 rows (as given and six sites) × 3 models, four of them torn (weak
-    // without each of the kernel's four barriers).
+    // 7 rows (as given and six sites) × 3 models, twelve of them torn
+    // (each model without each of the kernel's four barriers). Under SC and
+    // x86-TSO only because of the compiler (COMPILER.md): those eight
+    // are marked cc, and the legend says what that means.
     assert_eq!(html.matches(r#"data-testid="matrix-cell""#).count(), 21, "{html}");
-    assert_eq!(html.matches(r#"data-torn="sometimes""#).count(), 4, "{html}");
+    assert_eq!(html.matches(r#"data-torn="sometimes""#).count(), 12, "{html}");
+    assert_eq!(html.matches(r#"data-compiler-only="true""#).count(), 8, "{html}");
+    assert_eq!(html.matches(">TORN cc</button>").count(), 8, "{html}");
+    assert!(html.contains(
+        "aria-label=\"x86-TSO, without reader_rmb1: torn only because of the compiler. Load it"
+    ));
     assert_contains(
         &html,
         &[
             r#"data-finished="true""#,
-            "no barrier is needed.",
+            r#"data-testid="matrix-cc""#,
+            "cc: torn only because of the compiler",
+            "On x86 (x86-TSO) this barrier is there for the compiler",
             "needs zap_wmb1, establish_wmb1, reader_rmb1 and reader_rmb2; every other site can be off.",
             "zap_wmb2 and establish_wmb2 are never needed in this scenario, under any model.",
             "never needed</span>",
@@ -162,7 +223,44 @@ async fn the_matrix_panel_shows_every_cell_and_the_minimal_sets_in_words() {
             "explorations",
         ],
     );
+    // x86-TSO's line says the barriers are for the compiler, never that
+    // none is needed; weak's CPU needs them by itself.
+    assert!(!html.contains("no barrier is needed"), "{html}");
+    let line = |model: &str| {
+        let start = html.find(&format!(r#"<li data-model="{model}">"#)).unwrap();
+        html[start..start + html[start..].find("</li>").unwrap()].to_owned()
+    };
+    for model in ["sc", "tso"] {
+        assert!(line(model).contains("these barriers are there for the compiler"), "{html}");
+    }
+    assert!(!line("weak").contains("compiler"), "{html}");
     assert!(!html.contains(" style="));
+}
+
+#[tokio::test]
+async fn the_matrix_panel_says_no_barrier_is_needed_only_for_what_it_models() {
+    // READ_ONCE() and WRITE_ONCE(): the compiler may not reorder or merge,
+    // and x86's CPU keeps the order, so no barrier is needed there.
+    let marked = Scenario { marked_reader: true, marked_writer: true, ..preset("kernel") };
+    let html = render_matrix(&answered(&[marked])).await;
+    assert!(
+        html.contains(
+            r#"<li data-model="tso"><strong>x86-TSO: </strong>no barrier is needed.</li>"#
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("compiler"), "{html}");
+    // The compiler not modelled (an older link): the same words are the
+    // CPU's answer only, and the panel says so.
+    let older = Scenario { compiler: false, ..preset("kernel") };
+    let html = render_matrix(&answered(&[older])).await;
+    assert_contains(
+        &html,
+        &[
+            "no barrier is needed. That is the CPU's answer only: the compiler is not modelled here",
+            "The compiler is not modelled in this scenario",
+        ],
+    );
 }
 
 #[tokio::test]

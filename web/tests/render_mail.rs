@@ -100,14 +100,19 @@ const ADDRESS: &str = "https://example.org/pte/";
 /// `pte-explorer mail same-low-none --base-url https://example.org/pte/`'s
 /// text, from the core as the CLI makes it.
 fn cli_mail(steps: &[pte_core::Step]) -> String {
-    let scenario = catalog::find("same-low-none").unwrap().scenario();
+    cli_mail_of("same-low-none", 0, steps)
+}
+
+/// `pte-explorer mail`'s text for preset `name`'s witness in compiled form `form`.
+fn cli_mail_of(name: &str, form: usize, steps: &[pte_core::Step]) -> String {
+    let scenario = catalog::find(name).unwrap().scenario();
     let options = mail::Options {
-        name: "same-low-none",
+        name,
         address: ADDRESS,
         style: mail::Style::Lockdep,
         charset: mail::Charset::Ascii,
     };
-    mail::text(&scenario, 0, steps, &options).unwrap()
+    mail::text(&scenario, form, steps, &options).unwrap()
 }
 
 #[test]
@@ -128,12 +133,36 @@ fn copy_for_email_mails_the_trace_on_screen_or_else_the_live_witness() {
     let state = drive(Rc::new(AppState::from_start(&start)));
     let answers = state.live.current().cloned();
     let live_witness = torn_witness(answers.as_deref(), &scenario).expect("a torn witness");
-    assert_eq!(live_witness, witness, "the live report's first torn witness is the CLI's");
+    assert_eq!(
+        live_witness,
+        (0, witness.clone()),
+        "the live report's first torn witness is the CLI's"
+    );
     let fresh = Session::new(scenario.clone()).unwrap();
-    assert_eq!(mail_text(&fresh, Some(&live_witness), ADDRESS), Some(cli_mail(&witness)));
+    assert_eq!(mail_text(&fresh, Some((0, &live_witness.1)), ADDRESS), Some(cli_mail(&witness)));
     // Neither: nothing to mail.
     assert_eq!(mail_text(&fresh, None, ADDRESS), None);
     assert_eq!(torn_witness(None, &scenario), None);
+}
+
+#[test]
+fn copy_for_email_mails_a_compiled_witness_in_its_form() {
+    // x86-TSO with every barrier off tears only through the compiler: the
+    // mail names the compiled form, as the CLI's does.
+    let scenario = catalog::find("tso-no-barriers").unwrap().scenario();
+    let start = Start::from_parts("", &link::encode(&scenario, &[]));
+    let state = drive(Rc::new(AppState::from_start(&start)));
+    let answers = state.live.current().cloned();
+    let (form, steps) = torn_witness(answers.as_deref(), &scenario).expect("a torn witness");
+    assert_ne!(form, 0);
+    let expected = cli_mail_of("tso-no-barriers", form, &steps);
+    let fresh = Session::new(scenario.clone()).unwrap();
+    assert_eq!(mail_text(&fresh, Some((form, &steps)), ADDRESS), Some(expected.clone()));
+    // The same witness replayed on screen, in its form: the same text.
+    let mut replayed = Session::compiled(scenario, form).unwrap();
+    replayed.replay(&steps).unwrap();
+    assert_eq!(mail_text(&replayed, None, ADDRESS), Some(expected.clone()));
+    assert!(expected.contains(&format!("form={form}")), "{expected}");
 }
 
 #[tokio::test]

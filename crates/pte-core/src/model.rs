@@ -87,7 +87,7 @@ impl MemoryModel {
                 id: "sc",
                 title: "sequential consistency",
                 short_name: "SC",
-                explanation: "Sequential consistency: each thread runs its next line, in order. Barriers have no effect here but stay visible.",
+                explanation: "Sequential consistency: each thread runs its next line, in order. A barrier orders nothing more for the CPU here; it still keeps the compiler from moving plain accesses across it.",
                 rules: ModelRules { in_program_order: true, store_buffer: false },
             },
             MemoryModel::Tso => &ModelRow {
@@ -95,7 +95,7 @@ impl MemoryModel {
                 id: "tso",
                 title: "x86-TSO",
                 short_name: "x86-TSO",
-                explanation: "x86-TSO: lines run in order; the writer's stores go to its store buffer first. smp_wmb()/smp_rmb() are compiler barriers on x86: no effect here.",
+                explanation: "x86-TSO: lines run in order; the writer's stores go to its store buffer first. smp_wmb()/smp_rmb() are compiler barriers on x86: the CPU keeps the order, the barriers keep the compiler from changing it.",
                 rules: ModelRules { in_program_order: true, store_buffer: true },
             },
             MemoryModel::Weak => &ModelRow {

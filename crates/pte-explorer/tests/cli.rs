@@ -1132,7 +1132,7 @@ fn replay_a_gup_fast_back_off() {
 fn litmus_refuses_what_it_cannot_write() {
     check_error(
         "litmus gup-fast-same-low",
-        expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless readers only (one attempt of ptep_get_lockless() each)"],
+        expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic and read_once64 readers only"],
     );
     check_error(
         "litmus kernel --seqcount",

@@ -60,11 +60,13 @@ fn every_preset_is_snapshotted() {
     for preset in catalog::presets() {
         let (code, text) = run(&format!("litmus {}", preset.id));
         if code != 0 {
-            // Only the atomic zap, readers other than the lockless loop and
-            // the sequence-counter writer are refused; tests check the messages.
+            // Only the atomic zap, readers of a kind the export does not
+            // write (GUP-fast's re-check, the walker's 64-bit load, the
+            // sequence counter) and the sequence-counter writer are refused;
+            // tests check the messages.
             let scenario = preset.scenario();
             let refused = scenario.writer.contains(&pte_core::WriterOp::ZapAtomic)
-                || !scenario.reader_kinds.is_empty()
+                || scenario.reader_kinds.iter().any(|kind| !litmus::exported_kind(*kind))
                 || scenario.seqcount;
             assert!(refused, "{text}");
             continue;
@@ -356,12 +358,25 @@ fn herd_shape(text: &str) -> Shape {
         let body = body.trim_start();
         assert!(body.starts_with('{'), "P{processes} has a body");
         let end = body.find("\n}\n").expect("the body ends with `}` on its own line");
+        // `if (rN != 0) {` opens a block (pmd_read_atomic()'s test), `}`
+        // closes it; every other line is one statement.
+        let mut blocks = 0;
         for line in body[1..end].lines() {
             let code = line.split("//").next().expect("a line").trim();
+            if is_if_register_not_zero(code) {
+                blocks += 1;
+                continue;
+            }
+            if code == "}" {
+                blocks -= 1;
+                assert!(blocks >= 0, "P{processes}: a `}}` closes no block");
+                continue;
+            }
             assert!(code.is_empty() || code.ends_with(';'), "P{processes}: {line:?}");
             assert!(!code.contains("0x"), "herd7 does not parse hex in a body: {line:?}");
             assert!(code.is_empty() || is_statement(code), "P{processes}: {line:?}");
         }
+        assert_eq!(blocks, 0, "P{processes}: every block is closed");
         rest = body[end + 3..].trim_start();
         processes += 1;
     }
@@ -380,6 +395,14 @@ fn herd_shape(text: &str) -> Shape {
     assert_eq!(depth, 0, "balanced parentheses: {condition}");
     assert!(condition.trim().starts_with('(') && condition.trim().ends_with(')'));
     Shape { name, processes }
+}
+
+/// `if (rN != 0) {`: a test of a register, in the form herd7's C parser
+/// reads (the kernel's litmus tests write `if (r0)`).
+fn is_if_register_not_zero(code: &str) -> bool {
+    code.strip_prefix("if (r")
+        .and_then(|rest| rest.strip_suffix(" != 0) {"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// One statement of a process body in a form the kernel's litmus tests use
@@ -419,15 +442,34 @@ fn is_statement(code: &str) -> bool {
     register(left) && location(loaded)
 }
 
-/// The registers the exists clause names are declared by their process.
+/// The registers the exists clause names for a reader are exactly those
+/// its process declares, in order from `r0`, at least `r0` and `r1` (the
+/// value it returns), and every register the process loads is declared.
 fn check_sections_of(text: &str, shape: Shape) {
     let condition = text.split("\nexists").nth(1).expect("exists");
     for reader in 1..shape.processes {
-        for register in ["r0", "r1", "r2"] {
+        let body = section(text, &format!("P{reader}("), "}");
+        let declared: Vec<String> = body
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("int ")?.strip_suffix(';'))
+            .map(str::to_owned)
+            .collect();
+        assert!(declared.len() >= 2, "{body}");
+        let in_order: Vec<String> = (0..declared.len()).map(|n| format!("r{n}")).collect();
+        assert_eq!(declared, in_order, "{body}");
+        let declarations: String = declared.iter().map(|r| format!("\tint {r};\n")).collect();
+        assert!(body.contains(&format!("{{\n{declarations}\n")), "declared first: {body}");
+        for register in &declared {
             assert!(condition.contains(&format!("{reader}:{register}")), "{condition}");
         }
-        let body = section(text, &format!("P{reader}("), "}");
-        assert!(body.contains("\tint r0;\n\tint r1;\n\tint r2;\n"), "{body}");
+        let named = format!("{reader}:r{}", declared.len());
+        assert!(!condition.contains(&named), "{named} is not declared: {condition}");
+        for line in body.lines() {
+            let code = line.split("//").next().expect("a line").trim();
+            if let Some((left, _)) = code.split_once(" = ") {
+                assert!(declared.iter().any(|r| r == left), "{left} is not declared: {body}");
+            }
+        }
     }
     assert!(!condition.contains(&format!("{}:", shape.processes)), "no such process");
 }
@@ -476,6 +518,14 @@ fn the_parser_catches_what_herd7_would_refuse() {
     assert!(caught(good.replacen("exists (", "exists ((", 1)));
     assert!(caught(good.replacen("\tint r2;\n", "", 1)));
     assert!(caught(good.replacen("lo=4199;", "lo=0x1067;", 1)));
+    // pmd_read_atomic()'s if: a block left open, a test herd7's form does
+    // not have, a register the clause names but the process never declared.
+    let pmd = exported("litmus pmd-read-atomic-same-low");
+    assert!(!caught(pmd.clone()));
+    assert!(caught(pmd.replacen("\t}\n}\n", "}\n", 1)));
+    assert!(caught(pmd.replacen("if (r0 != 0) {", "if r0 {", 1)));
+    assert!(caught(pmd.replacen("\tint r1;\n", "", 1)));
+    assert!(caught(pmd.replacen("~1:r0=0 /\\ ", "1:r0=1:r2 /\\ ", 1)));
 }
 
 #[test]
@@ -625,4 +675,164 @@ fn with_the_compiler_off_every_access_is_marked_as_before_the_compiler() {
              *)
         "#]],
     );
+}
+
+#[test]
+fn pmd_read_atomic_tests_the_low_half_with_an_if() {
+    // The kernel's `if (ret) { smp_rmb(); ret |= high; }`: the test is an
+    // if around pmd_rmb and the load of hi; loads plain as in v6.0.
+    check_section(
+        "litmus pmd-read-atomic-same-low",
+        "P1(",
+        "}",
+        expect![[r#"
+            P1(int *lo, int *hi)
+            {
+            	int r0;
+            	int r1;
+
+            	r0 = *lo;
+            	if (r0 != 0) {
+            		smp_rmb();	// pmd_rmb
+            		r1 = *hi;
+            	}
+            }
+        "#]],
+    );
+    // A (0, 0) return is the none pmd, not present: the clause asks r0 to
+    // be non-zero, then for a present value no one wrote.
+    check_section(
+        "litmus pmd-read-atomic-same-low",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (~1:r0=0 /\ (1:r0=4199) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=4199 /\ 1:r1=3))
+            )
+        "#]],
+    );
+    // The site switched off stays visible inside the if; marked loads.
+    check_section(
+        "litmus pmd-read-atomic-populate --barrier-off pmd_rmb --marked writer,reader",
+        "P1(",
+        "}",
+        expect![[r#"
+            P1(int *lo, int *hi)
+            {
+            	int r0;
+            	int r1;
+
+            	r0 = READ_ONCE(*lo);
+            	if (r0 != 0) {
+            		// pmd_rmb off: no smp_rmb()
+            		r1 = READ_ONCE(*hi);
+            	}
+            }
+        "#]],
+    );
+    // The present bit in the high half: r1 carries the candidates, and a
+    // zero low half (r1 never read) still returns the none pmd.
+    check_section(
+        "litmus present-high-x86-order --reader-kinds pmd_read_atomic",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (~1:r0=0 /\ (1:r1=1 \/ 1:r1=3) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=8295 /\ 1:r1=3))
+            )
+        "#]],
+    );
+    let header =
+        section(&exported("litmus pmd-read-atomic-same-low"), "(*", " *)").replace("\n * ", " ");
+    assert!(header.contains("Interrupts stay on"), "{header}");
+    assert!(header.contains("orders no load after a control dependency"), "{header}");
+    assert!(header.contains("which is not present, never torn"), "{header}");
+    assert!(!header.contains("One attempt loses nothing"), "{header}");
+}
+
+#[test]
+fn read_once64_is_a_read_once_of_each_half_without_a_barrier() {
+    // Marked whatever the scenario says (the halves of one READ_ONCE()),
+    // no barrier, no check: the clause has no condition before the value.
+    for command in ["litmus read-once64-same-low", "litmus read-once64-same-low --marked none"] {
+        check_section(
+            command,
+            "P1(",
+            "}",
+            expect![[r#"
+                P1(int *lo, int *hi)
+                {
+                	int r0;
+                	int r1;
+
+                	// gup_pmd_range()'s 64-bit READ_ONCE(): two 32-bit loads, no barrier
+                	r0 = READ_ONCE(*lo);
+                	r1 = READ_ONCE(*hi);
+                }
+            "#]],
+        );
+    }
+    check_section(
+        "litmus read-once64-populate",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   ((1:r0=8295) /\ ~(1:r0=0 /\ 1:r1=0) /\ ~(1:r0=8295 /\ 1:r1=3))
+            )
+        "#]],
+    );
+    // With the writer's stores marked, no access is plain.
+    let marked_writer = Scenario {
+        marked_writer: true,
+        ..catalog::find("read-once64-populate").unwrap().scenario()
+    };
+    assert!(!litmus::has_plain_accesses(&marked_writer));
+    let text = litmus::export(&marked_writer, "t").unwrap();
+    assert!(text.contains("Every access is marked"), "{text}");
+    // Interrupts: LKMM has none, and the header says so.
+    let header =
+        section(&exported("litmus read-once64-same-low"), "(*", " *)").replace("\n * ", " ");
+    assert!(header.contains("LKMM has no interrupts"), "{header}");
+    assert!(header.contains("no barrier between: LKMM puts them in no order"), "{header}");
+}
+
+#[test]
+fn readers_of_several_kinds_each_get_their_own_code_and_clause() {
+    let command = "litmus same-low-none --readers 3 --reader-kinds read_once64,pmd_read_atomic";
+    let text = exported(command);
+    check_sections_of(&text, herd_shape(&text));
+    expect![[r#"
+        exists (
+        	   ((1:r0=4199) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=4199 /\ 1:r1=3))
+        	\/ (~2:r0=0 /\ (2:r0=4199) /\ ~(2:r0=4199 /\ 2:r1=1) /\ ~(2:r0=4199 /\ 2:r1=3))
+        	\/ (3:r0=3:r2 /\ (3:r0=4199) /\ ~(3:r0=4199 /\ 3:r1=1) /\ ~(3:r0=4199 /\ 3:r1=3))
+        )
+    "#]]
+    .assert_eq(&section(&text, "exists", ")"));
+    let header = section(&text, "(*", " *)").replace("\n * ", " ");
+    assert!(header.contains("P1 is a reader, GUP-fast's 64-bit READ_ONCE()"), "{header}");
+    assert!(header.contains("P2 is a reader, x86 PAE's pmd_read_atomic()"), "{header}");
+    assert!(header.contains("P3 is a reader, one attempt of ptep_get_lockless()"), "{header}");
+    assert!(header.contains("One attempt loses nothing"), "{header}");
+    // The Result joins one question per kind: the kernel's lockless reader
+    // alone is never torn under the weak model (IPI asked as paravirt),
+    // READ_ONCE() next to it is.
+    let kernel = catalog::find("kernel").unwrap().scenario();
+    assert_eq!(litmus::questions(&kernel).len(), 1);
+    assert_eq!(litmus::expected_result(&kernel), litmus::Expected::Never);
+    let mut mixed = Scenario { readers: 2, ..kernel };
+    mixed.set_reader_kind(1, pte_core::ReaderKind::ReadOnce64);
+    let questions = litmus::questions(&mixed);
+    assert_eq!(questions.len(), 2);
+    assert!(questions.iter().all(|question| question.readers == 1
+        && question.model == pte_core::MemoryModel::Weak
+        && question.flush == pte_core::FlushMode::Paravirt));
+    assert_eq!(questions[1].reader_kind(0), pte_core::ReaderKind::ReadOnce64);
+    assert_eq!(litmus::expected_result(&mixed), litmus::Expected::Sometimes);
+    // Kinds the export does not write are refused by name.
+    let (code, message) = run("litmus gup-fast-same-low");
+    assert_eq!(code, 2);
+    expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic and read_once64 readers only"]
+        .assert_eq(&message);
 }

@@ -74,6 +74,8 @@ pub fn answer_box(props: &AnswerProps) -> Html {
             };
             let id = answer.to_string();
             let values = report.outcomes.len();
+            // Torn in a compiled form only (COMPILER.md): the compiler's doing.
+            let compiler_only = pte_core::Answer::of(report).compiler_only();
             html! {
                 <div data-testid="explore-result" data-torn={id}>
                     <p class={classes!("answer", torn.then_some("torn"))}>
@@ -85,6 +87,11 @@ pub fn answer_box(props: &AnswerProps) -> Html {
                             thousands(report.transitions),
                             if report.complete { ", every interleaving checked" } else { "" }
                         ) }
+                        if compiler_only {
+                            <span data-testid="explore-compiler-only">
+                                { " Only because of the compiler: the code as written never tears, a compiled form of it does." }
+                            </span>
+                        }
                     </p>
                     <p class="answer-more">
                         <a href="#values-title" onclick={on_show_values}>

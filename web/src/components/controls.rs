@@ -2,8 +2,8 @@
 //! changed) and the preset's explanation, the presets of the discussion
 //! grouped by topic as a list of radio buttons whose names wrap rather than
 //! being cut off, architecture, memory model, present bit, TLB flush mode,
-//! readers, the writer's operations and the values. Every edit starts a new run (undo
-//! restores).
+//! readers, the compiler and plain or marked accesses, the writer's
+//! operations and the values. Every edit starts a new run (undo restores).
 
 use std::rc::Rc;
 
@@ -26,8 +26,48 @@ pub struct ControlsProps {
     /// The preset the person chose last, whose name a changed scenario keeps.
     #[prop_or_default]
     pub chosen_preset: Option<&'static str>,
+    /// The scenario came from a link made before the compiler was modelled
+    /// ([`crate::state::AppState::compiler_from_older_link`]).
+    #[prop_or_default]
+    pub compiler_from_older_link: bool,
     /// Emits the scenario's changes: `Action::Edit`s and the preset chosen.
     pub on_edit: Callback<Action>,
+}
+
+/// The compiler switch (`COMPILER.md`) and whether the writer's stores and
+/// the readers' loads are marked; with the compiler off because the link
+/// is older than it, a note says so beside the switch.
+fn compiler_editor(session: &Session, older_link: bool, on_edit: &Callback<Action>) -> Html {
+    let scenario = session.scenario();
+    let (compiler, marked_writer, marked_reader) =
+        (scenario.compiler, scenario.marked_writer, scenario.marked_reader);
+    html! {
+        <fieldset class="field compiler" data-testid="compiler-settings">
+            <legend>{ "Compiler" }</legend>
+            <div class="checkbox">
+                <input type="checkbox" role="switch" id="compiler" checked={compiler} data-testid="compiler"
+                    aria-describedby="compiler-note"
+                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::Compiler(!compiler)))} />
+                <label for="compiler">{ "compiler: may reorder and merge plain accesses between compiler barriers" }</label>
+                if older_link && !compiler {
+                    <strong class="older-link" data-testid="compiler-older-link">{ " compiler not modelled (older link)" }</strong>
+                }
+                <p class="note" id="compiler-note">
+                    { "Within a region (up to a barrier, a check or interrupts off) the compiler may move an access                        past another to a different word when one of them is plain, and reuse a plain load's earlier                        value of the same word; nothing else. On x86 smp_rmb() and smp_wmb() are compiler barriers only." }
+                </p>
+            </div>
+            <div class="checkbox">
+                <input type="checkbox" id="marked-writer" checked={marked_writer} data-testid="marked-writer"
+                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::MarkedWriter(!marked_writer)))} />
+                <label for="marked-writer">{ "WRITE_ONCE() stores: the writer's PTE stores are marked (since v6.2), not plain (v6.0)" }</label>
+            </div>
+            <div class="checkbox">
+                <input type="checkbox" id="marked-reader" checked={marked_reader} data-testid="marked-reader"
+                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::MarkedReader(!marked_reader)))} />
+                <label for="marked-reader">{ "READ_ONCE() loads: the readers' PTE loads are marked, not plain (v6.0)" }</label>
+            </div>
+        </fieldset>
+    }
 }
 
 fn op_options(selected: WriterOp) -> Html {
@@ -322,6 +362,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
                 <p class="note">{ "The writer side of the fix the thread proposed (never merged, as of December 2025). Readers of kind “sequence counter” check it." }</p>
             </div>
+            { compiler_editor(session, props.compiler_from_older_link, on_edit) }
             <div class="field checkbox">
                 <input type="checkbox" id="clear-counter" checked={scenario.clear_counter} data-testid="clear-counter"
                     onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::ClearCounter(!clear_counter)))} />

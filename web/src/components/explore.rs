@@ -55,6 +55,11 @@ fn result_table(report: &Report, replayed: Option<usize>, on_replay: &Callback<u
         let shown = outcome.result();
         let retries = outcome.read.retries.to_string();
         let current = replayed == Some(index);
+        // The shortest trace runs in a compiled form (0: the code as written).
+        let compiled = match outcome.form {
+            0 => String::new(),
+            form => format!(", compiled form {form}"),
+        };
         html! {
             <tr key={index} data-testid="outcome-row" data-verdict={outcome.verdict.id()}
                 data-returned={if outcome.returned { "true" } else { "false" }}
@@ -70,9 +75,9 @@ fn result_table(report: &Report, replayed: Option<usize>, on_replay: &Callback<u
                 <td data-label="times seen" class="number">{ thousands(outcome.occurrences) }</td>
                 <td data-label="retries" class="number">{ retries }</td>
                 <td data-label="shortest trace">
-                    <button type="button" data-testid="replay" {onclick}
-                        aria-label={format!("Replay the shortest trace ({} steps) to {}", outcome.witness.len(), outcome.value)}>
-                        { format!("Replay ({} steps)", outcome.witness.len()) }
+                    <button type="button" data-testid="replay" {onclick} data-form={outcome.form.to_string()}
+                        aria-label={format!("Replay the shortest trace ({} steps{}) to {}", outcome.witness.len(), compiled, outcome.value)}>
+                        { format!("Replay ({} steps{})", outcome.witness.len(), compiled) }
                     </button>
                     if current { <span class="replaying">{ " ◀ in the stepper" }</span> }
                 </td>

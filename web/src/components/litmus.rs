@@ -35,7 +35,7 @@ pub fn test_name(session: &Session) -> String {
 
 /// The Result comment's answer from the live answers, without exploring
 /// on the page: the weak model's report of the scenario shown answers the
-/// test's question ([`litmus::question`]) when the flush is not IPI, as
+/// test's questions ([`litmus::questions`]) when the flush is not IPI, as
 /// readers do not interact; an IPI flush is asked as paravirt, which the
 /// live answers do not ask.
 pub fn expected_from_live(

@@ -23,11 +23,15 @@ pub struct LiveStripProps {
     pub states: u64,
     pub on_live: Callback<LiveAction>,
     /// Loads a scenario and replays steps in it.
-    pub on_load: Callback<(Scenario, Vec<Step>)>,
+    pub on_load: Callback<(Scenario, usize, Vec<Step>)>,
 }
 
 /// One model's entry: its answer in words, and the torn trace to load.
-fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
+fn entry(
+    answers: &Answers,
+    model: MemoryModel,
+    on_load: &Callback<(Scenario, usize, Vec<Step>)>,
+) -> Html {
     let name = model.short_name();
     let testid = format!("live-{}", model.id());
     let Some(answer) = answers.answer(model) else {
@@ -39,17 +43,24 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
     };
     match &answer.torn {
         TornAnswer::Sometimes(witness) => {
-            let steps = witness.steps.clone();
+            // Torn only in a compiled form: the compiler, not the CPU.
+            let compiler =
+                if answer.compiler_only() { ", only because of the compiler" } else { "" };
+            let (form, steps) = (witness.form, witness.steps.clone());
             let scenario = answers.under(model);
             let on_load = on_load.clone();
             let count = steps.len();
             let onclick = Callback::from(move |_: MouseEvent| {
-                on_load.emit((scenario.clone(), steps.clone()))
+                on_load.emit((scenario.clone(), form, steps.clone()))
             });
             html! {
                 <button type="button" class="live-entry torn" data-testid={testid} data-torn="sometimes" {onclick}
-                    aria-label={format!("{name}: torn read sometimes. Replay the shortest torn trace ({count} steps) under {name}")}>
+                    data-compiler-only={answer.compiler_only().then_some("true")}
+                    aria-label={format!("{name}: torn read sometimes{compiler}. Replay the shortest torn trace ({count} steps) under {name}")}>
                     { format!("{name}: ") }<strong>{ "SOMETIMES" }</strong>
+                    if answer.compiler_only() {
+                        <span class="cc" title="Only because of the compiler: the code as written never tears">{ " (compiler)" }</span>
+                    }
                 </button>
             }
         }
@@ -67,7 +78,7 @@ fn entry(answers: &Answers, model: MemoryModel, on_load: &Callback<(Scenario, Ve
     }
 }
 
-fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) -> Html {
+fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, usize, Vec<Step>)>) -> Html {
     let compared: Vec<&str> = changes.compared.iter().map(|model| model.short_name()).collect();
     if changes.items.is_empty() {
         return html! {
@@ -82,10 +93,11 @@ fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) ->
         let name = change.model.short_name();
         let (word, kind) = if change.appeared { ("new", "new") } else { ("gone", "gone") };
         let where_ = if change.appeared { "" } else { " (in the scenario before)" };
-        let load = (change.scenario.clone(), outcome.witness.clone());
+        let load = (change.scenario.clone(), outcome.form, outcome.witness.clone());
         let on_load = on_load.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_load.emit(load.clone()));
         let steps = outcome.witness.len();
+        let compiler = if outcome.form != 0 { ", only because of the compiler" } else { "" };
         html! {
             <li key={index} data-testid="change" data-change={kind} data-model={change.model.id()}
                 data-verdict={shown.id()} class={classes!(kind, shown.id())}>
@@ -95,7 +107,7 @@ fn changes_list(changes: &Changes, on_load: &Callback<(Scenario, Vec<Step>)>) ->
                     { " " }<span aria-hidden="true">{ shown.icon() }</span>{ " " }
                     <strong class="change-verdict">{ shown.headline(outcome.verdict) }</strong>
                     { format!(
-                        ", reader {}, under {name} (low from {}, high from {}){where_}",
+                        ", reader {}, under {name} (low from {}, high from {}){compiler}{where_}",
                         outcome.read.reader + 1,
                         short_source(outcome.read.low_source),
                         short_source(outcome.read.high_source),
@@ -132,7 +144,11 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
         let parts: Vec<String> = MemoryModel::ALL
             .into_iter()
             .filter_map(|model| {
-                let word = match answers.answer(model)?.torn.word() {
+                let answer = answers.answer(model)?;
+                let word = match answer.torn.word() {
+                    Torn::Sometimes if answer.compiler_only() => {
+                        "sometimes (only because of the compiler)"
+                    }
                     Torn::Sometimes => "sometimes",
                     Torn::Never => "never",
                     Torn::Unknown => "none found before the limit",

@@ -6,7 +6,9 @@
 
 use std::rc::Rc;
 
-use pte_core::{Answer, Barrier, BarrierMatrix, MemoryModel, MinimalSets, Scenario, Step, Torn};
+use pte_core::{
+    Answer, Barrier, BarrierMatrix, MemoryModel, MinimalSets, ModelRow, Scenario, Step, Torn,
+};
 use yew::prelude::*;
 
 use crate::components::explore::thousands;
@@ -18,7 +20,7 @@ pub struct MatrixPanelProps {
     /// The states the running exploration visited so far ([`crate::live::Live::states`]).
     pub states: u64,
     pub on_live: Callback<LiveAction>,
-    pub on_load: Callback<(Scenario, Vec<Step>)>,
+    pub on_load: Callback<(Scenario, usize, Vec<Step>)>,
 }
 
 /// "a", "a and b", "a, b and c".
@@ -60,13 +62,65 @@ pub fn minimal_sets_words(sets: &MinimalSets) -> String {
     }
 }
 
+/// Is every torn cell of `row` torn only because of the compiler (and one
+/// at least)? Then the model's CPU keeps the order by itself and the
+/// barriers it needs are there for the compiler (x86-TSO's smp_rmb() and
+/// smp_wmb() are compiler barriers only).
+fn torn_only_by_the_compiler(row: &ModelRow) -> bool {
+    let mut torn = row
+        .as_is
+        .iter()
+        .chain(row.without.iter().filter_map(|cell| cell.answer.as_ref()))
+        .filter(|answer| answer.torn.word() == Torn::Sometimes)
+        .peekable();
+    torn.peek().is_some() && torn.all(Answer::compiler_only)
+}
+
+/// What a model's minimal sets owe to the compiler, after their words: that
+/// the barriers it needs are for the compiler, or, with the compiler not
+/// modelled, that "no barrier is needed" holds for the CPU only.
+fn compiler_words(row: &ModelRow, sets: &MinimalSets, compiler: bool) -> &'static str {
+    match sets {
+        MinimalSets::Decided(sets) if sets.len() == 1 && sets[0].is_empty() && !compiler => {
+            " That is the CPU's answer only: the compiler is not modelled here, and with it \
+             the barriers are there for the compiler."
+        }
+        MinimalSets::Decided(sets) if !sets.is_empty() && torn_only_by_the_compiler(row) => {
+            " The CPU keeps this order by itself: these barriers are there for the compiler."
+        }
+        _ => "",
+    }
+}
+
+/// The legend of the cells marked cc, when there is one.
+fn compiler_legend(matrix: &BarrierMatrix, compiler: bool) -> Option<&'static str> {
+    let any = matrix.models.iter().any(|row| {
+        row.as_is
+            .iter()
+            .chain(row.without.iter().filter_map(|cell| cell.answer.as_ref()))
+            .any(Answer::compiler_only)
+    });
+    match (any, compiler) {
+        (true, _) => Some(
+            "cc: torn only because of the compiler: the code as written never tears there, one \
+             of its compiled forms does. On x86 (x86-TSO) this barrier is there for the compiler: \
+             smp_rmb() and smp_wmb() are compiler barriers only.",
+        ),
+        (false, false) => Some(
+            "The compiler is not modelled in this scenario: the answers are the CPU's only, and \
+             say nothing of what the compiler may do without a barrier.",
+        ),
+        (false, true) => None,
+    }
+}
+
 /// One cell: the answer as a button that loads the variant.
 fn cell(
     answers: &Answers,
     model: MemoryModel,
     site: Option<Barrier>,
     answer: Option<&Answer>,
-    on_load: &Callback<(Scenario, Vec<Step>)>,
+    on_load: &Callback<(Scenario, usize, Vec<Step>)>,
 ) -> Html {
     let name = model.short_name();
     let what = match site {
@@ -80,7 +134,10 @@ fn cell(
             </td>
         };
     };
+    // Torn only in a compiled form: the code as written never tears there.
+    let compiler_only = answer.compiler_only();
     let (word, kind) = match answer.torn.word() {
+        Torn::Sometimes if compiler_only => ("TORN cc", "sometimes"),
         Torn::Sometimes => ("TORN", "sometimes"),
         Torn::Never => ("never", "never"),
         Torn::Unknown => ("?", "unknown"),
@@ -90,10 +147,13 @@ fn cell(
         scenario.barriers.set(site, false);
     }
     let steps = answer.torn.witness().map(|witness| witness.steps.clone()).unwrap_or_default();
+    let form = answer.torn.witness().map_or(0, |witness| witness.form);
     let label = match kind {
-        "sometimes" => {
-            format!("{name}, {what}: torn. Load it with its torn trace ({} steps)", steps.len())
-        }
+        "sometimes" => format!(
+            "{name}, {what}: torn{}. Load it with its torn trace ({} steps)",
+            if compiler_only { " only because of the compiler" } else { "" },
+            steps.len()
+        ),
         "never" => format!("{name}, {what}: never torn. Load it"),
         _ => format!("{name}, {what}: no torn read found before the limit. Load it"),
     };
@@ -101,11 +161,12 @@ fn cell(
         .then_some("Follows from another cell: fewer barriers never remove a behaviour");
     let on_load = on_load.clone();
     let onclick =
-        Callback::from(move |_: MouseEvent| on_load.emit((scenario.clone(), steps.clone())));
+        Callback::from(move |_: MouseEvent| on_load.emit((scenario.clone(), form, steps.clone())));
     html! {
         <td class={classes!(kind)}>
-            <button type="button" class={classes!("cell", kind)} data-testid="matrix-cell"
+            <button type="button" class={classes!("cell", kind, compiler_only.then_some("compiler-only"))} data-testid="matrix-cell"
                 data-model={model.id()} data-site={site.map_or("as-given", Barrier::id)} data-torn={kind}
+                data-compiler-only={compiler_only.then_some("true")}
                 aria-label={label} title={implied} {onclick}>
                 { word }
             </button>
@@ -116,7 +177,7 @@ fn cell(
 fn table(
     answers: &Answers,
     matrix: &BarrierMatrix,
-    on_load: &Callback<(Scenario, Vec<Step>)>,
+    on_load: &Callback<(Scenario, usize, Vec<Step>)>,
 ) -> Html {
     let never_needed = matrix.never_needed();
     let header = MemoryModel::ALL
@@ -214,11 +275,14 @@ pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
                 </li>
             },
             sets => html! {
-                <li data-model={row.model.id()}>{ name }{ minimal_sets_words(sets) }</li>
+                <li data-model={row.model.id()}>
+                    { name }{ minimal_sets_words(sets) }{ compiler_words(row, sets, answers.scenario.compiler) }
+                </li>
             },
         }
     });
     let never_needed = matrix.never_needed();
+    let legend = compiler_legend(&matrix, answers.scenario.compiler);
     html! {
         <section class="matrix" aria-labelledby="matrix-title" data-testid="matrix"
             data-finished={if matrix.is_finished() { "true" } else { "false" }}>
@@ -232,6 +296,9 @@ pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
                 <p>{ "The scenario's code has no barrier site." }</p>
             } else {
                 { table(answers, &matrix, &props.on_load) }
+            }
+            if let Some(legend) = legend {
+                <p class="hint matrix-cc" data-testid="matrix-cc">{ legend }</p>
             }
             <h3>{ "Smallest sets of sites that prevent a torn read" }</h3>
             <ul class="minimal-sets" data-testid="minimal-sets">{ for sets }</ul>

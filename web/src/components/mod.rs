@@ -20,6 +20,28 @@ pub mod values;
 pub mod verdict;
 pub mod walk;
 
+/// What the compiler did in the compiled form the session runs
+/// (`Program::compiled_changes`), as a list under `title`; nothing for the
+/// code as written. The code listing, the walk-through and the verdict show
+/// it, each under its own `testid`.
+pub(crate) fn compiled_changes(
+    program: &pte_core::Program,
+    title: &str,
+    testid: &str,
+) -> yew::Html {
+    use yew::html;
+    let changes = program.compiled_changes();
+    if program.form_index() == 0 || changes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="compiled-changes" data-testid={testid.to_owned()} data-form={program.form_index().to_string()}>
+            <p><strong>{ title.to_owned() }</strong></p>
+            <ul>{ for changes.into_iter().map(|change| html! { <li>{ change }</li> }) }</ul>
+        </div>
+    }
+}
+
 /// The value of the `<select>` an event came from.
 pub(crate) fn select_value(event: &yew::Event) -> String {
     use yew::TargetCast;

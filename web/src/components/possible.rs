@@ -16,7 +16,7 @@ pub struct ReadUnderModelsProps {
     pub answers: Option<Rc<Answers>>,
     /// The latest read completed in the run shown.
     pub read: Option<Judged>,
-    pub on_load: Callback<(Scenario, Vec<Step>)>,
+    pub on_load: Callback<(Scenario, usize, Vec<Step>)>,
 }
 
 /// "every model", "weak only", "x86-TSO and weak", "no model".
@@ -51,16 +51,19 @@ pub fn read_under_models(props: &ReadUnderModelsProps) -> Html {
         match possible {
             Possible::Yes(outcome) => {
                 let steps = outcome.witness.len();
-                let load = (answers.under(model), outcome.witness.clone());
+                let load = (answers.under(model), outcome.form, outcome.witness.clone());
+                // Only a compiled form returns it: the code as written never does.
+                let compiler = (outcome.form != 0).then_some(", only because of the compiler");
                 let on_load = props.on_load.clone();
                 let onclick = Callback::from(move |_: MouseEvent| on_load.emit(load.clone()));
                 html! {
                     <li data-model={model.id()} data-possible="yes">
                         <strong>{ format!("{name}: yes") }</strong>
                         { format!(
-                            " — shortest trace {steps} steps (low from {}, high from {}) ",
+                            " — shortest trace {steps} steps (low from {}, high from {}){} ",
                             short_source(outcome.read.low_source),
-                            short_source(outcome.read.high_source)
+                            short_source(outcome.read.high_source),
+                            compiler.unwrap_or_default()
                         ) }
                         <button type="button" data-testid="possible-replay" {onclick}
                             aria-label={format!("Replay the shortest trace ({steps} steps) to {value} under {name}")}>

@@ -72,29 +72,38 @@ pub fn embed_snippet(address: &str, permalink: &str, title: &str) -> String {
 }
 
 /// The scenario's first torn witness under its own model, from the live
-/// answers (the page explores nothing itself): what "Copy for email" mails
-/// when no read is on screen.
-pub fn torn_witness(answers: Option<&Answers>, scenario: &pte_core::Scenario) -> Option<Vec<Step>> {
+/// answers (the page explores nothing itself), with the compiled form it
+/// runs in: what "Copy for email" mails when no read is on screen.
+pub fn torn_witness(
+    answers: Option<&Answers>,
+    scenario: &pte_core::Scenario,
+) -> Option<(usize, Vec<Step>)> {
     let answers = answers.filter(|answers| answers.scenario == live::key(scenario))?;
     let report = answers.report(scenario.model)?;
     report
         .outcomes
         .iter()
         .find(|outcome| outcome.returned_torn())
-        .map(|outcome| outcome.witness.clone())
+        .map(|outcome| (outcome.form, outcome.witness.clone()))
 }
 
-/// `pte-explorer mail`'s text for the trace on screen when it completes a
-/// read, else for `witness`; named, as the CLI names it, after the preset
-/// the scenario is. The permalink in it is built from the page's `address`.
-pub fn mail_text(session: &Session, witness: Option<&[Step]>, address: &str) -> Option<String> {
+/// `pte-explorer mail`'s text for the trace on screen (in the compiled form
+/// it runs in) when it completes a read, else for `witness` (a compiled
+/// form and its steps); named, as the CLI names it, after the preset the
+/// scenario is. The permalink in it is built from the page's `address`.
+pub fn mail_text(
+    session: &Session,
+    witness: Option<(usize, &[Step])>,
+    address: &str,
+) -> Option<String> {
     let scenario = session.scenario();
     let on_screen = session.judged_reads().iter().any(Option::is_some);
-    let steps = if on_screen { session.all_steps() } else { witness? };
+    let (form, steps) =
+        if on_screen { (session.program().form_index(), session.all_steps()) } else { witness? };
     let name = catalog::matching(scenario).map_or("custom scenario", |preset| preset.id);
     let options =
         mail::Options { name, address, style: mail::Style::Lockdep, charset: mail::Charset::Ascii };
-    mail::text(scenario, 0, steps, &options).ok()
+    mail::text(scenario, form, steps, &options).ok()
 }
 
 pub fn share(props: &ShareProps) -> Html {

@@ -411,7 +411,20 @@ pub fn threads(props: &ThreadsProps) -> Html {
                     { "▶ marks the line the trace runs next; step with the player above. " }
                 }
                 { note }
+                // The model's note speaks of the CPU; with the compiler on,
+                // a barrier also ends the compiler's region (COMPILER.md).
+                if session.scenario().compiler {
+                    { " With the compiler on, every barrier that is on is also a compiler barrier: no plain access moves across it." }
+                }
             </p>
+            { super::compiled_changes(
+                session.program(),
+                &format!(
+                    "The code as compiled (form {}): the listing shows the order the compiler chose.",
+                    session.program().form_index()
+                ),
+                "compiled-listing",
+            ) }
             <div class="threads">
                 { view.writer_column() }
                 { for (0..session.scenario().readers).map(|reader| view.reader_column(reader)) }

@@ -12,6 +12,11 @@ use yew::prelude::*;
 #[derive(Debug)]
 pub struct VerdictProps {
     pub session: Rc<Session>,
+    /// The live answers say the code as written never tears under the
+    /// scenario's model, one of its compiled forms does
+    /// (`Answer::compiler_only`): a torn read then owes itself to the
+    /// compiler, whatever the CPU's steps on the way.
+    pub torn_only_by_the_compiler: bool,
 }
 
 /// What the headline means, in one sentence.
@@ -81,6 +86,37 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
     let read_at =
         (0..session.cursor()).rev().find(|index| session.judged_reads()[*index].is_some());
     let behind = read_at.map(|index| session.relaxations_behind_read(index)).unwrap_or_default();
+    // The compiled form the run uses (0: the code as written). Its changes
+    // are the compiler's part of "why", beside the CPU's relaxations.
+    let compiled = program.form_index() != 0;
+    let compiler_why = super::compiled_changes(
+        program,
+        &match (behind.is_empty(), latest.verdict.is_torn()) {
+            (false, true) if props.torn_only_by_the_compiler => format!(
+                "Possible under {} only because of the compiler: the code as written never \
+                 returns a torn value under {}, the code as compiled (form {}) does. The \
+                 CPU's steps above are on the way, not the cause:",
+                session.scenario().model.title(),
+                session.scenario().model.title(),
+                program.form_index()
+            ),
+            (true, true) => format!(
+                "Possible under {} only because of the compiler, not the CPU: every step runs \
+                 in order, in the code as compiled (form {}):",
+                session.scenario().model.title(),
+                program.form_index()
+            ),
+            (false, true) => format!(
+                "And the compiler changed the code: the read runs in the code as compiled \
+                 (form {}), not as written:",
+                program.form_index()
+            ),
+            (_, false) => {
+                format!("This run uses the code as compiled (form {}):", program.form_index())
+            }
+        },
+        "verdict-compiler",
+    );
     let why = if !behind.is_empty() {
         html! {
             <div class="verdict-why" data-testid="verdict-why">
@@ -95,6 +131,8 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 </ul>
             </div>
         }
+    } else if compiled {
+        html! {}
     } else if session.scenario().model.rules().relaxes_sequential_consistency() {
         html! {
             <p class="verdict-why" data-testid="verdict-why">
@@ -142,6 +180,7 @@ pub fn verdict_banner(props: &VerdictProps) -> Html {
                 ) }
             </p>
             { why }
+            { compiler_why }
             { scenario_warnings(session.scenario()) }
             if earlier > 0 {
                 <details class="earlier-reads">

@@ -171,6 +171,11 @@ pub fn walk_bar(props: &WalkProps) -> Html {
                         </>
                     },
                 } }
+                { super::compiled_changes(
+                    program,
+                    &format!("Compiled form {}: the compiler, not the CPU, changed this code:", program.form_index()),
+                    "walk-compiled",
+                ) }
                 { state_line(session) }
                 { verdict }
             </div>
