@@ -15,11 +15,11 @@ use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
 use crate::components::litmus::{expected_from_live, litmus, LitmusProps};
-use crate::components::live::{live_strip, LiveStripProps};
-use crate::components::matrix::{matrix_panel, MatrixPanelProps};
+use crate::components::live::LiveStrip;
+use crate::components::matrix::MatrixPanel;
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
-use crate::components::possible::{read_under_models, ReadUnderModelsProps};
+use crate::components::possible::ReadUnderModels;
 use crate::components::share::{mail_text, page_link, share, torn_witness, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
@@ -430,14 +430,14 @@ pub fn App(props: &AppProps) -> Html {
         let on_copied = on_copied.clone();
         let expected = expected_from_live(live.as_deref(), session.scenario());
         use_memo(
-            (session.clone(), state.copied, view, expected),
-            move |(session, copied, view, expected)| {
+            (Rc::new(session.scenario().clone()), state.copied, view, expected),
+            move |(scenario, copied, view, expected)| {
                 // The embed view has no litmus panel.
                 if *view != View::Full {
                     return Html::default();
                 }
                 litmus(&LitmusProps {
-                    session: session.clone(),
+                    scenario: scenario.clone(),
                     expected: *expected,
                     copied: *copied,
                     on_copied,
@@ -530,7 +530,7 @@ pub fn App(props: &AppProps) -> Html {
     let sidebar = html! {
         <aside class="sidebar" aria-label="Scenario settings">
             <EditorPanel title={AttrValue::from(state.identity().title())}>
-                <Controls session={session.clone()} chosen_preset={state.chosen_preset}
+                <Controls scenario={Rc::new(session.scenario().clone())} chosen_preset={state.chosen_preset}
                     compiler_from_older_link={state.compiler_from_older_link} on_edit={on_edit} />
             </EditorPanel>
         </aside>
@@ -566,13 +566,8 @@ pub fn App(props: &AppProps) -> Html {
                             { "During the lesson the answers under every model and the barrier matrix are hidden: they would give it away. They come back when you reach its goal." }
                         </p>
                     } else {
-                        { live_strip(&LiveStripProps {
-                            answers: live.clone(),
-                            changes: state.last_change().map(Rc::new),
-                            states: state.live.states(),
-                            on_live: on_live.clone(),
-                            on_load: on_load.clone(),
-                        }) }
+                        <LiveStrip answers={live.clone()} changes={state.last_change().map(Rc::new)}
+                            states={state.live.states()} on_live={on_live.clone()} on_load={on_load.clone()} />
                     }
                     <div class="status" id="status">
                         { verdict }
@@ -584,11 +579,8 @@ pub fn App(props: &AppProps) -> Html {
                         }) }
                     </div>
                     if !state.answers_hidden() {
-                        { read_under_models(&ReadUnderModelsProps {
-                            answers: live.clone(),
-                            read: session.completed_reads().last().copied(),
-                            on_load: on_load.clone(),
-                        }) }
+                        <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
+                            on_load={on_load.clone()} />
                     }
                     { walk_bar(&WalkProps {
                         session: session.clone(),
@@ -603,12 +595,7 @@ pub fn App(props: &AppProps) -> Html {
                     { below }
                     { (*values_found).clone() }
                     if !state.answers_hidden() {
-                        { matrix_panel(&MatrixPanelProps {
-                            answers: live,
-                            states: state.live.states(),
-                            on_live,
-                            on_load,
-                        }) }
+                        <MatrixPanel answers={live} states={state.live.states()} {on_live} {on_load} />
                     }
                     { share(&ShareProps {
                         permalink: AttrValue::from(permalink),

@@ -68,12 +68,12 @@ fn the_page_s_result_comment_is_the_cli_s_whenever_it_can_answer() {
 #[tokio::test]
 async fn the_panel_writes_the_result_it_is_given_or_says_it_is_pending() {
     let scenario = catalog::find("same-low-none").unwrap().scenario();
-    let session = Rc::new(Session::new(scenario.clone()).unwrap());
+    let shown = Rc::new(scenario.clone());
     let render = |expected| {
-        let session = session.clone();
+        let shown = shown.clone();
         common::render_view(move || {
             litmus_panel(&LitmusProps {
-                session: session.clone(),
+                scenario: shown.clone(),
                 expected,
                 copied: None,
                 on_copied: Callback::noop(),

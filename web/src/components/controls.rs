@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use pte_core::catalog::Topic;
 use pte_core::{
-    catalog, Arch, Edit, FlushMode, MemoryModel, Session, ValueSlot, WriterOp, MAX_READERS,
+    catalog, Arch, Edit, FlushMode, MemoryModel, Scenario, ValueSlot, WriterOp, MAX_READERS,
     MAX_WRITER_OPS,
 };
 use yew::prelude::*;
@@ -22,7 +22,9 @@ use crate::state::Action;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ControlsProps {
-    pub session: Rc<Session>,
+    /// The scenario only, not the session: a step leaves the editor as it
+    /// is, so Yew skips drawing it again (its props compare equal).
+    pub scenario: Rc<Scenario>,
     /// The preset the person chose last, whose name a changed scenario keeps.
     #[prop_or_default]
     pub chosen_preset: Option<&'static str>,
@@ -37,8 +39,7 @@ pub struct ControlsProps {
 /// The compiler switch (`COMPILER.md`) and whether the writer's stores and
 /// the readers' loads are marked; with the compiler off because the link
 /// is older than it, a note says so beside the switch.
-fn compiler_editor(session: &Session, older_link: bool, on_edit: &Callback<Action>) -> Html {
-    let scenario = session.scenario();
+fn compiler_editor(scenario: &Scenario, older_link: bool, on_edit: &Callback<Action>) -> Html {
     let (compiler, marked_writer, marked_reader) =
         (scenario.compiler, scenario.marked_writer, scenario.marked_reader);
     html! {
@@ -79,9 +80,9 @@ fn op_options(selected: WriterOp) -> Html {
 }
 
 /// The scenario's name and explanation, and the presets to choose from.
-fn preset_menu(session: &Session, chosen: Option<&str>, on_edit: &Callback<Action>) -> Html {
-    let matching = catalog::matching(session.scenario()).map(|preset| preset.id);
-    let identity = identify(session.scenario(), chosen);
+fn preset_menu(scenario: &Scenario, chosen: Option<&str>, on_edit: &Callback<Action>) -> Html {
+    let matching = catalog::matching(scenario).map(|preset| preset.id);
+    let identity = identify(scenario, chosen);
     let preset = identity.preset;
     let back = preset.id;
     html! {
@@ -164,11 +165,10 @@ fn preset_menu(session: &Session, chosen: Option<&str>, on_edit: &Callback<Actio
 }
 
 fn writer_editor(
-    session: &Session,
+    scenario: &Scenario,
     on_edit: &Callback<Action>,
     adding: &UseStateHandle<WriterOp>,
 ) -> Html {
-    let scenario = session.scenario();
     let count = scenario.writer.len();
     let mut established = 0;
     let items = scenario.writer.iter().enumerate().map(|(index, op)| {
@@ -229,8 +229,8 @@ fn writer_editor(
     }
 }
 
-fn values_editor(session: &Session, on_edit: &Callback<Action>) -> Html {
-    let values = &session.scenario().values;
+fn values_editor(scenario: &Scenario, on_edit: &Callback<Action>) -> Html {
+    let values = &scenario.values;
     let field = |slot: ValueSlot, id: String, label: String, note: &str, value| {
         html! {
             <HexField key={id.clone()} id={id.clone()} label={label} note={AttrValue::from(note.to_owned())} value={value}
@@ -257,8 +257,7 @@ fn values_editor(session: &Session, on_edit: &Callback<Action>) -> Html {
 pub fn Controls(props: &ControlsProps) -> Html {
     let adding = use_state(|| WriterOp::Zap);
     let bit_error = use_state(|| None::<String>);
-    let session = &props.session;
-    let scenario = session.scenario();
+    let scenario: &Scenario = &props.scenario;
     let on_edit = &props.on_edit;
 
     let arch = scenario.arch();
@@ -303,7 +302,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
 
     html! {
         <section class="controls" aria-labelledby="controls-title">
-            { preset_menu(session, props.chosen_preset, on_edit) }
+            { preset_menu(scenario, props.chosen_preset, on_edit) }
             <div class="field">
                 <label for="arch">{ "Architecture" }</label>
                 <select id="arch" data-testid="arch-select" onchange={on_arch}>
@@ -362,7 +361,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
                 <p class="note">{ "The writer side of the fix the thread proposed (never merged, as of December 2025). Readers of kind “sequence counter” check it." }</p>
             </div>
-            { compiler_editor(session, props.compiler_from_older_link, on_edit) }
+            { compiler_editor(scenario, props.compiler_from_older_link, on_edit) }
             <div class="field checkbox">
                 <input type="checkbox" id="clear-counter" checked={scenario.clear_counter} data-testid="clear-counter"
                     onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::ClearCounter(!clear_counter)))} />
@@ -375,8 +374,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label for="same-low">{ "Same low half: every Pn.low = P0.low" }</label>
                 <p class="note">{ "The re-read of low cannot see that the PTE changed (x86 PAE: the same physical address modulo 4 GiB, same flags)." }</p>
             </div>
-            { writer_editor(session, on_edit, &adding) }
-            { values_editor(session, on_edit) }
+            { writer_editor(scenario, on_edit, &adding) }
+            { values_editor(scenario, on_edit) }
         </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use pte_core::{catalog, litmus, FlushMode, Scenario, Session};
+use pte_core::{catalog, litmus, FlushMode, Scenario};
 use yew::prelude::*;
 
 use super::{copy_on_click, data_url};
@@ -13,7 +13,8 @@ use crate::state::Copied;
 
 #[derive(Debug)]
 pub struct LitmusProps {
-    pub session: Rc<Session>,
+    /// The scenario only: the test does not change with the steps taken.
+    pub scenario: Rc<Scenario>,
     /// The `(* Result: … *)` comment's answer, from the live answers when
     /// they answer the test's question ([`expected_from_live`]); without
     /// it the test has no Result comment yet.
@@ -26,8 +27,8 @@ pub struct LitmusProps {
 
 /// The test's name, as `pte-explorer litmus` names it: `pte-<preset>` for a
 /// catalog preset, else `pte-scenario`.
-pub fn test_name(session: &Session) -> String {
-    match catalog::matching(session.scenario()) {
+pub fn test_name(scenario: &Scenario) -> String {
+    match catalog::matching(scenario) {
         Some(preset) => format!("pte-{}", preset.id),
         None => "pte-scenario".to_owned(),
     }
@@ -50,8 +51,8 @@ pub fn expected_from_live(
 }
 
 pub fn litmus(props: &LitmusProps) -> Html {
-    let scenario = props.session.scenario();
-    let name = test_name(&props.session);
+    let scenario: &Scenario = &props.scenario;
+    let name = test_name(scenario);
     let file = format!("{name}.litmus");
     let exported = match props.expected {
         Some(expected) => litmus::export_with_result(scenario, &name, expected),

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::components::explore::thousands;
 use crate::live::{Answers, LiveAction, LiveStatus, LIVE_MAX_STATES};
 
-#[derive(Debug)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct MatrixPanelProps {
     pub answers: Option<Rc<Answers>>,
     /// The states the running exploration visited so far ([`crate::live::Live::states`]).
@@ -313,6 +313,13 @@ pub fn matrix_panel(props: &MatrixPanelProps) -> Html {
             }
         </section>
     }
+}
+
+/// [`matrix_panel`] as a component: Yew draws it again only when its props change,
+/// never for a step (the answers and the live progress stay the same).
+#[component]
+pub fn MatrixPanel(props: &MatrixPanelProps) -> Html {
+    matrix_panel(props)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
