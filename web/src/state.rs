@@ -1510,7 +1510,7 @@ mod tests {
             panic!("expected a broken-link notice, got {:?}", state.notice)
         };
         assert!(message.contains("lesson=\"99\": there is no such lesson"), "{message}");
-        assert!(message.contains("lessons 1 to 10"), "{message}");
+        assert!(message.contains("lessons 1 to 11"), "{message}");
     }
 
     #[test]

@@ -33,7 +33,7 @@ async fn render_tour(tour: Tour, embed: bool) -> String {
 async fn a_lesson_shows_its_text_its_messages_and_its_goal() {
     let html = render_app("lesson=3", false).await;
     let lesson = tour::lesson(3).unwrap();
-    assert!(html.contains("Lesson 3 of 10: The same low half, no flush"), "{html}");
+    assert!(html.contains("Lesson 3 of 11: The same low half, no flush"), "{html}");
     assert!(html.contains(lesson.text));
     assert!(html.contains(lesson.task));
     for message in lesson.messages {
@@ -85,18 +85,18 @@ async fn the_list_links_every_lesson_and_marks_those_done() {
 async fn a_broken_lesson_link_names_the_problem_above_the_unfolded_list() {
     let html = render_app("lesson=99", false).await;
     assert!(html.contains(r#"data-testid="link-error""#));
-    assert!(html.contains("there is no such lesson; the tour has lessons 1 to 10"), "{html}");
+    assert!(html.contains("there is no such lesson; the tour has lessons 1 to 11"), "{html}");
     assert!(
         html.contains(r#"<details data-testid="tour-list" open="open""#),
         "the list is unfolded"
     );
-    assert!(html.contains(r##"href="#lesson=10""##));
+    assert!(html.contains(r##"href="#lesson=11""##));
 }
 
 #[tokio::test]
 async fn the_embed_view_shows_one_lesson_with_its_solution_to_play() {
     let html = render_app("lesson=3", true).await;
-    assert!(html.contains("Lesson 3 of 10"));
+    assert!(html.contains("Lesson 3 of 11"));
     assert!(html.contains("step 0 of 9"), "the solution's trace, at its start");
     assert!(html.contains(r#"data-testid="lesson-open-full""#));
     assert!(!html.contains("Reset progress"), "the embed view keeps no progress");

@@ -628,18 +628,30 @@ impl Program {
     }
 
     /// Has `register` been loaded in the current attempt of its block (or in
-    /// an earlier block, whose registers are kept)?
+    /// an earlier block, whose registers are kept)? A load that comes after
+    /// a test that returned the none entry (`pmd_read_atomic()`'s zero low
+    /// half) is not: the C code never reaches it, and a weak CPU that
+    /// performed it early threw its value away (the read returned (0, 0)).
     pub fn is_loaded(&self, state: &State, reader: u8, register: Register) -> bool {
         let program = self.reader_program(reader);
         let at = state.reader(reader);
+        let performed = |block: usize, item: usize| {
+            block < usize::from(at.block)
+                || (block == usize::from(at.block) && at.done & (1 << item) != 0)
+        };
         let action = match program.locate(ReaderAction::Load(register)) {
             Some(_) => ReaderAction::Load(register),
             None => ReaderAction::Load64,
         };
         match program.locate(action) {
             Some((block, item)) if program.slot(register).is_some() => {
-                block < usize::from(at.block)
-                    || (block == usize::from(at.block) && at.done & (1 << item) != 0)
+                let returned_none_before = || {
+                    program.blocks[block].items[..item].iter().enumerate().any(|(test_at, test)| {
+                        matches!(test.effect, Effect::Test { test, on_fail: OnFail::ReturnNone, .. }
+                            if performed(block, test_at) && !self.passes(program, at, test))
+                    })
+                };
+                performed(block, item) && !returned_none_before()
             }
             _ => false,
         }

@@ -69,6 +69,9 @@ pub enum Change {
     OneBarrierOff,
     /// Every barrier site of the code switched off, nothing else.
     EveryBarrierOff,
+    /// The writer's clear counter (KVM's `count_spte_clear()`) switched
+    /// on, nothing else.
+    ClearCounterOn,
 }
 
 /// A stored way to reach a lesson's goal.
@@ -95,10 +98,8 @@ impl Wanted {
 impl Change {
     /// Does `now` differ from `start` exactly as this change says?
     pub fn made(self, start: &Scenario, now: &Scenario) -> bool {
-        let same_otherwise = Scenario { barriers: start.barriers, ..now.clone() } == *start;
-        if !same_otherwise {
-            return false;
-        }
+        // The barrier changes leave everything else as it was.
+        let barriers_only = || Scenario { barriers: start.barriers, ..now.clone() } == *start;
         match self {
             Change::Nothing => now == start,
             Change::OneBarrierOff => {
@@ -109,11 +110,26 @@ impl Change {
                 let switched_on = Barrier::ALL
                     .into_iter()
                     .any(|site| !start.barriers.is_on(site) && now.barriers.is_on(site));
-                switched_off == 1 && !switched_on
+                barriers_only() && switched_off == 1 && !switched_on
             }
-            Change::EveryBarrierOff => Program::new(now.clone()).is_ok_and(|program| {
-                program.barrier_sites().into_iter().all(|site| !now.barriers.is_on(site))
-            }),
+            Change::EveryBarrierOff => {
+                barriers_only()
+                    && Program::new(now.clone()).is_ok_and(|program| {
+                        program.barrier_sites().into_iter().all(|site| !now.barriers.is_on(site))
+                    })
+            }
+            Change::ClearCounterOn => {
+                !start.clear_counter && *now == Scenario { clear_counter: true, ..start.clone() }
+            }
+        }
+    }
+
+    /// Makes the change's scenario option in `scenario` (a barrier change
+    /// is made by the solution's sites instead).
+    pub fn switch_on(self, scenario: &mut Scenario) {
+        match self {
+            Change::Nothing | Change::OneBarrierOff | Change::EveryBarrierOff => {}
+            Change::ClearCounterOn => scenario.clear_counter = true,
         }
     }
 }
@@ -157,13 +173,16 @@ impl Lesson {
     }
 
     /// The scenario of the stored solution: the lesson's, with its barrier
-    /// sites switched off.
+    /// sites switched off or the option its change asks for switched on.
     pub fn solution_scenario(&self) -> Scenario {
         let mut scenario = self.scenario();
         if let Solution::Explore { off } = self.solution {
             for site in off {
                 scenario.barriers.set(*site, false);
             }
+        }
+        if let Goal::Explore { change, .. } = self.goal {
+            change.switch_on(&mut scenario);
         }
         scenario
     }
@@ -180,8 +199,9 @@ pub fn lesson(number: usize) -> Option<&'static Lesson> {
 }
 
 use messages::{
-    JANN_HYPERCALLS, JANN_REPORT, JANN_TWO_CYCLES, JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN,
-    JASON_ORDERING, JOHN_HUBBARD, LINUS_COMPILER_BARRIER, PETER_WRITE_ONCE,
+    ARND_DROP_32BIT_KVM, BEN_GARDON_SHADOW_MMU, JANN_HYPERCALLS, JANN_REPORT, JANN_TWO_CYCLES,
+    JANN_TWO_CYCLES_CORRECTION, JASON_BROKEN, JASON_ORDERING, JOHN_HUBBARD, LINUS_COMPILER_BARRIER,
+    PETER_WRITE_ONCE,
 };
 
 static LESSONS: &[Lesson] = &[
@@ -416,5 +436,30 @@ static LESSONS: &[Lesson] = &[
             any one of them a read can tear.",
         preset: "different-low",
         model: Some(MemoryModel::Weak),
+    },
+    Lesson {
+        id: "kvm-clear-counter",
+        title: "How KVM caught the same low half",
+        text: "KVM met the same low half in July 2011 (Linux 3.1). On a 32-bit host its shadow MMU reads an spte \
+            with __get_spte_lockless(): the same low, high, low loop, interrupts off. Xiao \
+            Guangrong's \"KVM: MMU: lockless walking shadow page table\" (commit c2a2ac2b563c) \
+            added a clear counter: the writer bumps sp->clear_spte_count after every clear, and \
+            the reader retries if it changed. Here the writer does not bump it: x86-TSO, same \
+            low half, no flush.",
+        messages: &[&BEN_GARDON_SHADOW_MMU, &ARND_DROP_32BIT_KVM],
+        task: "Switch the writer's clear counter on, then press Explore all: show that no read \
+            tears.",
+        goal: Goal::Explore { change: Change::ClearCounterOn, answer: Torn::Never },
+        hints: &[
+            "Without the counter this is lesson 3's tear: the re-read of low cannot see a zap \
+             and re-establish that keep the low half.",
+            "Tick the editor's Clear counter, then press Explore all.",
+        ],
+        solution: Solution::Explore { off: &[] },
+        taught: "A count the writer bumps on every clear sees what the low half cannot: a zap \
+            between the reader's two reads. On x86, whose loads keep their order, that closes \
+            the same-low hole.",
+        preset: "kvm-spte-no-clear-counter",
+        model: Some(MemoryModel::Tso),
     },
 ];

@@ -5,8 +5,8 @@
 //! re-establish and against a single establish on a not-present entry.
 
 use pte_core::{
-    explore, Barrier, FlushMode, MemoryModel, Pte, ReaderKind, Report, Scenario, Torn, Values,
-    Verdict, WriterOp,
+    explore, Barrier, FlushMode, MemoryModel, Pte, ReaderKind, Register, Report, Scenario, Session,
+    Step, Torn, Values, Verdict, WriterOp,
 };
 
 /// One reader of `kind` against zap → establish with a different low half,
@@ -75,6 +75,42 @@ fn pmd_read_atomic_tears_against_the_zap_and_reestablish_under_every_model() {
             );
         }
     }
+}
+
+/// The steps named by their ids ("w1", "r1.r0").
+fn take(session: &mut Session, ids: &[&str]) {
+    for id in ids {
+        session.step(Step::parse(id).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn pmd_read_atomic_that_returns_none_leaves_the_high_half_not_loaded() {
+    // The zap clears the low half; the reader reads 0 and returns (0, 0)
+    // without reaching `r1 = *(tmp + 1)`: the state shows r1 as never
+    // loaded, as it shows r0 once loaded.
+    for model in MemoryModel::ALL {
+        let scenario = zap_and_reestablish(ReaderKind::PmdReadAtomic, model, false);
+        let mut session = Session::new(scenario).unwrap();
+        let drain: &[&str] = if model == MemoryModel::Tso { &["wd"] } else { &[] };
+        take(&mut session, &["w1"]);
+        take(&mut session, drain);
+        take(&mut session, &["r1.r0", "r1.zero"]);
+        let read = session.completed_reads().last().copied().unwrap();
+        assert_eq!((read.read.value, read.verdict), (Pte(0), Verdict::NotPresent), "{model:?}");
+        let (program, state) = (session.program(), session.state());
+        assert_eq!(program.register_value(state, 0, Register::R0), Some(0), "{model:?}");
+        assert_eq!(program.register_value(state, 0, Register::R1), None, "{model:?}");
+        assert_eq!(program.register_source(state, 0, Register::R1), None, "{model:?}");
+    }
+    // A non-zero low half passes the test: r1 is loaded as usual.
+    let mut session =
+        Session::new(zap_and_reestablish(ReaderKind::PmdReadAtomic, MemoryModel::Sc, false))
+            .unwrap();
+    take(&mut session, &["r1.r0", "r1.zero", "r1.r1"]);
+    let p0 = session.scenario().values.p0;
+    let (program, state) = (session.program(), session.state());
+    assert_eq!(program.register_value(state, 0, Register::R1), Some(p0.high()));
 }
 
 #[test]

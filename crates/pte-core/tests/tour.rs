@@ -75,7 +75,7 @@ fn check_lesson(number: usize, lesson: &Lesson) {
             let on: Vec<Barrier> =
                 Barrier::ALL.into_iter().filter(|site| start.barriers.is_on(*site)).collect();
             match change {
-                Change::Nothing => assert!(off.is_empty()),
+                Change::Nothing | Change::ClearCounterOn => assert!(off.is_empty()),
                 Change::OneBarrierOff => assert_eq!(off.len(), 1, "lesson {number}"),
                 Change::EveryBarrierOff => {
                     let sites = Program::new(start.clone()).unwrap().barrier_sites();
@@ -171,6 +171,31 @@ fn a_barrier_goal_wants_exactly_its_change() {
     // A torn exploration of the unchanged scenario under another model is not it either.
     let sc = Scenario { model: pte_core::MemoryModel::Sc, ..start.clone() };
     assert!(!Change::OneBarrierOff.made(&start, &sc));
+}
+
+#[test]
+fn the_kvm_lesson_wants_the_clear_counter_and_nothing_else() {
+    let kvm = tour::lessons().iter().find(|lesson| lesson.id == "kvm-clear-counter").unwrap();
+    let start = kvm.scenario();
+    // It starts torn under x86-TSO: KVM's loop without its counter.
+    assert_eq!(start.model, pte_core::MemoryModel::Tso);
+    assert_eq!(explore(start.clone()).unwrap().torn().word(), Torn::Sometimes);
+    let counted = Scenario { clear_counter: true, ..start.clone() };
+    assert!(Change::ClearCounterOn.made(&start, &counted));
+    assert_eq!(kvm.solution_scenario(), counted);
+    // Its scenario is the catalog's preset with the counter, under x86-TSO.
+    let preset = catalog::find("kvm-spte-clear-counter").unwrap().scenario();
+    assert_eq!(counted, Scenario { model: pte_core::MemoryModel::Tso, ..preset });
+    assert!(!Change::ClearCounterOn.made(&start, &start));
+    // Another change besides the counter is not the lesson's.
+    let mut weak = counted.clone();
+    weak.model = pte_core::MemoryModel::Weak;
+    assert!(!Change::ClearCounterOn.made(&start, &weak));
+    let mut unfenced = counted.clone();
+    unfenced.barriers.set(Barrier::KvmCountRmb, false);
+    assert!(!Change::ClearCounterOn.made(&start, &unfenced));
+    // And the counter is no barrier change.
+    assert!(!Change::OneBarrierOff.made(&start, &counted));
 }
 
 #[test]

@@ -35,6 +35,7 @@ fn meaning(verdict: Verdict) -> &'static str {
 fn option_label(option: &str) -> &'static str {
     match option {
         "seqcount" => "the editor's Sequence counter switch",
+        "model" => "the editor's Memory model",
         _ => "a setting in the editor",
     }
 }

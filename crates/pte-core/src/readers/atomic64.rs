@@ -28,4 +28,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     reading: "reading",
     finished: "done",
     one_access: false,
+    in_order_loads_only: None,
 };

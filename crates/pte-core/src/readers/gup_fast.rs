@@ -94,4 +94,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     reading: "interrupts off, in GUP-fast",
     finished: "done, interrupts on",
     one_access: false,
+    in_order_loads_only: None,
 };

@@ -134,4 +134,7 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     reading: "interrupts off, in the retry loop",
     finished: "done, interrupts on",
     one_access: false,
+    in_order_loads_only: Some(
+        "KVM's split-spte code is built for 32-bit x86 hosts only, where loads keep their order",
+    ),
 };

@@ -69,6 +69,10 @@ pub struct ReaderSpec {
     /// the halves, so the compiler may emit either first
     /// (`../shared/spec/COMPILER.md`).
     pub one_access: bool,
+    /// The kind's code is built only for CPUs whose loads keep their
+    /// order, in a sentence: the scenario warns when a model lets loads
+    /// out of order ([`crate::Warning::BuiltForInOrderLoads`]).
+    pub in_order_loads_only: Option<&'static str>,
 }
 
 /// One step of a kind's program and the line that shows it.

@@ -54,4 +54,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     reading: "interrupts off, in GUP-fast",
     finished: "done, interrupts on",
     one_access: true,
+    in_order_loads_only: None,
 };

@@ -86,4 +86,5 @@ pub static SPEC: ReaderSpec = ReaderSpec {
     reading: "interrupts off, in the retry loop",
     finished: "done, interrupts on",
     one_access: false,
+    in_order_loads_only: None,
 };
