@@ -13,7 +13,7 @@ use crate::scenario::Barrier;
 use crate::source_ref::{SourceRef, KERNEL_TAG};
 use crate::words::Register;
 
-/// The reader, as it stands from 2011 to mainline.
+/// The reader, as it stood from 2011 at least to December 2024.
 pub const GET_SPTE_LOCKLESS: SourceRef = SourceRef {
     function: "__get_spte_lockless",
     call: None,
@@ -25,8 +25,8 @@ pub const GET_SPTE_LOCKLESS: SourceRef = SourceRef {
              The clear counter came with c2a2ac2b563c \"KVM: MMU: lockless walking shadow page \
              table\" (Xiao Guangrong, 2011)",
     mainline: Some(
-        "the same code in mainline as of 2025, for 32-bit hosts only (the x86-64 build reads \
-         the spte with one READ_ONCE())",
+        "still in mmu.c for 32-bit hosts when Arnd Bergmann proposed dropping them (RFC, \
+         December 2024); the x86-64 build reads the spte with one READ_ONCE()",
     ),
 };
 
