@@ -2,7 +2,9 @@
 //! from the script the page's loader names (`data-worker` on boot.js's
 //! element, see `Trunk.toml`), told the app's own hashed files (that
 //! element's `data-js` and `data-wasm`) so that it runs the same
-//! WebAssembly, and spoken to in strings. Inert on native targets, and
+//! WebAssembly, and spoken to in strings. boot.js starts it before the app
+//! (so that it compiles while the page draws) and the app takes it over;
+//! without that one, the app starts its own. Inert on native targets, and
 //! absent where the page names no worker (the wasm-bindgen test page) or the
 //! browser refuses one (an opaque origin).
 
@@ -56,35 +58,80 @@ mod imp {
         ))
     }
 
+    fn event_of_message(event: &web_sys::MessageEvent) -> WorkerEvent {
+        match event.data().as_string() {
+            Some(text) => WorkerEvent::Message(text),
+            None => WorkerEvent::Error,
+        }
+    }
+
+    /// The worker boot.js started before the app (`window.__pteWorker`),
+    /// taken once, with what it sent meanwhile: its messages, and an error
+    /// for anything else (an `error` event or a message that is not text).
+    fn take_early_worker() -> Option<(web_sys::Worker, Vec<WorkerEvent>)> {
+        let window = web_sys::window()?;
+        let key = JsValue::from_str("__pteWorker");
+        let started = js_sys::Reflect::get(&window, &key).ok()?;
+        if started.is_undefined() || started.is_null() {
+            return None;
+        }
+        let _ = js_sys::Reflect::delete_property(&window, &key);
+        let field = |name: &str| js_sys::Reflect::get(&started, &JsValue::from_str(name)).ok();
+        let worker = field("worker")?.dyn_into::<web_sys::Worker>().ok()?;
+        let events = field("events")?.dyn_into::<js_sys::Array>().ok()?;
+        let early = events
+            .iter()
+            .map(|event| match event.dyn_into::<web_sys::MessageEvent>() {
+                Ok(message) => event_of_message(&message),
+                Err(_) => WorkerEvent::Error,
+            })
+            .collect();
+        Some((worker, early))
+    }
+
     pub fn in_a_worker() -> bool {
         js_sys::global().dyn_into::<web_sys::Window>().is_err()
     }
 
     impl PageWorker {
         pub fn start(on_event: Rc<dyn Fn(WorkerEvent)>) -> Option<PageWorker> {
-            let url = worker_url()?;
-            // Throws in a frame with an opaque origin (sandboxed without
-            // allow-same-origin); the page then explores on its own.
-            let options = web_sys::WorkerOptions::new();
-            options.set_type(web_sys::WorkerType::Module);
-            let worker = web_sys::Worker::new_with_options(&url, &options).ok()?;
+            let (worker, early) = match take_early_worker() {
+                Some(started) => started,
+                None => {
+                    let url = worker_url()?;
+                    // Throws in a frame with an opaque origin (sandboxed
+                    // without allow-same-origin); the page then explores on
+                    // its own.
+                    let options = web_sys::WorkerOptions::new();
+                    options.set_type(web_sys::WorkerType::Module);
+                    (web_sys::Worker::new_with_options(&url, &options).ok()?, Vec::new())
+                }
+            };
             let on_message = {
                 let on_event = on_event.clone();
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                    move |event: web_sys::MessageEvent| match event.data().as_string() {
-                        Some(text) => on_event(WorkerEvent::Message(text)),
-                        None => on_event(WorkerEvent::Error),
-                    },
+                    move |event: web_sys::MessageEvent| on_event(event_of_message(&event)),
                 )
             };
-            let on_error =
+            let on_error = {
+                let on_event = on_event.clone();
                 Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
                     // Keeps the browser from reporting it as the page's own error.
                     event.prevent_default();
                     on_event(WorkerEvent::Error)
-                });
+                })
+            };
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            if !early.is_empty() {
+                // After the caller has stored the worker (a microtask later),
+                // as if the events arrived now, in their order.
+                wasm_bindgen_futures::spawn_local(async move {
+                    for event in early {
+                        on_event(event);
+                    }
+                });
+            }
             Some(PageWorker { worker, _on_message: on_message, _on_error: on_error })
         }
 
