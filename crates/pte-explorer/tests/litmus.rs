@@ -857,3 +857,65 @@ fn readers_of_several_kinds_each_get_their_own_code_and_clause() {
     expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic, read_once64 and kvm_spte (one attempt of __get_spte_lockless() each) readers only"]
         .assert_eq(&message);
 }
+
+#[test]
+fn kvm_spte_reads_the_clear_counter_around_the_halves() {
+    // Two readers: each asks r0 = r2 and c2 = c before the value.
+    check_section(
+        "litmus kvm-spte-clear-counter --readers 2 --reader-kinds kvm_spte,kvm_spte",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (1:r0=1:r2 /\ 1:c2=1:c /\ (1:r0=4199) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=4199 /\ 1:r1=3))
+            	\/ (2:r0=2:r2 /\ 2:c2=2:c /\ (2:r0=4199) /\ ~(2:r0=4199 /\ 2:r1=1) /\ ~(2:r0=4199 /\ 2:r1=3))
+            )
+        "#]],
+    );
+    // The clear counter's barrier switched off stays visible; the reader's
+    // kvm_count_rmb too.
+    check_section(
+        "litmus kvm-spte-clear-counter --barrier-off kvm_count_wmb,kvm_count_rmb",
+        "P0(",
+        "}",
+        expect![[r#"
+            P0(int *lo, int *hi, int *cnt)
+            {
+            	// op 1: zap, low first (x86 native_pte_clear)
+            	*lo = 0;	// Z.low 0x00000000
+            	smp_wmb();	// zap_wmb1
+            	*hi = 0;	// Z.high 0x00000000
+            	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            	// kvm_count_wmb off: no smp_wmb()
+            	*cnt = 1;	// count_spte_clear(): cnt = cnt + 1
+            	// op 2: TLB flush
+            	// flush none: no flush before the re-establish
+            	// op 3: establish, high first (set_pte)
+            	*hi = 3;	// P1.high 0x00000003
+            	smp_wmb();	// establish_wmb1
+            	*lo = 4199;	// P1.low 0x00001067
+            	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            }
+        "#]],
+    );
+    let text = exported("litmus kvm-spte-clear-counter --barrier-off kvm_count_rmb");
+    assert!(text.contains("\tc = *cnt;\n\t// kvm_count_rmb off: no smp_rmb()\n\tr0 = *lo;\n"));
+    // Without the clear counter the writer has no cnt; the reader still
+    // reads it (0 throughout).
+    let text = exported("litmus kvm-spte-no-clear-counter");
+    assert!(section(&text, "P0(", "}").starts_with("P0(int *lo, int *hi)\n"));
+    assert!(text.contains("\tcnt=0; (* KVM's clear counter *)\n"));
+    let header = section(&text, "(*", " *)").replace("\n * ", " ");
+    assert!(header.contains("this writer never bumps it, so cnt stays 0"), "{header}");
+    assert!(header.contains("built for 32-bit x86 hosts only"), "{header}");
+    assert!(header.contains("c2 may be read before r2"), "{header}");
+    // The parser catches a broken kvm reader.
+    let kvm = exported("litmus kvm-spte-clear-counter");
+    let caught = |broken: String| {
+        std::panic::catch_unwind(|| check_sections_of(&broken, herd_shape(&broken))).is_err()
+    };
+    assert!(!caught(kvm.clone()));
+    assert!(caught(kvm.replacen("\tint c2;\n", "", 1)));
+    assert!(caught(kvm.replacen("if (r2 == r0) {", "if (r2 = r0) {", 1)));
+    assert!(caught(kvm.replacen("cnt=0;", "count=0;", 1)));
+}
