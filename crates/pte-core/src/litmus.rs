@@ -73,8 +73,8 @@ impl fmt::Display for LitmusError {
             ),
             LitmusError::Seqcount => write!(
                 f,
-                "the sequence-counter writer is not exported: the litmus test has the two PTE \
-                 halves only"
+                "the sequence-counter writer is not exported: the litmus test has the two halves \
+                 of the entry and KVM's clear counter only"
             ),
             LitmusError::BadName { name } => write!(
                 f,
