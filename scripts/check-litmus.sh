@@ -4,8 +4,9 @@
 # there can install herd7.
 #
 # For every catalog preset, for a sweep of barrier subsets on four base
-# scenarios and on the pmd_read_atomic and read_once64 readers, and for
-# values of 2^31 and more, it exports the scenario with
+# scenarios and on the pmd_read_atomic and read_once64 readers, for KVM's
+# kvm_spte reader with and without its clear counter (each barrier site off
+# in turn), and for values of 2^31 and more, it exports the scenario with
 # one reader as a C litmus test (`pte-explorer litmus`), whose
 # `(* Result: Never *)` / `Sometimes` comment is the explorer's weak-model
 # answer for one reader (a flush ipi is asked as paravirt, since LKMM has no
@@ -24,7 +25,12 @@
 # is followed by the same scenario with every access marked (NAME+marked,
 # `--marked writer,reader`: READ_ONCE()/WRITE_ONCE(), the same Result, since
 # under the weak model the CPU already does whatever the compiler may),
-# which LKMM answers and judge-litmus.sh judges.
+# which LKMM answers and judge-litmus.sh judges. KVM's clear counter `cnt`
+# stays plain whatever `--marked` says (the kernel reads and bumps
+# sp->clear_spte_count plainly), so a test with a plain access of `cnt` is
+# followed by the same scenario with `--compiler off` instead (NAME+marked
+# too: with the compiler off every access is marked, and the weak model's
+# answer is the same, since its CPU already does whatever the compiler may).
 #
 # Environment:
 #   HERD7         the herd7 binary (default: herd7 on PATH); a herd7 that was
@@ -84,7 +90,7 @@ races=0
 
 # print_row NAME RESULT HERD7 RACE JUDGED: one line of the table.
 print_row() {
-    printf '%-34s  %-9s  %-9s  %-5s  %s\n' "$@"
+    printf '%-50s  %-9s  %-9s  %-5s  %s\n' "$@"
 }
 
 # check_row NAME [pte-explorer scenario arguments...]: one row of the table.
@@ -125,8 +131,15 @@ check_row() {
         disagreed=$((disagreed + 1))
     fi
     print_row "$name" "$explorer_answer" "$herd_answer" "$race" "$judged"
-    # A plain access: `*lo = …;` in the writer or `rN = *lo;` in a reader.
-    if grep -q -E '^'$'\t''(\*(lo|hi) = |r[0-9]+ = \*)' "$file"; then
+    # A plain access: `*lo = …;` in the writer or `rN = *lo;` in a reader
+    # (`c = *cnt;`, `c2 = *cnt;` in KVM's); a marked row has none, unless
+    # something is wrong, and is not followed again.
+    if [[ $name == *+marked ]]; then
+        return
+    fi
+    if grep -q -E '^'$'\t''+(\*cnt = |c2? = \*cnt)' "$file"; then
+        check_row "$name+marked" "$@" --compiler off
+    elif grep -q -E '^'$'\t''(\*(lo|hi) = |r[0-9]+ = \*)' "$file"; then
         check_row "$name+marked" "$@" --marked writer,reader
     fi
 }
@@ -137,6 +150,8 @@ echo "sweep rows are BASE+CODE, one digit per barrier site, 1 = on:"
 echo "  zap_wmb1 zap_wmb2 establish_wmb1 establish_wmb2 reader_rmb1 reader_rmb2"
 echo "  (pmd_read_atomic-BASE, read_once64-BASE: the writer's sites, then pmd_rmb;"
 echo "  on populate only establish_wmb1 establish_wmb2, then pmd_rmb)"
+echo "kvm_spte rows are BASE (the kernel's barriers), BASE-all-off (none)"
+echo "  and BASE-SITE-off (that site off, the others as in the kernel)"
 echo
 print_row "scenario (1 reader)" "Result:" "herd7" "race" "judged"
 print_row "-------------------" "-------" "-----" "----" "------"
@@ -211,6 +226,35 @@ for kind in pmd_read_atomic read_once64; do
                     --barrier-on "$(IFS=,; echo "${on[*]}")"
             fi
         done
+    done
+done
+
+# KVM's __get_spte_lockless() (kvm_spte) against the zap and re-establish
+# with a reused low half, no flush: with the clear counter (its preset),
+# without it, and with the clear counter and the present bit in the high
+# half (the mirrored orders, the low half reused too). Each with the kernel's barriers, with none,
+# and with each site the kernel has off in turn (kvm_count_wmb only where
+# the counter is bumped). Rows are BASE, BASE-all-off, BASE-SITE-off.
+for base in kvm-spte-clear-counter kvm-spte-no-clear-counter kvm-present-high-mirrored; do
+    kvm_sites=(zap_wmb1 establish_wmb1 reader_rmb1 reader_rmb2 kvm_count_rmb)
+    case $base in
+    kvm-present-high-mirrored)
+        base_args=(present-high-mirrored --same-low --reader-kinds kvm_spte --clear-counter)
+        kvm_sites+=(kvm_count_wmb)
+        ;;
+    kvm-spte-clear-counter)
+        base_args=("$base")
+        kvm_sites+=(kvm_count_wmb)
+        ;;
+    *) base_args=("$base") ;;
+    esac
+    # The two presets have their rows above.
+    if [[ $base == kvm-present-high-mirrored ]]; then
+        check_row "$base" "${base_args[@]}"
+    fi
+    check_row "$base-all-off" "${base_args[@]}" --no-barriers
+    for site in "${kvm_sites[@]}"; do
+        check_row "$base-$site-off" "${base_args[@]}" --barrier-off "$site"
     done
 done
 

@@ -5,9 +5,12 @@
 //! `P0` is the writer, `P1`..`PR` are the readers, each written as its kind
 //! reads: one attempt of `ptep_get_lockless()` (the comment at the top of
 //! every exported file says why one attempt is enough), `pmd_read_atomic()`
-//! (its test of the low half as an `if`) or a 64-bit `READ_ONCE()` (a
-//! `READ_ONCE()` of each half, no barrier between). The `exists` clause asks
-//! for what the explorer calls torn for each reader's kind. With the compiler modelled, a plain access is written as plain
+//! (its test of the low half as an `if`), a 64-bit `READ_ONCE()` (a
+//! `READ_ONCE()` of each half, no barrier between) or one attempt of KVM's
+//! `__get_spte_lockless()` (the clear counter `cnt` read around the halves,
+//! its `||` as an `if` around the second read of `cnt`). KVM's clear counter
+//! is a third variable `cnt` the writer bumps after each zap. The `exists`
+//! clause asks for what the explorer calls torn for each reader's kind. With the compiler modelled, a plain access is written as plain
 //! C and a marked one as `READ_ONCE()`/`WRITE_ONCE()` (`COMPILER.md`), so
 //! herd7 flags the data races of plain accesses; with the compiler off
 //! every access is marked, as before the compiler existed. herd7 cannot run the reader's retry loop, which the explorer can;
@@ -50,8 +53,6 @@ pub enum LitmusError {
     ReaderKind { reader: u8, kind: &'static str },
     /// The sequence-counter writer (a third word) is not exported.
     Seqcount,
-    /// KVM's clear-counter writer (a fourth word) is not exported.
-    ClearCounter,
 }
 
 impl fmt::Display for LitmusError {
@@ -67,18 +68,13 @@ impl fmt::Display for LitmusError {
             LitmusError::ReaderKind { reader, kind } => write!(
                 f,
                 "reader {reader} is a {kind} reader; the litmus export writes lockless (one \
-                 attempt of ptep_get_lockless() each), pmd_read_atomic and read_once64 readers \
-                 only"
+                 attempt of ptep_get_lockless() each), pmd_read_atomic, read_once64 and kvm_spte \
+                 (one attempt of __get_spte_lockless() each) readers only"
             ),
             LitmusError::Seqcount => write!(
                 f,
-                "the sequence-counter writer is not exported: the litmus test has the two PTE \
-                 halves only"
-            ),
-            LitmusError::ClearCounter => write!(
-                f,
-                "the clear-counter writer is not exported: the litmus test has the two PTE \
-                 halves only"
+                "the sequence-counter writer is not exported: the litmus test has the two halves \
+                 of the entry and KVM's clear counter only"
             ),
             LitmusError::BadName { name } => write!(
                 f,
@@ -132,12 +128,19 @@ pub fn int32(value: u32) -> i32 {
 }
 
 /// Does the export write readers of `kind`? The lockless loop (one
-/// attempt), `pmd_read_atomic()` and the 64-bit `READ_ONCE()`: each is
-/// loads, `smp_rmb()` and at most a test of a loaded value, which C litmus
-/// tests have. GUP-fast's grab and re-check, the walker's 64-bit load and
-/// the sequence counter's third word have no such form here.
+/// attempt), `pmd_read_atomic()`, the 64-bit `READ_ONCE()` and KVM's
+/// `__get_spte_lockless()` (one attempt, with the clear counter `cnt`):
+/// each is loads, `smp_rmb()` and at most a test of loaded values, which C
+/// litmus tests have. GUP-fast's grab and re-check, the walker's 64-bit load
+/// and the sequence counter's reader have no such form here.
 pub fn exported_kind(kind: ReaderKind) -> bool {
-    matches!(kind, ReaderKind::Lockless | ReaderKind::PmdReadAtomic | ReaderKind::ReadOnce64)
+    matches!(
+        kind,
+        ReaderKind::Lockless
+            | ReaderKind::PmdReadAtomic
+            | ReaderKind::ReadOnce64
+            | ReaderKind::KvmSpte
+    )
 }
 
 /// The scenario as a C litmus test named `name`.
@@ -157,18 +160,16 @@ pub fn export(scenario: &Scenario, name: &str) -> Result<String, LitmusError> {
     if scenario.seqcount {
         return Err(LitmusError::Seqcount);
     }
-    if scenario.clear_counter {
-        return Err(LitmusError::ClearCounter);
-    }
     let program = Program::new(scenario.clone())?;
     let mut text = String::new();
-    write_header(&mut text, scenario, name);
-    write_init(&mut text, scenario);
+    write_header(&mut text, &program, name);
+    write_init(&mut text, &program);
     write_writer(&mut text, &program);
     for reader in 1..=scenario.readers {
         match scenario.reader_kind(reader - 1) {
             ReaderKind::PmdReadAtomic => write_pmd_read_atomic(&mut text, scenario, reader),
             ReaderKind::ReadOnce64 => write_read_once64(&mut text, reader),
+            ReaderKind::KvmSpte => write_kvm_spte(&mut text, scenario, reader),
             _ => write_reader(&mut text, scenario, reader),
         }
     }
@@ -176,7 +177,8 @@ pub fn export(scenario: &Scenario, name: &str) -> Result<String, LitmusError> {
     Ok(text)
 }
 
-fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
+fn write_header(text: &mut String, program: &Program, name: &str) {
+    let scenario = program.scenario();
     let present = variable(present_word(scenario));
     let bit = scenario.present_bit % 32;
     let flush = match scenario.flush {
@@ -212,6 +214,13 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
             "pmd_low and pmd_high of one pmd",
             "the pmd",
         )
+    } else if kinds == [ReaderKind::KvmSpte] {
+        (
+            "KVM's __get_spte_lockless() on a 32-bit host, a 64-bit spte read as two 32-bit \
+             halves",
+            "spte_low and spte_high of one spte",
+            "the spte",
+        )
     } else {
         (
             "Readers of a 64-bit entry read as two 32-bit halves",
@@ -228,6 +237,10 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
             writer_stores(scenario)
         ),
     ];
+    if has_count(scenario) {
+        lines.push(String::new());
+        lines.push(count_paragraph(program));
+    }
     for kind in &kinds {
         lines.push(String::new());
         lines.push(readers_paragraph(scenario, *kind));
@@ -240,6 +253,23 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
              attempt are only more constrained by coherence than those of a first attempt \
              started at that moment: any value a later attempt can return, a first attempt can \
              return too."
+                .to_owned(),
+        );
+        lines.push(String::new());
+    }
+    if kinds.contains(&ReaderKind::KvmSpte) {
+        lines.push(
+            "One attempt of __get_spte_lockless() loses nothing either, for the question \
+             whether a torn value can pass its check r0 = r2 and c2 = c. Its goto retry goes \
+             back above the read of the count (the label retry: stands before count = \
+             sp->clear_spte_count), so every attempt reads c, r0, r1, r2 and c2 afresh and its \
+             check compares that attempt's own loads. The loads of a later attempt are only \
+             more constrained than those of a single attempt: by coherence with the earlier \
+             attempts' loads of the same words and by its smp_rmb()s, which order those \
+             earlier loads before its own; the failed check itself orders no load (a control \
+             dependency). Leaving the earlier attempts out of an execution in which a later \
+             attempt returns a value leaves one LKMM allows in which a single attempt returns \
+             it, so any value a later attempt can return, a first attempt can return too."
                 .to_owned(),
         );
         lines.push(String::new());
@@ -268,6 +298,10 @@ fn write_header(text: &mut String, scenario: &Scenario, name: &str) {
                 }
                 ReaderKind::ReadOnce64 => {
                     "READ_ONCE() returns (r0, r1) as loaded: it has no check."
+                }
+                ReaderKind::KvmSpte => {
+                    "__get_spte_lockless() returns (r0, r1) only when its check passes: r0 = r2 \
+                     and c2 = c (c2 is read only when r2 = r0)."
                 }
                 _ => "ptep_get_lockless() returns (r0, r1) only when its check passes (r0 = r2).",
             });
@@ -350,11 +384,72 @@ fn readers_paragraph(scenario: &Scenario, kind: ReaderKind) -> String {
              LKMM has no interrupts, and in the explorer they matter only to an IPI flush, \
              which waits for them (TLB flush, below)."
         ),
+        ReaderKind::KvmSpte => format!(
+            "{who}, one attempt of KVM's __get_spte_lockless() on a 32-bit host{each}: c = cnt, \
+             smp_rmb() (kvm_count_rmb), r0 = lo, smp_rmb() (reader_rmb1), r1 = hi, smp_rmb() \
+             (reader_rmb2), r2 = lo, and c2 = cnt only if r2 = r0 (each smp_rmb() only where \
+             its site is on). The kernel's test, spte.spte_low != orig->spte_low || count != \
+             sp->clear_spte_count, is written as the branch it is: the count is read again only \
+             when the low half matched, and LKMM, as the explorer's weak model, orders no load \
+             after a control dependency, so c2 may be read before r2 (not before reader_rmb2). \
+             The code is built for 32-bit x86 hosts only, whose loads keep their order. \
+             Interrupts are off around KVM's lockless walk (walk_shadow_page_lockless_begin()), \
+             which the test leaves out: LKMM has no interrupts, and in the explorer they matter \
+             only to an IPI flush, which waits for them (TLB flush, below)."
+        ),
         _ => format!(
             "{who}, one attempt of ptep_get_lockless(){each}: r0 = lo, smp_rmb(), r1 = hi, \
              smp_rmb(), r2 = lo (each smp_rmb() only where its site is on)."
         ),
     }
+}
+
+/// Does the test have KVM's clear counter `cnt`: the writer bumps it (the
+/// clear counter is on) or a `kvm_spte` reader reads it.
+fn has_count(scenario: &Scenario) -> bool {
+    scenario.clear_counter || kinds_present(scenario).contains(&ReaderKind::KvmSpte)
+}
+
+/// Does the writer store to `cnt`: the clear counter on and a zap to count.
+fn writes_count(scenario: &Scenario) -> bool {
+    scenario.clear_counter && scenario.writer.iter().any(|op| op.is_zap())
+}
+
+/// Is an access of `cnt` in the test plain? With the compiler on, KVM's
+/// `count_spte_clear()` bumps `sp->clear_spte_count` and
+/// `__get_spte_lockless()` reads it plainly, whatever the scenario marks.
+fn plain_count(scenario: &Scenario) -> bool {
+    scenario.compiler
+        && (writes_count(scenario) || kinds_present(scenario).contains(&ReaderKind::KvmSpte))
+}
+
+/// The header's paragraph on `cnt`, KVM's clear counter.
+fn count_paragraph(program: &Program) -> String {
+    let scenario = program.scenario();
+    if !scenario.clear_counter {
+        return "cnt is KVM's clear counter, sp->clear_spte_count, initially 0. The clear \
+                counter is off: this writer never bumps it, so cnt stays 0 and only the low \
+                half can make a reader's check fail."
+            .to_owned();
+    }
+    let Some(bump) =
+        program.accesses().iter().find(|access| access.kind == AccessKind::Store(Word::Count))
+    else {
+        return "cnt is KVM's clear counter, sp->clear_spte_count, initially 0. The writer has \
+                no zap for count_spte_clear() to count, so cnt stays 0."
+            .to_owned();
+    };
+    let how = if store_marked(scenario, bump) {
+        "a WRITE_ONCE(), as every access with the compiler off"
+    } else {
+        "a plain C store, as clear_spte_count++ is"
+    };
+    format!(
+        "cnt is KVM's clear counter, sp->clear_spte_count, initially 0. After each zap's \
+         stores P0 runs count_spte_clear(): smp_wmb() (only where its site kvm_count_wmb is \
+         on), then cnt = cnt + 1, written as the store of the value it makes ({how}): P0 is \
+         the only writer of cnt, so its load of cnt would read its own last store."
+    )
 }
 
 /// Is a writer store written `WRITE_ONCE()`? Every access is marked with
@@ -384,6 +479,7 @@ fn reader_loads_marked(scenario: &Scenario, kind: ReaderKind) -> bool {
 pub fn has_plain_accesses(scenario: &Scenario) -> bool {
     scenario.compiler
         && (!scenario.marked_writer
+            || plain_count(scenario)
             || kinds_present(scenario).into_iter().any(|kind| !reader_loads_marked(scenario, kind)))
 }
 
@@ -424,22 +520,38 @@ fn accesses_paragraph(scenario: &Scenario) -> String {
                     the scenario says: they are the halves of one READ_ONCE()"
                     .to_owned(),
                 _ => {
-                    let function = match kind {
-                        ReaderKind::PmdReadAtomic => "pmd_read_atomic()",
-                        _ => "ptep_get_lockless()",
+                    let (function, version) = match kind {
+                        ReaderKind::PmdReadAtomic => ("pmd_read_atomic()", "v6.0's "),
+                        ReaderKind::KvmSpte => ("__get_spte_lockless()", "KVM's "),
+                        _ => ("ptep_get_lockless()", "v6.0's "),
                     };
                     let how = if load_marked(scenario, Word::Low) {
                         "READ_ONCE()".to_owned()
                     } else {
-                        format!("plain C loads, r0 = *lo, as in v6.0's {function}")
+                        format!("plain C loads, r0 = *lo, as in {version}{function}")
                     };
-                    format!("{function}'s are {how}")
+                    let count = if *kind == ReaderKind::KvmSpte {
+                        " (its loads of cnt are plain C loads, c = *cnt, whatever the scenario \
+                         marks: KVM reads sp->clear_spte_count plainly)"
+                    } else {
+                        ""
+                    };
+                    format!("{function}'s are {how}{count}")
                 }
             })
             .collect();
         format!("The readers' loads: {}.", each.join("; "))
     };
-    let race = if has_plain_accesses(scenario) && kinds.contains(&ReaderKind::ReadOnce64) {
+    let race = if plain_count(scenario) {
+        "A plain access that races makes herd7 print \"Flag data-race\", and for a test with a \
+         data race LKMM \"makes no predictions about the program's outcome\" \
+         (tools/memory-model/Documentation/explanation.txt): herd7's Observation then does not \
+         judge the explorer. KVM's clear counter is plain whatever the scenario marks, so the \
+         same scenario with the compiler off, where every access is marked, judges it. The \
+         explorer's compiler only reorders and merges plain accesses between compiler \
+         barriers, which its weak model's CPU already does, so the weak model's answer is the \
+         same with the compiler on or off."
+    } else if has_plain_accesses(scenario) && kinds.contains(&ReaderKind::ReadOnce64) {
         "A plain access that races makes herd7 print \"Flag data-race\", and for a test with a \
          data race LKMM \"makes no predictions about the program's outcome\" \
          (tools/memory-model/Documentation/explanation.txt): herd7's Observation then does not \
@@ -564,17 +676,21 @@ pub fn export_with_result(
     Ok(format!("{first}\n{blank}\n(* Result: {} *)\n{rest}", expected.word()))
 }
 
-fn write_init(text: &mut String, scenario: &Scenario) {
+fn write_init(text: &mut String, program: &Program) {
+    let scenario = program.scenario();
     let p0 = scenario.values.p0;
     let _ = writeln!(text, "{{");
     let _ = writeln!(text, "\tlo={}; (* P0.low 0x{:08x} *)", int32(p0.low()), p0.low());
     let _ = writeln!(text, "\thi={}; (* P0.high 0x{:08x} *)", int32(p0.high()), p0.high());
+    if has_count(program.scenario()) {
+        let _ = writeln!(text, "\tcnt=0; (* KVM's clear counter *)");
+    }
     let _ = writeln!(text, "}}\n");
 }
 
 fn write_writer(text: &mut String, program: &Program) {
     let scenario = program.scenario();
-    let _ = writeln!(text, "P0(int *lo, int *hi)\n{{");
+    let _ = writeln!(text, "P0({})\n{{", parameters(writes_count(scenario)));
     let mut accesses = program.accesses().iter().peekable();
     for (index, op) in scenario.writer.iter().enumerate() {
         let _ = writeln!(text, "\t// op {}: {}", index + 1, op.title());
@@ -589,8 +705,28 @@ fn write_writer(text: &mut String, program: &Program) {
     let _ = writeln!(text, "}}\n");
 }
 
+/// A process's parameters: the halves, and `cnt` where it uses it.
+fn parameters(count: bool) -> &'static str {
+    if count {
+        "int *lo, int *hi, int *cnt"
+    } else {
+        "int *lo, int *hi"
+    }
+}
+
 fn write_access(text: &mut String, scenario: &Scenario, access: &WriterAccess) {
     match access.kind {
+        // KVM's count_spte_clear(): `sp->clear_spte_count++`, written as
+        // the store of the value it makes (P0 is the only writer of cnt).
+        AccessKind::Store(Word::Count) => {
+            let value = access.stored(Word::Count);
+            let statement = if store_marked(scenario, access) {
+                format!("WRITE_ONCE(*cnt, {value});")
+            } else {
+                format!("*cnt = {value};")
+            };
+            let _ = writeln!(text, "\t{statement}\t// count_spte_clear(): cnt = cnt + 1");
+        }
         AccessKind::Store(word) => {
             let value = access.stored(word);
             let (variable, value_int) = (variable(word), int32(value));
@@ -612,7 +748,9 @@ fn write_access(text: &mut String, scenario: &Scenario, access: &WriterAccess) {
             let _ = writeln!(text, "\tsmp_mb();\t// TLB flush ({})", scenario.flush.id());
         }
     }
-    if let Some(barrier) = access.wmb_after {
+    // The operation's own site, then the clear counter's (kvm_count_wmb)
+    // after its last store.
+    for barrier in access.wmbs_after() {
         write_barrier(text, scenario, barrier, "smp_wmb()");
     }
 }
@@ -678,6 +816,29 @@ fn write_pmd_read_atomic(text: &mut String, scenario: &Scenario, reader: u8) {
     text.push_str("\t}\n}\n\n");
 }
 
+/// One attempt of KVM's `__get_spte_lockless()`: the clear counter,
+/// `smp_rmb()` (site `kvm_count_rmb`), the lockless loop's three loads and
+/// its two `smp_rmb()`s, then the `||` as the branch it is: the count is
+/// read again only when the low half matched. LKMM, as the explorer's weak
+/// model, orders no load after the `if`, so `c2` may be read before `r2`.
+fn write_kvm_spte(text: &mut String, scenario: &Scenario, reader: u8) {
+    let halves = load_marked(scenario, Word::Low);
+    let count = load_marked(scenario, Word::Count);
+    let _ = writeln!(text, "P{reader}({})\n{{", parameters(true));
+    text.push_str("\tint c;\n\tint r0;\n\tint r1;\n\tint r2;\n\tint c2;\n\n");
+    write_load(text, "\t", "c", Word::Count, count);
+    write_barrier(text, scenario, Barrier::KvmCountRmb, "smp_rmb()");
+    write_load(text, "\t", "r0", Word::Low, halves);
+    write_barrier(text, scenario, Barrier::ReaderRmb1, "smp_rmb()");
+    write_load(text, "\t", "r1", Word::High, halves);
+    write_barrier(text, scenario, Barrier::ReaderRmb2, "smp_rmb()");
+    write_load(text, "\t", "r2", Word::Low, halves);
+    text.push_str("\t// spte_low != orig->spte_low || count != sp->clear_spte_count\n");
+    text.push_str("\tif (r2 == r0) {\n");
+    write_load(text, "\t\t", "c2", Word::Count, count);
+    text.push_str("\t}\n}\n\n");
+}
+
 /// GUP-fast's `READ_ONCE(*pmdp)` of a 64-bit pmd on i386: a `READ_ONCE()`
 /// of each half, no barrier between (the halves of one volatile access;
 /// marked whatever the scenario says). The interrupts-off section around
@@ -721,6 +882,9 @@ fn write_exists(text: &mut String, program: &Program) {
             let mut conjuncts = match scenario.reader_kind(reader - 1) {
                 ReaderKind::PmdReadAtomic => vec![format!("~{reader}:r0=0")],
                 ReaderKind::ReadOnce64 => Vec::new(),
+                ReaderKind::KvmSpte => {
+                    vec![format!("{reader}:r0={reader}:r2"), format!("{reader}:c2={reader}:c")]
+                }
                 _ => vec![format!("{reader}:r0={reader}:r2")],
             };
             conjuncts.push(if present_values.is_empty() {
@@ -760,7 +924,7 @@ fn variable(word: Word) -> &'static str {
         Word::Low => "lo",
         Word::High => "hi",
         Word::Seq => "seq",
-        Word::Count => "count",
+        Word::Count => "cnt",
     }
 }
 

@@ -210,3 +210,91 @@ fn without_the_clear_counter_kvm_spte_tears_as_the_lockless_loop_does() {
         assert_eq!(returned(&kvm_report), returned(&lockless_report), "{model:?}");
     }
 }
+
+/// The process `P{n}` of an exported litmus test, up to its closing `}`.
+fn process(text: &str, n: usize) -> String {
+    let start = text.find(&format!("\nP{n}(")).expect("the process") + 1;
+    let end = start + text[start..].find("\n}\n").expect("its end") + 3;
+    text[start..end].to_owned()
+}
+
+#[test]
+fn the_litmus_export_bumps_cnt_after_every_zap_and_reads_it_around_the_halves() {
+    use pte_core::litmus;
+    // Two cycles: cnt = 1 after the first zap, cnt = 2 after the second,
+    // each after kvm_count_wmb; the compiler off marks every access.
+    let scenario = Scenario {
+        clear_counter: true,
+        compiler: false,
+        flush: FlushMode::None,
+        ..Scenario::cycles(2)
+    };
+    let text = litmus::export(&scenario, "t").unwrap();
+    assert!(text.contains("\tcnt=0; (* KVM's clear counter *)\n"), "{text}");
+    let writer = process(&text, 0);
+    assert!(writer.starts_with("P0(int *lo, int *hi, int *cnt)\n"), "{writer}");
+    let bumps: Vec<&str> = writer.lines().filter(|line| line.contains("(*cnt")).collect();
+    assert_eq!(
+        bumps,
+        [
+            "\tWRITE_ONCE(*cnt, 1);\t// count_spte_clear(): cnt = cnt + 1",
+            "\tWRITE_ONCE(*cnt, 2);\t// count_spte_clear(): cnt = cnt + 1",
+        ]
+    );
+    for bump in bumps {
+        assert!(writer.contains(&format!("\tsmp_wmb();\t// kvm_count_wmb\n{bump}\n")), "{writer}");
+    }
+    // A site switched off stays as a comment.
+    let off = Scenario {
+        barriers: scenario.barriers.with(Barrier::KvmCountWmb, false),
+        ..scenario.clone()
+    };
+    let writer = process(&litmus::export(&off, "t").unwrap(), 0);
+    assert!(writer.contains("\t// kvm_count_wmb off: no smp_wmb()\n\tWRITE_ONCE(*cnt, 1);"));
+    // Lockless readers next to the counter do not read it.
+    let reader = process(&text, 1);
+    assert!(reader.starts_with("P1(int *lo, int *hi)\n"), "{reader}");
+}
+
+#[test]
+fn the_litmus_kvm_reader_reads_the_count_again_only_when_the_low_half_matched() {
+    use pte_core::litmus;
+    let scenario = kvm(MemoryModel::Weak, true, true);
+    let text = litmus::export(&scenario, "t").unwrap();
+    assert_eq!(
+        process(&text, 1),
+        "P1(int *lo, int *hi, int *cnt)\n{\n\tint c;\n\tint r0;\n\tint r1;\n\tint r2;\n\tint c2;\n\n\
+         \tc = *cnt;\n\tsmp_rmb();\t// kvm_count_rmb\n\tr0 = *lo;\n\tsmp_rmb();\t// reader_rmb1\n\
+         \tr1 = *hi;\n\tsmp_rmb();\t// reader_rmb2\n\tr2 = *lo;\n\
+         \t// spte_low != orig->spte_low || count != sp->clear_spte_count\n\
+         \tif (r2 == r0) {\n\t\tc2 = *cnt;\n\t}\n}\n"
+    );
+    assert!(text.contains("(1:r0=1:r2 /\\ 1:c2=1:c /\\ (1:r0=4199) /\\"), "{text}");
+    // The count is plain whatever the scenario marks, so with the compiler
+    // on a test of marked halves still has plain accesses; with it off
+    // every access is marked.
+    let marked = Scenario { marked_writer: true, marked_reader: true, ..scenario.clone() };
+    assert!(litmus::has_plain_accesses(&marked));
+    let text = litmus::export(&marked, "t").unwrap();
+    assert!(text.contains("\tc = *cnt;\n") && text.contains("\tr0 = READ_ONCE(*lo);\n"));
+    assert!(text.contains("\t*cnt = 1;\t// count_spte_clear()"), "{text}");
+    assert!(text.contains("the same scenario with the compiler off"), "{text}");
+    let off = Scenario { compiler: false, ..scenario.clone() };
+    assert!(!litmus::has_plain_accesses(&off));
+    // The header says why one attempt is enough for this reader too.
+    let header = text.replace("\n * ", " ");
+    assert!(header.contains("One attempt of __get_spte_lockless() loses nothing either"));
+    assert!(header.contains("the label retry: stands before count = sp->clear_spte_count"));
+    // The Result: torn under the weak model with the clear counter (the
+    // || lets c2 go before r2), and without it.
+    for clear_counter in [true, false] {
+        let scenario = kvm(MemoryModel::Sc, true, clear_counter);
+        assert_eq!(litmus::expected_result(&scenario), litmus::Expected::Sometimes);
+    }
+    // The Result asks one kvm_spte reader under the weak model, the clear
+    // counter kept.
+    let questions = litmus::questions(&kvm(MemoryModel::Sc, true, true));
+    assert_eq!(questions.len(), 1);
+    assert_eq!(questions[0].reader_kind(0), ReaderKind::KvmSpte);
+    assert!(questions[0].clear_counter);
+}

@@ -1132,11 +1132,11 @@ fn replay_a_gup_fast_back_off() {
 fn litmus_refuses_what_it_cannot_write() {
     check_error(
         "litmus gup-fast-same-low",
-        expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic and read_once64 readers only"],
+        expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic, read_once64 and kvm_spte (one attempt of __get_spte_lockless() each) readers only"],
     );
     check_error(
         "litmus kernel --seqcount",
-        expect!["cannot export a litmus test: the sequence-counter writer is not exported: the litmus test has the two PTE halves only"],
+        expect!["cannot export a litmus test: the sequence-counter writer is not exported: the litmus test has the two halves of the entry and KVM's clear counter only"],
     );
 }
 

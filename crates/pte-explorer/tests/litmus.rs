@@ -62,7 +62,8 @@ fn every_preset_is_snapshotted() {
         if code != 0 {
             // Only the atomic zap, readers of a kind the export does not
             // write (GUP-fast's re-check, the walker's 64-bit load, the
-            // sequence counter) and the sequence-counter writer are refused;
+            // sequence counter) and the sequence-counter writer are refused
+            // (KVM's clear counter is exported);
             // tests check the messages.
             let scenario = preset.scenario();
             let refused = scenario.writer.contains(&pte_core::WriterOp::ZapAtomic)
@@ -344,7 +345,7 @@ fn herd_shape(text: &str) -> Shape {
             continue;
         }
         let (variable, value) = assignment.split_once('=').expect("x=value");
-        assert!(["lo", "hi"].contains(&variable.trim()), "{assignment}");
+        assert!(["lo", "hi", "cnt"].contains(&variable.trim()), "{assignment}");
         value.trim().parse::<i32>().expect("a 32-bit int");
     }
     let bodies = format!("P0({bodies}");
@@ -358,12 +359,13 @@ fn herd_shape(text: &str) -> Shape {
         let body = body.trim_start();
         assert!(body.starts_with('{'), "P{processes} has a body");
         let end = body.find("\n}\n").expect("the body ends with `}` on its own line");
-        // `if (rN != 0) {` opens a block (pmd_read_atomic()'s test), `}`
-        // closes it; every other line is one statement.
+        // `if (rN != 0) {` (pmd_read_atomic()'s test) or `if (r2 == r0) {`
+        // (__get_spte_lockless()'s) opens a block, `}` closes it; every
+        // other line is one statement.
         let mut blocks = 0;
         for line in body[1..end].lines() {
             let code = line.split("//").next().expect("a line").trim();
-            if is_if_register_not_zero(code) {
+            if is_if_register_not_zero(code) || code == "if (r2 == r0) {" {
                 blocks += 1;
                 continue;
             }
@@ -414,10 +416,12 @@ fn is_statement(code: &str) -> bool {
     let Some(code) = code.strip_suffix(';') else {
         return false;
     };
-    let location = |text: &str| matches!(text, "*lo" | "*hi");
+    let location = |text: &str| matches!(text, "*lo" | "*hi" | "*cnt");
     let register = |text: &str| {
-        text.strip_prefix('r')
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        matches!(text, "c" | "c2")
+            || text
+                .strip_prefix('r')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
     let value = |text: &str| text.parse::<i32>().is_ok();
     if let Some(declared) = code.strip_prefix("int ") {
@@ -444,7 +448,8 @@ fn is_statement(code: &str) -> bool {
 
 /// The registers the exists clause names for a reader are exactly those
 /// its process declares, in order from `r0`, at least `r0` and `r1` (the
-/// value it returns), and every register the process loads is declared.
+/// value it returns), or KVM's `c`, `r0`, `r1`, `r2`, `c2`, and every
+/// register the process loads is declared.
 fn check_sections_of(text: &str, shape: Shape) {
     let condition = text.split("\nexists").nth(1).expect("exists");
     for reader in 1..shape.processes {
@@ -455,14 +460,19 @@ fn check_sections_of(text: &str, shape: Shape) {
             .map(str::to_owned)
             .collect();
         assert!(declared.len() >= 2, "{body}");
-        let in_order: Vec<String> = (0..declared.len()).map(|n| format!("r{n}")).collect();
+        let kvm = ["c", "r0", "r1", "r2", "c2"];
+        let in_order: Vec<String> = if declared.first().is_some_and(|first| first == "c") {
+            kvm.iter().map(|r| (*r).to_owned()).collect()
+        } else {
+            (0..declared.len()).map(|n| format!("r{n}")).collect()
+        };
         assert_eq!(declared, in_order, "{body}");
         let declarations: String = declared.iter().map(|r| format!("\tint {r};\n")).collect();
         assert!(body.contains(&format!("{{\n{declarations}\n")), "declared first: {body}");
         for register in &declared {
             assert!(condition.contains(&format!("{reader}:{register}")), "{condition}");
         }
-        let named = format!("{reader}:r{}", declared.len());
+        let named = format!("{reader}:r{}", declared.iter().filter(|r| r.starts_with('r')).count());
         assert!(!condition.contains(&named), "{named} is not declared: {condition}");
         for line in body.lines() {
             let code = line.split("//").next().expect("a line").trim();
@@ -618,7 +628,8 @@ fn with_the_compiler_off_every_access_is_marked_as_before_the_compiler() {
     // The export of a scenario without the compiler is the export from
     // before the compiler was modelled: READ_ONCE()/WRITE_ONCE() everywhere,
     // no paragraph on plain accesses; its threads are those of the same
-    // scenario with every access marked.
+    // scenario with every access marked, but for KVM's clear counter, which
+    // no marking reaches: its accesses stay plain with the compiler on.
     for preset in catalog::presets() {
         let off = Scenario { compiler: false, ..preset.scenario() };
         let marked = Scenario { marked_writer: true, marked_reader: true, ..preset.scenario() };
@@ -630,7 +641,17 @@ fn with_the_compiler_off_every_access_is_marked_as_before_the_compiler() {
         assert!(!litmus::has_plain_accesses(&off), "{}", preset.id);
         assert!(!off_text.contains("compiler is modelled"), "{off_text}");
         let threads = |text: &str| text.split_once("\n}\n\nP0(").expect("threads").1.to_owned();
-        assert_eq!(threads(&off_text), threads(&marked_text), "{}", preset.id);
+        let count_marked = |text: String| {
+            text.replace(" = *cnt;", " = READ_ONCE(*cnt);")
+                .replace("\t*cnt = 1;", "\tWRITE_ONCE(*cnt, 1);")
+        };
+        assert_eq!(threads(&off_text), count_marked(threads(&marked_text)), "{}", preset.id);
+        assert_eq!(
+            litmus::has_plain_accesses(&marked),
+            marked_text.contains("*cnt = ") || marked_text.contains(" = *cnt;"),
+            "{}",
+            preset.id
+        );
         assert!(!threads(&off_text).contains(" = *"), "{off_text}");
     }
     check_section(
@@ -833,6 +854,68 @@ fn readers_of_several_kinds_each_get_their_own_code_and_clause() {
     // Kinds the export does not write are refused by name.
     let (code, message) = run("litmus gup-fast-same-low");
     assert_eq!(code, 2);
-    expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic and read_once64 readers only"]
+    expect!["cannot export a litmus test: reader 1 is a gup_fast reader; the litmus export writes lockless (one attempt of ptep_get_lockless() each), pmd_read_atomic, read_once64 and kvm_spte (one attempt of __get_spte_lockless() each) readers only"]
         .assert_eq(&message);
+}
+
+#[test]
+fn kvm_spte_reads_the_clear_counter_around_the_halves() {
+    // Two readers: each asks r0 = r2 and c2 = c before the value.
+    check_section(
+        "litmus kvm-spte-clear-counter --readers 2 --reader-kinds kvm_spte,kvm_spte",
+        "exists",
+        ")",
+        expect![[r#"
+            exists (
+            	   (1:r0=1:r2 /\ 1:c2=1:c /\ (1:r0=4199) /\ ~(1:r0=4199 /\ 1:r1=1) /\ ~(1:r0=4199 /\ 1:r1=3))
+            	\/ (2:r0=2:r2 /\ 2:c2=2:c /\ (2:r0=4199) /\ ~(2:r0=4199 /\ 2:r1=1) /\ ~(2:r0=4199 /\ 2:r1=3))
+            )
+        "#]],
+    );
+    // The clear counter's barrier switched off stays visible; the reader's
+    // kvm_count_rmb too.
+    check_section(
+        "litmus kvm-spte-clear-counter --barrier-off kvm_count_wmb,kvm_count_rmb",
+        "P0(",
+        "}",
+        expect![[r#"
+            P0(int *lo, int *hi, int *cnt)
+            {
+            	// op 1: zap, low first (x86 native_pte_clear)
+            	*lo = 0;	// Z.low 0x00000000
+            	smp_wmb();	// zap_wmb1
+            	*hi = 0;	// Z.high 0x00000000
+            	// zap_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            	// kvm_count_wmb off: no smp_wmb()
+            	*cnt = 1;	// count_spte_clear(): cnt = cnt + 1
+            	// op 2: TLB flush
+            	// flush none: no flush before the re-establish
+            	// op 3: establish, high first (set_pte)
+            	*hi = 3;	// P1.high 0x00000003
+            	smp_wmb();	// establish_wmb1
+            	*lo = 4199;	// P1.low 0x00001067
+            	// establish_wmb2 off: no smp_wmb() (Jason's sketch, not in the kernel)
+            }
+        "#]],
+    );
+    let text = exported("litmus kvm-spte-clear-counter --barrier-off kvm_count_rmb");
+    assert!(text.contains("\tc = *cnt;\n\t// kvm_count_rmb off: no smp_rmb()\n\tr0 = *lo;\n"));
+    // Without the clear counter the writer has no cnt; the reader still
+    // reads it (0 throughout).
+    let text = exported("litmus kvm-spte-no-clear-counter");
+    assert!(section(&text, "P0(", "}").starts_with("P0(int *lo, int *hi)\n"));
+    assert!(text.contains("\tcnt=0; (* KVM's clear counter *)\n"));
+    let header = section(&text, "(*", " *)").replace("\n * ", " ");
+    assert!(header.contains("this writer never bumps it, so cnt stays 0"), "{header}");
+    assert!(header.contains("built for 32-bit x86 hosts only"), "{header}");
+    assert!(header.contains("c2 may be read before r2"), "{header}");
+    // The parser catches a broken kvm reader.
+    let kvm = exported("litmus kvm-spte-clear-counter");
+    let caught = |broken: String| {
+        std::panic::catch_unwind(|| check_sections_of(&broken, herd_shape(&broken))).is_err()
+    };
+    assert!(!caught(kvm.clone()));
+    assert!(caught(kvm.replacen("\tint c2;\n", "", 1)));
+    assert!(caught(kvm.replacen("if (r2 == r0) {", "if (r2 = r0) {", 1)));
+    assert!(caught(kvm.replacen("cnt=0;", "count=0;", 1)));
 }
