@@ -1,15 +1,6 @@
-// Starts the explorer: imports the wasm-bindgen module and has it compile and
-// run the WebAssembly. Trunk writes both files' hashed names on this script's
-// element (Trunk.toml, `pattern_script`) and copies this file next to them.
-// It is a file rather than trunk's usual inline script so that the page's
-// Content-Security-Policy can refuse every inline script.
-//
-// It also starts the explorations' web worker first, so that the worker
-// loads and compiles its WebAssembly while the page compiles and draws its
-// own: the app takes it over (`PageWorker::start` in web/src/browser/worker.rs)
-// with the events it sent meanwhile, kept in order in `events`. The address is
-// the one the app would build: `data-worker`, with the app's files in the query.
-
+// Starts the explorer (see ARCHITECTURE.md, "web/boot.js"): first the web
+// worker, which the app takes over from window.__pteWorker with the events
+// it sent meanwhile, so that it compiles while the page does; then the app.
 const element = document.querySelector("script[data-wasm]");
 const here = import.meta.url;
 if (element.dataset.worker) {
@@ -19,7 +10,6 @@ if (element.dataset.worker) {
     const events = [];
     worker.onmessage = (event) => events.push(event);
     worker.onerror = (event) => {
-      // The app reports it when it takes the worker over.
       event.preventDefault();
       events.push(event);
     };

@@ -15,11 +15,11 @@ use crate::components::controls::Controls;
 use crate::components::editor::EditorPanel;
 use crate::components::explore::{explore, ExploreProps};
 use crate::components::litmus::{expected_from_live, litmus, LitmusProps};
-use crate::components::live::LiveStrip;
+use crate::components::live::{live_strip, LiveStripProps};
 use crate::components::matrix::MatrixPanel;
 use crate::components::pictures::Pictures;
 use crate::components::player::{player, PlayerProps};
-use crate::components::possible::ReadUnderModels;
+use crate::components::possible::{read_under_models, ReadUnderModelsProps};
 use crate::components::share::{mail_text, page_link, share, torn_witness, ShareProps};
 use crate::components::state_view::{state_view, StateViewProps};
 use crate::components::thread::{threads, ThreadsProps};
@@ -566,8 +566,13 @@ pub fn App(props: &AppProps) -> Html {
                             { "During the lesson the answers under every model and the barrier matrix are hidden: they would give it away. They come back when you reach its goal." }
                         </p>
                     } else {
-                        <LiveStrip answers={live.clone()} changes={state.last_change().map(Rc::new)}
-                            states={state.live.states()} on_live={on_live.clone()} on_load={on_load.clone()} />
+                        { live_strip(&LiveStripProps {
+                            answers: live.clone(),
+                            changes: state.last_change().map(Rc::new),
+                            states: state.live.states(),
+                            on_live: on_live.clone(),
+                            on_load: on_load.clone(),
+                        }) }
                     }
                     <div class="status" id="status">
                         { verdict }
@@ -579,8 +584,11 @@ pub fn App(props: &AppProps) -> Html {
                         }) }
                     </div>
                     if !state.answers_hidden() {
-                        <ReadUnderModels answers={live.clone()} read={session.completed_reads().last().copied()}
-                            on_load={on_load.clone()} />
+                        { read_under_models(&ReadUnderModelsProps {
+                            answers: live.clone(),
+                            read: session.completed_reads().last().copied(),
+                            on_load: on_load.clone(),
+                        }) }
                     }
                     { walk_bar(&WalkProps {
                         session: session.clone(),

@@ -13,7 +13,7 @@ use crate::components::explore::thousands;
 use crate::components::state_view::short_source;
 use crate::live::{Answers, Changes, LiveAction, LiveStatus};
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct LiveStripProps {
     /// The answers of the scenario shown (none in the embed view).
     pub answers: Option<Rc<Answers>>,
@@ -202,10 +202,4 @@ pub fn live_strip(props: &LiveStripProps) -> Html {
             }
         </section>
     }
-}
-/// [`live_strip`] as a component: Yew draws it again only when its props change,
-/// never for a step (the answers and the live progress stay the same).
-#[component]
-pub fn LiveStrip(props: &LiveStripProps) -> Html {
-    live_strip(props)
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::components::state_view::short_source;
 use crate::live::{possible_under, Answers, Possible};
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Debug)]
 pub struct ReadUnderModelsProps {
     pub answers: Option<Rc<Answers>>,
     /// The latest read completed in the run shown.
@@ -97,13 +97,6 @@ pub fn read_under_models(props: &ReadUnderModelsProps) -> Html {
             <ul class="possible-models">{ for items }</ul>
         </section>
     }
-}
-
-/// [`read_under_models`] as a component: Yew draws it again only when its props change,
-/// never for a step (the answers and the live progress stay the same).
-#[component]
-pub fn ReadUnderModels(props: &ReadUnderModelsProps) -> Html {
-    read_under_models(props)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
