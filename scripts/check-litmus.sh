@@ -232,10 +232,12 @@ done
 # KVM's __get_spte_lockless() (kvm_spte) against the zap and re-establish
 # with a reused low half, no flush: with the clear counter (its preset),
 # without it, and with the clear counter and the present bit in the high
-# half (the mirrored orders, the low half reused too). Each with the kernel's barriers, with none,
+# half (the mirrored orders, the low half reused too); and, with the
+# clear counter, against a re-establish with a different low half (which
+# the re-read of the low half catches on its own). Each with the kernel's barriers, with none,
 # and with each site the kernel has off in turn (kvm_count_wmb only where
 # the counter is bumped). Rows are BASE, BASE-all-off, BASE-SITE-off.
-for base in kvm-spte-clear-counter kvm-spte-no-clear-counter kvm-present-high-mirrored; do
+for base in kvm-spte-clear-counter kvm-spte-no-clear-counter kvm-present-high-mirrored kvm-different-low; do
     kvm_sites=(zap_wmb1 establish_wmb1 reader_rmb1 reader_rmb2 kvm_count_rmb)
     case $base in
     kvm-present-high-mirrored)
@@ -246,10 +248,14 @@ for base in kvm-spte-clear-counter kvm-spte-no-clear-counter kvm-present-high-mi
         base_args=("$base")
         kvm_sites+=(kvm_count_wmb)
         ;;
+    kvm-different-low)
+        base_args=(different-low --reader-kinds kvm_spte --clear-counter)
+        kvm_sites+=(kvm_count_wmb)
+        ;;
     *) base_args=("$base") ;;
     esac
     # The two presets have their rows above.
-    if [[ $base == kvm-present-high-mirrored ]]; then
+    if [[ $base == kvm-present-high-mirrored || $base == kvm-different-low ]]; then
         check_row "$base" "${base_args[@]}"
     fi
     check_row "$base-all-off" "${base_args[@]}" --no-barriers
