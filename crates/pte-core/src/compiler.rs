@@ -21,7 +21,7 @@
 //! where it sits in its region changes nothing (it touches no memory), so it
 //! is placed right after the load it reuses.
 
-use crate::program::{AccessKind, WriterAccess};
+use crate::access::{AccessKind, WriterAccess};
 use crate::readers::{Effect, Item};
 use crate::scenario::{Barriers, ReaderKind, Scenario, WriterOp};
 use crate::words::Word;

@@ -12,6 +12,7 @@
 //! The crate is pure: no I/O, clocks, threads or randomness, so the same
 //! code runs natively and in WebAssembly.
 
+mod access;
 pub mod catalog;
 pub mod compiler;
 mod edit;
