@@ -28,11 +28,16 @@ async function tornSnippet() {
  */
 async function withDocumentationPage(name, snippet, body) {
   const { page, errors } = await openPage(environment.browser);
+  // The embed view never explores: it starts no web worker (which would
+  // load and compile the WebAssembly a second time in every embed).
+  const workers = [];
+  page.on("worker", (worker) => workers.push(worker.url()));
   try {
     await page.setContent(`<!doctype html><html lang="en"><body><h1>Docs</h1>${snippet}</body></html>`);
     const embed = new EmbedPage(page, page.frameLocator("iframe"));
     await body(embed, page);
     assert.deepEqual(errors, [], "the page logged no errors");
+    assert.deepEqual(workers, [], "the embed view started no web worker");
   } finally {
     await saveScreenshot(page, name);
     await page.context().close();
