@@ -174,7 +174,7 @@ impl Program {
 
     /// The writer options on in this program, each with its counter word.
     pub fn options(&self) -> impl Iterator<Item = &'static WriterOptionSpec> + '_ {
-        writer::OPTIONS.iter().copied().filter(|option| (option.enabled)(&self.scenario))
+        writer::options_on(&self.scenario)
     }
 
     /// The memory words this program shows: the PTE's two halves, then the

@@ -1,9 +1,10 @@
 //! The writer as specs: each operation kind (`WriterOp`) and each option
-//! (the sequence counter) with the stores it performs, its barrier sites,
+//! (the sequence counter, KVM's clear counter) with the stores it performs, its barrier sites,
 //! its code as the listing shows it and the kernel functions it stands for.
 //! [`WriterOp::spec`] is the one match on the operation; the compiled
 //! accesses (`program.rs`), the listing and the source lookups read specs.
 
+use crate::edit::Edit;
 use crate::scenario::{Arch, Barrier, Scenario, WriterOp};
 use crate::source_ref::{SourceRef, KERNEL_TAG};
 use crate::words::Word;
@@ -365,6 +366,11 @@ pub struct WriterOptionSpec {
     pub word: Word,
     /// Is the option on in `scenario`?
     pub enabled: fn(&Scenario) -> bool,
+    /// The edit that switches it on or off.
+    pub edit: fn(bool) -> Edit,
+    /// The editor's switch: its element id (also its test id), its label
+    /// and the note under it.
+    pub switch: (&'static str, &'static str, &'static str),
     /// "Sequence counter", before "`seq` = 2" in the state view.
     pub title: &'static str,
     /// What a value of the counter means: "even: no update in progress".
@@ -377,6 +383,11 @@ pub struct WriterOptionSpec {
     pub purpose: &'static str,
     /// Does the option wrap this operation?
     pub wraps: fn(WriterOp) -> bool,
+}
+
+/// The writer options on in `scenario`, in their order (the first outermost).
+pub fn options_on(scenario: &Scenario) -> impl Iterator<Item = &'static WriterOptionSpec> + '_ {
+    OPTIONS.iter().copied().filter(|option| (option.enabled)(scenario))
 }
 
 impl WriterOptionSpec {
@@ -396,6 +407,14 @@ impl WriterOptionSpec {
 pub static SEQCOUNT: WriterOptionSpec = WriterOptionSpec {
     word: Word::Seq,
     enabled: |scenario| scenario.seqcount,
+    edit: Edit::Seqcount,
+    switch: (
+        "seqcount",
+        "Sequence counter: the writer wraps each zap and establish in \
+         write_seqcount_begin()/end()",
+        "The writer side of the fix the thread proposed (never merged, as of December 2025). \
+         Readers of kind “sequence counter” check it.",
+    ),
     title: "Sequence counter",
     meaning: |value| {
         if value % 2 == 1 {
@@ -425,6 +444,14 @@ pub static SEQCOUNT: WriterOptionSpec = WriterOptionSpec {
 pub static CLEAR_COUNTER: WriterOptionSpec = WriterOptionSpec {
     word: Word::Count,
     enabled: |scenario| scenario.clear_counter,
+    edit: Edit::ClearCounter,
+    switch: (
+        "clear-counter",
+        "Clear counter: after each zap the writer runs KVM's count_spte_clear() (smp_wmb(), \
+         count + 1)",
+        "KVM's 32-bit hosts (arch/x86/kvm/mmu/mmu.c, since 2011): a reader that reads count \
+         before and after the halves sees a zap even when the low half came back the same.",
+    ),
     title: "Clear counter",
     meaning: |value| match value {
         0 => "no zap yet",

@@ -8,6 +8,7 @@
 use std::rc::Rc;
 
 use pte_core::catalog::Topic;
+use pte_core::writer::{self, WriterOptionSpec};
 use pte_core::{
     catalog, Arch, Edit, FlushMode, MemoryModel, Scenario, ValueSlot, WriterOp, MAX_READERS,
     MAX_WRITER_OPS,
@@ -229,6 +230,26 @@ fn writer_editor(
     }
 }
 
+/// A writer option's switch (the sequence counter, KVM's clear counter),
+/// from its spec.
+fn option_switch(
+    option: &WriterOptionSpec,
+    scenario: &Scenario,
+    on_edit: &Callback<Action>,
+) -> Html {
+    let (id, label, note) = option.switch;
+    let on = (option.enabled)(scenario);
+    let edit = option.edit;
+    html! {
+        <div class="field checkbox">
+            <input type="checkbox" {id} checked={on} data-testid={id}
+                onchange={on_edit.reform(move |_: Event| Action::Edit(edit(!on)))} />
+            <label for={id}>{ label }</label>
+            <p class="note">{ note }</p>
+        </div>
+    }
+}
+
 fn values_editor(scenario: &Scenario, on_edit: &Callback<Action>) -> Html {
     let values = &scenario.values;
     let field = |slot: ValueSlot, id: String, label: String, note: &str, value| {
@@ -295,8 +316,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let same_low = scenario.same_low();
-    let seqcount = scenario.seqcount;
-    let clear_counter = scenario.clear_counter;
     let on_same_low = on_edit.reform(move |_: Event| Action::Edit(Edit::SameLow(!same_low)));
     let half = if scenario.present_bit < 32 { "low half" } else { "high half" };
 
@@ -355,19 +374,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </div>
-            <div class="field checkbox">
-                <input type="checkbox" id="seqcount" checked={scenario.seqcount} data-testid="seqcount"
-                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::Seqcount(!seqcount)))} />
-                <label for="seqcount">{ "Sequence counter: the writer wraps each zap and establish in write_seqcount_begin()/end()" }</label>
-                <p class="note">{ "The writer side of the fix the thread proposed (never merged, as of December 2025). Readers of kind “sequence counter” check it." }</p>
-            </div>
+            { for writer::OPTIONS.iter().map(|option| option_switch(option, scenario, on_edit)) }
             { compiler_editor(scenario, props.compiler_from_older_link, on_edit) }
-            <div class="field checkbox">
-                <input type="checkbox" id="clear-counter" checked={scenario.clear_counter} data-testid="clear-counter"
-                    onchange={on_edit.reform(move |_: Event| Action::Edit(Edit::ClearCounter(!clear_counter)))} />
-                <label for="clear-counter">{ "Clear counter: after each zap the writer runs KVM's count_spte_clear() (smp_wmb(), count + 1)" }</label>
-                <p class="note">{ "KVM's 32-bit hosts (arch/x86/kvm/mmu/mmu.c, since 2011): a reader that reads count before and after the halves sees a zap even when the low half came back the same." }</p>
-            </div>
             <div class="field checkbox">
                 <input type="checkbox" id="same-low" checked={same_low} data-testid="same-low"
                     disabled={scenario.values.p.is_empty()} onchange={on_same_low} />
