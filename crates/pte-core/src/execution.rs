@@ -220,15 +220,12 @@ impl<'a> Builder<'a> {
         // The words the program shows, and a counter a reader loads while
         // the writer option that bumps it is off (it holds its initial 0).
         let mut words: Vec<Word> = program.words().collect();
-        for reader in 0..program.readers() {
-            for block in &program.reader_program(reader).blocks {
-                for item in &block.items {
-                    if let Effect::Load(register) = item.effect {
-                        if !words.contains(&register.word()) {
-                            words.push(register.word());
-                        }
-                    }
-                }
+        let loaded = (0..program.readers())
+            .flat_map(|reader| program.reader_kind(reader).spec().registers)
+            .map(|register| register.word());
+        for word in loaded {
+            if !words.contains(&word) {
+                words.push(word);
             }
         }
         for word in words {

@@ -36,6 +36,7 @@ use crate::scenario::{Barrier, Pte, Scenario};
 use crate::session::{ReplayError, Session};
 use crate::short_sort;
 use crate::verdict::Judged;
+use crate::writer;
 
 /// The mailing-list width: no line but the permalink is longer.
 pub const WIDTH: usize = 72;
@@ -247,12 +248,13 @@ fn header_line(name: &str, scenario: &Scenario) -> String {
     format!("{prefix}{name}{tail}")
 }
 
-/// `{ ptep->pte == 0x0000000100001067 }`, with `seq` when the sequence
-/// counter is on and `count` when the clear counter is.
+/// `{ ptep->pte == 0x0000000100001067 }`, with the counter of each writer
+/// option that is on (`seq`, `count`).
 fn initial_state(scenario: &Scenario) -> String {
-    let seq = if scenario.seqcount { ", seq == 0" } else { "" };
-    let count = if scenario.clear_counter { ", count == 0" } else { "" };
-    format!("{{ ptep->pte == {}{seq}{count} }}", scenario.values.p0)
+    let counters: String = writer::options_on(scenario)
+        .map(|option| format!(", {} == 0", option.word.name()))
+        .collect();
+    format!("{{ ptep->pte == {}{counters} }}", scenario.values.p0)
 }
 
 /// The threads that have a line, the writer first.

@@ -130,12 +130,10 @@ struct StepJson {
 struct StateJson {
     low: WordJson,
     high: WordJson,
-    /// The sequence counter, with the sequence-counter writer only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seq: Option<SeqJson>,
-    /// KVM's clear counter, with the clear-counter writer only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    count: Option<SeqJson>,
+    /// The counter of each writer option that is on, named by its word:
+    /// `seq` (the sequence counter), `count` (KVM's clear counter).
+    #[serde(flatten)]
+    counters: Counters,
     writer_done: Vec<String>,
     writer_to_do: Vec<String>,
     /// TSO only: the writer's store buffer, oldest first.
@@ -145,9 +143,24 @@ struct StateJson {
 }
 
 #[derive(Serialize)]
-struct SeqJson {
+struct CounterJson {
     value: u64,
     from: String,
+}
+
+/// The writer options' counters as fields of the state, in the options'
+/// order.
+struct Counters(Vec<(&'static str, CounterJson)>);
+
+impl Serialize for Counters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, counter) in &self.0 {
+            map.serialize_entry(name, counter)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -202,14 +215,19 @@ fn state_json(program: &Program, state: &State) -> StateJson {
     StateJson {
         low: word(Word::Low),
         high: word(Word::High),
-        seq: program.scenario().seqcount.then(|| SeqJson {
-            value: u64::from(program.memory_value(state, Word::Seq)),
-            from: program.source(state.memory_tag(Word::Seq)).to_string(),
-        }),
-        count: program.scenario().clear_counter.then(|| SeqJson {
-            value: u64::from(program.memory_value(state, Word::Count)),
-            from: program.source(state.memory_tag(Word::Count)).to_string(),
-        }),
+        counters: Counters(
+            program
+                .options()
+                .map(|option| {
+                    let word = option.word;
+                    let counter = CounterJson {
+                        value: u64::from(program.memory_value(state, word)),
+                        from: program.source(state.memory_tag(word)).to_string(),
+                    };
+                    (word.name(), counter)
+                })
+                .collect(),
+        ),
         writer_done,
         writer_to_do,
         store_buffer: program.rules().store_buffer.then(|| store_buffer(program, state)),

@@ -2,6 +2,7 @@
 //! verdict labels, a machine state, aligned tables and wrapped paragraphs.
 
 use pte_core::sources::{self, SourceRef};
+use pte_core::writer;
 use pte_core::{
     catalog, word_value, AccessKind, Barrier, BarrierOrigin, Barriers, Phase, Program, Pte,
     ReaderKind, Register, Scenario, State, Step, Word,
@@ -77,10 +78,11 @@ pub fn setup_line(scenario: &Scenario) -> String {
             (0..scenario.readers).map(|reader| scenario.reader_kind(reader).id()).collect();
         readers.push_str(&format!(" ({})", kinds.join(", ")));
     }
-    let seqcount = if scenario.seqcount { " with the sequence counter" } else { "" };
-    let clear_counter = if scenario.clear_counter { " with the clear counter" } else { "" };
+    let options: String = writer::options_on(scenario)
+        .map(|option| format!(" with the {}", option.title.to_lowercase()))
+        .collect();
     format!(
-        "model {}, {layout}, writer [{}]{seqcount}{clear_counter}, flush {}, {readers}, {}",
+        "model {}, {layout}, writer [{}]{options}, flush {}, {readers}, {}",
         scenario.model.id(),
         writer.join(", "),
         scenario.flush.id(),
