@@ -315,8 +315,8 @@ pub fn use_runner(wanted: Vec<JobRequest>, on_action: Callback<Action>) {
     }
     use_effect_with(wanted, move |wanted| {
         let mut slot = runner.borrow_mut();
-        // No worker until something is to be explored: the embed view never
-        // explores, so a page that embeds it loads nothing more.
+        // No runner until something is to be explored (the embed view never
+        // explores; boot.js starts no worker there either).
         if slot.is_none() && wanted.is_empty() {
             return;
         }

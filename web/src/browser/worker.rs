@@ -1,12 +1,13 @@
-//! The page's web worker, as the browser offers it: a module worker started
-//! from the script the page's loader names (`data-worker` on boot.js's
-//! element, see `Trunk.toml`), told the app's own hashed files (that
-//! element's `data-js` and `data-wasm`) so that it runs the same
-//! WebAssembly, and spoken to in strings. boot.js starts it before the app
-//! (so that it compiles while the page draws) and the app takes it over;
-//! without that one, the app starts its own. Inert on native targets, and
-//! absent where the page names no worker (the wasm-bindgen test page) or the
-//! browser refuses one (an opaque origin).
+//! The page's web worker, as the browser offers it: a module worker that
+//! `web/boot.js` starts before the app, from the script its element names
+//! (`data-worker`, see `Trunk.toml`) with the app's own hashed files in the
+//! query (`data-js`, `data-wasm`), so that it runs the same WebAssembly and
+//! compiles it while the page draws; the app takes it over and speaks to it
+//! in strings. boot.js is the one place that starts it. Inert on native
+//! targets, and absent where boot.js started none: the embed view, which
+//! never explores; the wasm-bindgen test page, which has no boot.js; a
+//! browser that refuses workers (an opaque origin). The page then explores
+//! on its own.
 
 use std::rc::Rc;
 
@@ -41,21 +42,6 @@ mod imp {
             self.worker.set_onerror(None);
             self.worker.terminate();
         }
-    }
-
-    /// The worker script the page names, with the app's files in its query:
-    /// `./worker-loader.js?js=web-….js&wasm=web-…_bg.wasm`.
-    fn worker_url() -> Option<String> {
-        let document = web_sys::window()?.document()?;
-        let script = document.query_selector("script[data-worker]").ok()??;
-        let attribute = |name: &str| script.get_attribute(name).filter(|value| !value.is_empty());
-        let encode = |value: String| String::from(js_sys::encode_uri_component(&value));
-        Some(format!(
-            "{}?js={}&wasm={}",
-            attribute("data-worker")?,
-            encode(attribute("data-js")?),
-            encode(attribute("data-wasm")?)
-        ))
     }
 
     fn event_of_message(event: &web_sys::MessageEvent) -> WorkerEvent {
@@ -95,18 +81,7 @@ mod imp {
 
     impl PageWorker {
         pub fn start(on_event: Rc<dyn Fn(WorkerEvent)>) -> Option<PageWorker> {
-            let (worker, early) = match take_early_worker() {
-                Some(started) => started,
-                None => {
-                    let url = worker_url()?;
-                    // Throws in a frame with an opaque origin (sandboxed
-                    // without allow-same-origin); the page then explores on
-                    // its own.
-                    let options = web_sys::WorkerOptions::new();
-                    options.set_type(web_sys::WorkerType::Module);
-                    (web_sys::Worker::new_with_options(&url, &options).ok()?, Vec::new())
-                }
-            };
+            let (worker, early) = take_early_worker()?;
             let on_message = {
                 let on_event = on_event.clone();
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
@@ -179,9 +154,9 @@ impl std::fmt::Debug for PageWorker {
 }
 
 impl PageWorker {
-    /// Starts the worker the page names; `None` when it names none or the
-    /// browser refuses it (and always on native targets). `on_event` gets
-    /// every message and error.
+    /// Takes over the worker boot.js started; `None` when it started none
+    /// (and always on native targets). `on_event` gets every message and
+    /// error, those the worker sent before included.
     pub fn start(on_event: Rc<dyn Fn(WorkerEvent)>) -> Option<PageWorker> {
         imp::PageWorker::start(on_event).map(PageWorker)
     }
